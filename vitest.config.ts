@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Three suites: `unit` is self-contained, `parity` reads ../shared/reference/ (PyCurious fixtures),
+// `interop` drives real external tools (GDAL, Open MPI, Jupyter) installed by .ci/run.
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'parity', include: ['test/parity/**/*.test.ts'], testTimeout: 60_000 } },
+      { extends: true, test: { name: 'interop', include: ['test/interop/**/*.test.ts'], testTimeout: 120_000 } },
+    ],
+  },
+});
