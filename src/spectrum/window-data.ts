@@ -1,0 +1,45 @@
+/**
+ * Reading a square window out of an ndarray into a contiguous buffer, the first step of every
+ * spectrum and filter.
+ */
+import type { NdArray } from 'ndarray';
+import { CurieError } from '../errors.js';
+
+/** Rows and columns of a 2-D ndarray; `E_ARGUMENT` for any other dimensionality. */
+export function shape2d(data: NdArray, what: string): [number, number] {
+  if (!data || !Array.isArray(data.shape) || data.shape.length !== 2)
+    throw new CurieError('E_ARGUMENT', `${what} needs a 2-D ndarray [rows, cols]; got shape ${JSON.stringify(data?.shape)}`);
+  return [data.shape[0], data.shape[1]];
+}
+
+/** Side of a square window; `E_ARGUMENT` naming the shape when it is not square. */
+export function squareSide(data: NdArray, what: string): number {
+  const [rows, cols] = shape2d(data, what);
+  if (rows !== cols) throw new CurieError('E_ARGUMENT', `${what} needs a square window; got ${rows} × ${cols} (use subgrid to cut one)`);
+  return rows;
+}
+
+/**
+ * Copy a 2-D ndarray (any strides) into a row-major Float64Array, multiplied by the separable
+ * weights `rows[r]·cols[c]` when given. Throws `E_NAN` naming how many values are NaN
+ * (or infinite): a spectrum of a window with gaps is meaningless.
+ */
+export function readWindow(data: NdArray, weights?: { rows: Float64Array; cols: Float64Array }, what = 'window'): Float64Array {
+  const [rows, cols] = shape2d(data, what);
+  const out = new Float64Array(rows * cols);
+  const src = data.data as ArrayLike<number>;
+  const [s0, s1] = data.stride;
+  let bad = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = data.offset + r * s0;
+    const wr = weights ? weights.rows[r] : 1;
+    for (let c = 0; c < cols; c++) {
+      const value = src[base + c * s1];
+      if (!Number.isFinite(value)) bad++;
+      // numpy applies the outer product first: data · (col_c · row_r).
+      out[r * cols + c] = weights ? value * (weights.cols[c] * wr) : value;
+    }
+  }
+  if (bad > 0) throw new CurieError('E_NAN', `${what} of ${rows} × ${cols} contains ${bad} NaN or infinite value${bad === 1 ? '' : 's'}; choose a window inside the data or fill the gaps first`);
+  return out;
+}

@@ -1,0 +1,37 @@
+/** Access to the PyCurious reference fixtures in ../shared/reference (never copied into the project). */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ndarray from 'ndarray';
+import { CurieGrid } from '../../src/CurieGrid.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Absolute path of a file under ../shared/reference/. */
+export function referencePath(relative: string): string {
+  return path.resolve(projectRoot, '../shared/reference', relative);
+}
+
+/** A parsed JSON fixture. */
+export function readReference<T = any>(relative: string): T {
+  return JSON.parse(readFileSync(referencePath(relative), 'utf8')) as T;
+}
+
+let grid: CurieGrid | undefined;
+
+/** The reference grid exactly as PyCurious held it (grid.json). */
+export function referenceGrid(): CurieGrid {
+  if (!grid) {
+    const g = readReference('pycurious/grid.json');
+    grid = new CurieGrid(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax);
+  }
+  return grid;
+}
+
+/** Largest |a_i − b_i| / |b_i|, elementwise. */
+export function maxElementwiseRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.abs(b[i]));
+  return worst;
+}
