@@ -1,0 +1,213 @@
+import ndarray from 'ndarray';
+import { fromArrayBuffer, type GeoTIFFImage, type TypedArray } from 'geotiff';
+import { CurieError, fmt } from '../errors.js';
+import type { Raster } from './raster.js';
+import { useBoundedLzwDecoder } from './tiff-lzw.js';
+
+useBoundedLzwDecoder(); // geotiff's own LZW decoder can abort the process on corrupt data
+
+// GeoTIFF keys and values used here (GeoTIFF 1.0 spec, section 6).
+const RASTER_PIXEL_IS_POINT = 2;
+const USER_DEFINED = 32767;
+const SAMPLE_FORMAT_FLOAT = 3;
+
+/**
+ * Whether `bytes` start with a TIFF signature: classic (`II*\0`, `MM\0*`) or BigTIFF (`II+\0`,
+ * `MM\0+`).
+ */
+export function isTiff(bytes: Uint8Array): boolean {
+  if (bytes.length < 4) return false;
+  const [a, b, c, d] = bytes;
+  if (a === 0x49 && b === 0x49) return d === 0 && (c === 42 || c === 43);
+  if (a === 0x4d && b === 0x4d) return c === 0 && (d === 42 || d === 43);
+  return false;
+}
+
+/**
+ * Read the first band of a GeoTIFF (stripped or tiled; uncompressed, DEFLATE, LZW, … with any
+ * predictor; any integer or float sample type) into a {@link Raster}.
+ *
+ * - Row 0 of the result is the southern edge: north-up files (y decreasing down the rows) are
+ *   flipped, and so are files whose x decreases along a row.
+ * - The extent is in node (cell-centre) coordinates, in the file's units (metres for projected
+ *   CRSs): PixelIsArea files (the default) have their corner georeferencing moved half a cell
+ *   inward, PixelIsPoint files are taken as nodes already.
+ * - The GDAL_NODATA value becomes NaN.
+ * - `crs` is `'EPSG:<code>'` from ProjectedCSTypeGeoKey, else GeographicTypeGeoKey; absent when
+ *   the CRS is user-defined (32767) or not given.
+ * - A file without georeferencing uses pixel indices as coordinates: x = column index, y = row
+ *   index (`xmin = ymin = 0`, spacing 1) and keeps the file's row order, as GDAL's default
+ *   geotransform (y growing down the rows) implies.
+ *
+ * @param buffer the whole file.
+ * @param source name of the file for error messages (default `'GeoTIFF buffer'`).
+ * @throws CurieError `E_FORMAT` for an empty, truncated or corrupt file, a file that is not a
+ *   TIFF, or a rotated/sheared georeferencing.
+ */
+export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'GeoTIFF buffer'): Promise<Raster> {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  if (bytes.length === 0) throw formatError(source, 'is empty');
+  if (!isTiff(bytes)) throw formatError(source, `is not a TIFF file (it starts with bytes ${hexBytes(bytes)})`);
+  try {
+    const tiff = await fromArrayBuffer(ownArrayBuffer(bytes));
+    const image = await tiff.getImage(0);
+    await checkBlocksInside(image, bytes.length, source);
+    const layout = georeference(image, source);
+    const [band] = (await image.readRasters({ samples: [0] })) as TypedArray[];
+    const values = toNodeGrid(band, image.getWidth(), image.getHeight(), layout, noDataValue(image));
+    const raster: Raster = {
+      data: ndarray(values, [image.getHeight(), image.getWidth()]),
+      xmin: layout.xmin,
+      xmax: layout.xmax,
+      ymin: layout.ymin,
+      ymax: layout.ymax,
+    };
+    const crs = crsOf(image);
+    if (crs !== undefined) raster.crs = crs;
+    return raster;
+  } catch (error) {
+    if (error instanceof CurieError) throw error;
+    // geotiff reports corrupt input as plain Error/TypeError/RangeError: wrap them (one line).
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 200);
+    throw formatError(source, `is truncated or not a readable GeoTIFF (${reason})`, error);
+  }
+}
+
+/** Node extent of the result and whether file rows/columns must be reversed to reach it. */
+interface Layout {
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+  flipRows: boolean;
+  flipCols: boolean;
+}
+
+/**
+ * Work out the node extent from ModelPixelScale + ModelTiepoint, or ModelTransformation.
+ * Both say where raster point (col, row) lands: `x = tie.x + (col − tie.col)·step.x`, same for y.
+ * For PixelIsArea the centre of pixel c is raster point c + ½; for PixelIsPoint it is c.
+ */
+function georeference(image: GeoTIFFImage, source: string): Layout {
+  const directory = image.getFileDirectory();
+  const scale = directory.getValue('ModelPixelScale') as ArrayLike<number> | undefined;
+  const tiepoint = directory.getValue('ModelTiepoint') as ArrayLike<number> | undefined;
+  const transformation = directory.getValue('ModelTransformation') as ArrayLike<number> | undefined;
+  const cols = image.getWidth();
+  const rows = image.getHeight();
+
+  let tie: { col: number; row: number; x: number; y: number };
+  let step: { x: number; y: number };
+  if (scale && tiepoint && tiepoint.length >= 6) {
+    tie = { col: tiepoint[0], row: tiepoint[1], x: tiepoint[3], y: tiepoint[4] };
+    // ModelPixelScale holds the y spacing as a positive number for north-up files (y falls as row rises).
+    step = { x: scale[0], y: -scale[1] };
+  } else if (transformation && transformation.length >= 8) {
+    const [a, b, , d, e, f, , h] = Array.from(transformation);
+    if (b !== 0 || e !== 0) {
+      throw formatError(source, `has a rotated or sheared ModelTransformation (terms ${fmt(b)}, ${fmt(e)}); only north-up or south-up grids are supported`);
+    }
+    tie = { col: 0, row: 0, x: d, y: h };
+    step = { x: a, y: f };
+  } else if (scale || tiepoint || transformation) {
+    throw formatError(source, 'has incomplete georeferencing (needs ModelPixelScale with ModelTiepoint, or ModelTransformation)');
+  } else {
+    return { xmin: 0, xmax: cols - 1, ymin: 0, ymax: rows - 1, flipRows: false, flipCols: false };
+  }
+  if (![tie.x, tie.y, tie.col, tie.row, step.x, step.y].every(Number.isFinite) || step.x === 0 || step.y === 0) {
+    throw formatError(source, `has degenerate georeferencing (pixel size ${fmt(step.x)} × ${fmt(step.y)})`);
+  }
+
+  const half = image.getGeoKeys()?.GTRasterTypeGeoKey === RASTER_PIXEL_IS_POINT ? 0 : 0.5;
+  const nodeX = (col: number) => tie.x + (col + half - tie.col) * step.x;
+  const nodeY = (row: number) => tie.y + (row + half - tie.row) * step.y;
+  const [x0, x1, y0, y1] = [nodeX(0), nodeX(cols - 1), nodeY(0), nodeY(rows - 1)];
+  return {
+    xmin: Math.min(x0, x1),
+    xmax: Math.max(x0, x1),
+    ymin: Math.min(y0, y1),
+    ymax: Math.max(y0, y1),
+    flipCols: step.x < 0,
+    flipRows: step.y < 0,
+  };
+}
+
+/** Copy the band into a Float64Array in geographic order (row 0 south), nodata → NaN. */
+function toNodeGrid(band: TypedArray, cols: number, rows: number, layout: Layout, noData: number | undefined): Float64Array {
+  const out = new Float64Array(cols * rows);
+  for (let r = 0; r < rows; r++) {
+    const fileRow = layout.flipRows ? rows - 1 - r : r;
+    for (let c = 0; c < cols; c++) {
+      const v = band[fileRow * cols + (layout.flipCols ? cols - 1 - c : c)];
+      out[r * cols + c] = v === noData ? NaN : v;
+    }
+  }
+  return out;
+}
+
+/** The GDAL_NODATA tag as the number stored in the file's sample type (NaN needs no replacing). */
+function noDataValue(image: GeoTIFFImage): number | undefined {
+  const text = image.getFileDirectory().getValue('GDAL_NODATA') as string | undefined;
+  if (text === undefined) return undefined;
+  const value = Number(text.replace(/\0/g, '').trim());
+  if (Number.isNaN(value)) return undefined;
+  // A Float32 file stores fround(nodata): "-9999.9" is not exactly representable.
+  const isFloat32 = image.getSampleFormat(0) === SAMPLE_FORMAT_FLOAT && image.getBitsPerSample(0) === 32;
+  return isFloat32 ? Math.fround(value) : value;
+}
+
+/** `'EPSG:NNNN'` from the projected, else geographic, CRS key; undefined if user-defined/absent. */
+function crsOf(image: GeoTIFFImage): string | undefined {
+  const keys = image.getGeoKeys();
+  const isCode = (code: unknown): code is number =>
+    typeof code === 'number' && Number.isInteger(code) && code > 0 && code !== USER_DEFINED;
+  const code = [keys?.ProjectedCSTypeGeoKey, keys?.GeographicTypeGeoKey].find(isCode);
+  return code === undefined ? undefined : `EPSG:${code}`;
+}
+
+/**
+ * geotiff reads past the end of a buffer as short/empty blocks without complaint, so a truncated
+ * file would decode to garbage: check the file lists every strip or tile its size implies, and
+ * that each lies inside the file.
+ */
+async function checkBlocksInside(image: GeoTIFFImage, fileBytes: number, source: string): Promise<void> {
+  const directory = image.getFileDirectory();
+  const [offsetsTag, countsTag] = image.isTiled
+    ? (['TileOffsets', 'TileByteCounts'] as const)
+    : (['StripOffsets', 'StripByteCounts'] as const);
+  const offsets = (await directory.loadValue(offsetsTag)) as ArrayLike<number | bigint> | undefined;
+  const counts = (await directory.loadValue(countsTag)) as ArrayLike<number | bigint> | undefined;
+  if (!offsets || !counts || offsets.length !== counts.length) {
+    throw formatError(source, `is not a readable GeoTIFF (missing or inconsistent ${offsetsTag}/${countsTag})`);
+  }
+  // Number(): a corrupt file can hold arrays where sizes belong (then NaN, and refused).
+  const [width, height, blockWidth, blockHeight] = [image.getWidth(), image.getHeight(), image.getTileWidth(), image.getTileHeight()].map(Number);
+  if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)) {
+    throw formatError(source, `is not a readable GeoTIFF (image ${width} × ${height}, blocks ${blockWidth} × ${blockHeight})`);
+  }
+  const planes = image.planarConfiguration === 2 ? image.getSamplesPerPixel() : 1;
+  const blocksNeeded = Math.ceil(width / blockWidth) * Math.ceil(height / blockHeight) * planes;
+  if (offsets.length < blocksNeeded) {
+    throw formatError(source, `is corrupt: a ${width} × ${height} image needs ${blocksNeeded} blocks but ${offsetsTag} lists ${offsets.length}`);
+  }
+  for (let i = 0; i < offsets.length; i++) {
+    const end = Number(offsets[i]) + Number(counts[i]);
+    if (end > fileBytes) {
+      throw formatError(source, `is truncated: block ${i} ends at byte ${end} but the file has ${fileBytes} bytes`);
+    }
+  }
+}
+
+/** An ArrayBuffer holding exactly `bytes` (a Node Buffer is often a view into a shared pool). */
+function ownArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+}
+
+function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+function formatError(source: string, what: string, cause?: unknown): CurieError {
+  return new CurieError('E_FORMAT', `${source} ${what}`, cause === undefined ? undefined : { cause });
+}

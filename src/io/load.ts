@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { CurieError } from '../errors.js';
+import { isTiff, readGeoTiff } from './geotiff.js';
+import type { Raster } from './raster.js';
+import { parseXYZ } from './text.js';
+
+/** Options of {@link loadGrid}. */
+export interface LoadGridOptions {
+  /** Force the format instead of detecting it from the first bytes. */
+  format?: 'geotiff' | 'xyz';
+}
+
+/**
+ * Load a magnetic-anomaly raster from a GeoTIFF or an `x y value` text grid.
+ *
+ * The format is detected from the first bytes (TIFF or BigTIFF signature → GeoTIFF, anything
+ * else → text) unless `options.format` says otherwise. See {@link readGeoTiff} and
+ * {@link parseXYZ} for what each reader accepts. The result has row 0 at the southern edge and
+ * node (cell-centre) coordinates in the file's units (metres for projected CRSs).
+ *
+ * @param pathOrBuffer a file path, a `file:` URL, or the file's bytes.
+ * @throws CurieError `E_NOT_FOUND` when the file does not exist, is a directory or cannot be read;
+ *   `E_FORMAT` when it is empty, binary but not a TIFF, or malformed; `E_LATTICE` for irregular
+ *   text grids; `E_ARGUMENT` for a URL that is not `file:`.
+ */
+export async function loadGrid(
+  pathOrBuffer: string | URL | ArrayBuffer | Uint8Array,
+  options: LoadGridOptions = {},
+): Promise<Raster> {
+  const { bytes, source } = await readSource(pathOrBuffer);
+  if (bytes.length === 0) throw new CurieError('E_FORMAT', `${source} is empty`);
+  // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
+  const format = options.format ?? (isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
+  if (format === 'geotiff') return readGeoTiff(bytes, source);
+  return parseXYZ(new TextDecoder('utf-8').decode(bytes), source);
+}
+
+/** The bytes to parse and a name for them in messages (the path, or "grid buffer"). */
+async function readSource(input: string | URL | ArrayBuffer | Uint8Array): Promise<{ bytes: Uint8Array; source: string }> {
+  if (input instanceof Uint8Array) return { bytes: input, source: 'grid buffer' };
+  if (input instanceof ArrayBuffer) return { bytes: new Uint8Array(input), source: 'grid buffer' };
+  if (input instanceof URL && input.protocol !== 'file:') {
+    throw new CurieError('E_ARGUMENT', `cannot load ${input.href}: only file paths and file: URLs are supported`);
+  }
+  const path = input instanceof URL ? fileURLToPath(input) : input;
+  try {
+    return { bytes: await readFile(path), source: path };
+  } catch (error) {
+    throw new CurieError('E_NOT_FOUND', `${path} ${whyUnreadable(error)}`, { cause: error });
+  }
+}
+
+function whyUnreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
+  if (code === 'EISDIR') return 'is a directory, not a grid file';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+
+/** Text files have no NUL bytes; binary formats (PNG, NetCDF, zip, …) nearly always do early on. */
+function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 4096).includes(0);
+}
