@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { computeTanaka, tanaka1999 } from '../../src/models/tanaka.js';
+import { readReference, referenceGrid } from '../helpers/reference.js';
+
+const cases = readReference<any[]>('pycurious/tanaka.json');
+
+describe('tanaka1999 and computeTanaka equal PyCurious to 1e-9', () => {
+  it.each(cases.map((c) => [c.grid, c]))('%s', (_, c) => {
+    const grid = referenceGrid();
+    const window = c.grid === 'whole' ? grid.data : grid.subgrid(200e3, 152500, 152500);
+    const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, { taper: 'hanning', power: 0.5 });
+    const fit = tanaka1999(k, Phi, sigmaPhi, c.kmin_range, c.kmax_range);
+    for (const key of ['Ztr', 'btr', 'dZtr', 'Zor', 'bor', 'dZor'] as const) expect(Math.abs(fit[key] - c[key]) / Math.abs(c[key])).toBeLessThan(1e-9);
+    const { Zb, eZb } = computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor);
+    expect(Math.abs(Zb - c.Zb) / c.Zb).toBeLessThan(1e-9);
+    expect(Math.abs(eZb - c.eZb) / c.eZb).toBeLessThan(1e-9);
+  });
+
+  it("PyCurious's own check: the whole grid gives Zb within 2 km of 10 km", () => {
+    const grid = referenceGrid();
+    const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.data, { power: 0.5 });
+    const fit = tanaka1999(k, Phi, sigmaPhi, [0.005, 0.03], [0.03, 0.7]);
+    expect(Math.abs(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor).Zb - 10)).toBeLessThan(2);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { CurieError } from '../../src/errors.js';
+import { computeTanaka, tanaka1999 } from '../../src/models/tanaka.js';
+
+describe('tanaka1999', () => {
+  // A spectrum that is exactly linear in f on both ranges recovers the slopes exactly.
+  const f = Array.from({ length: 40 }, (_, i) => 0.01 + 0.005 * i);
+  const k = f.map((x) => 2 * Math.PI * x);
+  const topSlope = -3, centroidSlope = -8;
+  // Top fit: Phi = b + Ztr·f. Centroid fit: ln(e^Phi/(2πf)) = b' + Zor·f, i.e. Phi = b' + Zor·f + ln(2πf).
+  const Phi = f.map((x) => (x <= 0.05 ? 1 + topSlope * x : 2 + centroidSlope * x + Math.log(2 * Math.PI * x)));
+  const sigma = f.map((_, i) => 0.5 + 0.01 * i);
+
+  it('recovers exact slopes and intercepts of linear spectra', () => {
+    const fit = tanaka1999(k, Phi, sigma, [0.01, 0.05], [0.06, 0.2]);
+    expect(fit.Ztr).toBeCloseTo(topSlope, 10);
+    expect(fit.btr).toBeCloseTo(1, 10);
+    expect(fit.Zor).toBeCloseTo(centroidSlope, 10);
+    expect(fit.bor).toBeCloseTo(2, 10);
+    expect(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor)).toEqual({ Zb: Math.abs(2 * fit.Zor - fit.Ztr), eZb: 2 * fit.dZor + fit.dZtr });
+    expect(computeTanaka(-3, 0.5, -8, 0.25)).toEqual({ Zb: 13, eZb: 1 });
+  });
+
+  it('is an E_ARGUMENT error, not NaN, when a range holds fewer than 2 points', () => {
+    expect(() => tanaka1999(k, Phi, sigma, [0.011, 0.014], [0.06, 0.2])).toThrowError(CurieError);
+    try {
+      tanaka1999(k, Phi, sigma, [0.05, 0.2], [0.9, 1.0]);
+    } catch (e) {
+      expect((e as CurieError).code).toBe('E_ARGUMENT');
+      expect((e as CurieError).message).toContain('kmaxRange 0.9…1 cycles/km holds 0 spectrum points');
+    }
+    expect.assertions(3);
+  });
+
+  it('rejects mismatched arrays and inverted ranges', () => {
+    expect(() => tanaka1999(k, Phi.slice(1), sigma)).toThrow(/one spectrum/);
+    expect(() => tanaka1999(k, Phi, sigma, [0.2, 0.05])).toThrow(/low < high/);
+  });
+});
