@@ -2,6 +2,7 @@
  * The node lattice of a grid: coordinates, spacing and the checks PyCurious should have made.
  */
 import { CurieError, fmt, warn } from '../errors.js';
+import { linspace } from './sequences.js';
 
 /** Node lattice of a `ny × nx` grid whose extent is given by node (cell-centre) coordinates, metres. */
 export interface GridGeometry {
@@ -21,15 +22,6 @@ export interface GridGeometry {
   xcoords: Float64Array;
   /** y of each row, metres; row 0 is `ymin`. */
   ycoords: Float64Array;
-}
-
-/** numpy's `linspace(start, stop, num)`: `i·step + start`, the last value exactly `stop`. */
-export function linspace(start: number, stop: number, num: number): Float64Array {
-  const out = new Float64Array(num);
-  const step = (stop - start) / (num - 1);
-  for (let i = 0; i < num; i++) out[i] = i * step + start;
-  if (num > 1) out[num - 1] = stop;
-  return out;
 }
 
 /** Relative tolerance on dx against dy (0.1 %); PyCurious's tolerance of 1.0 accepts almost anything. */

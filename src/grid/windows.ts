@@ -5,6 +5,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
 import type { GridGeometry } from './geometry.js';
+import { arange } from './sequences.js';
 
 /** Python's `round`: halves go to the even neighbour. */
 export function roundHalfEven(value: number): number {
@@ -58,13 +59,6 @@ export interface CentroidOptions {
   spacingX?: number;
   /** Spacing of centres along y, metres; default every node. */
   spacingY?: number;
-}
-
-/** numpy's `arange(start, stop, step)`: values `start + i·delta`, `ceil((stop − start)/step)` of them. */
-function arange(start: number, stop: number, step: number): Float64Array {
-  const count = Math.max(0, Math.ceil((stop - start) / step));
-  const delta = start + step - start; // numpy fills with the step as represented after one addition
-  return Float64Array.from({ length: count }, (_, i) => start + i * delta);
 }
 
 function centresAlong(coords: Float64Array, h: number, spacing: number | undefined, axis: string): Float64Array {

@@ -3,6 +3,7 @@
  */
 import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
+import { arangeLength } from '../grid/sequences.js';
 import { rfft2dHalf } from './fft.js';
 import { type Taper, taperWeights } from './taper.js';
 import { readWindow, squareSide } from './window-data.js';
@@ -38,7 +39,7 @@ export function wavenumberStep(n: number, dx: number): number {
  * (for odd n this is (n−1)/2; for some even n one more than n/2 − 1).
  */
 export function binEdgeCount(n: number, dk: number): number {
-  return Math.max(0, Math.ceil(((dk * n) / 2 - dk) / dk));
+  return arangeLength(dk, (dk * n) / 2, dk);
 }
 
 /**
@@ -150,15 +151,19 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
 
   // power·ln|F| for each sample any bin uses, computed once (edge samples serve two bins).
   const logAmplitude = scratchLog(spectrum.length >> 1);
+  let peak = 0;
+  for (let i = 0; i < spectrum.length; i += 2) peak = Math.max(peak, spectrum[i] * spectrum[i] + spectrum[i + 1] * spectrum[i + 1]);
+  // Amplitudes below 1e-14 of the peak are FFT rounding noise, not signal: their log is meaningless.
+  const noiseFloor = peak * 1e-28;
   let zeros = 0;
   for (const index of layout.used) {
     const re = spectrum[2 * index], im = spectrum[2 * index + 1];
     const squared = re * re + im * im;
-    if (squared === 0) zeros++;
+    if (squared <= noiseFloor) zeros++;
     logAmplitude[index] = 0.5 * power * Math.log(squared);
   }
   if (zeros > 0)
-    throw new CurieError('E_ARGUMENT', `the ${n} × ${n} window has ${zeros} zero Fourier amplitudes, so its log spectrum is undefined; is the window constant?`);
+    throw new CurieError('E_ARGUMENT', `the ${n} × ${n} window has ${zeros} zero Fourier amplitudes (below 1e-14 of the peak), so its log spectrum is undefined; is the window constant?`);
 
   const k = new Float64Array(nbins), Phi = new Float64Array(nbins), sigmaPhi = new Float64Array(nbins);
   const { start, members, meanRadius } = layout;
