@@ -1,0 +1,26 @@
+/**
+ * curie-depth: Curie depth from magnetic-anomaly rasters, a TypeScript port of PyCurious.
+ *
+ * Units throughout: coordinates, spacings, windows and heights in metres; wavenumbers in rad/km;
+ * depths in km; angles in degrees.
+ */
+export { CurieGrid, type GridInput } from './CurieGrid.js';
+export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors.js';
+
+export { loadGrid, type LoadGridOptions } from './io/load.js';
+export { readGeoTiff } from './io/geotiff.js';
+export { parseXYZ } from './io/text.js';
+export type { Raster } from './io/raster.js';
+
+export { gridGeometry, type GridGeometry } from './grid/geometry.js';
+export { arange, linspace } from './grid/sequences.js';
+export { subgrid, createCentroidList, type CentroidOptions } from './grid/windows.js';
+
+export { fft1d, fft2d, rfft2dHalf } from './spectrum/fft.js';
+export { taperWeights, type Taper, type TaperFunction } from './spectrum/taper.js';
+export { radialSpectrum, wavenumberStep, type RadialSpectrum, type RadialSpectrumOptions } from './spectrum/radial.js';
+export { azimuthalSpectrum, type AzimuthalSpectrum, type AzimuthalSpectrumOptions } from './spectrum/azimuthal.js';
+
+export { removeTrendLinear } from './filters/detrend.js';
+export { reduceToPole } from './filters/reduce-to-pole.js';
+export { upwardContinuation } from './filters/upward-continuation.js';
