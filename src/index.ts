@@ -21,6 +21,8 @@ export { taperWeights, type Taper, type TaperFunction } from './spectrum/taper.j
 export { radialSpectrum, wavenumberStep, type RadialSpectrum, type RadialSpectrumOptions } from './spectrum/radial.js';
 export { azimuthalSpectrum, type AzimuthalSpectrum, type AzimuthalSpectrumOptions } from './spectrum/azimuthal.js';
 
+export { computeTanaka, tanaka1999, type TanakaFit } from './models/tanaka.js';
+
 export { removeTrendLinear } from './filters/detrend.js';
 export { reduceToPole } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';
