@@ -1,0 +1,86 @@
+/**
+ * Fitting the Bouligand et al. (2009) model to one radial spectrum: PyCurious's `optimise` step,
+ * with a bounded Levenberg–Marquardt in place of scipy's L-BFGS-B.
+ */
+import { CurieError, fmt } from '../errors.js';
+import { levenbergMarquardt, type LevenbergMarquardtResult } from './levenberg-marquardt.js';
+import { misfit, type Objective, PARAMETERS } from './objective.js';
+import { spectralProblem } from './spectral-problem.js';
+
+/** Lower and upper bound of each parameter, in `[β, z_t, Δz, C]` order; ±Infinity for none. */
+export interface Bounds {
+  lower: [number, number, number, number];
+  upper: [number, number, number, number];
+}
+
+/** PyCurious's bounds: β, z_t, Δz ≥ 0, C free. */
+export function defaultBounds(): Bounds {
+  return { lower: [0, 0, 0, -Infinity], upper: [Infinity, Infinity, Infinity, Infinity] };
+}
+
+/** Result of one fit: parameters, Curie depth = z_t + Δz (km), misfit, convergence. */
+export interface FitResult {
+  beta: number;
+  /** Depth to the top of the magnetic layer, km. */
+  zt: number;
+  /** Thickness of the magnetic layer, km. */
+  dz: number;
+  C: number;
+  /** z_t + Δz, km. */
+  curieDepth: number;
+  /** Misfit at the result (½Σ(Φ_model − Phi)² plus priors). */
+  misfit: number;
+  /** Iterations of the optimiser, summed over restarts. */
+  iterations: number;
+  /** False when no start converged: the best point found is returned all the same. */
+  converged: boolean;
+}
+
+/** Check a starting point against the bounds: `E_ARGUMENT` naming the parameter. */
+export function checkStart(start: ArrayLike<number>, bounds: Bounds): void {
+  for (let j = 0; j < PARAMETERS.length; j++) {
+    const value = start[j];
+    if (!Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${value} must be a finite number`);
+    if (value < bounds.lower[j] || value > bounds.upper[j])
+      throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${fmt(value)} is outside its bounds [${fmt(bounds.lower[j])}, ${fmt(bounds.upper[j])}]; start inside them`);
+  }
+}
+
+/**
+ * Other starting points tried when a fit ends on a bound or does not converge: deeper and
+ * shallower layers around the first start (the misfit has separate basins in Δz).
+ */
+function restarts(start: ArrayLike<number>): number[][] {
+  const [beta, zt, dz, C] = Array.from(start);
+  return [
+    [beta, zt, Math.max(dz, 1) * 2, C],
+    [beta, zt, Math.max(dz, 1) / 2, C],
+    [3, 0.5, 20, C],
+  ];
+}
+
+/**
+ * Fit [β, z_t, Δz, C] to a spectrum from `start` within `bounds`. When the fit fails to converge
+ * or ends held on a bound of Δz, it is restarted from other points and the best result is kept.
+ */
+export function fitSpectrum(objective: Objective, start: ArrayLike<number>, bounds: Bounds = defaultBounds()): FitResult {
+  checkStart(start, bounds);
+  const problem = spectralProblem(objective, bounds);
+  const clamp = (values: ArrayLike<number>) => Array.from(values, (v, j) => Math.min(bounds.upper[j], Math.max(bounds.lower[j], v)));
+  let best: LevenbergMarquardtResult = levenbergMarquardt(problem, problem.reduce(start));
+  let iterations = best.iterations;
+  // Ending held at Δz = 0 (index 2) means the fit slid into the degenerate thin-layer valley.
+  const stalled = (r: LevenbergMarquardtResult) => !r.converged || r.activeBounds.includes(2) || !Number.isFinite(r.f);
+  if (stalled(best)) {
+    for (const other of restarts(start)) {
+      const result = levenbergMarquardt(problem, problem.reduce(clamp(other)));
+      iterations += result.iterations;
+      if (result.f < best.f || !Number.isFinite(best.f)) best = result;
+      if (!stalled(best)) break;
+    }
+  }
+  const x = problem.expand(best.x);
+  const [beta, zt, dz, C] = x;
+  // Report PyCurious's misfit itself (same value as the solver's, without its rounding path).
+  return { beta, zt, dz, C, curieDepth: zt + dz, misfit: misfit(objective, x), iterations, converged: best.converged && Number.isFinite(best.f) };
+}

@@ -1,0 +1,226 @@
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import { CurieOptimiser } from '../../src/CurieOptimiser.js';
+import { CurieError } from '../../src/errors.js';
+import { defaultBounds, fitSpectrum } from '../../src/inversion/fit.js';
+import { metropolisHastings } from '../../src/inversion/mcmc.js';
+import { createObjective, misfit } from '../../src/inversion/objective.js';
+import { lognormal, normal, toDistribution, uniform } from '../../src/inversion/priors.js';
+import { createRng, deriveSeed, xoshiro128ss } from '../../src/inversion/rng.js';
+import { sensitivity } from '../../src/inversion/sensitivity.js';
+import { spectralProblem } from '../../src/inversion/spectral-problem.js';
+import { summarise } from '../../src/inversion/summary.js';
+import { bouligand2009 } from '../../src/models/bouligand.js';
+import { seededRandom } from '../helpers/random.js';
+
+/** A 99-point spectrum like a 200 km window's (k = 0.046…4.6 rad/km) from known parameters, with optional deterministic noise. */
+function modelSpectrum(truth: [number, number, number, number], noise = 0, seed = 1) {
+  const k = Float64Array.from({ length: 99 }, (_, i) => (2 * Math.PI) / 200 * (1.5 + i));
+  const rnd = seededRandom(seed);
+  const Phi = bouligand2009(k, ...truth).map((v) => v + noise * (rnd() - 0.5));
+  const sigmaPhi = Float64Array.from({ length: 99 }, (_, i) => 0.5 + 0.3 * Math.sin(i));
+  return { k, Phi, sigmaPhi };
+}
+
+function expectCode(f: () => unknown, code: string, fragment?: string) {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CurieError);
+    expect((e as CurieError).code).toBe(code);
+    if (fragment) expect((e as CurieError).message).toContain(fragment);
+    return;
+  }
+  throw new Error(`expected a CurieError ${code}`);
+}
+
+describe('analytic Jacobian of the spectral problem equals finite differences', () => {
+  const cases = [
+    ['C eliminated, unweighted, no priors', [undefined, undefined, undefined, undefined], false],
+    ['C eliminated with a normal prior on C, weighted, prior on β', [normal(3, 0.2), undefined, undefined, normal(-17, 0.5)], true],
+    ['C a free parameter (log-normal prior on C is not closed-form)', [undefined, lognormal(0, 1), undefined, lognormal(2.9, 0.1)], false],
+  ] as const;
+  it.each(cases)('%s', (_, priors, weighted) => {
+    const spectrum = modelSpectrum([2.8, 0.4, 9, 18], 0.3);
+    const problem = spectralProblem(createObjective(spectrum, priors, weighted), defaultBounds());
+    const x = Float64Array.from([2.6, 0.5, 7.5, 17.5].slice(0, problem.size));
+    const residual = new Float64Array(problem.points), jacobian = new Float64Array(problem.points * problem.size);
+    problem.residuals(x, residual, jacobian);
+    let worst = 0;
+    for (let j = 0; j < problem.size; j++) {
+      const h = 1e-6 * Math.max(1, Math.abs(x[j]));
+      const up = new Float64Array(problem.points), down = new Float64Array(problem.points), scratch = new Float64Array(jacobian.length);
+      const xu = x.slice(), xd = x.slice();
+      xu[j] += h;
+      xd[j] -= h;
+      problem.residuals(xu, up, scratch);
+      problem.residuals(xd, down, scratch);
+      for (let i = 0; i < problem.points; i++) worst = Math.max(worst, Math.abs((up[i] - down[i]) / (2 * h) - jacobian[i * problem.size + j]) / (1 + Math.abs(jacobian[i * problem.size + j])));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+});
+
+describe('fitSpectrum', () => {
+  it('recovers the parameters of a noise-free model spectrum from PyCurious’s start', () => {
+    const truth: [number, number, number, number] = [2.7, 0.35, 8, -18];
+    const fit = fitSpectrum(createObjective(modelSpectrum(truth), [undefined, undefined, undefined, undefined]), [3, 1, 10, 5]);
+    expect(fit.converged).toBe(true);
+    expect(fit.beta).toBeCloseTo(truth[0], 5);
+    expect(fit.zt).toBeCloseTo(truth[1], 5);
+    expect(fit.dz).toBeCloseTo(truth[2], 4);
+    expect(fit.C).toBeCloseTo(truth[3], 4);
+    expect(fit.curieDepth).toBeCloseTo(truth[1] + truth[2], 4);
+    expect(fit.misfit).toBeLessThan(1e-12);
+  });
+
+  it('respects user bounds, ending on the bound when the optimum lies beyond it', () => {
+    const bounds = defaultBounds();
+    bounds.upper[0] = 2.5; // the data want β = 2.7
+    const fit = fitSpectrum(createObjective(modelSpectrum([2.7, 0.35, 8, -18]), [undefined, undefined, undefined, undefined]), [2, 1, 10, 5], bounds);
+    expect(fit.beta).toBe(2.5);
+    expect(fit.converged).toBe(true);
+  });
+
+  it('rejects starting values outside the bounds, NaN spectra and too few points', () => {
+    const objective = createObjective(modelSpectrum([2.7, 0.35, 8, -18]), [undefined, undefined, undefined, undefined]);
+    expectCode(() => fitSpectrum(objective, [3, -1, 10, 5]), 'E_ARGUMENT', 'starting zt = -1 is outside its bounds');
+    const spectrum = modelSpectrum([2.7, 0.35, 8, -18]);
+    spectrum.Phi[4] = NaN;
+    expectCode(() => createObjective(spectrum, []), 'E_NAN', '1 NaN');
+    expectCode(() => createObjective({ k: [1, 2, 3], Phi: [1, 2, 3], sigmaPhi: [1, 1, 1] }, []), 'E_ARGUMENT', 'fewer than the 4 parameters');
+  });
+});
+
+describe('priors', () => {
+  it('give PyCurious’s misfit terms', () => {
+    expect(-normal(3, 0.5).logpdf(4)).toBeCloseTo(0.5 * 4, 14);
+    expect(uniform(0, 2).logpdf(1)).toBe(0);
+    expect(-uniform(0, 2).logpdf(3)).toBe(Infinity);
+    expect(-lognormal(0, 2).logpdf(Math.E)).toBeCloseTo(0.5 * 0.25 + 1, 14);
+  });
+
+  it('reject bad parameters and objects that are not distributions', () => {
+    expectCode(() => normal(3, 0), 'E_ARGUMENT', 'sd = 0');
+    expectCode(() => normal(3, -1), 'E_ARGUMENT', 'sd = -1');
+    expectCode(() => uniform(2, 2), 'E_ARGUMENT', 'lower 2 must be below upper 2');
+    expectCode(() => lognormal(0, 0), 'E_ARGUMENT', 'sigma = 0');
+    expectCode(() => toDistribution({ mean: 3 } as never, 'beta'), 'E_ARGUMENT', 'is not a distribution');
+    const optimiser = new CurieOptimiser([[0, 1], [1, 0]], 0, 1000, 0, 1000);
+    expectCode(() => optimiser.addPrior({ depth: [1, 2] } as never), 'E_ARGUMENT', "unknown parameter 'depth'");
+    expectCode(() => optimiser.addPrior({ beta: [3, 0] }), 'E_ARGUMENT', 'sd = 0');
+  });
+
+  it('show as PyCurious’s prior dictionary, and reset', () => {
+    const optimiser = new CurieOptimiser([[0, 1], [1, 0]], 0, 1000, 0, 1000, { priors: { beta: [3, 0.5], dz: uniform(1, 50) } });
+    expect(optimiser.prior).toEqual({ beta: [3, 0.5], zt: null, dz: [1, 50], C: null });
+    optimiser.resetPriors();
+    expect(optimiser.prior).toEqual({ beta: null, zt: null, dz: null, C: null });
+  });
+});
+
+describe('bounds', () => {
+  it('accept PyCurious’s pair list with null for none, and reject lower ≥ upper', () => {
+    const optimiser = new CurieOptimiser([[0, 1], [1, 0]], 0, 1000, 0, 1000);
+    optimiser.bounds = [[0, 5], [0, null], [1, 60], [null, null]];
+    expect(optimiser.bounds).toEqual({ lower: [0, 0, 1, -Infinity], upper: [5, Infinity, 60, Infinity] });
+    expectCode(() => (optimiser.bounds = [[0, 5], [0, null], [60, 1], [null, null]]), 'E_ARGUMENT', 'bounds of dz');
+  });
+});
+
+describe('seeded random source', () => {
+  it('runs xoshiro128** exactly (reference outputs from state 1, 2, 3, 4)', () => {
+    const next = xoshiro128ss([1, 2, 3, 4]);
+    expect([next(), next(), next(), next(), next(), next()]).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
+  });
+
+  it('repeats for a seed, differs between seeds, and has the right moments', () => {
+    const a = createRng(42), b = createRng(42), c = createRng(43);
+    const draws = Array.from({ length: 20000 }, () => a.normal());
+    expect(Array.from({ length: 20000 }, () => b.normal())).toEqual(draws);
+    expect(c.normal()).not.toBe(draws[0]);
+    const mean = draws.reduce((s, v) => s + v, 0) / draws.length;
+    const variance = draws.reduce((s, v) => s + (v - mean) ** 2, 0) / draws.length;
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+    expect(Math.abs(variance - 1)).toBeLessThan(0.03);
+    const u = Array.from({ length: 10000 }, () => a.uniform());
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...u)).toBeLessThan(1);
+    expectCode(() => createRng(NaN), 'E_ARGUMENT', 'seed NaN');
+  });
+
+  it('derives the same seed from the same coordinates, whatever their position', () => {
+    expect(deriveSeed(7, 152500, 100500)).toBe(deriveSeed(7, 152500, 100500));
+    expect(deriveSeed(7, 152500, 100500)).not.toBe(deriveSeed(7, 100500, 152500));
+    expect(deriveSeed(0, -0)).toBe(deriveSeed(0, 0));
+  });
+});
+
+describe('metropolisHastings and sensitivity', () => {
+  const objective = createObjective(modelSpectrum([2.7, 0.35, 8, -18], 0.5), [undefined, undefined, undefined, undefined]);
+  const bounds = defaultBounds();
+
+  it('gives identical chains for a seed and other chains for another seed', () => {
+    const a = metropolisHastings(objective, [3, 1, 10, -17], bounds, 300, 100, { xScale: [0.05, 0.05, 0.5, 0.2], seed: 5 });
+    const b = metropolisHastings(objective, [3, 1, 10, -17], bounds, 300, 100, { xScale: [0.05, 0.05, 0.5, 0.2], seed: 5 });
+    const c = metropolisHastings(objective, [3, 1, 10, -17], bounds, 300, 100, { xScale: [0.05, 0.05, 0.5, 0.2], seed: 6 });
+    expect(b.beta).toEqual(a.beta);
+    expect(b.dz).toEqual(a.dz);
+    expect(c.beta).not.toEqual(a.beta);
+  });
+
+  it('never leaves the bounds, however wide the proposals', () => {
+    const tight = defaultBounds();
+    tight.lower = [2, 0.1, 5, -30];
+    tight.upper = [3.5, 1.5, 15, 0];
+    const chain = metropolisHastings(objective, [3, 1, 10, -17], tight, 2000, 0, { xScale: [3, 3, 30, 30], seed: 1 });
+    for (const [values, j] of [[chain.beta, 0], [chain.zt, 1], [chain.dz, 2], [chain.C, 3]] as const) {
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(tight.lower[j]);
+      expect(Math.max(...values)).toBeLessThanOrEqual(tight.upper[j]);
+    }
+  });
+
+  it('rejects nsim ≤ 0, a negative burn-in and bad proposal scales', () => {
+    expectCode(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 0, 10), 'E_ARGUMENT', 'nsim = 0');
+    expectCode(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 10, -1), 'E_ARGUMENT', 'burnin = -1');
+    expectCode(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 10, 1, { xScale: [1, 1] }), 'E_ARGUMENT', 'xScale');
+    expectCode(() => sensitivity(objective, [3, 1, 10, -17], bounds, objective.Phi, -2), 'E_ARGUMENT', 'nsim = -2');
+  });
+
+  it('sensitivity scatters fits around the truth, repeatably', () => {
+    const spectrum = modelSpectrum([2.7, 0.35, 8, -18]);
+    const clean = createObjective(spectrum, [undefined, undefined, undefined, undefined]);
+    const small = spectrum.sigmaPhi.map((s) => s * 0.01);
+    const a = sensitivity(clean, [3, 1, 10, 5], bounds, small, 20, 9);
+    const b = sensitivity(clean, [3, 1, 10, 5], bounds, small, 20, 9);
+    expect(b.dz).toEqual(a.dz);
+    expect(Math.abs(a.summary.beta.q50 - 2.7)).toBeLessThan(0.02);
+    expect(Math.abs(a.summary.curieDepth.q50 - 8.35)).toBeLessThan(0.5);
+    expect(a.summary.beta.sd).toBeGreaterThan(0);
+  });
+});
+
+describe('summaries use numpy’s conventions', () => {
+  it('population sd and linearly interpolated quantiles', () => {
+    const s = summarise([10, 1, 9, 2, 8, 3, 7, 4, 6, 5]);
+    expect(s.mean).toBe(5.5);
+    expect(s.sd).toBeCloseTo(Math.sqrt(8.25), 14);
+    expect(s.q05).toBeCloseTo(1.45, 14);
+    expect(s.q50).toBe(5.5);
+    expect(s.q95).toBeCloseTo(9.55, 14);
+  });
+});
+
+describe('CurieOptimiser', () => {
+  it('optimise and minFunc agree, and a bad window is a CurieError', () => {
+    const n = 61, rnd = seededRandom(4);
+    const values = Float64Array.from({ length: n * n }, () => rnd() - 0.5);
+    const optimiser = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000);
+    const fit = optimiser.optimise(50_000, 30_000, 30_000);
+    const spectrum = optimiser.radialSpectrum(optimiser.subgrid(50_000, 30_000, 30_000));
+    expect(optimiser.minFunc([fit.beta, fit.zt, fit.dz, fit.C], spectrum.k, spectrum.Phi, spectrum.sigmaPhi)).toBe(fit.misfit);
+    expectCode(() => optimiser.optimise(70_000, 30_000, 30_000), 'E_WINDOW');
+    expectCode(() => optimiser.optimise(50_000, 30_000, 30_000, { dz: -1 }), 'E_ARGUMENT', 'starting dz = -1');
+    expect(misfit(createObjective(spectrum, []), [3, 1, 0, 5])).toBe(1e99);
+  });
+});
