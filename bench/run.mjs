@@ -2,7 +2,9 @@
  * `npm run bench`: prints speed figures (medians) of the built package. A benchmark, not a test:
  * nothing here passes or fails. Run on an idle machine and compare medians and ratios.
  */
+import { benchInversion } from './inversion.mjs';
 import { benchSpectrum } from './spectrum.mjs';
 
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 benchSpectrum();
+benchInversion();
