@@ -5,15 +5,13 @@
 import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from './errors.js';
 import { CurieGrid, type GridInput } from './CurieGrid.js';
-import { type Bounds, defaultBounds, type FitResult, fitSpectrum } from './inversion/fit.js';
-import { metropolisHastings } from './inversion/mcmc.js';
+import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
 import { createObjective, misfit, PARAMETERS, type ParameterName } from './inversion/objective.js';
 import { type Distribution, type PriorSpec, priorArguments, toDistribution } from './inversion/priors.js';
-import { sensitivity } from './inversion/sensitivity.js';
 import type { ParameterSamples } from './inversion/summary.js';
+import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, type TanakaResult, tanakaWindow } from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
 import type { Taper } from './spectrum/taper.js';
-import type { RadialSpectrum } from './spectrum/radial.js';
 
 /** Starting values of the fit (PyCurious's defaults: β 3, z_t 1 km, Δz 10 km, C 5). */
 export interface StartingValues {
@@ -163,15 +161,21 @@ export class CurieOptimiser extends CurieGrid {
     return misfit(createObjective({ k, Phi, sigmaPhi }, this.#priorList(), options.weighted), x);
   }
 
-  /** The radial spectrum of the window at (xc, yc), after `processSubgrid`. */
-  #windowSpectrum(window: number, xc: number, yc: number, options: SpectrumOptions): RadialSpectrum {
-    const sub = this.subgrid(window, xc, yc);
-    const processed = options.processSubgrid ? options.processSubgrid(sub) : sub;
-    return this.radialSpectrum(processed, { taper: options.taper, power: options.power });
+  get #source(): GridSource {
+    return { data: this.data, geometry: this };
   }
 
-  #start(options: StartingValues): [number, number, number, number] {
-    return [options.beta ?? 3, options.zt ?? 1, options.dz ?? 10, options.C ?? 5];
+  /** Bounds, priors and starting point of a fit, with the spectrum options. */
+  #settings(options: StartingValues & SpectrumOptions & { weighted?: boolean }): FitSettings {
+    return {
+      bounds: this.#bounds,
+      priors: this.#priorList(),
+      start: [options.beta ?? 3, options.zt ?? 1, options.dz ?? 10, options.C ?? 5],
+      taper: options.taper,
+      power: options.power,
+      processSubgrid: options.processSubgrid,
+      weighted: options.weighted,
+    };
   }
 
   /**
@@ -181,8 +185,7 @@ export class CurieOptimiser extends CurieGrid {
    * @throws CurieError for a bad window, NaN in it, a start outside the bounds
    */
   optimise(window: number, xc: number, yc: number, options: OptimiseOptions = {}): FitResult {
-    const spectrum = this.#windowSpectrum(window, xc, yc, options);
-    return fitSpectrum(createObjective(spectrum, this.#priorList(), options.weighted), this.#start(options), this.#bounds);
+    return optimiseWindow(this.#source, window, xc, yc, this.#settings(options));
   }
 
   /**
@@ -190,8 +193,7 @@ export class CurieOptimiser extends CurieGrid {
    * downhill steps, then `nsim` samples; seeded, and proposals outside the bounds are rejected.
    */
   metropolisHastings(window: number, xc: number, yc: number, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
-    const objective = createObjective(this.#windowSpectrum(window, xc, yc, options), this.#priorList());
-    return metropolisHastings(objective, this.#start(options), this.#bounds, nsim, burnin, { xScale: options.xScale, seed: options.seed });
+    return sampleWindow(this.#source, window, xc, yc, nsim, burnin, { ...this.#settings(options), xScale: options.xScale, seed: options.seed });
   }
 
   /**
@@ -199,8 +201,15 @@ export class CurieOptimiser extends CurieGrid {
    * draw from themselves and the spectrum perturbed by its sigmaPhi; seeded.
    */
   sensitivity(window: number, xc: number, yc: number, nsim: number, options: SensitivityOptions = {}): ParameterSamples {
-    const spectrum = this.#windowSpectrum(window, xc, yc, options);
-    const objective = createObjective(spectrum, this.#priorList());
-    return sensitivity(objective, this.#start(options), this.#bounds, spectrum.sigmaPhi, nsim, options.seed);
+    return sensitivityWindow(this.#source, window, xc, yc, nsim, { ...this.#settings(options), seed: options.seed });
+  }
+
+  /**
+   * Tanaka et al. (1999) for the window at (xc, yc): fits over `kminRange` and `kmaxRange`
+   * (cycles/km; PyCurious's defaults 0.05–0.2) of a spectrum made with power 0.5 unless told
+   * otherwise; returns the fits and the Curie depth `Zb` ± `eZb` (km).
+   */
+  tanaka(window: number, xc: number, yc: number, options: SpectrumOptions & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] } = {}): TanakaResult {
+    return tanakaWindow(this.#source, window, xc, yc, options);
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeTanaka, tanaka1999 } from '../../src/models/tanaka.js';
+import ndarray from 'ndarray';
+import { CurieOptimiser } from '../../src/CurieOptimiser.js';
 import { readReference, referenceGrid } from '../helpers/reference.js';
 
 const cases = readReference<any[]>('pycurious/tanaka.json');
@@ -21,5 +23,14 @@ describe('tanaka1999 and computeTanaka equal PyCurious to 1e-9', () => {
     const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.data, { power: 0.5 });
     const fit = tanaka1999(k, Phi, sigmaPhi, [0.005, 0.03], [0.03, 0.7]);
     expect(Math.abs(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor).Zb - 10)).toBeLessThan(2);
+  });
+
+  it('CurieOptimiser.tanaka gives the centre-window figures (power 0.5 by default)', () => {
+    const g = readReference('pycurious/grid.json');
+    const c = cases.find((e) => e.grid === '200km_centre');
+    const optimiser = new CurieOptimiser(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax);
+    const result = optimiser.tanaka(200e3, 152500, 152500, { kminRange: c.kmin_range, kmaxRange: c.kmax_range });
+    expect(Math.abs(result.Zb - c.Zb) / c.Zb).toBeLessThan(1e-9);
+    expect(Math.abs(result.Ztr - c.Ztr) / Math.abs(c.Ztr)).toBeLessThan(1e-9);
   });
 });
