@@ -7,7 +7,7 @@ import { CurieError, fmt } from './errors.js';
 import { CurieGrid, type GridInput } from './CurieGrid.js';
 import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
 import { createObjective, misfit, PARAMETERS, type ParameterName } from './inversion/objective.js';
-import { type Distribution, type PriorSpec, priorArguments, toDistribution } from './inversion/priors.js';
+import { type Distribution, describePrior, type PriorSpec, toDistribution } from './inversion/priors.js';
 import type { ParameterSamples } from './inversion/summary.js';
 import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, type TanakaResult, tanakaWindow } from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
@@ -143,7 +143,7 @@ export class CurieOptimiser extends CurieGrid {
     const out = { beta: null, zt: null, dz: null, C: null } as Record<ParameterName, [number, number] | null>;
     for (const name of PARAMETERS) {
       const d = this.#priors[name];
-      out[name] = d ? priorArguments(d) : null;
+      out[name] = d ? (describePrior(d)?.args ?? null) : null;
     }
     return out;
   }

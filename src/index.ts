@@ -32,6 +32,8 @@ export { createRng, type RandomSource } from './inversion/rng.js';
 export type { Bounds, FitResult } from './inversion/fit.js';
 export type { ParameterSamples, SampleSummary } from './inversion/summary.js';
 
+export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from './synthetic/index.js';
+
 export { removeTrendLinear } from './filters/detrend.js';
 export { reduceToPole } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';

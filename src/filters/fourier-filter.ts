@@ -4,7 +4,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { fft2d } from '../spectrum/fft.js';
 import { readWindow, shape2d } from '../spectrum/window-data.js';
-import { angularFrequencies } from './wavenumbers.js';
+import { angularFrequencies } from '../spectrum/frequencies.js';
 
 /**
  * A filter's complex response at wavenumbers (kx along rows, ky along columns, rad/m); writes the

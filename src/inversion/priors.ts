@@ -41,10 +41,19 @@ export function asNormal(d: Distribution | undefined): { mean: number; sd: numbe
   return p?.kind === 'normal' ? { mean: p.args[0], sd: p.args[1] } : undefined;
 }
 
-/** The factory arguments of a built-in distribution (`[mean, sd]`, `[lower, upper]`, `[mu, sigma]`), null for others. */
-export function priorArguments(d: Distribution): [number, number] | null {
+/**
+ * A built-in distribution as plain data (its factory and arguments: `[mean, sd]`, `[lower, upper]`,
+ * `[mu, sigma]`), to show it or rebuild it in another thread; null for other distributions.
+ */
+export function describePrior(d: Distribution): { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] } | null {
   const p = provenance.get(d);
-  return p ? [...p.args] : null;
+  return p ? { kind: p.kind, args: [...p.args] } : null;
+}
+
+/** Rebuild a distribution from {@link describePrior}'s data. */
+export function priorFromDescription(description: { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] }): Distribution {
+  const factory = { normal, uniform, lognormal }[description.kind];
+  return factory(...description.args);
 }
 
 /**
