@@ -11,6 +11,11 @@ import { type Distribution, describePrior, type PriorSpec, toDistribution } from
 import type { ParameterSamples } from './inversion/summary.js';
 import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, type TanakaResult, tanakaWindow } from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
+import { isModuleRef, loadModuleExport, type ModuleRef } from './parallel/module-ref.js';
+import { type MapRunOptions, WorkerPool } from './parallel/pool.js';
+import { type GridHandle, ROUTINES, type RoutineName, TABLE_COLUMNS } from './parallel/protocol.js';
+import { type RoutineArguments, serialiseSettings } from './parallel/settings.js';
+import type { RadialSpectrum } from './spectrum/radial.js';
 import type { Taper } from './spectrum/taper.js';
 
 /** Starting values of the fit (PyCurious's defaults: β 3, z_t 1 km, Δz 10 km, C 5). */
@@ -25,12 +30,15 @@ export interface StartingValues {
 
 /** How each window's spectrum is made. */
 export interface SpectrumOptions {
-  /** Taper before the FFT (default 'hanning'). */
-  taper?: Taper;
+  /** Taper before the FFT (default 'hanning'); a custom one for worker threads as `{ module, export }`. */
+  taper?: Taper | ModuleRef;
   /** Exponent of |FFT| (default 2, Bouligand). */
   power?: number;
-  /** A function applied to each window before its spectrum (e.g. detrending), PyCurious's `process_subgrid`. */
-  processSubgrid?: (window: NdArray<Float64Array>) => NdArray;
+  /**
+   * A function applied to each window before its spectrum (e.g. detrending), PyCurious's
+   * `process_subgrid`; for worker threads as `{ module, export }` (a module exporting the function).
+   */
+  processSubgrid?: ((window: NdArray<Float64Array>) => NdArray) | ModuleRef;
 }
 
 /** Options of {@link CurieOptimiser.optimise}. */
@@ -55,6 +63,35 @@ export interface SensitivityOptions extends StartingValues, SpectrumOptions {
 
 /** Bounds as PyCurious writes them: `[[lower, upper], …]` for β, z_t, Δz, C; null/undefined for none. */
 export type BoundsInput = Bounds | ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>;
+
+/** Options of {@link CurieOptimiser.optimiseRoutine}: `optimise`'s options plus how the map runs. */
+export interface OptimiseRoutineOptions extends OptimiseOptions, MapRunOptions {}
+
+/** Result of {@link CurieOptimiser.optimiseRoutine}: one entry per centroid, in the order given. */
+export interface OptimiseRoutineResult {
+  beta: Float64Array;
+  /** km */
+  zt: Float64Array;
+  /** km */
+  dz: Float64Array;
+  C: Float64Array;
+  /** z_t + Δz, km. */
+  curieDepth: Float64Array;
+  misfit: Float64Array;
+  /** 0 ok, 1 not converged (best point kept), 2 window error (values NaN), 3 worker failure (values NaN). */
+  status: Uint8Array;
+  /** Why, for every window whose status is not 0. */
+  messages: Map<number, string>;
+}
+
+/** Options of {@link CurieOptimiser.parallelise}: the routine's arguments by name, plus how the map runs. */
+export interface ParalleliseOptions extends OptimiseOptions, RoutineArguments, MapRunOptions {}
+
+/** A window that failed in {@link CurieOptimiser.parallelise}: status 2 (window error) or 3 (worker failure). */
+export interface WindowFailure {
+  status: number;
+  message: string;
+}
 
 /** Options of the {@link CurieOptimiser} constructor. */
 export interface CurieOptimiserOptions {
@@ -89,6 +126,8 @@ function normaliseBounds(input: BoundsInput): Bounds {
  * ```
  */
 export class CurieOptimiser extends CurieGrid {
+  #pool = new WorkerPool();
+  #handle: GridHandle | undefined;
   #bounds: Bounds = defaultBounds();
   #priors: Record<ParameterName, Distribution | null> = { beta: null, zt: null, dz: null, C: null };
 
@@ -165,17 +204,92 @@ export class CurieOptimiser extends CurieGrid {
     return { data: this.data, geometry: this };
   }
 
-  /** Bounds, priors and starting point of a fit, with the spectrum options. */
+  /** Bounds, priors and starting point of a fit, with the spectrum options (module references loaded). */
   #settings(options: StartingValues & SpectrumOptions & { weighted?: boolean }): FitSettings {
     return {
       bounds: this.#bounds,
       priors: this.#priorList(),
       start: [options.beta ?? 3, options.zt ?? 1, options.dz ?? 10, options.C ?? 5],
-      taper: options.taper,
+      taper: isModuleRef(options.taper) ? loadModuleExport<Taper>(options.taper) : options.taper,
       power: options.power,
-      processSubgrid: options.processSubgrid,
+      processSubgrid: isModuleRef(options.processSubgrid) ? loadModuleExport(options.processSubgrid) : options.processSubgrid,
       weighted: options.weighted,
     };
+  }
+
+  /** The grid as a handle for workers: its values on a SharedArrayBuffer (copied there once if they are not). */
+  #gridHandle(): GridHandle {
+    if (!this.#handle) {
+      let values = this.data.data;
+      if (!(values.buffer instanceof SharedArrayBuffer)) {
+        const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
+        shared.set(values);
+        values = shared;
+      }
+      this.#handle = {
+        id: globalThis.crypto.randomUUID(),
+        buffer: values.buffer as SharedArrayBuffer,
+        offset: values.byteOffset / 8,
+        rows: this.ny,
+        cols: this.nx,
+        xmin: this.xmin,
+        xmax: this.xmax,
+        ymin: this.ymin,
+        ymax: this.ymax,
+      };
+    }
+    return this.#handle;
+  }
+
+  /** Run `routine` on every centroid with the pool (or in this thread for `workers: 0`). */
+  async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, table: boolean) {
+    if (!ROUTINES.includes(routine)) throw new CurieError('E_ARGUMENT', `unknown routine '${routine}'; use one of ${ROUTINES.join(', ')}`);
+    if (!xc || !yc || xc.length !== yc.length) throw new CurieError('E_ARGUMENT', `xc and yc must be lists of the same length; got ${xc?.length} and ${yc?.length}`);
+    const shared = (values: ArrayLike<number>) => {
+      const out = new Float64Array(new SharedArrayBuffer(8 * Math.max(values.length, 1))).subarray(0, values.length);
+      out.set(Array.from(values));
+      return out;
+    };
+    const live = options.workers === 0;
+    const settings = serialiseSettings(this.#settings(options), options, live);
+    return this.#pool.run(
+      { grid: this.#gridHandle(), xc: shared(xc), yc: shared(yc), routine, window, settings, table },
+      { workers: options.workers, signal: options.signal, onProgress: options.onProgress },
+    );
+  }
+
+  /**
+   * Fit every window of side `window` metres centred on (xc[i], yc[i]) in parallel worker threads
+   * (PyCurious's `optimise_routine`). Index i of every result belongs to centroid i as given,
+   * whichever worker finished first; results are identical for any number of workers.
+   * A window that fails gets status 2 and its message; the others finish.
+   * @throws AbortError when `signal` aborts; CurieError for bad arguments (e.g. a plain function
+   *   as `processSubgrid` with workers > 0: pass `{ module, export }`)
+   */
+  async optimiseRoutine(window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: OptimiseRoutineOptions = {}): Promise<OptimiseRoutineResult> {
+    const outcome = await this.#map('optimise', window, xc, yc, options, true);
+    const n = xc.length;
+    const column = (j: number) => outcome.table!.subarray(j * n, (j + 1) * n);
+    const [beta, zt, dz, C, curieDepth, misfit] = TABLE_COLUMNS.map((_, j) => column(j));
+    return { beta, zt, dz, C, curieDepth, misfit, status: outcome.status, messages: outcome.messages };
+  }
+
+  /**
+   * Run a single-window routine on every centroid in parallel (PyCurious's `parallelise_routine`):
+   * `'optimise'`, `'metropolisHastings'` (options `nsim`, `burnin`, `xScale`, `seed`),
+   * `'sensitivity'` (`nsim`, `seed`), `'tanaka'` (`kminRange`, `kmaxRange`) or `'radialSpectrum'`.
+   * Returns, for each centroid in order, what the single-window routine returns for it, or
+   * `{ status, message }` when it failed. Random streams are seeded per window from `seed` and the
+   * window's centre (see `windowSeed`), so shuffling the centroids changes nothing.
+   */
+  async parallelise(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions = {}): Promise<Array<FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure>> {
+    const outcome = await this.#map(routine, window, xc, yc, options, false);
+    return outcome.results as Array<FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure>;
+  }
+
+  /** End this optimiser's worker threads (they are recreated by the next map). Idle workers also end by themselves. */
+  async close(): Promise<void> {
+    await this.#pool.close();
   }
 
   /**
@@ -210,6 +324,7 @@ export class CurieOptimiser extends CurieGrid {
    * otherwise; returns the fits and the Curie depth `Zb` ± `eZb` (km).
    */
   tanaka(window: number, xc: number, yc: number, options: SpectrumOptions & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] } = {}): TanakaResult {
-    return tanakaWindow(this.#source, window, xc, yc, options);
+    const { taper, processSubgrid } = this.#settings(options);
+    return tanakaWindow(this.#source, window, xc, yc, { ...options, taper, processSubgrid });
   }
 }

@@ -21,7 +21,7 @@ export { taperWeights, type Taper, type TaperFunction } from './spectrum/taper.j
 export { radialSpectrum, wavenumberStep, type RadialSpectrum, type RadialSpectrumOptions } from './spectrum/radial.js';
 export { azimuthalSpectrum, type AzimuthalSpectrum, type AzimuthalSpectrumOptions } from './spectrum/azimuthal.js';
 
-export { CurieOptimiser, type CurieOptimiserOptions, type BoundsInput, type OptimiseOptions, type MetropolisHastingsOptions, type SensitivityOptions, type StartingValues, type SpectrumOptions } from './CurieOptimiser.js';
+export { CurieOptimiser, type CurieOptimiserOptions, type OptimiseRoutineOptions, type OptimiseRoutineResult, type ParalleliseOptions, type WindowFailure, type BoundsInput, type OptimiseOptions, type MetropolisHastingsOptions, type SensitivityOptions, type StartingValues, type SpectrumOptions } from './CurieOptimiser.js';
 
 export { besselK, besselKScaled, gamma, lnGamma } from './models/special.js';
 export { bouligand2009, maus1995 } from './models/bouligand.js';
@@ -29,6 +29,10 @@ export { computeTanaka, tanaka1999, type TanakaFit } from './models/tanaka.js';
 
 export { normal, uniform, lognormal, type Distribution, type PriorSpec } from './inversion/priors.js';
 export { createRng, type RandomSource } from './inversion/rng.js';
+export { windowSeed } from './parallel/run-batch.js';
+export type { ModuleRef } from './parallel/module-ref.js';
+export type { MapProgress, MapRunOptions } from './parallel/pool.js';
+export type { RoutineName } from './parallel/protocol.js';
 export type { Bounds, FitResult } from './inversion/fit.js';
 export type { ParameterSamples, SampleSummary } from './inversion/summary.js';
 

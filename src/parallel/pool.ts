@@ -1,0 +1,186 @@
+/**
+ * The map engine: split the windows into batches, run them on a piscina pool of worker threads
+ * (or in the calling thread), isolate failures, and collect results by window index.
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { CurieError } from '../errors.js';
+import { type BatchResult, type BatchTask, type GridHandle, type RoutineName, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
+import { runBatch } from './run-batch.js';
+
+/** Progress of a map: windows finished out of all. */
+export interface MapProgress {
+  done: number;
+  total: number;
+}
+
+/** How a map runs. */
+export interface MapRunOptions {
+  /** Worker threads; 0 computes in the calling thread. Default `os.availableParallelism()`. */
+  workers?: number;
+  /** Aborting rejects the map with an `AbortError` and stops its workers. */
+  signal?: AbortSignal;
+  /** Called after each batch. */
+  onProgress?: (progress: MapProgress) => void;
+}
+
+/** A map request: which routine, on which windows. */
+export interface MapRequest {
+  grid: GridHandle;
+  xc: Float64Array;
+  yc: Float64Array;
+  routine: RoutineName;
+  window: number;
+  settings: RoutineSettings;
+  /** Write fits into a shared table (optimiseRoutine) instead of returning each result. */
+  table: boolean;
+}
+
+/** A finished map: status per window, messages, and either the table or the per-window results. */
+export interface MapOutcome {
+  status: Uint8Array;
+  messages: Map<number, string>;
+  table?: Float64Array;
+  results?: unknown[];
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const error = new Error('the map was aborted', { cause: reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
+}
+
+/** Worker count from the options: a whole number ≥ 0. */
+export function workerCount(workers: number | undefined): number {
+  const count = workers ?? os.availableParallelism();
+  if (!Number.isInteger(count) || count < 0) throw new CurieError('E_ARGUMENT', `workers = ${workers} must be a whole number ≥ 0 (0 computes in the calling thread)`);
+  return count;
+}
+
+/** Batches of window indices: enough per batch to amortise messaging, enough batches to balance load. */
+function batches(total: number, workers: number): number[][] {
+  const size = Math.max(1, Math.min(32, Math.ceil(total / (Math.max(workers, 1) * 8))));
+  const out: number[][] = [];
+  for (let start = 0; start < total; start += size) out.push(Array.from({ length: Math.min(size, total - start) }, (_, i) => start + i));
+  return out;
+}
+
+/**
+ * A lazily created piscina pool for one optimiser. Idle workers exit after a second and never hold
+ * the process open, so a script that forgets `close()` still exits, and an abandoned optimiser (a
+ * re-run notebook cell) leaves no threads behind.
+ */
+export class WorkerPool {
+  #pool: Piscina | undefined;
+  #threads = 0;
+
+  /** Run a map; see {@link MapRequest}. */
+  async run(request: MapRequest, options: MapRunOptions = {}): Promise<MapOutcome> {
+    const workers = workerCount(options.workers);
+    const { signal, onProgress } = options;
+    if (signal?.aborted) throw abortError(signal);
+    const total = request.xc.length;
+    const status = new Uint8Array(new SharedArrayBuffer(Math.max(total, 1))).subarray(0, total).fill(STATUS.pending);
+    const tableBuffer = request.table ? new SharedArrayBuffer(8 * TABLE_COLUMNS.length * Math.max(total, 1)) : undefined;
+    // Windows that never finish (worker failures) keep NaN.
+    if (tableBuffer) new Float64Array(tableBuffer).fill(NaN);
+    const messages = new Map<number, string>();
+    const results: unknown[] | undefined = request.table ? undefined : new Array(total);
+    let done = 0;
+    const task = (indices: number[]): BatchTask => ({
+      grid: request.grid,
+      xc: request.xc,
+      yc: request.yc,
+      indices,
+      routine: request.routine,
+      window: request.window,
+      settings: request.settings,
+      status: status.buffer as SharedArrayBuffer,
+      table: tableBuffer,
+    });
+    const collect = (result: BatchResult, indices: number[]) => {
+      for (const [i, message] of result.messages) messages.set(i, message);
+      if (results && result.results) for (const [i, value] of result.results) results[i] = value;
+      done += indices.length;
+      onProgress?.({ done, total });
+    };
+
+    if (workers === 0) {
+      for (const indices of batches(total, 1)) {
+        // Yield between batches so that an abort (or anything else) can run.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw abortError(signal);
+        collect(runBatch(task(indices)), indices);
+      }
+    } else {
+      const pool = this.#ensure(workers);
+      const deaths = new Map<number, number>();
+      const runWithRetry = async (indices: number[]): Promise<void> => {
+        let pending = indices;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const result = (await pool.run(task(pending), { signal })) as BatchResult;
+            collect(result, pending);
+            return;
+          } catch (error) {
+            if (signal?.aborted || isAbort(error)) throw signal ? abortError(signal) : error;
+            // The worker died, and with it the batch's messages and results: the batch is re-run.
+            // Windows are computed in order, so the first unfinished one was running when it died:
+            // after its second death it is marked as a worker failure and left out.
+            const reason = String((error as Error)?.message ?? error).split('\n')[0];
+            const culprit = pending.find((i) => status[i] === STATUS.pending);
+            const condemned = culprit !== undefined && (deaths.set(culprit, (deaths.get(culprit) ?? 0) + 1).get(culprit) ?? 0) >= 2;
+            // A worker that dies after finishing every window cannot be blamed on one: give up after a few tries.
+            const hopeless = culprit === undefined && attempt >= 2;
+            const failed = hopeless ? pending : condemned ? [culprit] : [];
+            for (const i of failed) {
+              status[i] = STATUS.workerFailure;
+              messages.set(i, `worker thread died twice computing this window (${reason})`);
+            }
+            if (failed.length > 0) {
+              done += failed.length;
+              onProgress?.({ done, total });
+            }
+            pending = pending.filter((i) => !failed.includes(i));
+            for (const i of pending) status[i] = STATUS.pending;
+            if (pending.length === 0) return;
+          }
+        }
+      };
+      await Promise.all(batches(total, workers).map(runWithRetry));
+    }
+    for (let i = 0; i < total; i++)
+      if (status[i] === STATUS.workerFailure && results) results[i] = { status: STATUS.workerFailure, message: messages.get(i) };
+      else if (status[i] === STATUS.windowError && results) results[i] = { status: STATUS.windowError, message: messages.get(i) };
+    return { status: Uint8Array.from(status), messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
+  }
+
+  #ensure(threads: number): Piscina {
+    if (this.#pool && this.#threads === threads) return this.#pool;
+    void this.#pool?.destroy();
+    this.#pool = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 1000,
+      // A single queue of batches, no per-worker concurrency: one batch per thread at a time.
+      concurrentTasksPerWorker: 1,
+    });
+    this.#threads = threads;
+    return this.#pool;
+  }
+
+  /** End the workers; the pool is recreated on the next map. */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#threads = 0;
+    await pool?.destroy();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Running a batch of windows: the same code in a worker thread and, with `workers: 0`, in the
+ * calling thread. Each window is isolated: an error becomes its status and message.
+ */
+import ndarray from 'ndarray';
+import { gridGeometry } from '../grid/geometry.js';
+import { deriveSeed } from '../inversion/rng.js';
+import type { Distribution } from '../inversion/priors.js';
+import { priorFromDescription } from '../inversion/priors.js';
+import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, tanakaWindow, windowSpectrum } from '../inversion/window-routines.js';
+import type { Taper } from '../spectrum/taper.js';
+import { isModuleRef, loadModuleExport } from './module-ref.js';
+import { type BatchResult, type BatchTask, type GridHandle, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
+
+const grids = new Map<string, GridSource>();
+
+/** The grid of a handle, viewed in place on its shared buffer (built once per thread and grid). */
+function gridFromHandle(handle: GridHandle): GridSource {
+  let grid = grids.get(handle.id);
+  if (!grid) {
+    const values = new Float64Array(handle.buffer, handle.offset * 8, handle.rows * handle.cols);
+    grid = { data: ndarray(values, [handle.rows, handle.cols]), geometry: gridGeometry(handle.rows, handle.cols, handle.xmin, handle.xmax, handle.ymin, handle.ymax, { warn: false }) };
+    if (grids.size >= 4) grids.delete(grids.keys().next().value as string);
+    grids.set(handle.id, grid);
+  }
+  return grid;
+}
+
+/** A setting that is data, a module export, or (in the calling thread) the live value itself. */
+function resolve<T>(value: unknown, fromData: (data: never) => T): T {
+  if (isModuleRef(value)) return loadModuleExport<T>(value);
+  if (typeof value === 'function' || (typeof value === 'object' && value !== null && 'logpdf' in value)) return value as T;
+  return fromData(value as never);
+}
+
+/** Settings as data → the functions and distributions the routines take. */
+function resolveSettings(settings: RoutineSettings): FitSettings {
+  return {
+    bounds: settings.bounds,
+    priors: settings.priors.map((p) => (p === null ? undefined : resolve<Distribution>(p, priorFromDescription))),
+    start: settings.start,
+    taper: settings.taper === undefined ? undefined : resolve<Taper>(settings.taper, (t: Taper) => t),
+    power: settings.power,
+    processSubgrid: settings.processSubgrid === undefined ? undefined : resolve(settings.processSubgrid, () => undefined),
+    weighted: settings.weighted,
+  };
+}
+
+/** The seed of one window's random stream: from the user's seed and the window's centre, not its position in the list. */
+export function windowSeed(seed: number, xc: number, yc: number): number {
+  return deriveSeed(seed, xc, yc);
+}
+
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0];
+}
+
+/** Compute every window of a batch; results go to the shared table/status and the returned messages. */
+export function runBatch(task: BatchTask): BatchResult {
+  const grid = gridFromHandle(task.grid);
+  const settings = resolveSettings(task.settings);
+  const status = new Uint8Array(task.status);
+  const n = task.xc.length;
+  const table = task.table ? new Float64Array(task.table) : undefined;
+  const messages: Array<[number, string]> = [];
+  const results: Array<[number, unknown]> | undefined = table ? undefined : [];
+  const { nsim = 1000, burnin = 0, seed = 0 } = task.settings;
+  for (const i of task.indices) {
+    const xc = task.xc[i], yc = task.yc[i];
+    try {
+      let result: unknown;
+      let converged = true;
+      switch (task.routine) {
+        case 'optimise': {
+          const fit = optimiseWindow(grid, task.window, xc, yc, settings);
+          converged = fit.converged;
+          result = fit;
+          break;
+        }
+        case 'metropolisHastings':
+          result = sampleWindow(grid, task.window, xc, yc, nsim, burnin, { ...settings, xScale: task.settings.xScale, seed: windowSeed(seed, xc, yc) });
+          break;
+        case 'sensitivity':
+          result = sensitivityWindow(grid, task.window, xc, yc, nsim, { ...settings, seed: windowSeed(seed, xc, yc) });
+          break;
+        case 'tanaka':
+          result = tanakaWindow(grid, task.window, xc, yc, { ...settings, kminRange: task.settings.kminRange, kmaxRange: task.settings.kmaxRange });
+          break;
+        case 'radialSpectrum':
+          result = windowSpectrum(grid, task.window, xc, yc, settings);
+          break;
+      }
+      if (table) {
+        const fit = result as Record<(typeof TABLE_COLUMNS)[number], number>;
+        TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = fit[column]));
+      } else results!.push([i, result]);
+      if (!converged) messages.push([i, `fit did not converge within the iteration limit; the best point found is kept`]);
+      status[i] = converged ? STATUS.ok : STATUS.notConverged;
+    } catch (error) {
+      if (table) TABLE_COLUMNS.forEach((_, j) => (table[j * n + i] = NaN));
+      messages.push([i, errorMessage(error)]);
+      status[i] = STATUS.windowError;
+    }
+  }
+  return results ? { messages, results } : { messages };
+}

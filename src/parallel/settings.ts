@@ -1,0 +1,68 @@
+/**
+ * Turning a routine's settings into data a worker can rebuild them from. Built-in priors and
+ * named tapers travel as data; functions and custom priors only as `{ module, export }`.
+ */
+import { CurieError } from '../errors.js';
+import type { Distribution } from '../inversion/priors.js';
+import { describePrior } from '../inversion/priors.js';
+import type { FitSettings } from '../inversion/window-routines.js';
+import { isModuleRef, type ModuleRef, originOf } from './module-ref.js';
+import type { PriorData, RoutineSettings, TaperSpec } from './protocol.js';
+
+/** Extra routine arguments of a map (MCMC, sensitivity, Tanaka). */
+export interface RoutineArguments {
+  nsim?: number;
+  burnin?: number;
+  xScale?: ArrayLike<number>;
+  seed?: number;
+  kminRange?: readonly [number, number];
+  kmaxRange?: readonly [number, number];
+}
+
+function crossing(what: string): CurieError {
+  return new CurieError('E_ARGUMENT', `${what} is a function or object, which cannot be sent to worker threads; pass it as { module, export } (a module every worker imports), or use workers: 0`);
+}
+
+/** A module export named by a ModuleRef, or the ref of a value loaded from one. */
+function asModuleRef(value: unknown): ModuleRef | undefined {
+  return isModuleRef(value) ? value : originOf(value);
+}
+
+/**
+ * Settings as data for workers. With `live` (workers: 0, same thread) functions and distributions
+ * are passed as they are; otherwise each must be data or come from a module, or this throws
+ * `E_ARGUMENT` saying how to pass it.
+ */
+export function serialiseSettings(settings: FitSettings, args: RoutineArguments, live: boolean): RoutineSettings {
+  const taper = settings.taper;
+  let taperSpec: TaperSpec | undefined;
+  if (taper === undefined || typeof taper === 'string' || (typeof taper === 'object' && 'tukey' in taper)) taperSpec = taper as TaperSpec | undefined;
+  else taperSpec = asModuleRef(taper) ?? (live ? (taper as unknown as TaperSpec) : undefined);
+  if (taper !== undefined && taperSpec === undefined) throw crossing('the taper');
+
+  const process = settings.processSubgrid;
+  const processSpec = process === undefined ? undefined : asModuleRef(process) ?? (live ? (process as unknown as ModuleRef) : undefined);
+  if (process !== undefined && processSpec === undefined) throw crossing('processSubgrid');
+
+  const priors = settings.priors.map((prior: Distribution | undefined, j): PriorData => {
+    if (!prior) return null;
+    const data = describePrior(prior) ?? asModuleRef(prior) ?? (live ? (prior as unknown as PriorData) : undefined);
+    if (data === undefined) throw crossing(`the prior of parameter ${j + 1} (β, z_t, Δz, C)`);
+    return data;
+  });
+  return {
+    taper: taperSpec,
+    power: settings.power,
+    processSubgrid: processSpec,
+    weighted: settings.weighted,
+    bounds: settings.bounds,
+    priors,
+    start: [...settings.start],
+    nsim: args.nsim,
+    burnin: args.burnin,
+    xScale: args.xScale ? Array.from(args.xScale) : undefined,
+    seed: args.seed,
+    kminRange: args.kminRange ? [args.kminRange[0], args.kminRange[1]] : undefined,
+    kmaxRange: args.kmaxRange ? [args.kmaxRange[0], args.kmaxRange[1]] : undefined,
+  };
+}

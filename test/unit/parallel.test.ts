@@ -1,0 +1,183 @@
+// The parallel map runs worker threads, which load the built package: `npm test` builds first.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CurieError, CurieOptimiser, synthesiseAnomaly, windowSeed } from '../../dist/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const hooks = path.join(root, 'test/fixtures/worker-hooks.mjs');
+const MARK = 777;
+
+/** A 121 × 121 synthetic anomaly (1 km), with 50 km windows every 5 km: 14 × 14 = 196 windows. */
+function smallMap() {
+  const optimiser = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 }));
+  const { xc, yc } = optimiser.createCentroidList(50e3, { spacingX: 5e3, spacingY: 5e3 });
+  return { optimiser, xc, yc };
+}
+
+const opened: CurieOptimiser[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((o) => o.close()));
+});
+
+function fields(r: Awaited<ReturnType<CurieOptimiser['optimiseRoutine']>>) {
+  return [r.beta, r.zt, r.dz, r.C, r.curieDepth, r.misfit];
+}
+
+describe('optimiseRoutine', () => {
+  const { optimiser, xc, yc } = smallMap();
+  opened.push(optimiser);
+
+  it('gives bit-identical results for 0, 1, 2 and 4 workers, equal to optimise window by window', async () => {
+    const results = [];
+    for (const workers of [0, 1, 2, 4]) results.push(await optimiser.optimiseRoutine(50e3, xc, yc, { workers }));
+    for (const r of results.slice(1)) {
+      fields(r).forEach((values, j) => expect(Array.from(values)).toEqual(Array.from(fields(results[0])[j])));
+      expect(Array.from(r.status)).toEqual(Array.from(results[0].status));
+    }
+    for (const i of [0, 17, 60, 195]) {
+      const single = optimiser.optimise(50e3, xc[i], yc[i]);
+      expect(results[2].curieDepth[i]).toBe(single.curieDepth);
+      expect(results[2].misfit[i]).toBe(single.misfit);
+    }
+    expect(results[0].status.every((s: number) => s <= 1)).toBe(true);
+  });
+
+  it('matches a shuffled centroid list back to its centroids', async () => {
+    const order = Array.from(xc, (_, i) => i);
+    let s = 42;
+    for (let i = order.length - 1; i > 0; i--) {
+      s = (s * 16807) % 2147483647;
+      const j = s % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const straight = await optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2 });
+    const shuffled = await optimiser.optimiseRoutine(50e3, order.map((i) => xc[i]), order.map((i) => yc[i]), { workers: 2 });
+    order.forEach((original, position) => {
+      expect(shuffled.curieDepth[position]).toBe(straight.curieDepth[original]);
+      expect(shuffled.beta[position]).toBe(straight.beta[original]);
+    });
+  });
+
+  it('isolates a failing window: status 2 and a message, the others finish', async () => {
+    const badX = Float64Array.from([xc[0], 1e9, xc[5], xc[0]]), badY = Float64Array.from([yc[0], yc[0], yc[5], 500]);
+    const result = await optimiser.optimiseRoutine(50e3, badX, badY, { workers: 2 });
+    expect(Array.from(result.status)).toEqual([0, 2, 0, 2]);
+    expect(result.messages.get(1)).toContain('outside the grid');
+    expect(result.messages.get(3)).toContain('exceeds the grid');
+    expect(Number.isNaN(result.curieDepth[1])).toBe(true);
+    expect(result.curieDepth[2]).toBe(optimiser.optimise(50e3, xc[5], yc[5]).curieDepth);
+  });
+
+  it('reports progress up to the total', async () => {
+    const seen: number[] = [];
+    await optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, onProgress: ({ done, total }) => { expect(total).toBe(196); seen.push(done); } });
+    expect(xc.length).toBe(196);
+    expect(seen.at(-1)).toBe(196);
+    expect(seen.length).toBeGreaterThan(1);
+  });
+
+  it('refuses plain functions with workers, and says how to pass them', async () => {
+    await expect(optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, processSubgrid: (w) => w })).rejects.toThrow(/pass it as \{ module, export \}/);
+    await expect(optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, processSubgrid: (w) => w })).rejects.toBeInstanceOf(CurieError);
+    // …but takes them in the calling thread.
+    const inThread = await optimiser.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0, processSubgrid: (w) => w });
+    expect(inThread.status.every((s: number) => s === 0)).toBe(true);
+  });
+
+  it('runs a custom taper given as { module, export } in the workers', async () => {
+    const named = await optimiser.optimiseRoutine(50e3, xc.slice(0, 8), yc.slice(0, 8), { workers: 2, taper: 'hanning' });
+    const custom = await optimiser.optimiseRoutine(50e3, xc.slice(0, 8), yc.slice(0, 8), { workers: 2, taper: { module: hooks, export: 'hanning' } });
+    for (let i = 0; i < 8; i++) expect(Math.abs(custom.curieDepth[i] - named.curieDepth[i])).toBeLessThan(1e-9 * named.curieDepth[i]);
+  });
+});
+
+describe('worker failures and abort', () => {
+  it('replaces a worker that dies once and re-runs its batch; a window that kills two workers gets status 3', async () => {
+    const values = synthesiseAnomaly({ rows: 81, cols: 81, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 2 });
+    values.data.set(40, 40, MARK); // the node at (40 500, 40 500)
+    const optimiser = new CurieOptimiser(values.data, values.xmin, values.xmax, values.ymin, values.ymax);
+    opened.push(optimiser);
+    const xs = Float64Array.from([30500, 40500, 50500, 35500]), ys = Float64Array.from([40500, 40500, 40500, 45500]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'curie-flag-'));
+    process.env.CURIE_TEST_FLAG = path.join(dir, 'died');
+    try {
+      const once = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2, processSubgrid: { module: hooks, export: 'exitOnceOnMark' } });
+      expect(Array.from(once.status)).toEqual([0, 0, 0, 0]);
+    } finally {
+      delete process.env.CURIE_TEST_FLAG;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const always = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2, processSubgrid: { module: hooks, export: 'exitOnMark' } });
+    expect(Array.from(always.status)).toEqual([0, 3, 0, 0]);
+    expect(always.messages.get(1)).toContain('worker thread died twice');
+    expect(Number.isNaN(always.curieDepth[1])).toBe(true);
+    expect(always.curieDepth[0]).toBe(optimiser.optimise(40e3, xs[0], ys[0]).curieDepth);
+  });
+
+  it('rejects with an AbortError long before the map could have finished, and stops', async () => {
+    const optimiser = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 305, cols: 305, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 5 }));
+    opened.push(optimiser);
+    const { xc, yc } = optimiser.createCentroidList(200e3); // 105² = 11 025 windows
+    const controller = new AbortController();
+    let lastDone = 0;
+    const run = optimiser.optimiseRoutine(200e3, xc, yc, {
+      workers: 2,
+      signal: controller.signal,
+      onProgress: ({ done }) => {
+        lastDone = done;
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(lastDone).toBeLessThan(xc.length / 10);
+    // An already aborted signal rejects at once, in the calling thread too.
+    await expect(optimiser.optimiseRoutine(200e3, xc, yc, { workers: 0, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('parallelise', () => {
+  const { optimiser, xc, yc } = smallMap();
+  opened.push(optimiser);
+  const few = { xc: xc.slice(0, 6), yc: yc.slice(0, 6) };
+
+  it('returns what each single-window routine returns, in centroid order', async () => {
+    const fits = await optimiser.parallelise('optimise', 50e3, few.xc, few.yc, { workers: 2 });
+    const tanaka = await optimiser.parallelise('tanaka', 50e3, few.xc, few.yc, { workers: 2, kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] });
+    const spectra = await optimiser.parallelise('radialSpectrum', 50e3, few.xc, few.yc, { workers: 2 });
+    for (let i = 0; i < 6; i++) {
+      expect(fits[i]).toEqual(optimiser.optimise(50e3, few.xc[i], few.yc[i]));
+      expect(tanaka[i]).toEqual(optimiser.tanaka(50e3, few.xc[i], few.yc[i], { kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] }));
+      expect(spectra[i]).toEqual(optimiser.radialSpectrum(optimiser.subgrid(50e3, few.xc[i], few.yc[i])));
+    }
+  });
+
+  it('seeds each window from the user seed and its centre: same samples in any worker and order', async () => {
+    const options = { nsim: 200, burnin: 50, xScale: [0.1, 0.1, 1, 0.5], seed: 9 };
+    const two = await optimiser.parallelise('metropolisHastings', 50e3, few.xc, few.yc, { workers: 2, ...options });
+    const reversed = await optimiser.parallelise('metropolisHastings', 50e3, few.xc.slice().reverse(), few.yc.slice().reverse(), { workers: 1, ...options });
+    for (let i = 0; i < 6; i++) {
+      const single = optimiser.metropolisHastings(50e3, few.xc[i], few.yc[i], 200, 50, { xScale: options.xScale, seed: windowSeed(9, few.xc[i], few.yc[i]) });
+      expect(two[i]).toEqual(single);
+      expect(reversed[5 - i]).toEqual(single);
+    }
+    const sens = await optimiser.parallelise('sensitivity', 50e3, few.xc.slice(0, 2), few.yc.slice(0, 2), { workers: 2, nsim: 5, seed: 3 });
+    expect(sens[1]).toEqual(optimiser.sensitivity(50e3, few.xc[1], few.yc[1], 5, { seed: windowSeed(3, few.xc[1], few.yc[1]) }));
+  });
+
+  it('gives { status, message } for a failed window', async () => {
+    const out = await optimiser.parallelise('optimise', 50e3, [few.xc[0], -5], [few.yc[0], -5], { workers: 2 });
+    expect(out[1]).toEqual({ status: 2, message: expect.stringContaining('outside the grid') });
+    await expect(optimiser.parallelise('fit' as never, 50e3, few.xc, few.yc)).rejects.toThrow(/unknown routine 'fit'/);
+  });
+});
+
+describe('process lifetime', () => {
+  it('a script that never calls close() still exits when its work is done', () => {
+    const out = execFileSync(process.execPath, [path.join(root, 'test/fixtures/unclosed-map.mjs')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(out)).toEqual({ windows: 16, ok: true });
+  });
+});
