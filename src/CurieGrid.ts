@@ -9,7 +9,7 @@ import { reduceToPole } from './filters/reduce-to-pole.js';
 import { upwardContinuation } from './filters/upward-continuation.js';
 import { type GridGeometry, gridGeometry } from './grid/geometry.js';
 import { type CentroidOptions, createCentroidList, subgrid } from './grid/windows.js';
-import type { Raster } from './io/raster.js';
+import { type Raster, sharedFloat64 } from './io/raster.js';
 import { type AzimuthalSpectrum, type AzimuthalSpectrumOptions, azimuthalSpectrum } from './spectrum/azimuthal.js';
 import { type RadialSpectrum, type RadialSpectrumOptions, radialSpectrum } from './spectrum/radial.js';
 
@@ -18,7 +18,8 @@ export type GridInput = NdArray | ArrayLike<ArrayLike<number>>;
 
 /**
  * Row-major Float64Array ndarray of the input. A contiguous Float64Array ndarray (including one on a
- * SharedArrayBuffer) is adopted without copying; anything else is copied.
+ * SharedArrayBuffer) is adopted without copying; anything else is copied onto a SharedArrayBuffer,
+ * where worker threads can read it without another copy.
  */
 function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   if (input && typeof input === 'object' && 'shape' in input && 'stride' in input && 'data' in input) {
@@ -27,7 +28,7 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
     const [rows, cols] = array.shape;
     if (array.data instanceof Float64Array && array.offset === 0 && array.stride[0] === cols && array.stride[1] === 1 && array.data.length === rows * cols)
       return array as NdArray<Float64Array>;
-    const copy = new Float64Array(rows * cols);
+    const copy = sharedFloat64(rows * cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[r * cols + c] = array.get(r, c);
     return ndarray(copy, [rows, cols]);
   }
@@ -36,7 +37,7 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   const rowsIn = input as ArrayLike<ArrayLike<number>>;
   const rows = rowsIn.length;
   const cols = rows > 0 ? rowsIn[0]?.length ?? 0 : 0;
-  const copy = new Float64Array(rows * cols);
+  const copy = sharedFloat64(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = rowsIn[r];
     if (!row || row.length !== cols) throw new CurieError('E_ARGUMENT', `grid row ${r} has ${row?.length ?? 0} values, row 0 has ${cols}; rows must all be the same length`);

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { fromArrayBuffer, type GeoTIFFImage, type TypedArray } from 'geotiff';
 import { CurieError, fmt } from '../errors.js';
-import type { Raster } from './raster.js';
+import { type Raster, sharedFloat64 } from './raster.js';
 import { useBoundedLzwDecoder } from './tiff-lzw.js';
 
 useBoundedLzwDecoder(); // geotiff's own LZW decoder can abort the process on corrupt data
@@ -134,7 +134,7 @@ function georeference(image: GeoTIFFImage, source: string): Layout {
 
 /** Copy the band into a Float64Array in geographic order (row 0 south), nodata → NaN. */
 function toNodeGrid(band: TypedArray, cols: number, rows: number, layout: Layout, noData: number | undefined): Float64Array {
-  const out = new Float64Array(cols * rows);
+  const out = sharedFloat64(cols * rows);
   for (let r = 0; r < rows; r++) {
     const fileRow = layout.flipRows ? rows - 1 - r : r;
     for (let c = 0; c < cols; c++) {

@@ -19,3 +19,11 @@ export interface Raster {
   /** Coordinate reference system such as `'EPSG:32723'`, when the source names one. */
   crs?: string;
 }
+
+/**
+ * A zero-filled Float64Array of `length` values on a SharedArrayBuffer: grids are allocated there so
+ * that worker threads can read them without the grid ever being copied.
+ */
+export function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * Math.max(length, 1))).subarray(0, length);
+}

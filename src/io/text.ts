@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
-import type { Raster } from './raster.js';
+import { type Raster, sharedFloat64 } from './raster.js';
 
 /**
  * Parse an `x y value` text grid (XYZ) into a {@link Raster}.
@@ -207,7 +207,7 @@ function placeOnLattice(points: Points, xAxis: Axis, yAxis: Axis, source: string
     throw new CurieError('E_LATTICE', `${source}: ${points.count} points cannot fill ${lattice}; text grids must have every node exactly once`);
   }
   const lineAt = new Int32Array(nx * ny); // 0 = no point yet
-  const values = new Float64Array(nx * ny);
+  const values = sharedFloat64(nx * ny);
   for (let k = 0; k < points.count; k++) {
     const node = index[k];
     if (lineAt[node] !== 0) {

@@ -3,6 +3,7 @@
  * a 2-D spectrum, so that a spectrum built from random draws inverts to a real field.
  */
 import type { RandomSource } from '../inversion/rng.js';
+import { sharedFloat64 } from '../io/raster.js';
 import { fftFrequency } from '../spectrum/frequencies.js';
 
 /** All of {@link fftFrequency} for one axis, squared: `f_i²` in (cycles per unit of d)². */
@@ -85,9 +86,9 @@ export function randomPhaseSpectrum(rows: number, cols: number, amplitude: (u: n
   return spectrum;
 }
 
-/** Real parts of an interleaved complex array. */
+/** Real parts of an interleaved complex array, on a SharedArrayBuffer (a grid for worker threads). */
 export function realPart(complex: Float64Array): Float64Array {
-  const out = new Float64Array(complex.length >> 1);
+  const out = sharedFloat64(complex.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = complex[2 * i];
   return out;
 }

@@ -42,6 +42,8 @@ describe('CurieGrid construction', () => {
   it('copies other backings and number[][] into a row-major Float64Array, row 0 first', () => {
     const fromRows = new CurieGrid([[1, 2, 3], [4, 5, 6]], 0, 2000, 0, 1000);
     expect(fromRows.data.data).toBeInstanceOf(Float64Array);
+    // Copies go onto shared memory, so parallel maps hand them to workers without copying again.
+    expect(fromRows.data.data.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Array.from(fromRows.data.data)).toEqual([1, 2, 3, 4, 5, 6]);
     const fromFloat32 = new CurieGrid(ndarray(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]), 0, 2000, 0, 1000);
     expect(fromFloat32.data.get(1, 2)).toBe(6);

@@ -51,6 +51,8 @@ describe('parseXYZ', () => {
       [20, 21, 22, 23],
     ]);
     expect(raster.crs).toBeUndefined();
+    // On shared memory: a parallel map gives the loaded grid to workers without a copy.
+    expect(raster.data.data.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('accepts commas, tabs, mixed runs, CRLF, a header, comments and blank lines', () => {
