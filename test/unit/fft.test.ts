@@ -98,3 +98,34 @@ describe('fft1d', () => {
     }
   });
 });
+
+describe('rfft2dHalf: the batched Bluestein path equals the per-vector (fft.js) path', () => {
+  // Sizes other than powers of two go through fft-batched.ts; fft2d transforms one vector at a time
+  // through fftPlan (Bluestein on fft.js). Sizes chosen to reach every shape of the batched kernel:
+  // M = 8 (n = 3, kernel product alone), 16 (middle radix-2), 32 (middle radix-4), 64, 128, 512
+  // (201), 1024 (301, 305, 401); odd and even row counts (odd: last batch shifted one row back; one
+  // row: paired with itself), and power-of-two sizes on the other axis (fft.js there).
+  const pairs: Array<[number, number]> = [
+    [201, 201], [301, 301], [305, 305], [401, 401], [201, 305], [305, 201],
+    [3, 3], [5, 5], [7, 7], [9, 9], [15, 15], [17, 17], [33, 33], [63, 63],
+    [1, 7], [2, 3], [3, 5], [4, 9], [5, 3], [3, 201], [201, 3], [64, 201], [201, 64],
+  ];
+  it.each(pairs)('%i × %i', (rows, cols) => {
+    const { re } = randomArrays(rows, cols, 5 + rows * 7 + cols);
+    const full = fft2d(interleave(re, new Float64Array(rows * cols)), rows, cols);
+    const half = (cols >> 1) + 1;
+    const expected = new Float64Array(2 * rows * half);
+    for (let r = 0; r < rows; r++) expected.set(full.subarray(2 * r * cols, 2 * (r * cols + half)), 2 * r * half);
+    expect(maxRelativeToPeak(rfft2dHalf(re, rows, cols), expected)).toBeLessThan(1e-12);
+  });
+
+  it('reuses its scratch and `out` across calls and sizes, and takes plain arrays', () => {
+    const a = randomArrays(201, 201, 1).re, b = randomArrays(301, 301, 2).re;
+    const first = rfft2dHalf(a, 201, 201).slice();
+    rfft2dHalf(b, 301, 301);
+    const out = new Float64Array(2 * 201 * 101);
+    expect(rfft2dHalf(a, 201, 201, out)).toBe(out);
+    expect(out).toEqual(first);
+    expect(rfft2dHalf(Array.from(a), 201, 201)).toEqual(first);
+  });
+});

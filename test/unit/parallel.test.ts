@@ -32,7 +32,7 @@ describe('optimiseRoutine', () => {
   opened.push(optimiser);
 
   it('gives bit-identical results for 0, 1, 2 and 4 workers, equal to optimise window by window', async () => {
-    const results = [];
+    const results: Array<Awaited<ReturnType<CurieOptimiser['optimiseRoutine']>>> = [];
     for (const workers of [0, 1, 2, 4]) results.push(await optimiser.optimiseRoutine(50e3, xc, yc, { workers }));
     for (const r of results.slice(1)) {
       fields(r).forEach((values, j) => expect(Array.from(values)).toEqual(Array.from(fields(results[0])[j])));
