@@ -145,22 +145,31 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
   const nbins = binEdgeCount(n, dk) - 1;
   if (nbins < 1) throw new CurieError('E_ARGUMENT', `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`);
   const weights = cachedTaper(taper, n);
-  const values = readWindow(data, { rows: weights, cols: weights }, 'radialSpectrum window');
+  const values = readWindow(data, { rows: weights, cols: weights }, 'radialSpectrum window', scratchWindow(n));
   const spectrum = rfft2dHalf(values, n, n, scratchSpectrum(n));
   const layout = binLayout(n, nbins);
 
-  // power·ln|F| for each sample any bin uses, computed once (edge samples serve two bins).
+  // power·ln|F| for each sample any bin uses, computed once (edge samples serve two bins):
+  // first |F|² (and the peak, zero frequency included), then the logs.
   const logAmplitude = scratchLog(spectrum.length >> 1);
-  let peak = 0;
-  for (let i = 0; i < spectrum.length; i += 2) peak = Math.max(peak, spectrum[i] * spectrum[i] + spectrum[i + 1] * spectrum[i + 1]);
-  // Amplitudes below 1e-14 of the peak are FFT rounding noise, not signal: their log is meaningless.
-  const noiseFloor = peak * 1e-28;
-  let zeros = 0;
-  for (const index of layout.used) {
+  const used = layout.used;
+  let peak = spectrum[0] * spectrum[0] + spectrum[1] * spectrum[1];
+  for (let u = 0; u < used.length; u++) {
+    const index = used[u];
     const re = spectrum[2 * index], im = spectrum[2 * index + 1];
     const squared = re * re + im * im;
+    logAmplitude[index] = squared;
+    if (squared > peak) peak = squared;
+  }
+  // Amplitudes below 1e-14 of the peak are FFT rounding noise, not signal: their log is meaningless.
+  const noiseFloor = peak * 1e-28;
+  const halfPower = 0.5 * power;
+  let zeros = 0;
+  for (let u = 0; u < used.length; u++) {
+    const index = used[u];
+    const squared = logAmplitude[index];
     if (squared <= noiseFloor) zeros++;
-    logAmplitude[index] = 0.5 * power * Math.log(squared);
+    logAmplitude[index] = halfPower * Math.log(squared);
   }
   if (zeros > 0)
     throw new CurieError('E_ARGUMENT', `the ${n} × ${n} window has ${zeros} zero Fourier amplitudes (below 1e-14 of the peak), so its log spectrum is undefined; is the window constant?`);
@@ -190,6 +199,12 @@ function scratchSpectrum(n: number): Float64Array {
   const size = 2 * n * ((n >> 1) + 1);
   if (spectrumBuffer.length !== size) spectrumBuffer = new Float64Array(size);
   return spectrumBuffer;
+}
+
+let windowBuffer = new Float64Array(0);
+function scratchWindow(n: number): Float64Array {
+  if (windowBuffer.length !== n * n) windowBuffer = new Float64Array(n * n);
+  return windowBuffer;
 }
 
 let logBuffer = new Float64Array(0);

@@ -22,11 +22,12 @@ export function squareSide(data: NdArray, what: string): number {
 /**
  * Copy a 2-D ndarray (any strides) into a row-major Float64Array, multiplied by the separable
  * weights `rows[r]·cols[c]` when given. Throws `E_NAN` naming how many values are NaN
- * (or infinite): a spectrum of a window with gaps is meaningless.
+ * (or infinite): a spectrum of a window with gaps is meaningless. `into` (of the right length) is
+ * filled instead of a new array, for callers that reuse memory.
  */
-export function readWindow(data: NdArray, weights?: { rows: Float64Array; cols: Float64Array }, what = 'window'): Float64Array {
+export function readWindow(data: NdArray, weights?: { rows: Float64Array; cols: Float64Array }, what = 'window', into?: Float64Array): Float64Array {
   const [rows, cols] = shape2d(data, what);
-  const out = new Float64Array(rows * cols);
+  const out = into && into.length === rows * cols ? into : new Float64Array(rows * cols);
   const src = data.data as ArrayLike<number>;
   const [s0, s1] = data.stride;
   let bad = 0;
