@@ -86,6 +86,20 @@ export function randomPhaseSpectrum(rows: number, cols: number, amplitude: (u: n
   return spectrum;
 }
 
+/**
+ * A `rows × cols` array (row-major) from values that depend on |u| and |v| only, given for
+ * 0 ≤ a ≤ rows/2, 0 ≤ b ≤ cols/2 as `quadrant[a·(⌊cols/2⌋ + 1) + b]` (a = min(u, rows − u), b likewise).
+ */
+export function unfoldQuadrant(quadrant: Float64Array, rows: number, cols: number): Float64Array {
+  const qc = (cols >> 1) + 1;
+  const out = new Float64Array(rows * cols);
+  for (let u = 0; u < rows; u++) {
+    const a = Math.min(u, rows - u);
+    for (let v = 0; v < cols; v++) out[u * cols + v] = quadrant[a * qc + Math.min(v, cols - v)];
+  }
+  return out;
+}
+
 /** Real parts of an interleaved complex array, on a SharedArrayBuffer (a grid for worker threads). */
 export function realPart(complex: Float64Array): Float64Array {
   const out = sharedFloat64(complex.length >> 1);

@@ -47,7 +47,7 @@
  */
 import type { RandomSource } from '../inversion/rng.js';
 import { fft2d } from '../spectrum/fft.js';
-import { forEachHermitianPair, randomHermitianSpectrum, realPart, squaredFrequencies } from './fourier-grid.js';
+import { forEachHermitianPair, randomHermitianSpectrum, realPart, squaredFrequencies, unfoldQuadrant } from './fourier-grid.js';
 
 /** Standard deviation of the white-noise magnetisation before filtering, A/m (PyCurious's `M2`). */
 export const LAYERED_MAGNETISATION_SD = 0.2;
@@ -180,15 +180,7 @@ export function layeredAnomalySpectrum(params: LayeredParameters, noise: NoiseCo
  * @param params grid, spacing (km), β, z_t and Δz (km)
  */
 export function layeredAnomalyPower(params: LayeredParameters): Float64Array {
-  const { rows, cols } = params;
-  const quadrant = quadrantPower(params);
-  const qc = (cols >> 1) + 1;
-  const power = new Float64Array(rows * cols);
-  for (let u = 0; u < rows; u++) {
-    const a = Math.min(u, rows - u);
-    for (let v = 0; v < cols; v++) power[u * cols + v] = quadrant[a * qc + Math.min(v, cols - v)];
-  }
-  return power;
+  return unfoldQuadrant(quadrantPower(params), params.rows, params.cols);
 }
 
 /** {@link layeredAnomalyPower} for |u| ≤ rows/2, |v| ≤ cols/2, as `[a·(⌊cols/2⌋ + 1) + b]`. */

@@ -10,7 +10,7 @@ import type { RandomSource } from '../inversion/rng.js';
 import { bouligand2009 } from '../models/bouligand.js';
 import { fft2d } from '../spectrum/fft.js';
 import { fftFrequency } from '../spectrum/frequencies.js';
-import { randomPhaseSpectrum, realPart } from './fourier-grid.js';
+import { randomPhaseSpectrum, realPart, unfoldQuadrant } from './fourier-grid.js';
 
 /** Parameters of the Bouligand et al. (2009) spectrum (depths in km). */
 export interface BouligandParameters {
@@ -73,14 +73,7 @@ export function spectralField(rows: number, cols: number, spacingKm: number, par
  * @throws CurieError `E_ARGUMENT` when the model's power is not finite
  */
 export function spectralPower(rows: number, cols: number, spacingKm: number, params: BouligandParameters): Float64Array {
-  const quadrant = quadrantPower(rows, cols, spacingKm, params);
-  const qc = (cols >> 1) + 1;
-  const power = new Float64Array(rows * cols);
-  for (let u = 0; u < rows; u++) {
-    const a = Math.min(u, rows - u);
-    for (let v = 0; v < cols; v++) power[u * cols + v] = quadrant[a * qc + Math.min(v, cols - v)];
-  }
-  return power;
+  return unfoldQuadrant(quadrantPower(rows, cols, spacingKm, params), rows, cols);
 }
 
 /** {@link spectralPower} for |u| ≤ rows/2, |v| ≤ cols/2 (|k| depends on |u| and |v| only), as `[a·(⌊cols/2⌋ + 1) + b]`. */

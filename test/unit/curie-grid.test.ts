@@ -1,9 +1,9 @@
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CurieGrid } from '../../src/CurieGrid.js';
-import { CurieError } from '../../src/errors.js';
 import { arange, linspace } from '../../src/grid/sequences.js';
 import { roundHalfEven } from '../../src/grid/windows.js';
+import { expectCurieError } from '../helpers/errors.js';
 import { seededRandom } from '../helpers/random.js';
 
 /** A grid of `rows × cols` nodes 1 km apart with value = 1000·row + col, so windows can be checked by value. */
@@ -12,19 +12,6 @@ function indexGrid(rows: number, cols: number, x0 = 500, y0 = 500, spacing = 100
   return new CurieGrid(ndarray(values, [rows, cols]), x0, x0 + (cols - 1) * spacing, y0, y0 + (rows - 1) * spacing);
 }
 
-function expectCurieError(f: () => unknown, code: string, ...fragments: string[]) {
-  let error: unknown;
-  try {
-    f();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(CurieError);
-  const curie = error as CurieError;
-  expect(curie.code).toBe(code);
-  expect(curie.message).not.toContain('\n');
-  for (const fragment of fragments) expect(curie.message).toContain(fragment);
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -11,6 +11,7 @@ import { sensitivity } from '../../src/inversion/sensitivity.js';
 import { spectralProblem } from '../../src/inversion/spectral-problem.js';
 import { summarise } from '../../src/inversion/summary.js';
 import { bouligand2009 } from '../../src/models/bouligand.js';
+import { expectCurieError } from '../helpers/errors.js';
 import { seededRandom } from '../helpers/random.js';
 
 /** A 99-point spectrum like a 200 km window's (k = 0.046…4.6 rad/km) from known parameters, with optional deterministic noise. */
@@ -22,17 +23,6 @@ function modelSpectrum(truth: [number, number, number, number], noise = 0, seed 
   return { k, Phi, sigmaPhi };
 }
 
-function expectCode(f: () => unknown, code: string, fragment?: string) {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CurieError);
-    expect((e as CurieError).code).toBe(code);
-    if (fragment) expect((e as CurieError).message).toContain(fragment);
-    return;
-  }
-  throw new Error(`expected a CurieError ${code}`);
-}
 
 describe('analytic Jacobian of the spectral problem equals finite differences', () => {
   const cases = [
@@ -84,11 +74,11 @@ describe('fitSpectrum', () => {
 
   it('rejects starting values outside the bounds, NaN spectra and too few points', () => {
     const objective = createObjective(modelSpectrum([2.7, 0.35, 8, -18]), [undefined, undefined, undefined, undefined]);
-    expectCode(() => fitSpectrum(objective, [3, -1, 10, 5]), 'E_ARGUMENT', 'starting zt = -1 is outside its bounds');
+    expectCurieError(() => fitSpectrum(objective, [3, -1, 10, 5]), 'E_ARGUMENT', 'starting zt = -1 is outside its bounds');
     const spectrum = modelSpectrum([2.7, 0.35, 8, -18]);
     spectrum.Phi[4] = NaN;
-    expectCode(() => createObjective(spectrum, []), 'E_NAN', '1 NaN');
-    expectCode(() => createObjective({ k: [1, 2, 3], Phi: [1, 2, 3], sigmaPhi: [1, 1, 1] }, []), 'E_ARGUMENT', 'fewer than the 4 parameters');
+    expectCurieError(() => createObjective(spectrum, []), 'E_NAN', '1 NaN');
+    expectCurieError(() => createObjective({ k: [1, 2, 3], Phi: [1, 2, 3], sigmaPhi: [1, 1, 1] }, []), 'E_ARGUMENT', 'fewer than the 4 parameters');
   });
 });
 
@@ -101,14 +91,14 @@ describe('priors', () => {
   });
 
   it('reject bad parameters and objects that are not distributions', () => {
-    expectCode(() => normal(3, 0), 'E_ARGUMENT', 'sd = 0');
-    expectCode(() => normal(3, -1), 'E_ARGUMENT', 'sd = -1');
-    expectCode(() => uniform(2, 2), 'E_ARGUMENT', 'lower 2 must be below upper 2');
-    expectCode(() => lognormal(0, 0), 'E_ARGUMENT', 'sigma = 0');
-    expectCode(() => toDistribution({ mean: 3 } as never, 'beta'), 'E_ARGUMENT', 'is not a distribution');
+    expectCurieError(() => normal(3, 0), 'E_ARGUMENT', 'sd = 0');
+    expectCurieError(() => normal(3, -1), 'E_ARGUMENT', 'sd = -1');
+    expectCurieError(() => uniform(2, 2), 'E_ARGUMENT', 'lower 2 must be below upper 2');
+    expectCurieError(() => lognormal(0, 0), 'E_ARGUMENT', 'sigma = 0');
+    expectCurieError(() => toDistribution({ mean: 3 } as never, 'beta'), 'E_ARGUMENT', 'is not a distribution');
     const optimiser = new CurieOptimiser([[0, 1], [1, 0]], 0, 1000, 0, 1000);
-    expectCode(() => optimiser.addPrior({ depth: [1, 2] } as never), 'E_ARGUMENT', "unknown parameter 'depth'");
-    expectCode(() => optimiser.addPrior({ beta: [3, 0] }), 'E_ARGUMENT', 'sd = 0');
+    expectCurieError(() => optimiser.addPrior({ depth: [1, 2] } as never), 'E_ARGUMENT', "unknown parameter 'depth'");
+    expectCurieError(() => optimiser.addPrior({ beta: [3, 0] }), 'E_ARGUMENT', 'sd = 0');
   });
 
   it('show as PyCurious’s prior dictionary, and reset', () => {
@@ -124,7 +114,7 @@ describe('bounds', () => {
     const optimiser = new CurieOptimiser([[0, 1], [1, 0]], 0, 1000, 0, 1000);
     optimiser.bounds = [[0, 5], [0, null], [1, 60], [null, null]];
     expect(optimiser.bounds).toEqual({ lower: [0, 0, 1, -Infinity], upper: [5, Infinity, 60, Infinity] });
-    expectCode(() => (optimiser.bounds = [[0, 5], [0, null], [60, 1], [null, null]]), 'E_ARGUMENT', 'bounds of dz');
+    expectCurieError(() => (optimiser.bounds = [[0, 5], [0, null], [60, 1], [null, null]]), 'E_ARGUMENT', 'bounds of dz');
   });
 });
 
@@ -146,7 +136,7 @@ describe('seeded random source', () => {
     const u = Array.from({ length: 10000 }, () => a.uniform());
     expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...u)).toBeLessThan(1);
-    expectCode(() => createRng(NaN), 'E_ARGUMENT', 'seed NaN');
+    expectCurieError(() => createRng(NaN), 'E_ARGUMENT', 'seed NaN');
   });
 
   it('derives the same seed from the same coordinates, whatever their position', () => {
@@ -181,10 +171,10 @@ describe('metropolisHastings and sensitivity', () => {
   });
 
   it('rejects nsim ≤ 0, a negative burn-in and bad proposal scales', () => {
-    expectCode(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 0, 10), 'E_ARGUMENT', 'nsim = 0');
-    expectCode(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 10, -1), 'E_ARGUMENT', 'burnin = -1');
-    expectCode(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 10, 1, { xScale: [1, 1] }), 'E_ARGUMENT', 'xScale');
-    expectCode(() => sensitivity(objective, [3, 1, 10, -17], bounds, objective.Phi, -2), 'E_ARGUMENT', 'nsim = -2');
+    expectCurieError(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 0, 10), 'E_ARGUMENT', 'nsim = 0');
+    expectCurieError(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 10, -1), 'E_ARGUMENT', 'burnin = -1');
+    expectCurieError(() => metropolisHastings(objective, [3, 1, 10, -17], bounds, 10, 1, { xScale: [1, 1] }), 'E_ARGUMENT', 'xScale');
+    expectCurieError(() => sensitivity(objective, [3, 1, 10, -17], bounds, objective.Phi, -2), 'E_ARGUMENT', 'nsim = -2');
   });
 
   it('sensitivity scatters fits around the truth, repeatably', () => {
@@ -219,8 +209,8 @@ describe('CurieOptimiser', () => {
     const fit = optimiser.optimise(50_000, 30_000, 30_000);
     const spectrum = optimiser.radialSpectrum(optimiser.subgrid(50_000, 30_000, 30_000));
     expect(optimiser.minFunc([fit.beta, fit.zt, fit.dz, fit.C], spectrum.k, spectrum.Phi, spectrum.sigmaPhi)).toBe(fit.misfit);
-    expectCode(() => optimiser.optimise(70_000, 30_000, 30_000), 'E_WINDOW');
-    expectCode(() => optimiser.optimise(50_000, 30_000, 30_000, { dz: -1 }), 'E_ARGUMENT', 'starting dz = -1');
+    expectCurieError(() => optimiser.optimise(70_000, 30_000, 30_000), 'E_WINDOW');
+    expectCurieError(() => optimiser.optimise(50_000, 30_000, 30_000, { dz: -1 }), 'E_ARGUMENT', 'starting dz = -1');
     expect(misfit(createObjective(spectrum, []), [3, 1, 0, 5])).toBe(1e99);
   });
 });

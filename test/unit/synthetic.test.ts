@@ -18,6 +18,7 @@ import {
   type SynthesiseOptions,
 } from '../../src/synthetic/index.js';
 import { squaredFrequencies } from '../../src/synthetic/fourier-grid.js';
+import { expectCurieError } from '../helpers/errors.js';
 import { maxRelativeToPeak } from '../helpers/random.js';
 
 
@@ -35,15 +36,7 @@ function sd(values: ArrayLike<number>): number {
 }
 
 function expectArgumentError(f: () => unknown, fragment: string): void {
-  let error: unknown;
-  try {
-    f();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(CurieError);
-  expect((error as CurieError).code).toBe('E_ARGUMENT');
-  expect((error as CurieError).message).toContain(fragment);
+  expectCurieError(f, 'E_ARGUMENT', fragment);
 }
 
 /**
