@@ -3,7 +3,7 @@
  * with a bounded Levenberg–Marquardt in place of scipy's L-BFGS-B.
  */
 import { CurieError, fmt } from '../errors.js';
-import { levenbergMarquardt, type LevenbergMarquardtResult } from './levenberg-marquardt.js';
+import { levenbergMarquardt, type LevenbergMarquardtOptions, type LevenbergMarquardtResult } from './levenberg-marquardt.js';
 import { misfit, type Objective, PARAMETERS } from './objective.js';
 import { spectralProblem } from './spectral-problem.js';
 
@@ -61,19 +61,21 @@ function restarts(start: ArrayLike<number>): number[][] {
 
 /**
  * Fit [β, z_t, Δz, C] to a spectrum from `start` within `bounds`. When the fit fails to converge
- * or ends held on a bound of Δz, it is restarted from other points and the best result is kept.
+ * or ends held on a bound of Δz, it is restarted from other points and the best result is kept;
+ * if none converges the best point found is returned with `converged: false`.
+ * @param solver stopping rules of each Levenberg–Marquardt run (defaults: see LevenbergMarquardtOptions)
  */
-export function fitSpectrum(objective: Objective, start: ArrayLike<number>, bounds: Bounds = defaultBounds()): FitResult {
+export function fitSpectrum(objective: Objective, start: ArrayLike<number>, bounds: Bounds = defaultBounds(), solver: LevenbergMarquardtOptions = {}): FitResult {
   checkStart(start, bounds);
   const problem = spectralProblem(objective, bounds);
   const clamp = (values: ArrayLike<number>) => Array.from(values, (v, j) => Math.min(bounds.upper[j], Math.max(bounds.lower[j], v)));
-  let best: LevenbergMarquardtResult = levenbergMarquardt(problem, problem.reduce(start));
+  let best: LevenbergMarquardtResult = levenbergMarquardt(problem, problem.reduce(start), solver);
   let iterations = best.iterations;
   // Ending held at Δz = 0 (index 2) means the fit slid into the degenerate thin-layer valley.
   const stalled = (r: LevenbergMarquardtResult) => !r.converged || r.activeBounds.includes(2) || !Number.isFinite(r.f);
   if (stalled(best)) {
     for (const other of restarts(start)) {
-      const result = levenbergMarquardt(problem, problem.reduce(clamp(other)));
+      const result = levenbergMarquardt(problem, problem.reduce(clamp(other)), solver);
       iterations += result.iterations;
       if (result.f < best.f || !Number.isFinite(best.f)) best = result;
       if (!stalled(best)) break;

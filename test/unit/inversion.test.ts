@@ -64,6 +64,17 @@ describe('fitSpectrum', () => {
     expect(fit.misfit).toBeLessThan(1e-12);
   });
 
+  it('returns the best point found, with converged: false, when the iterations run out', () => {
+    const objective = createObjective(modelSpectrum([2.7, 0.35, 8, -18], 0.4), [undefined, undefined, undefined, undefined]);
+    const start = [3, 1, 10, 5];
+    const capped = fitSpectrum(objective, start, defaultBounds(), { maxIterations: 2 });
+    expect(capped.converged).toBe(false);
+    expect([capped.beta, capped.zt, capped.dz, capped.C].every(Number.isFinite)).toBe(true);
+    // Better than where it started (C solved for), worse than a full fit.
+    expect(capped.misfit).toBeLessThan(misfit(objective, [3, 1, 10, -18]));
+    expect(capped.misfit).toBeGreaterThan(fitSpectrum(objective, start).misfit);
+  });
+
   it('respects user bounds, ending on the bound when the optimum lies beyond it', () => {
     const bounds = defaultBounds();
     bounds.upper[0] = 2.5; // the data want β = 2.7
