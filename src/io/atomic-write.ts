@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { CurieError } from '../errors.js';
+
+// Outputs are written to a temporary file in the destination directory and renamed over the
+// requested name only once complete: rename(2) within one file system is atomic, so the requested
+// name holds either nothing (or its previous content) or the whole new file, never a partial one.
+
+/** Options of {@link writeFileAtomic} and {@link openAtomicStream}. */
+export interface AtomicWriteOptions {
+  /**
+   * Flush the file to the disk (`fsync`) before the rename, so that the new content survives a
+   * power failure as well as a crash of the process (slower). Default `false`.
+   */
+  fsync?: boolean;
+}
+
+/** A file being written line by line under a temporary name; see {@link openAtomicStream}. */
+export interface AtomicStream {
+  /**
+   * Where to write (mind `write()`'s return value for back-pressure on large outputs). Ending it
+   * yourself is fine (`commit()` then waits for it); to give up, call `abort()` rather than `destroy()`.
+   */
+  readonly stream: Writable;
+  /** The temporary file's path (in the same directory as the final one). */
+  readonly tempPath: string;
+  /**
+   * Finish writing and rename the temporary file to the requested name. Rejects (and removes the
+   * temporary file) if a write failed; calling it again after success does nothing.
+   */
+  commit(): Promise<void>;
+  /** Stop writing and delete the temporary file; the requested name is left untouched. Idempotent. */
+  abort(): Promise<void>;
+}
+
+/** Temporary files not yet renamed or removed: deleted when the process exits (e.g. `process.exit` on Ctrl-C). */
+const pending = new Set<string>();
+let exitHookInstalled = false;
+
+function track(path: string): void {
+  pending.add(path);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const file of pending) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+}
+
+/**
+ * The temporary name used for `path`: `.<name>.<pid>.<random>.tmp` in the same directory (hidden,
+ * unique per process and call), so that the final rename never crosses file systems.
+ */
+export function tempPathFor(path: string): string {
+  const absolute = resolve(path);
+  return join(dirname(absolute), `.${basename(absolute)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Create the temporary file for `path` exclusively (`wx`). A missing directory is a
+ * {@link CurieError} `E_NOT_FOUND` naming it.
+ */
+async function openTemp(path: string): Promise<{ handle: FileHandle; tempPath: string }> {
+  const tempPath = tempPathFor(path);
+  try {
+    const handle = await open(tempPath, 'wx');
+    track(tempPath);
+    return { handle, tempPath };
+  } catch (error) {
+    throw await explainOpenError(error, path);
+  }
+}
+
+/** Turn ENOENT/ENOTDIR on the temporary file into an error naming the output directory. */
+async function explainOpenError(error: unknown, path: string): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOENT' && code !== 'ENOTDIR') return error;
+  const directory = dirname(resolve(path));
+  const isDirectory = await stat(directory).then((s) => s.isDirectory(), () => undefined);
+  const what = isDirectory === false ? 'is not a directory' : 'does not exist';
+  return new CurieError('E_NOT_FOUND', `output directory ${directory} ${what}; create it first or choose another path for ${basename(path)}`, { cause: error });
+}
+
+async function removeTemp(tempPath: string): Promise<void> {
+  pending.delete(tempPath);
+  await unlink(tempPath).catch(() => undefined);
+}
+
+/**
+ * Write `data` to `path` atomically: into a temporary file `.<name>.<pid>.<random>.tmp` in the same
+ * directory, then renamed to `path` (replacing an existing file). On any failure the temporary file is
+ * removed and `path` is left as it was. A process that exits in the middle through `process.exit`
+ * (e.g. from a Ctrl-C handler) removes the temporary file on exit; one killed outright (a signal
+ * without handler) leaves at most the hidden temporary file, never a partial `path`.
+ *
+ * @param path destination file.
+ * @param data bytes, or a string written as UTF-8.
+ * @throws CurieError `E_NOT_FOUND` when the directory of `path` does not exist (the message names
+ *   it); file-system errors (permissions, disk full) as Node reports them.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  const { handle, tempPath } = await openTemp(path);
+  try {
+    try {
+      await handle.writeFile(data);
+      if (options.fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, resolve(path));
+    pending.delete(tempPath);
+  } catch (error) {
+    await removeTemp(tempPath);
+    throw error;
+  }
+}
+
+/**
+ * Open `path` for writing line by line (CSV, NDJSON) under a temporary name in the same directory
+ * (`.<name>.<pid>.<random>.tmp`). `commit()` renames it to `path` once everything is written;
+ * `abort()` deletes it. Until `commit()` resolves, `path` is untouched.
+ *
+ * Write errors (disk full…) are caught and reported by `commit()`, which then removes the temporary
+ * file; the stream never throws an unhandled `'error'` event.
+ *
+ * @throws CurieError `E_NOT_FOUND` when the directory of `path` does not exist (the message names it).
+ */
+export async function openAtomicStream(path: string, options: AtomicWriteOptions = {}): Promise<AtomicStream> {
+  const { handle, tempPath } = await openTemp(path);
+  // The stream owns the handle: it closes it when it ends or is destroyed (with `fsync` first when
+  // asked: `flush`). A FileHandle stream must not be closed from outside, or close() waits forever.
+  const stream = handle.createWriteStream({ flush: options.fsync === true });
+  let failure: unknown;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+  const closed = new Promise<void>((done) => stream.once('close', () => done()));
+  let state: 'open' | 'committing' | 'committed' | 'aborted' = 'open';
+  let committing: Promise<void> | undefined;
+
+  async function commit(): Promise<void> {
+    if (state === 'committed') return;
+    if (state === 'committing') return committing;
+    if (state === 'aborted') throw new Error(`cannot commit ${path}: the output was aborted`);
+    state = 'committing';
+    committing = (async () => {
+      try {
+        if (failure === undefined && !stream.destroyed && !stream.writableEnded) stream.end();
+        await closed;
+        if (failure !== undefined) throw failure;
+        if (!stream.writableFinished) throw new Error(`the output stream for ${path} was destroyed before commit`);
+        await rename(tempPath, resolve(path));
+        pending.delete(tempPath);
+        state = 'committed';
+      } catch (error) {
+        state = 'aborted';
+        stream.destroy();
+        await closed;
+        await removeTemp(tempPath);
+        throw error;
+      }
+    })();
+    return committing;
+  }
+
+  async function abort(): Promise<void> {
+    if (state === 'committed' || state === 'aborted') return;
+    if (state === 'committing') {
+      // Let the commit finish or fail: either way nothing partial remains under `path`.
+      await committing?.catch(() => undefined);
+      return;
+    }
+    state = 'aborted';
+    stream.destroy();
+    await closed;
+    await removeTemp(tempPath);
+  }
+
+  return { stream, tempPath, commit, abort };
+}
