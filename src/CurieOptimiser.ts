@@ -12,7 +12,7 @@ import type { ParameterSamples } from './inversion/summary.js';
 import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, type TanakaResult, tanakaWindow } from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
 import { isModuleRef, loadModuleExport, type ModuleRef } from './parallel/module-ref.js';
-import { type MapRunOptions, WorkerPool } from './parallel/pool.js';
+import { type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js';
 import { type GridHandle, ROUTINES, type RoutineName, TABLE_COLUMNS } from './parallel/protocol.js';
 import { type RoutineArguments, serialiseSettings } from './parallel/settings.js';
 import type { RadialSpectrum } from './spectrum/radial.js';
@@ -64,8 +64,24 @@ export interface SensitivityOptions extends StartingValues, SpectrumOptions {
 /** Bounds as PyCurious writes them: `[[lower, upper], …]` for β, z_t, Δz, C; null/undefined for none. */
 export type BoundsInput = Bounds | ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>;
 
+/** One window of {@link CurieOptimiser.optimiseRoutine}, as handed to `onWindow`. */
+export interface OptimiseRoutineRow {
+  beta: number;
+  zt: number;
+  dz: number;
+  C: number;
+  curieDepth: number;
+  misfit: number;
+  status: number;
+  /** Why, when status is not 0. */
+  message?: string;
+}
+
 /** Options of {@link CurieOptimiser.optimiseRoutine}: `optimise`'s options plus how the map runs. */
-export interface OptimiseRoutineOptions extends OptimiseOptions, MapRunOptions {}
+export interface OptimiseRoutineOptions extends OptimiseOptions, MapRunOptions {
+  /** Called for each window in centroid order, as soon as it and every window before it are done (streaming). */
+  onWindow?: (index: number, row: OptimiseRoutineRow) => void;
+}
 
 /** Result of {@link CurieOptimiser.optimiseRoutine}: one entry per centroid, in the order given. */
 export interface OptimiseRoutineResult {
@@ -85,7 +101,10 @@ export interface OptimiseRoutineResult {
 }
 
 /** Options of {@link CurieOptimiser.parallelise}: the routine's arguments by name, plus how the map runs. */
-export interface ParalleliseOptions extends OptimiseOptions, RoutineArguments, MapRunOptions {}
+export interface ParalleliseOptions extends OptimiseOptions, RoutineArguments, MapRunOptions {
+  /** Called for each window in centroid order, as soon as it and every window before it are done (streaming). */
+  onResult?: (index: number, result: FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure) => void;
+}
 
 /** A window that failed in {@link CurieOptimiser.parallelise}: status 2 (window error) or 3 (worker failure). */
 export interface WindowFailure {
@@ -242,7 +261,7 @@ export class CurieOptimiser extends CurieGrid {
   }
 
   /** Run `routine` on every centroid with the pool (or in this thread for `workers: 0`). */
-  async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, table: boolean) {
+  async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, table: boolean, onWindow?: (index: number, view: MapView) => void) {
     if (!ROUTINES.includes(routine)) throw new CurieError('E_ARGUMENT', `unknown routine '${routine}'; use one of ${ROUTINES.join(', ')}`);
     if (!xc || !yc || xc.length !== yc.length) throw new CurieError('E_ARGUMENT', `xc and yc must be lists of the same length; got ${xc?.length} and ${yc?.length}`);
     const shared = (values: ArrayLike<number>) => {
@@ -254,7 +273,7 @@ export class CurieOptimiser extends CurieGrid {
     const settings = serialiseSettings(this.#settings(options), options, live);
     return this.#pool.run(
       { grid: this.#gridHandle(), xc: shared(xc), yc: shared(yc), routine, window, settings, table },
-      { workers: options.workers, signal: options.signal, onProgress: options.onProgress },
+      { workers: options.workers, signal: options.signal, onProgress: options.onProgress, onWindow },
     );
   }
 
@@ -267,8 +286,16 @@ export class CurieOptimiser extends CurieGrid {
    *   as `processSubgrid` with workers > 0: pass `{ module, export }`)
    */
   async optimiseRoutine(window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: OptimiseRoutineOptions = {}): Promise<OptimiseRoutineResult> {
-    const outcome = await this.#map('optimise', window, xc, yc, options, true);
     const n = xc.length;
+    const { onWindow } = options;
+    const stream = onWindow
+      ? (i: number, view: MapView) => {
+          const row = Object.fromEntries(TABLE_COLUMNS.map((name, j) => [name, view.table![j * n + i]])) as unknown as Omit<OptimiseRoutineRow, 'status'>;
+          const message = view.messages.get(i);
+          onWindow(i, { ...row, status: view.status[i], ...(message === undefined ? {} : { message }) });
+        }
+      : undefined;
+    const outcome = await this.#map('optimise', window, xc, yc, options, true, stream);
     const column = (j: number) => outcome.table!.subarray(j * n, (j + 1) * n);
     const [beta, zt, dz, C, curieDepth, misfit] = TABLE_COLUMNS.map((_, j) => column(j));
     return { beta, zt, dz, C, curieDepth, misfit, status: outcome.status, messages: outcome.messages };
@@ -283,7 +310,9 @@ export class CurieOptimiser extends CurieGrid {
    * window's centre (see `windowSeed`), so shuffling the centroids changes nothing.
    */
   async parallelise(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions = {}): Promise<Array<FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure>> {
-    const outcome = await this.#map(routine, window, xc, yc, options, false);
+    const { onResult } = options;
+    const stream = onResult ? (i: number, view: MapView) => onResult(i, view.results![i] as FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure) : undefined;
+    const outcome = await this.#map(routine, window, xc, yc, options, false, stream);
     return outcome.results as Array<FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure>;
   }
 

@@ -24,6 +24,25 @@ export interface MapRunOptions {
   onProgress?: (progress: MapProgress) => void;
 }
 
+/** What a map knows so far, for {@link MapRequestOptions.onWindow}. */
+export interface MapView {
+  status: Uint8Array;
+  messages: Map<number, string>;
+  /** The result table (TABLE_COLUMNS × n), when the map writes one. */
+  table?: Float64Array;
+  /** Each window's result (or failure), when the map returns them. */
+  results?: unknown[];
+}
+
+/** Internal options of {@link WorkerPool.run}. */
+export interface MapRequestOptions extends MapRunOptions {
+  /**
+   * Called once per window, in window order, as soon as the window and every window before it are
+   * done: lets a caller stream results in order while later windows are still being computed.
+   */
+  onWindow?: (index: number, view: MapView) => void;
+}
+
 /** A map request: which routine, on which windows. */
 export interface MapRequest {
   grid: GridHandle;
@@ -81,9 +100,9 @@ export class WorkerPool {
   #threads = 0;
 
   /** Run a map; see {@link MapRequest}. */
-  async run(request: MapRequest, options: MapRunOptions = {}): Promise<MapOutcome> {
+  async run(request: MapRequest, options: MapRequestOptions = {}): Promise<MapOutcome> {
     const workers = workerCount(options.workers);
-    const { signal, onProgress } = options;
+    const { signal, onProgress, onWindow } = options;
     if (signal?.aborted) throw abortError(signal);
     const total = request.xc.length;
     const status = new Uint8Array(new SharedArrayBuffer(Math.max(total, 1))).subarray(0, total).fill(STATUS.pending);
@@ -104,11 +123,23 @@ export class WorkerPool {
       status: status.buffer as SharedArrayBuffer,
       table: tableBuffer,
     });
+    const view: MapView = { status, messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
+    const finished = new Uint8Array(total);
+    let nextInOrder = 0;
+    /** Windows whose outcome is final: count them, and hand on every window now done in order. */
+    const finish = (indices: number[]) => {
+      for (const i of indices) {
+        finished[i] = 1;
+        if (results && (status[i] === STATUS.windowError || status[i] === STATUS.workerFailure)) results[i] = { status: status[i], message: messages.get(i) };
+      }
+      done += indices.length;
+      onProgress?.({ done, total });
+      if (onWindow) while (nextInOrder < total && finished[nextInOrder]) onWindow(nextInOrder, view), nextInOrder++;
+    };
     const collect = (result: BatchResult, indices: number[]) => {
       for (const [i, message] of result.messages) messages.set(i, message);
       if (results && result.results) for (const [i, value] of result.results) results[i] = value;
-      done += indices.length;
-      onProgress?.({ done, total });
+      finish(indices);
     };
 
     if (workers === 0) {
@@ -143,10 +174,7 @@ export class WorkerPool {
               status[i] = STATUS.workerFailure;
               messages.set(i, `worker thread died twice computing this window (${reason})`);
             }
-            if (failed.length > 0) {
-              done += failed.length;
-              onProgress?.({ done, total });
-            }
+            if (failed.length > 0) finish(failed);
             pending = pending.filter((i) => !failed.includes(i));
             for (const i of pending) status[i] = STATUS.pending;
             if (pending.length === 0) return;
@@ -155,9 +183,6 @@ export class WorkerPool {
       };
       await Promise.all(batches(total, workers).map(runWithRetry));
     }
-    for (let i = 0; i < total; i++)
-      if (status[i] === STATUS.workerFailure && results) results[i] = { status: STATUS.workerFailure, message: messages.get(i) };
-      else if (status[i] === STATUS.windowError && results) results[i] = { status: STATUS.windowError, message: messages.get(i) };
     return { status: Uint8Array.from(status), messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
   }
 

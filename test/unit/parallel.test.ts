@@ -181,3 +181,25 @@ describe('process lifetime', () => {
     expect(JSON.parse(out)).toEqual({ windows: 16, ok: true });
   });
 });
+
+describe('streaming', () => {
+  it('hands on each window in centroid order with the values the map returns', async () => {
+    const { optimiser, xc, yc } = smallMap();
+    opened.push(optimiser);
+    const seen: number[] = [];
+    const rows: number[] = [];
+    const result = await optimiser.optimiseRoutine(50e3, xc, yc, {
+      workers: 2,
+      onWindow: (i, row) => {
+        seen.push(i);
+        rows.push(row.curieDepth);
+        expect(row.status).toBe(0);
+      },
+    });
+    expect(seen).toEqual(Array.from(xc, (_, i) => i));
+    expect(rows).toEqual(Array.from(result.curieDepth));
+    const tanaka: unknown[] = [];
+    const all = await optimiser.parallelise('tanaka', 50e3, [xc[0], -1, xc[2]], [yc[0], -1, yc[2]], { workers: 2, kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3], onResult: (i, r) => tanaka.push([i, r]) });
+    expect(tanaka).toEqual(all.map((r, i) => [i, r]));
+  });
+});
