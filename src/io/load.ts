@@ -29,6 +29,14 @@ export async function loadGrid(
   options: LoadGridOptions = {},
 ): Promise<Raster> {
   const { bytes, source } = await readSource(pathOrBuffer);
+  return parseGridBytes(bytes, source, options);
+}
+
+/**
+ * Parse a raster file's bytes (see {@link loadGrid}); `source` names it in error messages.
+ * @throws CurieError `E_FORMAT`, `E_LATTICE` as {@link loadGrid}
+ */
+export async function parseGridBytes(bytes: Uint8Array, source: string, options: LoadGridOptions = {}): Promise<Raster> {
   if (bytes.length === 0) throw new CurieError('E_FORMAT', `${source} is empty`);
   // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
   const format = options.format ?? (isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
@@ -36,8 +44,12 @@ export async function loadGrid(
   return parseXYZ(new TextDecoder('utf-8').decode(bytes), source);
 }
 
-/** The bytes to parse and a name for them in messages (the path, or "grid buffer"). */
-async function readSource(input: string | URL | ArrayBuffer | Uint8Array): Promise<{ bytes: Uint8Array; source: string }> {
+/**
+ * The bytes of a raster given as a path, `file:` URL or bytes, and a name for them in messages
+ * (the path, or "grid buffer").
+ * @throws CurieError `E_NOT_FOUND` when the file does not exist, is a directory or cannot be read
+ */
+export async function readSource(input: string | URL | ArrayBuffer | Uint8Array): Promise<{ bytes: Uint8Array; source: string }> {
   if (input instanceof Uint8Array) return { bytes: input, source: 'grid buffer' };
   if (input instanceof ArrayBuffer) return { bytes: new Uint8Array(input), source: 'grid buffer' };
   if (input instanceof URL && input.protocol !== 'file:') {

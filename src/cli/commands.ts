@@ -1,0 +1,167 @@
+/**
+ * The smaller commands: `curie spectrum`, `curie synth`, `curie info`, `curie merge`.
+ */
+import { readFile } from 'node:fs/promises';
+import { CurieGrid } from '../CurieGrid.js';
+import { CurieError, fmt } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeGeoTiff } from '../io/write-geotiff.js';
+import { csvHeader, csvRow } from '../io/write-table.js';
+import { synthesiseAnomaly } from '../synthetic/synthesise.js';
+import { parseDistance } from './distance.js';
+import { readInput } from './input.js';
+import { type PartHeader, parseNumber, parseTaper } from './map.js';
+import { restoreNaN } from './records.js';
+import { formatFor, openSink } from './sinks.js';
+
+async function writeOut(out: string | undefined, text: string): Promise<void> {
+  if (out === undefined) process.stdout.write(text);
+  else await writeFileAtomic(out, text);
+}
+
+/** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
+export async function runSpectrum(input: string, options: { window: string; at: string; taper: string; power?: string; out?: string }): Promise<void> {
+  const window = parseDistance(options.window, '--window');
+  const at = options.at.split(',').map(Number);
+  if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
+  const grid = CurieGrid.fromRaster((await readInput(input)).raster);
+  const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper: parseTaper(options.taper), power: parseNumber(options.power, '--power') });
+  const fields = ['k', 'Phi', 'sigma'];
+  await writeOut(options.out, csvHeader(fields) + Array.from(k, (_, i) => csvRow([k[i], Phi[i], sigmaPhi[i]])).join(''));
+}
+
+/** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */
+export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; crs?: string; out: string }): Promise<void> {
+  const integer = (text: string, what: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a whole number`);
+    return value;
+  };
+  if (options.method !== 'spectral' && options.method !== 'layered') throw new CurieError('E_ARGUMENT', `--method '${options.method}' must be spectral or layered`);
+  if (formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
+  const raster = synthesiseAnomaly({
+    rows: integer(options.rows, '--rows'),
+    cols: integer(options.cols, '--cols'),
+    spacing: parseDistance(options.spacing, '--spacing'),
+    // Depths in km unless a unit is given.
+    zt: options.zt.trim() === '0' ? 0 : parseDistance(options.zt, '--zt', 'km') / 1000,
+    dz: parseDistance(options.dz, '--dz', 'km') / 1000,
+    beta: parseNumber(options.beta, '--beta')!,
+    seed: parseNumber(options.seed, '--seed')!,
+    method: options.method,
+    ...(options.crs ? { crs: options.crs } : {}),
+  });
+  const [rows, cols] = raster.data.shape;
+  const spacing = (raster.xmax - raster.xmin) / (cols - 1);
+  const bytes = writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX: spacing, spacingY: spacing, crs: raster.crs, bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }] });
+  await writeFileAtomic(options.out, bytes);
+}
+
+/** `curie info`: size, spacing, extent, CRS, NaN count, value range, largest window that fits. */
+export async function runInfo(input: string, options: { json?: boolean }): Promise<void> {
+  const { raster } = await readInput(input);
+  const [rows, cols] = raster.data.shape;
+  const values = raster.data.data;
+  let nan = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < rows * cols; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) nan++;
+    else {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const dx = (raster.xmax - raster.xmin) / (cols - 1), dy = (raster.ymax - raster.ymin) / (rows - 1);
+  const info = {
+    rows,
+    cols,
+    spacing: { x: dx, y: dy },
+    extent: { xmin: raster.xmin, xmax: raster.xmax, ymin: raster.ymin, ymax: raster.ymax },
+    crs: raster.crs ?? null,
+    nan,
+    range: nan === rows * cols ? null : { min, max },
+    // A window of 2h + 1 nodes fits when 2h + 1 ≤ min(rows, cols).
+    largestWindow: 2 * Math.floor((Math.min(rows, cols) - 1) / 2) * dx,
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      `size: ${rows} rows × ${cols} columns`,
+      `spacing: ${fmt(dx)} × ${fmt(dy)} (x × y)`,
+      `extent: x ${fmt(raster.xmin)} … ${fmt(raster.xmax)}, y ${fmt(raster.ymin)} … ${fmt(raster.ymax)} (node coordinates)`,
+      `crs: ${raster.crs ?? 'none'}`,
+      `NaN values: ${nan}`,
+      `value range: ${info.range ? `${fmt(min)} … ${fmt(max)}` : 'none (all NaN)'}`,
+      `largest window: ${fmt(info.largestWindow)} (${fmt(info.largestWindow / 1000)} km if metres)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+interface Part {
+  file: string;
+  header: PartHeader;
+  lines: Array<Record<string, unknown>>;
+}
+
+async function readPart(file: string): Promise<Part> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CurieError('E_NOT_FOUND', `part file ${file} cannot be read; check the path`);
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const parse = (line: string, n: number) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new CurieError('E_FORMAT', `${file} line ${n}: not JSON; is it a curie map part file (truncated?)`);
+    }
+  };
+  const header = lines.length > 0 ? (parse(lines[0], 1) as unknown as PartHeader) : undefined;
+  if (!header || header.curie_part !== 1) throw new CurieError('E_FORMAT', `${file} is not a curie map part file (no part header on line 1)`);
+  return { file, header, lines: lines.slice(1).map((l, n) => parse(l, n + 2)) };
+}
+
+/** `curie merge`: join the parts of a sharded run into the file a single run writes, byte for byte. */
+export async function runMerge(files: string[], options: { out: string; format?: string }): Promise<void> {
+  if (files.length === 0) throw new CurieError('E_ARGUMENT', 'curie merge needs the part files of a sharded run');
+  const parts = await Promise.all(files.map(readPart));
+  const first = parts[0].header;
+  const byShard = new Map<number, Part>();
+  for (const part of parts) {
+    const h = part.header;
+    if (h.run !== first.run || h.shards !== first.shards || h.total !== first.total)
+      throw new CurieError('E_ARGUMENT', `${part.file} belongs to another run than ${parts[0].file} (different input, options or shard count)`);
+    if (byShard.has(h.shard)) throw new CurieError('E_ARGUMENT', `shard ${h.shard} of ${h.shards} is given twice (${byShard.get(h.shard)!.file} and ${part.file})`);
+    byShard.set(h.shard, part);
+  }
+  for (let s = 0; s < first.shards; s++)
+    if (!byShard.has(s)) throw new CurieError('E_ARGUMENT', `shard ${s} of ${first.shards} is missing (expected ${files[0].replace(/part-\d+-of-/, `part-${s}-of-`)})`);
+  const records: Array<Record<string, unknown> | undefined> = new Array(first.total);
+  for (const part of parts)
+    for (const line of part.lines) {
+      const i = line.i as number;
+      if (!Number.isInteger(i) || i < 0 || i >= first.total || i % first.shards !== part.header.shard)
+        throw new CurieError('E_FORMAT', `${part.file} holds window ${String(i)}, which is not one of shard ${part.header.shard}/${first.shards}'s windows`);
+      if (records[i]) throw new CurieError('E_FORMAT', `window ${i} appears twice (in ${part.file})`);
+      records[i] = line;
+    }
+  const missing = records.findIndex((r) => r === undefined);
+  if (missing >= 0 || records.length !== first.total)
+    throw new CurieError('E_FORMAT', `window ${missing} of ${first.total} is missing from shard ${missing % first.shards}'s part; was that shard's run complete?`);
+  const d = first.description;
+  const description = { ...d, xc: Float64Array.from(d.xc), yc: Float64Array.from(d.yc) };
+  const sink = await openSink(formatFor(options.out, options.format), options.out, description);
+  try {
+    for (let i = 0; i < first.total; i++) await sink.write(i, restoreNaN(records[i]!, d.fields));
+    await sink.close();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * `curie`: Curie-depth maps from the command line. Bad input ends with one line on stderr and a
+ * non-zero exit code (a stack trace only with --debug); nothing is written under the requested
+ * name unless the command succeeds.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CurieError } from '../errors.js';
+import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
+import { runMap } from './map.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const controller = new AbortController();
+let interrupted = false;
+let readerGone = false;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function program(): Command {
+  const curie = new Command('curie')
+    .description('Curie depth from magnetic-anomaly rasters (a port of PyCurious)')
+    .version(version)
+    .option('--debug', 'print stack traces of errors')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '')}`) });
+
+  curie
+    .command('map')
+    .description('fit every window of a raster and write the Curie-depth map (NDJSON on stdout by default, streamed in window order)')
+    .argument('<input>', "GeoTIFF or 'x y value' text file, or - for text on standard input")
+    .requiredOption('--window <distance>', 'window side, e.g. 200km (bare numbers are metres)')
+    .option('--spacing <distance>', 'distance between window centres (default: every node)')
+    .option('--method <name>', 'bouligand or tanaka', 'bouligand')
+    .option('--workers <n>', 'worker threads (default: one per core; 0 = no threads)')
+    .option('--taper <name>', 'hanning, hamming, none or tukey:ALPHA', 'hanning')
+    .option('--power <p>', 'exponent of |FFT| (default 2 for bouligand, 0.5 for tanaka)')
+    .option('--beta <value>', 'starting β (default 3)')
+    .option('--zt <km>', 'starting depth to the top, km (default 1)')
+    .option('--dz <km>', 'starting thickness, km (default 10)')
+    .option('--C <value>', 'starting C (default 5)')
+    .option('--prior <name=mean,sd>', 'normal prior on beta, zt, dz or C (repeatable)', collect, [])
+    .option('--kmin-range <a,b>', 'tanaka: spatial frequencies of the top fit, cycles/km (default 0.05,0.2)')
+    .option('--kmax-range <a,b>', 'tanaka: spatial frequencies of the centroid fit, cycles/km (default 0.05,0.2)')
+    .option('--seed <n>', 'seed of random streams (recorded with the run)')
+    .option('--shard <I/N|auto>', 'compute windows i with i mod N = I; auto reads MPI or Slurm variables; writes OUT.part-I-of-N.ndjson')
+    .option('--out <file>', 'output file: .csv, .ndjson, .json or .tif (default: NDJSON on stdout)')
+    .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
+    .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
+    .option('--quiet', 'no progress output')
+    .action((input: string, options) => runMap(input, options, controller.signal));
+
+  curie
+    .command('spectrum')
+    .description('radial power spectrum of one window, as CSV k,Phi,sigma (k in rad/km)')
+    .argument('<input>', "GeoTIFF or 'x y value' text file, or -")
+    .requiredOption('--window <distance>', 'window side, e.g. 200km')
+    .requiredOption('--at <x,y>', "window centre in the grid's coordinates (metres)")
+    .option('--taper <name>', 'hanning, hamming, none or tukey:ALPHA', 'hanning')
+    .option('--power <p>', 'exponent of |FFT| (default 2)')
+    .option('--out <file>', 'CSV file (default: standard output)')
+    .action((input: string, options) => runSpectrum(input, options));
+
+  curie
+    .command('synth')
+    .description('write a synthetic anomaly with known z_t, Δz and β as a GeoTIFF (same arguments, same bytes)')
+    .requiredOption('--rows <n>', 'rows')
+    .requiredOption('--cols <n>', 'columns')
+    .requiredOption('--spacing <distance>', 'node spacing, e.g. 1km')
+    .requiredOption('--zt <depth>', 'depth to the top of the magnetic layer (km unless a unit is given)')
+    .requiredOption('--dz <thickness>', 'thickness of the magnetic layer (km unless a unit is given)')
+    .option('--beta <value>', 'fractal exponent β', '3')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--method <name>', 'spectral or layered', 'spectral')
+    .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
+    .requiredOption('--out <file.tif>', 'output GeoTIFF')
+    .action((options) => runSynth(options));
+
+  curie
+    .command('info')
+    .description('size, spacing, extent, CRS, NaN count, value range and largest window of a raster')
+    .argument('<input>', "GeoTIFF or 'x y value' text file, or -")
+    .option('--json', 'print JSON')
+    .action((input: string, options) => runInfo(input, options));
+
+  curie
+    .command('merge')
+    .description('join the part files of a sharded map into the file a single run writes')
+    .argument('<parts...>', 'the N part files OUT.part-I-of-N.ndjson')
+    .requiredOption('--out <file>', 'output file: .csv, .ndjson, .json or .tif')
+    .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
+    .action((parts: string[], options) => runMerge(parts, options));
+
+  return curie;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  process.on('SIGINT', () => {
+    interrupted = true;
+    controller.abort();
+  });
+  // A reader that goes away (`curie map … | head -n 3`) ends the map quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      readerGone = true;
+      controller.abort();
+    }
+  });
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (readerGone) return 0;
+    if (interrupted) {
+      process.stderr.write('curie: interrupted; nothing was written under the output name\n');
+      return 130;
+    }
+    const message = error instanceof CurieError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`curie: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,180 @@
+/**
+ * `curie map`: fit every window of a raster and write the map, streaming rows in window order.
+ */
+import { createHash } from 'node:crypto';
+import { CurieOptimiser } from '../CurieOptimiser.js';
+import { CurieError, fmt } from '../errors.js';
+import type { ParameterName } from '../inversion/objective.js';
+import type { TanakaResult } from '../inversion/window-routines.js';
+import { ndjsonLine } from '../io/write-table.js';
+import type { Taper } from '../spectrum/taper.js';
+import { parseDistance } from './distance.js';
+import { readInput } from './input.js';
+import { createProgress, progressMode } from './progress.js';
+import { bouligandRecord, fieldsOf, type Method, tanakaRecord } from './records.js';
+import { parseShard, type Shard } from './shard.js';
+import { formatFor, type MapDescription, openSink, type Sink } from './sinks.js';
+import { openAtomicStream } from '../io/atomic-write.js';
+
+/** Options of `curie map` as commander gives them (strings, as typed). */
+export interface MapCommandOptions {
+  window: string;
+  spacing?: string;
+  method: string;
+  workers?: string;
+  taper: string;
+  power?: string;
+  beta?: string;
+  zt?: string;
+  dz?: string;
+  C?: string;
+  prior: string[];
+  kminRange?: string;
+  kmaxRange?: string;
+  seed?: string;
+  shard?: string;
+  out?: string;
+  format?: string;
+  progress?: string;
+  quiet?: boolean;
+}
+
+/** First line of a shard's part file: what run it belongs to. */
+export interface PartHeader {
+  curie_part: 1;
+  shard: number;
+  shards: number;
+  total: number;
+  /** Digest of the input and of every option that changes results: parts of one run share it. */
+  run: string;
+  format: string;
+  description: Omit<MapDescription, 'xc' | 'yc'> & { xc: number[]; yc: number[] };
+}
+
+/** `--taper` text → taper. */
+export function parseTaper(text: string): Taper {
+  if (text === 'hanning' || text === 'hamming' || text === 'none') return text;
+  const tukey = /^tukey:([0-9.eE+-]+)$/.exec(text);
+  if (tukey && Number.isFinite(Number(tukey[1])) && Number(tukey[1]) >= 0 && Number(tukey[1]) <= 1) return { tukey: Number(tukey[1]) };
+  throw new CurieError('E_ARGUMENT', `--taper '${text}' must be hanning, hamming, none or tukey:ALPHA with 0 ≤ ALPHA ≤ 1`);
+}
+
+/** A finite number option, or undefined when absent. */
+export function parseNumber(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a number`);
+  return value;
+}
+
+function parseRange(text: string | undefined, what: string): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((p) => Number(p));
+  if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0] < parts[1])) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be LOW,HIGH in cycles/km with LOW < HIGH`);
+  return [parts[0], parts[1]];
+}
+
+/** `--prior beta=3,0.5` (repeatable) → normal priors `[mean, sd]`. */
+export function parsePriors(texts: string[]): Partial<Record<ParameterName, [number, number]>> {
+  const priors: Partial<Record<ParameterName, [number, number]>> = {};
+  for (const text of texts) {
+    const match = /^(beta|zt|dz|C)=([^,]+),([^,]+)$/.exec(text.trim());
+    const mean = Number(match?.[2]), sd = Number(match?.[3]);
+    if (!match || !Number.isFinite(mean) || !(sd > 0)) throw new CurieError('E_ARGUMENT', `--prior '${text}' must be NAME=MEAN,SD with NAME beta, zt, dz or C and SD > 0`);
+    priors[match[1] as ParameterName] = [mean, sd];
+  }
+  return priors;
+}
+
+/** Digest of the input bytes and the options that change the results. */
+function runDigest(input: Uint8Array, settings: unknown): string {
+  return createHash('sha256').update(input).update(JSON.stringify(settings)).digest('hex');
+}
+
+/** The path of shard I of N's part file for output `out`. */
+export function partPath(out: string, shard: Shard): string {
+  return `${out}.part-${shard.index}-of-${shard.count}.ndjson`;
+}
+
+/** Run `curie map`. Rejects with CurieError for bad input; an AbortError when `signal` aborts. */
+export async function runMap(inputPath: string, options: MapCommandOptions, signal: AbortSignal): Promise<void> {
+  const window = parseDistance(options.window, '--window');
+  const spacing = options.spacing === undefined ? undefined : parseDistance(options.spacing, '--spacing');
+  if (options.method !== 'bouligand' && options.method !== 'tanaka') throw new CurieError('E_ARGUMENT', `--method '${options.method}' must be bouligand or tanaka`);
+  const method: Method = options.method;
+  const workers = options.workers === undefined ? undefined : parseNumber(options.workers, '--workers');
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new CurieError('E_ARGUMENT', `--workers '${options.workers}' must be a whole number ≥ 0`);
+  const taper = parseTaper(options.taper);
+  const power = parseNumber(options.power, '--power') ?? (method === 'tanaka' ? 0.5 : 2);
+  const start = { beta: parseNumber(options.beta, '--beta'), zt: parseNumber(options.zt, '--zt'), dz: parseNumber(options.dz, '--dz'), C: parseNumber(options.C, '--C') };
+  const priors = parsePriors(options.prior);
+  const kminRange = parseRange(options.kminRange, '--kmin-range') ?? [0.05, 0.2];
+  const kmaxRange = parseRange(options.kmaxRange, '--kmax-range') ?? [0.05, 0.2];
+  const seed = parseNumber(options.seed, '--seed') ?? 0;
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard && options.out === undefined) throw new CurieError('E_ARGUMENT', '--shard needs --out FILE: each shard writes FILE.part-I-of-N.ndjson for curie merge');
+  const format = formatFor(options.out, options.format);
+
+  const { bytes, raster } = await readInput(inputPath);
+  const optimiser = CurieOptimiser.fromRaster(raster, { priors });
+  try {
+    if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))
+      throw new CurieError('E_ARGUMENT', `--spacing ${fmt(spacing)} m is below the grid's cell size ${fmt(optimiser.dx)} m; use at least the cell size`);
+    const { xc, yc } = optimiser.createCentroidList(window, spacing === undefined ? {} : { spacingX: spacing, spacingY: spacing });
+    const settings = { method, window, spacing: spacing ?? null, taper, power, start, priors, kminRange: method === 'tanaka' ? kminRange : null, kmaxRange: method === 'tanaka' ? kmaxRange : null };
+    const description: MapDescription = {
+      method,
+      fields: fieldsOf(method),
+      xc,
+      yc,
+      spacing: { spacingX: spacing ?? optimiser.dx, spacingY: spacing ?? optimiser.dy },
+      crs: raster.crs,
+      metadata: { ...settings, windows: xc.length, crs: raster.crs ?? null, grid: { rows: optimiser.ny, cols: optimiser.nx, xmin: optimiser.xmin, xmax: optimiser.xmax, ymin: optimiser.ymin, ymax: optimiser.ymax }, input_sha256: createHash('sha256').update(bytes).digest('hex') },
+    };
+    // This process's windows: all, or those i with i mod N = I.
+    const indices = Array.from(xc, (_, i) => i).filter((i) => !shard || i % shard.count === shard.index);
+    const mine = { xc: Float64Array.from(indices, (i) => xc[i]), yc: Float64Array.from(indices, (i) => yc[i]) };
+
+    let sink: Sink;
+    if (shard) {
+      const file = await openAtomicStream(partPath(options.out!, shard));
+      const header: PartHeader = { curie_part: 1, shard: shard.index, shards: shard.count, total: xc.length, run: runDigest(bytes, settings), format, description: { ...description, xc: Array.from(xc), yc: Array.from(yc) } };
+      file.stream.write(`${JSON.stringify(header)}\n`);
+      sink = {
+        write: (i, r) => void file.stream.write(ndjsonLine({ i, ...r })),
+        close: () => file.commit(),
+        abort: () => file.abort(),
+      };
+    } else sink = await openSink(format, options.out, description);
+
+    const progress = createProgress(progressMode(options.progress, options.quiet ?? false), shard ? `curie map (shard ${shard.index}/${shard.count})` : 'curie map');
+    // Rows are written in window order by one chain of promises, so back-pressure paces the map.
+    let writing = Promise.resolve();
+    const emit = (local: number, record: Record<string, number | string | null>) => {
+      writing = writing.then(() => sink.write(indices[local], record));
+    };
+    const common = { workers, signal, taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
+    try {
+      if (method === 'bouligand')
+        await optimiser.optimiseRoutine(window, mine.xc, mine.yc, { ...common, ...start, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
+      else
+        await optimiser.parallelise('tanaka', window, mine.xc, mine.yc, {
+          ...common,
+          kminRange,
+          kmaxRange,
+          seed,
+          onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
+        });
+      await writing;
+      await sink.close();
+    } catch (error) {
+      await writing.catch(() => {});
+      await sink.abort();
+      throw error;
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    await optimiser.close();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Where a map's rows go: NDJSON or CSV streamed in window order (to stdout or a file), JSON or
+ * GeoTIFF written at the end. Files are written under a temporary name and renamed on success.
+ */
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { CurieError } from '../errors.js';
+import { openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
+import { csvHeader, csvRow, jsonDocument, ndjsonLine, type TableRecord } from '../io/write-table.js';
+import type { Method } from './records.js';
+
+/** Output formats of `curie map`. */
+export type Format = 'csv' | 'ndjson' | 'geotiff' | 'json';
+export const FORMATS: readonly Format[] = ['csv', 'ndjson', 'geotiff', 'json'];
+
+/** The format from `--format`, else from the output's extension; NDJSON for standard output. */
+export function formatFor(out: string | undefined, format: string | undefined): Format {
+  if (format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(format)) throw new CurieError('E_ARGUMENT', `--format '${format}' is not one of ${FORMATS.join(', ')}`);
+    return format as Format;
+  }
+  if (out === undefined) return 'ndjson';
+  const extension = path.extname(out).toLowerCase();
+  const byExtension: Record<string, Format> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'json', '.tif': 'geotiff', '.tiff': 'geotiff' };
+  const found = byExtension[extension];
+  if (!found) throw new CurieError('E_ARGUMENT', `cannot tell the output format of '${out}' from its extension; use .csv, .ndjson, .json, .tif or --format`);
+  return found;
+}
+
+/** What a whole-map output needs to know besides the rows. */
+export interface MapDescription {
+  method: Method;
+  fields: readonly string[];
+  /** Centres of all windows of the map (not only this shard's), metres. */
+  xc: Float64Array;
+  yc: Float64Array;
+  /** Centre spacing (metres), for georeferencing a single row or column of windows. */
+  spacing: { spacingX: number; spacingY: number };
+  crs?: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Receives rows in window order, then `close()` (success) or `abort()`. */
+export interface Sink {
+  write(index: number, record: TableRecord): Promise<void> | void;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Write a line to a stream, waiting when it is full (so a slow reader, like `head`, paces the map). */
+async function writeLine(stream: Writable, line: string): Promise<void> {
+  if (!stream.write(line)) await new Promise<void>((resolve, reject) => {
+    const done = () => { stream.off('error', failed); resolve(); };
+    const failed = (error: Error) => { stream.off('drain', done); reject(error); };
+    stream.once('drain', done);
+    stream.once('error', failed);
+  });
+}
+
+/** A sink streaming lines (CSV or NDJSON) to stdout or an atomically written file. */
+async function lineSink(out: string | undefined, header: string | undefined, line: (index: number, record: TableRecord) => string): Promise<Sink> {
+  if (out === undefined) {
+    if (header) await writeLine(process.stdout, header);
+    return { write: (i, r) => writeLine(process.stdout, line(i, r)), close: async () => {}, abort: async () => {} };
+  }
+  const file = await openAtomicStream(out);
+  if (header) await writeLine(file.stream, header);
+  return { write: (i, r) => writeLine(file.stream, line(i, r)), close: () => file.commit(), abort: () => file.abort() };
+}
+
+/** Whole-map GeoTIFF bands from the rows, NaN where a window failed or is missing. */
+function geotiffBytes(description: MapDescription, rows: TableRecord[]): Uint8Array {
+  const lattice = centroidLattice(description.xc, description.yc, description.spacing);
+  const names = description.method === 'tanaka' ? TANAKA_BANDS : BOULIGAND_BANDS;
+  const bands = names.map((name) => ({ name, values: Float64Array.from(rows, (r) => (typeof r?.[name] === 'number' ? (r[name] as number) : NaN)) }));
+  return writeGeoTiff({ ...lattice, bands, crs: description.crs });
+}
+
+/** A sink for the whole map in `format`, written to `out` (or stdout for NDJSON/CSV without `out`). */
+export async function openSink(format: Format, out: string | undefined, description: MapDescription): Promise<Sink> {
+  if (format === 'ndjson') return lineSink(out, undefined, (_, r) => ndjsonLine(r));
+  if (format === 'csv') return lineSink(out, csvHeader(description.fields), (_, r) => csvRow(description.fields.map((f) => r[f])));
+  if (out === undefined) throw new CurieError('E_ARGUMENT', `--format ${format} needs --out FILE`);
+  const rows: TableRecord[] = new Array(description.xc.length);
+  return {
+    write: (i, r) => void (rows[i] = r),
+    close: () => writeFileAtomic(out, format === 'json' ? jsonDocument(description.metadata, Array.from(rows)) : geotiffBytes(description, rows)),
+    abort: async () => {},
+  };
+}
