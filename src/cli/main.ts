@@ -4,7 +4,8 @@
  * non-zero exit code (a stack trace only with --debug); nothing is written under the requested
  * name unless the command succeeds.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
@@ -15,6 +16,35 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const controller = new AbortController();
 let interrupted = false;
 let readerGone = false;
+/** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
+let abortable = false;
+/** The output file the running command writes, if any (its temporary files are removed on Ctrl-C). */
+let output: string | undefined;
+
+/**
+ * Remove this process's temporary files for `output` (`.<name>….<pid>.<random>.tmp`, part files
+ * included) before an immediate exit: one whose creation was under way when Ctrl-C arrived is not
+ * yet known to the atomic writer's exit hook.
+ */
+function removeTemporaries(): void {
+  if (output === undefined) return;
+  const directory = dirname(resolve(output));
+  const prefix = `.${basename(output)}`;
+  const marker = `.${process.pid}.`;
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names)
+    if (name.startsWith(prefix) && name.includes(marker) && name.endsWith('.tmp'))
+      try {
+        unlinkSync(join(directory, name));
+      } catch {
+        // already gone
+      }
+}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -24,7 +54,8 @@ function program(): Command {
     .version(version)
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '')}`) });
+    // One line per error: commander's own suggestions ("(Did you mean --window?)") join it.
+    .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
 
   curie
     .command('map')
@@ -49,7 +80,11 @@ function program(): Command {
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
     .option('--quiet', 'no progress output')
-    .action((input: string, options) => runMap(input, options, controller.signal));
+    .action((input: string, options) => {
+      abortable = true;
+      output = options.out;
+      return runMap(input, options, controller.signal);
+    });
 
   curie
     .command('spectrum')
@@ -60,7 +95,10 @@ function program(): Command {
     .option('--taper <name>', 'hanning, hamming, none or tukey:ALPHA', 'hanning')
     .option('--power <p>', 'exponent of |FFT| (default 2)')
     .option('--out <file>', 'CSV file (default: standard output)')
-    .action((input: string, options) => runSpectrum(input, options));
+    .action((input: string, options) => {
+      output = options.out;
+      return runSpectrum(input, options);
+    });
 
   curie
     .command('synth')
@@ -75,7 +113,10 @@ function program(): Command {
     .option('--method <name>', 'spectral or layered', 'spectral')
     .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
-    .action((options) => runSynth(options));
+    .action((options) => {
+      output = options.out;
+      return runSynth(options);
+    });
 
   curie
     .command('info')
@@ -90,14 +131,32 @@ function program(): Command {
     .argument('<parts...>', 'the N part files OUT.part-I-of-N.ndjson')
     .requiredOption('--out <file>', 'output file: .csv, .ndjson, .json or .tif')
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
-    .action((parts: string[], options) => runMerge(parts, options));
+    .action((parts: string[], options) => {
+      output = options.out;
+      return runMerge(parts, options);
+    });
 
   return curie;
 }
 
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  // Warnings (e.g. CURIE_DEGREES: a grid that looks like longitude/latitude) as one line each, in
+  // place of Node's two-line "(node:PID) …" form; --debug adds where they came from.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    process.stderr.write(`curie: warning: ${warning.message.split('\n')[0]}\n`);
+    if (debug && warning.stack) process.stderr.write(`${warning.stack}\n`);
+  });
+  // Ctrl-C: a map stops its workers and removes its temporary file, then exits with 130. Other
+  // commands (and a second Ctrl-C) exit at once; the exit hook of the atomic writer removes any
+  // temporary file, so nothing is left under the requested name either way.
   process.on('SIGINT', () => {
+    if (interrupted || !abortable) {
+      removeTemporaries();
+      process.stderr.write('curie: interrupted; nothing was written under the output name\n');
+      process.exit(130);
+    }
     interrupted = true;
     controller.abort();
   });
@@ -112,12 +171,19 @@ async function main(argv: string[]): Promise<number> {
     await program().parseAsync(argv);
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) {
+      // commander has already printed its one line (or the help text).
+      if (error.exitCode === 0) return 0;
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return 2;
+    }
     if (readerGone) return 0;
     if (interrupted) {
       process.stderr.write('curie: interrupted; nothing was written under the output name\n');
       return 130;
     }
+    // Let pending warnings (emitted on the next tick) print first: they often explain the error.
+    await new Promise((resolve) => setImmediate(resolve));
     const message = error instanceof CurieError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
     process.stderr.write(`curie: ${message}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -114,6 +114,8 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   if (shard && options.out === undefined) throw new CurieError('E_ARGUMENT', '--shard needs --out FILE: each shard writes FILE.part-I-of-N.ndjson for curie merge');
   const format = formatFor(options.out, options.format);
+  if (options.progress !== undefined && !['bar', 'lines', 'none'].includes(options.progress))
+    throw new CurieError('E_ARGUMENT', `--progress '${options.progress}' must be bar, lines or none`);
 
   const { bytes, raster } = await readInput(inputPath);
   const optimiser = CurieOptimiser.fromRaster(raster, { priors });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { CurieError } from '../errors.js';
-import { openAtomicStream, writeFileAtomic } from '../io/atomic-write.js';
+import { openAtomicStream } from '../io/atomic-write.js';
 import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow, jsonDocument, ndjsonLine, type TableRecord } from '../io/write-table.js';
 import type { Method } from './records.js';
@@ -49,7 +49,7 @@ export interface Sink {
 }
 
 /** Write a line to a stream, waiting when it is full (so a slow reader, like `head`, paces the map). */
-async function writeLine(stream: Writable, line: string): Promise<void> {
+async function writeLine(stream: Writable, line: string | Uint8Array): Promise<void> {
   if (!stream.write(line)) await new Promise<void>((resolve, reject) => {
     const done = () => { stream.off('error', failed); resolve(); };
     const failed = (error: Error) => { stream.off('drain', done); reject(error); };
@@ -82,10 +82,16 @@ export async function openSink(format: Format, out: string | undefined, descript
   if (format === 'ndjson') return lineSink(out, undefined, (_, r) => ndjsonLine(r));
   if (format === 'csv') return lineSink(out, csvHeader(description.fields), (_, r) => csvRow(description.fields.map((f) => r[f])));
   if (out === undefined) throw new CurieError('E_ARGUMENT', `--format ${format} needs --out FILE`);
+  // The temporary file is created now, so that a missing output directory fails before the map is
+  // computed rather than after; the whole document is written into it at the end.
+  const file = await openAtomicStream(out);
   const rows: TableRecord[] = new Array(description.xc.length);
   return {
     write: (i, r) => void (rows[i] = r),
-    close: () => writeFileAtomic(out, format === 'json' ? jsonDocument(description.metadata, Array.from(rows)) : geotiffBytes(description, rows)),
-    abort: async () => {},
+    close: async () => {
+      await writeLine(file.stream, format === 'json' ? jsonDocument(description.metadata, Array.from(rows)) : geotiffBytes(description, rows));
+      await file.commit();
+    },
+    abort: () => file.abort(),
   };
 }

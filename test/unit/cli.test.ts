@@ -1,0 +1,649 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fromArrayBuffer, type TypedArray } from 'geotiff';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The `curie` command line, run as its users run it: the built dist/cli/main.js in a child process
+// (`npm test` builds first; a missing build is made here). The library it is compared with is the
+// built one too (dist/index.js), so both sides are the same code.
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = join(root, 'dist/cli/main.js');
+const DATA = join(root, 'data/synthetic-anomaly.tif');
+
+type Library = typeof import('../../src/index.js');
+let lib: Library;
+let dir: string;
+
+// A small synthetic map: 61 × 61 nodes 1 km apart, windows of 30 km every 5 km → 6 × 6 = 36 windows.
+const SMALL = { window: '30km', spacing: '5km', windowMetres: 30_000, spacingMetres: 5_000, windows: 36 };
+const BOULIGAND_HEADER = 'x,y,beta,zt,dz,C,curie_depth,misfit,status,message';
+const TANAKA_HEADER = 'x,y,Ztr,dZtr,Zor,dZor,curie_depth,curie_depth_error,status,message';
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stdoutBytes: Buffer;
+  stderr: string;
+}
+
+/** The environment of a child: ours without any launcher variables (MPI or Slurm would pick a shard). */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(OMPI_|PMI_|PMIX_|SLURM_)/.test(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Run `curie args…` in `cwd` (the test directory by default) and collect what it prints. */
+function curie(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? dir, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      const stdoutBytes = Buffer.concat(out);
+      done({ code, signal, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** `curie args…` must succeed; its stdout. */
+async function ok(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const run = await curie(args, options);
+  expect(run.stderr, `curie ${args.join(' ')}`).toBe('');
+  expect(run.code, `curie ${args.join(' ')}`).toBe(0);
+  return run;
+}
+
+/** A fresh, empty directory under the test directory. */
+let dirCount = 0;
+function freshDir(name: string): string {
+  const path = join(dir, `${name}-${++dirCount}`);
+  mkdirSync(path);
+  return path;
+}
+
+/** `text` as one word for sh -c. */
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** A stack-trace line, as Node prints them. */
+const STACK_LINE = /^\s+at .+/m;
+
+/**
+ * `curie args…` run in an empty directory (after `setup` puts its inputs there) must fail: exit code
+ * ≠ 0, exactly one line on stderr saying what and where (`where`), no stack trace, nothing on
+ * stdout, and the directory left as it was (no output under `out`, no temporary file). With
+ * `--debug` the same line comes first and a stack trace follows.
+ */
+async function expectFailure(name: string, args: string[], where: RegExp, options: { setup?: (cwd: string) => void; out?: string; input?: string } = {}): Promise<void> {
+  const cwd = freshDir(name);
+  options.setup?.(cwd);
+  const before = readdirSync(cwd).sort();
+  const run = await curie(args, { cwd, input: options.input });
+  expect(run.code, `${name}: exit code`).not.toBe(0);
+  expect(run.code, `${name}: exit code`).not.toBeNull();
+  expect(run.stderr, `${name}: stderr`).toMatch(/^curie: [^\n]+\n$/);
+  expect(run.stderr, `${name}: stderr`).toMatch(where);
+  expect(run.stderr).not.toMatch(STACK_LINE);
+  expect(run.stdout, `${name}: stdout`).toBe('');
+  expect(readdirSync(cwd).sort(), `${name}: files left in the directory`).toEqual(before);
+  if (options.out) expect(existsSync(join(cwd, options.out))).toBe(false);
+
+  const debug = await curie([...args, '--debug'], { cwd, input: options.input });
+  expect(debug.code, `${name} --debug: exit code`).toBe(run.code);
+  const [first, ...rest] = debug.stderr.split('\n');
+  expect(`${first}\n`, `${name} --debug: first line`).toBe(run.stderr);
+  expect(rest.join('\n'), `${name} --debug: stack trace`).toMatch(STACK_LINE);
+  expect(readdirSync(cwd).sort(), `${name} --debug: files left in the directory`).toEqual(before);
+}
+
+/** Shortest round-trip form, empty for NaN: how CSV writes numbers. */
+const csvNumber = (v: number) => (Number.isFinite(v) ? String(v) : '');
+const csvText = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+interface SmallMap {
+  xc: Float64Array;
+  yc: Float64Array;
+  /** Bouligand rows as the library gives them (optimiseRoutine), in window order. */
+  bouligand: Array<Record<string, number | string>>;
+}
+let small: SmallMap;
+
+/** The expected Bouligand records of the small map, in window order and file field order. */
+function bouligandRecords(): Array<Record<string, number | string>> {
+  return small.bouligand;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' });
+  lib = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as Library;
+  dir = mkdtempSync(join(tmpdir(), 'curie-cli-'));
+
+  await ok(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '0.5', '--dz', '8', '--seed', '3', '--out', 'small.tif']);
+  const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')));
+  try {
+    const { xc, yc } = optimiser.createCentroidList(SMALL.windowMetres, { spacingX: SMALL.spacingMetres, spacingY: SMALL.spacingMetres });
+    const fit = await optimiser.optimiseRoutine(SMALL.windowMetres, xc, yc, { workers: 1 });
+    const bouligand = Array.from(xc, (x, i) => ({
+      x,
+      y: yc[i],
+      beta: fit.beta[i],
+      zt: fit.zt[i],
+      dz: fit.dz[i],
+      C: fit.C[i],
+      curie_depth: fit.curieDepth[i],
+      misfit: fit.misfit[i],
+      status: fit.status[i],
+      message: fit.messages.get(i) ?? '',
+    }));
+    small = { xc, yc, bouligand };
+  } finally {
+    await optimiser.close();
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bad input: exit code ≠ 0, one line on stderr saying what and where, nothing written', { timeout: 30_000 }, () => {
+  const map = (input: string, ...rest: string[]) => ['map', input, '--window', '30km', '--out', 'out.csv', ...rest];
+  const copySmall = (name: string) => (cwd: string) => writeFileSync(join(cwd, name), readFileSync(join(dir, 'small.tif')));
+
+  it.concurrent('a missing input', async () => {
+    await expectFailure('missing', map('nope.tif'), /nope\.tif does not exist/, { out: 'out.csv' });
+  });
+
+  it.concurrent('an empty input', async () => {
+    await expectFailure('empty', map('empty.txt'), /empty\.txt is empty/, { out: 'out.csv', setup: (cwd) => writeFileSync(join(cwd, 'empty.txt'), '') });
+    await expectFailure('empty-stdin', map('-'), /standard input is empty/, { out: 'out.csv', input: '' });
+  });
+
+  it.concurrent('an unreadable input (a directory)', async () => {
+    await expectFailure('unreadable', map('grids'), /grids is a directory/, { out: 'out.csv', setup: (cwd) => mkdirSync(join(cwd, 'grids')) });
+  });
+
+  it.concurrent('an unknown format (binary, not a TIFF)', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(200, 7)]);
+    await expectFailure('format', map('anomaly.png'), /anomaly\.png is not a TIFF/, { out: 'out.csv', setup: (cwd) => writeFileSync(join(cwd, 'anomaly.png'), png) });
+  });
+
+  it.concurrent('a truncated GeoTIFF (one made by curie synth, cut)', async () => {
+    const whole = readFileSync(join(dir, 'small.tif'));
+    await expectFailure('truncated', map('cut.tif'), /cut\.tif is truncated/, {
+      out: 'out.csv',
+      setup: (cwd) => writeFileSync(join(cwd, 'cut.tif'), whole.subarray(0, Math.floor(whole.length / 2))),
+    });
+  });
+
+  it.concurrent('an irregular text lattice, naming the line', async () => {
+    // An 8 × 8 lattice 1 km apart with one point off it, on line 37 (line 1 is a header).
+    let text = 'x y value\n';
+    for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) text += `${i === 3 && j === 4 ? 3400 : i * 1000} ${j * 1000} ${i + j}\n`;
+    expect(text.split('\n')[36]).toBe('3400 4000 7');
+    await expectFailure('lattice', map('irregular.txt'), /irregular\.txt: line 37: x = 3400 is not on the 1000-spaced lattice/, {
+      out: 'out.csv',
+      setup: (cwd) => writeFileSync(join(cwd, 'irregular.txt'), text),
+    });
+  });
+
+  it.concurrent('a window larger than the grid', async () => {
+    await expectFailure('window', ['map', 'small.tif', '--window', '100km', '--out', 'out.tif'], /window 100000 m \(101 nodes\) does not fit in the 61 × 61 grid/, {
+      out: 'out.tif',
+      setup: copySmall('small.tif'),
+    });
+  });
+
+  it.concurrent('a spacing below the cell size', async () => {
+    await expectFailure('spacing', ['map', 'small.tif', '--window', '30km', '--spacing', '500m', '--out', 'out.json'], /--spacing 500 m is below the grid's cell size 1000 m/, {
+      out: 'out.json',
+      setup: copySmall('small.tif'),
+    });
+  });
+
+  it.concurrent('bad distance syntax (20kmm)', async () => {
+    await expectFailure('distance', ['map', 'small.tif', '--window', '20kmm', '--out', 'out.csv'], /--window '20kmm' is not a distance/, { out: 'out.csv', setup: copySmall('small.tif') });
+  });
+
+  it.concurrent('an unknown option', async () => {
+    // commander's suggestion stays on the same line.
+    await expectFailure('option', [...map('small.tif'), '--windw', '20km'], /unknown option '--windw'.*--window/, { out: 'out.csv', setup: copySmall('small.tif') });
+    await expectFailure('command', ['mapp', 'small.tif', '--window', '30km', '--out', 'out.csv'], /unknown command 'mapp'/, { out: 'out.csv', setup: copySmall('small.tif') });
+  });
+
+  it.concurrent('a missing output directory (found before the map is computed)', async () => {
+    for (const out of ['missing/out.csv', 'missing/out.tif', 'missing/out.json']) {
+      const started = performance.now();
+      // ~65 000 windows would take about a minute; the error comes at once (two runs, with and without --debug).
+      await expectFailure('outdir', ['map', DATA, '--window', '50km', '--out', out], /output directory \S*missing does not exist; create it first/, { out });
+      expect(performance.now() - started).toBeLessThan(15_000);
+    }
+  });
+
+  it.concurrent('other bad options of map: method, taper, format, progress, shard', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--method', 'spector'], /--method 'spector' must be bouligand or tanaka/],
+      [['--taper', 'tukey:2'], /--taper 'tukey:2'/],
+      [['--format', 'xyz'], /--format 'xyz' is not one of/],
+      [['--progress', 'loud'], /--progress 'loud' must be bar, lines or none/],
+      [['--shard', '2/2'], /0 ≤ I < N/],
+      [['--shard', 'auto'], /--shard auto found no launcher/],
+    ];
+    for (const [extra, where] of cases) await expectFailure('options', [...map('small.tif'), ...extra], where, { out: 'out.csv', setup: copySmall('small.tif') });
+  });
+});
+
+describe('a map', { timeout: 30_000 }, () => {
+  it('makes a window that fails inside a good map a row with status 2 and a message (exit 0)', async () => {
+    // 31 × 31 nodes 1 km apart with one NaN node at (5 km, 5 km): the windows holding it fail.
+    let text = '';
+    for (let j = 0; j < 31; j++)
+      for (let i = 0; i < 31; i++) text += `${i * 1000} ${j * 1000} ${i === 5 && j === 5 ? 'NaN' : String(Math.sin(0.7 * i) * Math.cos(1.3 * j) * 100 + ((i * j) % 7))}\n`;
+    writeFileSync(join(dir, 'hole.txt'), text);
+    const run = await ok(['map', 'hole.txt', '--window', '10km', '--spacing', '5km', '--workers', '0', '--quiet']);
+    const rows = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r.x, r.y])).toEqual([5, 10, 15, 20].flatMap((y) => [5, 10, 15, 20].map((x) => [x * 1000, y * 1000])));
+    const failed = rows.filter((r) => r.status === 2);
+    expect(failed.map((r) => [r.x, r.y])).toEqual([
+      [5000, 5000],
+      [10000, 5000],
+      [5000, 10000],
+      [10000, 10000],
+    ]);
+    for (const r of failed) {
+      expect(r.message).toMatch(/NaN/);
+      expect([r.beta, r.zt, r.dz, r.C, r.curie_depth, r.misfit]).toEqual([null, null, null, null, null, null]);
+    }
+    for (const r of rows.filter((r) => r.status !== 2)) expect(typeof r.curie_depth).toBe('number');
+    // The same from standard input, as CSV: failed windows have empty number fields.
+    const csv = await ok(['map', '-', '--window', '10km', '--spacing', '5km', '--workers', '0', '--quiet', '--format', 'csv'], { input: text });
+    const lines = csv.stdout.split('\n');
+    expect(lines[0]).toBe(BOULIGAND_HEADER);
+    expect(lines[1]).toMatch(/^5000,5000,,,,,,,2,radialSpectrum window of 11 × 11 contains 1 NaN/);
+  });
+
+  it('streams NDJSON to stdout in window order: `curie map … | head -n 3` prints 3 lines and exits promptly', async () => {
+    // Every node of the 305 × 305 file with 50 km windows: ~65 000 windows, about a minute of work.
+    const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(DATA));
+    const { xc, yc } = optimiser.createCentroidList(50_000);
+    expect(xc.length).toBeGreaterThan(60_000);
+    const script = `{ ${quote(process.execPath)} ${quote(CLI)} map ${quote(DATA)} --window 50km --quiet; echo "curie-exit=$?" >&2; } | head -n 3`;
+    const started = performance.now();
+    const run = await new Promise<{ stdout: string; stderr: string; code: number | null }>((done, fail) => {
+      const child = spawn('sh', ['-c', script], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let stdout = '', stderr = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      // Past 20 s the map did not stop: end the whole pipeline (its process group) and fail.
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+      child.on('error', fail);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        done({ stdout, stderr, code });
+      });
+    });
+    const seconds = (performance.now() - started) / 1000;
+    expect(seconds).toBeLessThan(20);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('curie-exit=0\n');
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r.x, r.y])).toEqual([0, 1, 2].map((i) => [xc[i], yc[i]]));
+    for (const r of rows) expect(Object.keys(r)).toEqual(BOULIGAND_HEADER.split(','));
+  });
+
+  for (const out of ['map.csv', 'map.json']) {
+    it(`leaves nothing under --out ${out} after SIGINT, and exits non-zero`, async () => {
+      const cwd = freshDir('sigint');
+      writeFileSync(join(cwd, 'keep.txt'), 'unrelated');
+      const child = spawn(process.execPath, [CLI, 'map', DATA, '--window', '50km', '--out', out, '--progress', 'lines', '--workers', '1'], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
+      // Interrupt once the map is under way (its first progress line).
+      await new Promise<void>((done) =>
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString();
+          if (/windows/.test(stderr)) done();
+        }),
+      );
+      expect(readdirSync(cwd).some((f) => f.endsWith('.tmp'))).toBe(true);
+      const interrupted = performance.now();
+      child.kill('SIGINT');
+      const { code, signal } = await exited;
+      expect(performance.now() - interrupted).toBeLessThan(10_000);
+      expect(signal).toBeNull();
+      expect(code).not.toBe(0);
+      expect(code).toBe(130);
+      expect(stderr.trimEnd().split('\n').at(-1)).toBe('curie: interrupted; nothing was written under the output name');
+      expect(readdirSync(cwd)).toEqual(['keep.txt']);
+    });
+  }
+
+  it('--help works on every command', async () => {
+    for (const command of [[], ['map'], ['spectrum'], ['synth'], ['info'], ['merge']]) {
+      const run = await ok([...command, '--help']);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: curie${command.length ? ` ${command[0]}` : ''} \\[options\\]`));
+    }
+    const run = await ok(['help', 'map']);
+    expect(run.stdout).toMatch(/^Usage: curie map \[options\] <input>/);
+    for (const option of ['--window', '--spacing', '--method', '--workers', '--taper', '--power', '--prior', '--kmin-range', '--shard', '--out', '--format', '--progress', '--quiet'])
+      expect(run.stdout).toContain(option);
+  });
+
+  it('shows progress as lines on stderr (--progress lines, and by default when stderr is not a terminal); nothing with --quiet or --progress none', async () => {
+    const args = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1'];
+    const line = new RegExp(`^curie map: \\d+/${SMALL.windows} windows \\(\\d+%\\), \\d+ windows/s, ETA (\\d+\\.\\d|\\?) s$`);
+    for (const extra of [['--progress', 'lines'], []]) {
+      const run = await curie([...args, ...extra, '--out', 'progress.csv']);
+      expect(run.code).toBe(0);
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      for (const l of lines) expect(l).toMatch(line);
+      expect(lines.at(-1)).toMatch(new RegExp(`: ${SMALL.windows}/${SMALL.windows} windows \\(100%\\)`));
+    }
+    for (const extra of [['--quiet'], ['--progress', 'none'], ['--progress', 'lines', '--quiet']]) {
+      const run = await curie([...args, ...extra]);
+      expect(run.code).toBe(0);
+      expect(run.stderr, extra.join(' ')).toBe('');
+      expect(run.stdout.trimEnd().split('\n')).toHaveLength(SMALL.windows);
+    }
+  });
+
+  it('shows a bar with rate and ETA when stderr is a terminal (under script(1)), nothing with --quiet', async () => {
+    const onTerminal = (extra: string[]) =>
+      new Promise<string>((done, fail) => {
+        const command = [process.execPath, CLI, 'map', join(dir, 'small.tif'), '--window', SMALL.window, '--spacing', '1km', '--workers', '1', '--out', join(dir, 'bar.csv'), ...extra].map(quote).join(' ');
+        // script(1) (util-linux) runs the command on a pseudo-terminal and copies what it prints.
+        const child = spawn('script', ['-qec', command, '/dev/null'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+        child.stderr.on('data', (b: Buffer) => (text += b.toString()));
+        child.on('error', fail);
+        child.on('close', (code) => (code === 0 ? done(text) : fail(new Error(`script exited with ${code}: ${text}`))));
+      });
+    const bar = await onTerminal([]);
+    expect(bar).toMatch(/curie map \[[^\]]+\] 100% \| 900\/900 windows \| \d+\/s \| ETA \d+s/);
+    expect(bar).not.toMatch(/windows \(\d+%\)/); // not the plain lines
+    expect(await onTerminal(['--quiet'])).toBe('');
+    expect(readFileSync(join(dir, 'bar.csv'), 'utf8').split('\n')).toHaveLength(902);
+  });
+
+  it('prints a warning as one line (a grid that looks like degrees) and still maps', async () => {
+    let text = '';
+    for (let j = 0; j < 41; j++) for (let i = 0; i < 41; i++) text += `${-50 + i * 0.01} ${-10 + j * 0.01} ${Math.sin(i) * Math.cos(0.3 * j)}\n`;
+    writeFileSync(join(dir, 'degrees.txt'), text);
+    const run = await curie(['map', 'degrees.txt', '--window', '0.2', '--spacing', '0.1', '--quiet', '--workers', '0']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^curie: warning: grid extent x -50…-49\.6, y -10…-9\.6 with spacing 0\.01 looks like degrees; [^\n]+\n$/);
+    expect(run.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { status: number }).status).length).toBeGreaterThan(0);
+    // Before an error it explains, the warning comes first: two lines, one each.
+    const bad = await curie(['map', 'degrees.txt', '--window', '200m', '--quiet']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^curie: warning: [^\n]+looks like degrees[^\n]+\ncurie: window 200 m \(20001 nodes\) does not fit in the 41 × 41 grid[^\n]+\n$/);
+  });
+});
+
+describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
+  it('curie synth gives the same bytes for the same arguments, other bytes for another seed; info --json describes it', async () => {
+    const args = ['synth', '--rows', '305', '--cols', '305', '--spacing', '1km', '--zt', '0.3', '--dz', '10', '--beta', '3'];
+    const [a, b, c] = await Promise.all([ok([...args, '--seed', '1', '--out', 'a.tif']), ok([...args, '--seed', '1', '--out', 'b.tif']), ok([...args, '--seed', '2', '--out', 'c.tif'])]);
+    for (const run of [a, b, c]) expect(run.stdout).toBe('');
+    const [bytesA, bytesB, bytesC] = ['a.tif', 'b.tif', 'c.tif'].map((f) => readFileSync(join(dir, f)));
+    expect(bytesA.length).toBeGreaterThan(305 * 305 * 4);
+    expect(bytesA.equals(bytesB)).toBe(true);
+    expect(bytesA.equals(bytesC)).toBe(false);
+    expect(bytesC.length).toBe(bytesA.length);
+    // data/synthetic-anomaly.tif is this very command's output.
+    expect(bytesA.equals(readFileSync(DATA))).toBe(true);
+
+    const info = JSON.parse((await ok(['info', 'a.tif', '--json'])).stdout) as Record<string, unknown>;
+    expect(info).toMatchObject({ rows: 305, cols: 305, spacing: { x: 1000, y: 1000 }, crs: null, nan: 0 });
+    expect(info.extent).toEqual({ xmin: 500, xmax: 304_500, ymin: 500, ymax: 304_500 });
+    const range = info.range as { min: number; max: number };
+    expect(range.min).toBeLessThan(0);
+    expect(range.max).toBeGreaterThan(0);
+    expect(info.largestWindow).toBe(304_000);
+    const text = (await ok(['info', 'a.tif'])).stdout;
+    expect(text).toContain('size: 305 rows × 305 columns');
+    expect(text).toContain('crs: none');
+    expect(text).toContain('NaN values: 0');
+  });
+
+  it('curie spectrum prints k,Phi,sigma equal to CurieGrid.radialSpectrum of the same window, to the last digit', async () => {
+    const grid = lib.CurieGrid.fromRaster(await lib.loadGrid(join(dir, 'small.tif')));
+    const cases: Array<[string[], Parameters<typeof grid.radialSpectrum>[1]]> = [
+      [[], {}],
+      [['--taper', 'none', '--power', '1'], { taper: 'none', power: 1 }],
+      [['--taper', 'tukey:0.25'], { taper: { tukey: 0.25 } }],
+    ];
+    for (const [extra, options] of cases) {
+      const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.subgrid(30_000, 25_500, 35_500), options);
+      const expected = `k,Phi,sigma\n${Array.from(k, (_, i) => `${k[i]},${Phi[i]},${sigmaPhi[i]}\n`).join('')}`;
+      expect(k.length).toBeGreaterThan(5);
+      expect((await ok(['spectrum', 'small.tif', '--window', '30km', '--at', '25500,35500', ...extra])).stdout).toBe(expected);
+    }
+    await ok(['spectrum', 'small.tif', '--window', '30km', '--at', '25500,35500', '--out', 'spectrum.csv']);
+    expect(readFileSync(join(dir, 'spectrum.csv'), 'utf8')).toMatch(/^k,Phi,sigma\n/);
+  });
+});
+
+/** The small map in `format` with `extra` options, written to `out` in the test directory. */
+async function smallMap(out: string, extra: string[] = []): Promise<Buffer> {
+  await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet', '--out', out, ...extra]);
+  return readFileSync(join(dir, out));
+}
+
+/** All bands of a GeoTIFF, its georeferencing, band descriptions and nodata. */
+async function readBands(bytes: Buffer) {
+  const tiff = await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  const image = await tiff.getImage();
+  const bands = (await image.readRasters()) as TypedArray[];
+  const descriptions: string[] = [];
+  for (let b = 0; b < image.getSamplesPerPixel(); b++) descriptions.push(String((await image.getGDALMetadata(b))?.DESCRIPTION));
+  return { width: image.getWidth(), height: image.getHeight(), origin: image.getOrigin(), resolution: image.getResolution(), bands, descriptions, nodata: image.getGDALNoData(), geoKeys: image.getGeoKeys() };
+}
+
+describe.concurrent('map outputs', { timeout: 30_000 }, () => {
+  it('x, y are createCentroidList centres; the small map has 36 windows', () => {
+    expect(small.xc.length).toBe(SMALL.windows);
+    expect(Array.from(new Set(small.xc))).toEqual([15_500, 20_500, 25_500, 30_500, 35_500, 40_500]);
+  });
+
+  it('CSV: the header, then optimiseRoutine’s values in shortest round-trip form, NaN empty, message quoted when needed', async () => {
+    const text = (await smallMap('map.csv')).toString('utf8');
+    const fields = BOULIGAND_HEADER.split(',');
+    const expected = `${BOULIGAND_HEADER}\n${bouligandRecords()
+      .map((r) => `${fields.map((f) => (f === 'message' ? csvText(r[f] as string) : csvNumber(r[f] as number))).join(',')}\n`)
+      .join('')}`;
+    expect(text).toBe(expected);
+    const lines = text.trimEnd().split('\n').slice(1);
+    expect(lines.map((l) => l.split(',').slice(0, 2).map(Number))).toEqual(Array.from(small.xc, (x, i) => [x, small.yc[i]]));
+    // Something was fitted: finite depths in every row that did not fail.
+    expect(bouligandRecords().filter((r) => r.status !== 2).every((r) => Number.isFinite(r.curie_depth))).toBe(true);
+  });
+
+  it('NDJSON (file and stdout): one JSON object per window in order, the same numbers, NaN as null', async () => {
+    const expected = bouligandRecords()
+      .map((r) => `${JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`)
+      .join('');
+    expect((await smallMap('map.ndjson')).toString('utf8')).toBe(expected);
+    const stdout = await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet']);
+    expect(stdout.stdout).toBe(expected);
+    for (const line of expected.trimEnd().split('\n')) expect(Object.keys(JSON.parse(line) as object)).toEqual(BOULIGAND_HEADER.split(','));
+  });
+
+  it('JSON: { metadata, windows } with the same records', async () => {
+    const doc = JSON.parse((await smallMap('map.json')).toString('utf8')) as { metadata: Record<string, unknown>; windows: Array<Record<string, unknown>> };
+    expect(Object.keys(doc)).toEqual(['metadata', 'windows']);
+    expect(doc.metadata).toMatchObject({ method: 'bouligand', window: 30_000, spacing: 5_000, windows: SMALL.windows, power: 2, taper: 'hanning', crs: null });
+    const roundTrip = JSON.parse(JSON.stringify(bouligandRecords())) as unknown;
+    expect(doc.windows).toEqual(roundTrip);
+  });
+
+  it('GeoTIFF: 6 Float64 bands with descriptions and nodata on the centroid lattice (pixel = spacing), no CRS for an input without one', async () => {
+    const tif = await readBands(await smallMap('map.tif'));
+    expect([tif.width, tif.height]).toEqual([6, 6]);
+    expect(tif.descriptions).toEqual(['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit']);
+    expect(tif.nodata).toBeNaN();
+    expect(tif.resolution.slice(0, 2)).toEqual([5000, -5000]);
+    // The top-left corner is half a pixel west and north of the north-western centre.
+    expect(tif.origin.slice(0, 2)).toEqual([15_500 - 2500, 40_500 + 2500]);
+    expect(tif.geoKeys).toEqual({});
+    for (const band of tif.bands) expect(band).toBeInstanceOf(Float64Array);
+    // An input with a CRS gives a map with that CRS.
+    await ok(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '0.5', '--dz', '8', '--seed', '3', '--crs', 'EPSG:32723', '--out', 'utm.tif']);
+    expect((JSON.parse((await ok(['info', 'utm.tif', '--json'])).stdout) as { crs: string }).crs).toBe('EPSG:32723');
+    await ok(['map', 'utm.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet', '--out', 'utm-map.tif']);
+    const utm = await readBands(readFileSync(join(dir, 'utm-map.tif')));
+    expect(utm.geoKeys).toMatchObject({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32723 });
+    expect(utm.bands[0]).toEqual(tif.bands[0]);
+    const records = bouligandRecords();
+    records.forEach((r, i) => {
+      const col = Math.round(((r.x as number) - 15_500) / 5000), row = Math.round((40_500 - (r.y as number)) / 5000);
+      const pixel = row * 6 + col;
+      tif.descriptions.forEach((name, b) => expect(Object.is(tif.bands[b][pixel], r[name]), `window ${i} ${name}`).toBe(true));
+    });
+  });
+
+  it('--method tanaka: its fields, power 0.5 and ranges 0.05–0.2 by default, as optimiser.tanaka gives them', async () => {
+    const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')));
+    const expected = (options: Parameters<typeof optimiser.tanaka>[3]) =>
+      `${TANAKA_HEADER}\n${Array.from(small.xc, (x, i) => {
+        const y = small.yc[i];
+        try {
+          const t = optimiser.tanaka(SMALL.windowMetres, x, y, options);
+          return `${[x, y, t.Ztr, t.dZtr, t.Zor, t.dZor, t.Zb, t.eZb, 0].map(csvNumber).join(',')},\n`;
+        } catch (error) {
+          return `${x},${y},,,,,,,2,${csvText((error as Error).message)}\n`;
+        }
+      }).join('')}`;
+    const defaults = (await smallMap('tanaka.csv', ['--method', 'tanaka'])).toString('utf8');
+    expect(defaults).toBe(expected({}));
+    expect(defaults).toBe(expected({ power: 0.5, kminRange: [0.05, 0.2], kmaxRange: [0.05, 0.2] }));
+    expect(defaults.split('\n').slice(1, -1).filter((l) => l.endsWith(',0,')).length).toBeGreaterThan(0);
+    const other = (await smallMap('tanaka2.csv', ['--method', 'tanaka', '--power', '2', '--kmin-range', '0.03,0.25', '--kmax-range', '0.04,0.3', '--taper', 'hamming'])).toString('utf8');
+    expect(other).toBe(expected({ power: 2, kminRange: [0.03, 0.25], kmaxRange: [0.04, 0.3], taper: 'hamming' }));
+    expect(other).not.toBe(defaults);
+
+    const tif = await readBands(await smallMap('tanaka.tif', ['--method', 'tanaka']));
+    expect(tif.descriptions).toEqual(['curie_depth', 'curie_depth_error', 'Ztr', 'Zor']);
+  });
+
+  it('--method bouligand options reach the fit: --prior and starting values change it, as in optimiseRoutine', async () => {
+    const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')), { priors: { beta: [3, 0.5] } });
+    try {
+      const fit = await optimiser.optimiseRoutine(SMALL.windowMetres, small.xc, small.yc, { workers: 1, zt: 0.8, dz: 12, taper: 'hamming' });
+      const lines = (await smallMap('prior.csv', ['--prior', 'beta=3,0.5', '--zt', '0.8', '--dz', '12', '--taper', 'hamming'])).toString('utf8').split('\n');
+      expect(lines.slice(1, -1).map((l) => l.split(',').slice(2, 9).join(','))).toEqual(
+        Array.from(small.xc, (_, i) => [fit.beta[i], fit.zt[i], fit.dz[i], fit.C[i], fit.curieDepth[i], fit.misfit[i], fit.status[i]].map(csvNumber).join(',')),
+      );
+    } finally {
+      await optimiser.close();
+    }
+  });
+});
+
+describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
+  const FORMATS = ['csv', 'ndjson', 'json', 'tif'] as const;
+  const base = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet'];
+  const part = (out: string, i: number, n = 2) => `${out}.part-${i}-of-${n}.ndjson`;
+
+  it('--shard 0/2 and 1/2 write two part files; merging them gives the single run’s bytes, in every format', async () => {
+    await Promise.all(FORMATS.map((f) => smallMap(`single.${f}`)));
+    await Promise.all(FORMATS.flatMap((f) => [0, 1].map((i) => ok([...base, '--shard', `${i}/2`, '--out', `sharded.${f}`]))));
+    for (const f of FORMATS) {
+      expect(existsSync(join(dir, `sharded.${f}`))).toBe(false);
+      const lines = [0, 1].map((i) => readFileSync(join(dir, part(`sharded.${f}`, i)), 'utf8').trimEnd().split('\n'));
+      lines.forEach((partLines, i) => {
+        const header = JSON.parse(partLines[0]) as Record<string, unknown>;
+        expect(header).toMatchObject({ curie_part: 1, shard: i, shards: 2, total: SMALL.windows });
+        expect(header.run).toMatch(/^[0-9a-f]{64}$/);
+        expect(partLines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: SMALL.windows / 2 }, (_, k) => 2 * k + i));
+      });
+      expect((JSON.parse(lines[0][0]) as { run: string }).run).toBe((JSON.parse(lines[1][0]) as { run: string }).run);
+      // Parts in any order.
+      await ok(['merge', part(`sharded.${f}`, 1), part(`sharded.${f}`, 0), '--out', `merged.${f}`]);
+      expect(readFileSync(join(dir, `merged.${f}`)).equals(readFileSync(join(dir, `single.${f}`))), f).toBe(true);
+    }
+  });
+
+  it('--shard auto takes I and N from the launcher (Open MPI variables here)', async () => {
+    await ok([...base, '--shard', 'auto', '--out', 'auto.csv'], { env: { OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '3' } });
+    const lines = readFileSync(join(dir, part('auto.csv', 1, 3)), 'utf8').trimEnd().split('\n');
+    expect(lines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: 12 }, (_, k) => 3 * k + 1));
+  });
+
+  describe('merge errors: exit ≠ 0, one line, nothing written', () => {
+    const parts = ['m.csv.part-0-of-2.ndjson', 'm.csv.part-1-of-2.ndjson'];
+    let good: string[];
+    let otherRun: string;
+    let threeWay: string;
+
+    beforeAll(async () => {
+      await Promise.all([0, 1].map((i) => ok([...base, '--shard', `${i}/2`, '--out', 'm.csv'])));
+      await ok(['map', 'small.tif', '--window', '20km', '--spacing', SMALL.spacing, '--workers', '1', '--quiet', '--shard', '1/2', '--out', 'other.csv']);
+      await ok([...base, '--shard', '1/3', '--out', 'three.csv']);
+      good = parts.map((p) => readFileSync(join(dir, p), 'utf8'));
+      otherRun = readFileSync(join(dir, part('other.csv', 1)), 'utf8');
+      threeWay = readFileSync(join(dir, part('three.csv', 1, 3)), 'utf8');
+    }, 60_000);
+
+    const setup = (files: Record<string, string>) => (cwd: string) => {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
+    };
+
+    it.concurrent('a missing part', async () => {
+      await expectFailure('merge-missing', ['merge', parts[0], '--out', 'out.csv'], /shard 1 of 2 is missing \(expected m\.csv\.part-1-of-2\.ndjson\)/, {
+        out: 'out.csv',
+        setup: setup({ [parts[0]]: good[0] }),
+      });
+      await expectFailure('merge-absent', ['merge', ...parts, '--out', 'out.csv'], /m\.csv\.part-1-of-2\.ndjson cannot be read/, { out: 'out.csv', setup: setup({ [parts[0]]: good[0] }) });
+    });
+
+    it.concurrent('a part given twice', async () => {
+      await expectFailure('merge-twice', ['merge', parts[0], parts[1], parts[0], '--out', 'out.csv'], /shard 0 of 2 is given twice/, {
+        out: 'out.csv',
+        setup: setup({ [parts[0]]: good[0], [parts[1]]: good[1] }),
+      });
+    });
+
+    it.concurrent('parts of different runs', async () => {
+      await expectFailure('merge-runs', ['merge', parts[0], 'other.part', '--out', 'out.tif'], /other\.part belongs to another run/, {
+        out: 'out.tif',
+        setup: setup({ [parts[0]]: good[0], 'other.part': otherRun }),
+      });
+      await expectFailure('merge-count', ['merge', parts[0], 'three.part', '--out', 'out.tif'], /three\.part belongs to another run/, {
+        out: 'out.tif',
+        setup: setup({ [parts[0]]: good[0], 'three.part': threeWay }),
+      });
+    });
+
+    it.concurrent('a truncated part (mid-line, or whole lines missing)', async () => {
+      const cut = good[1].slice(0, Math.floor(good[1].length * 0.7));
+      const cutLine = cut.split('\n').length;
+      await expectFailure('merge-cut', ['merge', ...parts, '--out', 'out.json'], new RegExp(`m\\.csv\\.part-1-of-2\\.ndjson line ${cutLine}: not JSON`), {
+        out: 'out.json',
+        setup: setup({ [parts[0]]: good[0], [parts[1]]: cut }),
+      });
+      const lines = good[1].split('\n');
+      const shorter = `${lines.slice(0, -3).join('\n')}\n`; // the last two windows gone
+      await expectFailure('merge-short', ['merge', ...parts, '--out', 'out.ndjson'], /window 33 of 36 is missing from shard 1's part/, {
+        out: 'out.ndjson',
+        setup: setup({ [parts[0]]: good[0], [parts[1]]: shorter }),
+      });
+      await expectFailure('merge-notpart', ['merge', 'small.tif', '--out', 'out.csv'], /small\.tif line 1: not JSON|small\.tif is not a curie map part file/, {
+        out: 'out.csv',
+        setup: (cwd) => writeFileSync(join(cwd, 'small.tif'), readFileSync(join(dir, 'small.tif'))),
+      });
+    });
+  });
+});
