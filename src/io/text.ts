@@ -165,8 +165,11 @@ function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', 
   }
   gaps.sort((a, b) => a - b);
   const typicalGap = gaps[gaps.length >> 1];
-  const nodes = Math.round(range / typicalGap) + 1;
-  const spacing = range / (nodes - 1);
+  const steps = range / typicalGap;
+  const nodes = Math.round(steps) + 1;
+  // A stray point at either end would stretch the refined spacing and make every other point look
+  // off the lattice: refine only when the range is a whole number of typical gaps.
+  const spacing = Math.abs(steps - Math.round(steps)) <= 0.01 ? range / (nodes - 1) : typicalGap;
   const largest = Math.max(Math.abs(min), Math.abs(max));
   const tolerance = Math.max(1e-6 * spacing, Math.min(2 * float32Ulp(largest), 0.01 * spacing));
   return { name, min, max, spacing, nodes, tolerance };

@@ -102,6 +102,14 @@ describe('parseXYZ', () => {
     );
   });
 
+  it('names the stray point, not a good one, when it lies beyond the last column', () => {
+    const lines = latticeLines([0, 1000, 2000], ys);
+    lines.push('2500 1500 99');
+    const error = caught(() => parseXYZ(lines.join('\n'), 'survey.xyz'));
+    expect(error.code).toBe('E_LATTICE');
+    expect(error.message).toBe('survey.xyz: line 10: x = 2500 is not on the 1000-spaced lattice starting at 0; text grids must be regular');
+  });
+
   it('rejects a missing node, naming its coordinates', () => {
     const lines = latticeLines(xs, ys).filter((line) => line !== '1000 1500 11');
     const error = caught(() => parseXYZ(lines.join('\n')));
