@@ -71,11 +71,13 @@ export function tempPathFor(path: string): string {
  */
 async function openTemp(path: string): Promise<{ handle: FileHandle; tempPath: string }> {
   const tempPath = tempPathFor(path);
+  // Tracked before it exists, so an exit while `open` is under way still removes it.
+  track(tempPath);
   try {
     const handle = await open(tempPath, 'wx');
-    track(tempPath);
     return { handle, tempPath };
   } catch (error) {
+    pending.delete(tempPath);
     throw await explainOpenError(error, path);
   }
 }
