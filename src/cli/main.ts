@@ -4,8 +4,7 @@
  * non-zero exit code (a stack trace only with --debug); nothing is written under the requested
  * name unless the command succeeds.
  */
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
@@ -18,34 +17,6 @@ let interrupted = false;
 let readerGone = false;
 /** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
 let abortable = false;
-/** The output file the running command writes, if any (its temporary files are removed on Ctrl-C). */
-let output: string | undefined;
-
-/**
- * Remove this process's temporary files for `output` (`.<name>….<pid>.<random>.tmp`, part files
- * included) before an immediate exit: one whose creation was under way when Ctrl-C arrived is not
- * yet known to the atomic writer's exit hook.
- */
-function removeTemporaries(): void {
-  if (output === undefined) return;
-  const directory = dirname(resolve(output));
-  const prefix = `.${basename(output)}`;
-  const marker = `.${process.pid}.`;
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    return;
-  }
-  for (const name of names)
-    if (name.startsWith(prefix) && name.includes(marker) && name.endsWith('.tmp'))
-      try {
-        unlinkSync(join(directory, name));
-      } catch {
-        // already gone
-      }
-}
-
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function program(): Command {
@@ -82,7 +53,6 @@ function program(): Command {
     .option('--quiet', 'no progress output')
     .action((input: string, options) => {
       abortable = true;
-      output = options.out;
       return runMap(input, options, controller.signal);
     });
 
@@ -96,7 +66,6 @@ function program(): Command {
     .option('--power <p>', 'exponent of |FFT| (default 2)')
     .option('--out <file>', 'CSV file (default: standard output)')
     .action((input: string, options) => {
-      output = options.out;
       return runSpectrum(input, options);
     });
 
@@ -114,7 +83,6 @@ function program(): Command {
     .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
     .action((options) => {
-      output = options.out;
       return runSynth(options);
     });
 
@@ -132,7 +100,6 @@ function program(): Command {
     .requiredOption('--out <file>', 'output file: .csv, .ndjson, .json or .tif')
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .action((parts: string[], options) => {
-      output = options.out;
       return runMerge(parts, options);
     });
 
@@ -153,7 +120,6 @@ async function main(argv: string[]): Promise<number> {
   // temporary file, so nothing is left under the requested name either way.
   process.on('SIGINT', () => {
     if (interrupted || !abortable) {
-      removeTemporaries();
       process.stderr.write('curie: interrupted; nothing was written under the output name\n');
       process.exit(130);
     }
