@@ -6,9 +6,9 @@
  */
 import type { NdArray } from 'ndarray';
 import type { GridGeometry } from '../grid/geometry.js';
-import { subgrid } from '../grid/windows.js';
+import { nearestIndex, subgrid, windowHalfWidth } from '../grid/windows.js';
 import { computeTanaka, tanaka1999, type TanakaFit } from '../models/tanaka.js';
-import { type RadialSpectrum, radialSpectrum } from '../spectrum/radial.js';
+import { type RadialSpectrum, radialSpectraSharingColumns, radialSpectrum } from '../spectrum/radial.js';
 import type { Taper } from '../spectrum/taper.js';
 import { type Bounds, type FitResult, fitSpectrum } from './fit.js';
 import { metropolisHastings } from './mcmc.js';
@@ -48,10 +48,88 @@ export function windowSpectrum(grid: GridSource, window: number, xc: number, yc:
   return radialSpectrum(processed, grid.geometry.dx, { taper: settings.taper, power: settings.power });
 }
 
+/**
+ * The radial spectra of many windows of side `window` metres, centred at (xc[i], yc[i]), one per
+ * centroid in the order given: each a {@link RadialSpectrum}, or the error that window's
+ * {@link windowSpectrum} would throw (outside the grid, NaN in the window, …). The windows centred
+ * on the same grid column share their rows' Fourier transforms (see `radialSpectraSharingColumns`):
+ * the spectra are bit-identical to {@link windowSpectrum}'s, whatever windows come together. A
+ * column's windows are computed when the first of them is reached. With `processSubgrid`, which
+ * may change any window, each window is done on its own.
+ */
+export function* windowSpectra(grid: GridSource, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, settings: WindowSpectrumSettings): Generator<RadialSpectrum | Error, void, undefined> {
+  const total = xc.length;
+  if (settings.processSubgrid) {
+    for (let i = 0; i < total; i++) {
+      let result: RadialSpectrum | Error;
+      try {
+        result = windowSpectrum(grid, window, xc[i], yc[i], settings);
+      } catch (error) {
+        result = asError(error);
+      }
+      yield result;
+    }
+    return;
+  }
+  const { geometry } = grid;
+  // Check every window as subgrid does (same errors), and group the valid ones by centre column.
+  const results = new Array<RadialSpectrum | Error | undefined>(total);
+  const rowOf = new Int32Array(total);
+  const groupOf = new Int32Array(total).fill(-1);
+  const columns: number[] = [];
+  const members: number[][] = [];
+  const byColumn = new Map<number, number>();
+  let h = 0;
+  for (let i = 0; i < total; i++) {
+    try {
+      subgrid(grid.data, geometry, window, xc[i], yc[i]);
+    } catch (error) {
+      results[i] = asError(error);
+      continue;
+    }
+    h = windowHalfWidth(window, geometry.dx);
+    const ix = nearestIndex(geometry.xcoords, xc[i]);
+    rowOf[i] = nearestIndex(geometry.ycoords, yc[i]) - h;
+    let group = byColumn.get(ix);
+    if (group === undefined) {
+      group = columns.length;
+      byColumn.set(ix, group);
+      columns.push(ix);
+      members.push([]);
+    }
+    members[group].push(i);
+    groupOf[i] = group;
+  }
+  for (let i = 0; i < total; i++) {
+    const group = groupOf[i];
+    if (group >= 0 && results[i] === undefined) {
+      const windows = members[group];
+      let spectra: Array<RadialSpectrum | Error>;
+      try {
+        spectra = radialSpectraSharingColumns(grid.data, geometry.dx, 2 * h + 1, columns[group] - h, windows.map((j) => rowOf[j]), { taper: settings.taper, power: settings.power });
+      } catch (error) {
+        spectra = windows.map(() => asError(error));
+      }
+      windows.forEach((j, k) => (results[j] = spectra[k]));
+    }
+    const result = results[i]!;
+    results[i] = undefined;
+    yield result;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Fit β, z_t, Δz, C to a window's spectrum (the fit of {@link optimiseWindow}). */
+export function fitWindowSpectrum(spectrum: RadialSpectrum, settings: FitSettings): FitResult {
+  return fitSpectrum(createObjective(spectrum, settings.priors, settings.weighted), settings.start, settings.bounds);
+}
+
 /** Fit β, z_t, Δz, C to the window at (xc, yc) (PyCurious's `optimise`). */
 export function optimiseWindow(grid: GridSource, window: number, xc: number, yc: number, settings: FitSettings): FitResult {
-  const spectrum = windowSpectrum(grid, window, xc, yc, settings);
-  return fitSpectrum(createObjective(spectrum, settings.priors, settings.weighted), settings.start, settings.bounds);
+  return fitWindowSpectrum(windowSpectrum(grid, window, xc, yc, settings), settings);
 }
 
 /** Metropolis–Hastings samples for the window at (xc, yc). */

@@ -2,6 +2,7 @@
  * The map engine: split the windows into batches, run them on a piscina pool of worker threads
  * (or in the calling thread), isolate failures, and collect results by window index.
  */
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { CurieError } from '../errors.js';
@@ -82,12 +83,40 @@ export function workerCount(workers: number | undefined): number {
   return count;
 }
 
-/** Batches of window indices: enough per batch to amortise messaging, enough batches to balance load. */
-function batches(total: number, workers: number): number[][] {
-  const size = Math.max(1, Math.min(32, Math.ceil(total / (Math.max(workers, 1) * 8))));
+/**
+ * Batches of window indices: enough per batch to amortise messaging (at most 64), enough batches to
+ * balance load. Windows with the same centre x go together, so that a batch's windows of one grid
+ * column share their rows' Fourier transforms (run-batch.ts): such groups, in order of first
+ * appearance, fill batches whole while they fit; a group larger than a batch is split evenly (each
+ * window's result is the same bits whichever windows it is computed with). The last 2·workers
+ * batches are halved, so that the workers finish close together.
+ */
+function batches(total: number, workers: number, xc: ArrayLike<number>): number[][] {
+  const threads = Math.max(workers, 1);
+  const size = Math.max(1, Math.min(64, Math.ceil(total / (threads * 8))));
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < total; i++) {
+    const group = groups.get(xc[i]);
+    if (group) group.push(i);
+    else groups.set(xc[i], [i]);
+  }
   const out: number[][] = [];
-  for (let start = 0; start < total; start += size) out.push(Array.from({ length: Math.min(size, total - start) }, (_, i) => start + i));
-  return out;
+  let current: number[] = [];
+  for (const group of groups.values()) {
+    const per = Math.ceil(group.length / Math.ceil(group.length / size));
+    for (let start = 0; start < group.length; start += per) {
+      const piece = group.slice(start, start + per);
+      if (current.length + piece.length > size) {
+        out.push(current);
+        current = [];
+      }
+      current.push(...piece);
+    }
+  }
+  if (current.length > 0) out.push(current);
+  if (out.length < 4 * threads) return out;
+  const tail = out.splice(out.length - 2 * threads).flatMap((batch) => (batch.length > 1 ? [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)] : [batch]));
+  return out.concat(tail);
 }
 
 /**
@@ -143,7 +172,7 @@ export class WorkerPool {
     };
 
     if (workers === 0) {
-      for (const indices of batches(total, 1)) {
+      for (const indices of batches(total, 1, request.xc)) {
         // Yield between batches so that an abort (or anything else) can run.
         await new Promise((resolve) => setImmediate(resolve));
         if (signal?.aborted) throw abortError(signal);
@@ -152,11 +181,17 @@ export class WorkerPool {
     } else {
       const pool = this.#ensure(workers);
       const deaths = new Map<number, number>();
+      // Every queued batch listens to the signal: relay the caller's through one of our own, allowed many listeners.
+      const relay = new AbortController();
+      setMaxListeners(0, relay.signal);
+      const forward = () => relay.abort(signal?.reason);
+      signal?.addEventListener('abort', forward, { once: true });
+      const taskSignal = signal ? relay.signal : undefined;
       const runWithRetry = async (indices: number[]): Promise<void> => {
         let pending = indices;
         for (let attempt = 0; ; attempt++) {
           try {
-            const result = (await pool.run(task(pending), { signal })) as BatchResult;
+            const result = (await pool.run(task(pending), { signal: taskSignal })) as BatchResult;
             collect(result, pending);
             return;
           } catch (error) {
@@ -181,7 +216,11 @@ export class WorkerPool {
           }
         }
       };
-      await Promise.all(batches(total, workers).map(runWithRetry));
+      try {
+        await Promise.all(batches(total, workers, request.xc).map(runWithRetry));
+      } finally {
+        signal?.removeEventListener('abort', forward);
+      }
     }
     return { status: Uint8Array.from(status), messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
   }

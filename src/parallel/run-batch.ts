@@ -7,7 +7,8 @@ import { gridGeometry } from '../grid/geometry.js';
 import { deriveSeed } from '../inversion/rng.js';
 import type { Distribution } from '../inversion/priors.js';
 import { priorFromDescription } from '../inversion/priors.js';
-import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, tanakaWindow, windowSpectrum } from '../inversion/window-routines.js';
+import { type FitSettings, fitWindowSpectrum, type GridSource, sampleWindow, sensitivityWindow, tanakaWindow, windowSpectra } from '../inversion/window-routines.js';
+import type { RadialSpectrum } from '../spectrum/radial.js';
 import type { Taper } from '../spectrum/taper.js';
 import { isModuleRef, loadModuleExport } from './module-ref.js';
 import { type BatchResult, type BatchTask, type GridHandle, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
@@ -66,6 +67,18 @@ export function runBatch(task: BatchTask): BatchResult {
   const messages: Array<[number, string]> = [];
   const results: Array<[number, unknown]> | undefined = table ? undefined : [];
   const { nsim = 1000, burnin = 0, seed = 0 } = task.settings;
+  // Fits and spectra take their spectra from windowSpectra, which shares the row transforms of the
+  // windows of a grid column (bit-identical to one window at a time): one spectrum per window, in order.
+  const spectra =
+    task.routine === 'optimise' || task.routine === 'radialSpectrum'
+      ? windowSpectra(grid, task.window, task.indices.map((i) => task.xc[i]), task.indices.map((i) => task.yc[i]), settings)
+      : undefined;
+  const nextSpectrum = (): RadialSpectrum => {
+    const next = spectra!.next();
+    if (next.done) throw new Error('internal error: no spectrum left for this window');
+    if (next.value instanceof Error) throw next.value;
+    return next.value;
+  };
   for (const i of task.indices) {
     const xc = task.xc[i], yc = task.yc[i];
     try {
@@ -73,7 +86,7 @@ export function runBatch(task: BatchTask): BatchResult {
       let converged = true;
       switch (task.routine) {
         case 'optimise': {
-          const fit = optimiseWindow(grid, task.window, xc, yc, settings);
+          const fit = fitWindowSpectrum(nextSpectrum(), settings);
           converged = fit.converged;
           result = fit;
           break;
@@ -88,7 +101,7 @@ export function runBatch(task: BatchTask): BatchResult {
           result = tanakaWindow(grid, task.window, xc, yc, { ...settings, kminRange: task.settings.kminRange, kmaxRange: task.settings.kmaxRange });
           break;
         case 'radialSpectrum':
-          result = windowSpectrum(grid, task.window, xc, yc, settings);
+          result = nextSpectrum();
           break;
       }
       if (table) {

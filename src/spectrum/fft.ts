@@ -6,8 +6,9 @@
  * through Bluestein's chirp-z algorithm on fft.js (two power-of-two transforms per length-n DFT).
  * Plans are cached per size. Complex data is interleaved `[re0, im0, re1, im1, …]` in Float64Arrays.
  *
- * One exception, for speed: {@link rfft2dHalf} (every radial spectrum) with a dimension that is not a
- * power of two runs its Bluestein transforms through fft-batched.ts, the project's own power-of-two
+ * One exception, for speed: {@link rfft2dHalf} (and window-fft.ts, which makes every radial spectrum
+ * the same way, reading windows in place and sharing row transforms between windows) with a
+ * dimension that is not a power of two runs its Bluestein transforms through fft-batched.ts, the project's own power-of-two
  * kernel, batched over the ~n/2 vectors of each pass (batch index contiguous, one twiddle load per
  * batch, chirp, kernel product and first/last stages fused, no bit reversal, no allocation). Why
  * (node 20, one core, medians): on fft.js, a 201 × 201 `rfft2dHalf` was 202 Bluestein transforms,

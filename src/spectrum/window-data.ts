@@ -1,6 +1,6 @@
 /**
- * Reading a square window out of an ndarray into a contiguous buffer, the first step of every
- * spectrum and filter.
+ * Reading a square window out of an ndarray into a contiguous buffer, the first step of the
+ * filters and the azimuthal spectrum (radial spectra read windows in place: window-fft.ts).
  */
 import type { NdArray } from 'ndarray';
 import { CurieError } from '../errors.js';
@@ -41,6 +41,11 @@ export function readWindow(data: NdArray, weights?: { rows: Float64Array; cols: 
       out[r * cols + c] = weights ? value * (weights.cols[c] * wr) : value;
     }
   }
-  if (bad > 0) throw new CurieError('E_NAN', `${what} of ${rows} × ${cols} contains ${bad} NaN or infinite value${bad === 1 ? '' : 's'}; choose a window inside the data or fill the gaps first`);
+  if (bad > 0) throw new CurieError('E_NAN', nanMessage(what, rows, cols, bad));
   return out;
+}
+
+/** The `E_NAN` message for `bad` NaN or infinite values in a `rows × cols` window. */
+export function nanMessage(what: string, rows: number, cols: number, bad: number): string {
+  return `${what} of ${rows} × ${cols} contains ${bad} NaN or infinite value${bad === 1 ? '' : 's'}; choose a window inside the data or fill the gaps first`;
 }
