@@ -16,7 +16,6 @@ describe('fitSpectrum reaches PyCurious misfit or lower', () => {
     // The fixture's misfit reproduces from its parameters on our spectrum.
     expect(Math.abs(misfit(objective, [c.beta, c.zt, c.dz, c.C]) - c.misfit)).toBeLessThan(1e-12 * Math.max(1, c.misfit) + 1e-12);
     const fit = fitSpectrum(objective, [3, 1, 10, 5]);
-    console.log(c.window, c.prior_beta, fit.iterations, fit.misfit - c.misfit, [fit.beta - c.beta, fit.zt - c.zt, fit.dz - c.dz]);
     expect(fit.misfit).toBeLessThanOrEqual(c.misfit * (1 + 1e-6) + 1e-9);
     expect(fit.converged).toBe(true);
   });
