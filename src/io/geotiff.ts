@@ -1,10 +1,10 @@
 import ndarray from 'ndarray';
-import { fromArrayBuffer, type GeoTIFFImage, type TypedArray } from 'geotiff';
+import type { GeoTIFFImage, TypedArray } from 'geotiff';
 import { CurieError, fmt } from '../errors.js';
 import { type Raster, sharedFloat64 } from './raster.js';
+import { geotiffLibrary } from './geotiff-library.js';
 import { useBoundedLzwDecoder } from './tiff-lzw.js';
 
-useBoundedLzwDecoder(); // geotiff's own LZW decoder can abort the process on corrupt data
 
 // GeoTIFF keys and values used here (GeoTIFF 1.0 spec, section 6).
 const RASTER_PIXEL_IS_POINT = 2;
@@ -49,7 +49,8 @@ export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'Ge
   if (bytes.length === 0) throw formatError(source, 'is empty');
   if (!isTiff(bytes)) throw formatError(source, `is not a TIFF file (it starts with bytes ${hexBytes(bytes)})`);
   try {
-    const tiff = await fromArrayBuffer(ownArrayBuffer(bytes));
+    useBoundedLzwDecoder(); // geotiff's own LZW decoder can abort the process on corrupt data
+    const tiff = await geotiffLibrary().fromArrayBuffer(ownArrayBuffer(bytes));
     const image = await tiff.getImage(0);
     await checkBlocksInside(image, bytes.length, source);
     const layout = georeference(image, source);

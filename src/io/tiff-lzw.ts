@@ -1,4 +1,4 @@
-import { addDecoder, BaseDecoder } from 'geotiff';
+import { geotiffLibrary } from './geotiff-library.js';
 
 // geotiff 3.0.5's own LZW decoder follows dictionary links without bounds: a corrupt LZW block can
 // make it grow a JS array until V8 aborts the whole process (no exception to catch). This decoder
@@ -87,22 +87,22 @@ export function decodeLzw(input: Uint8Array, maxBytes: number): Uint8Array {
   return output.slice(0, written);
 }
 
-/** geotiff decoder class for compression 5 (LZW) built on {@link decodeLzw}. */
-class BoundedLzwDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const { tileWidth, tileHeight, bitsPerSample, planarConfiguration } = this.parameters;
-    const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample);
-    const bitsPerPixel = planarConfiguration === 2 ? bits[0] : bits.reduce((sum, b) => sum + b, 0);
-    const maxBytes = Math.ceil((tileWidth * bitsPerPixel) / 8) * tileHeight;
-    return decodeLzw(new Uint8Array(buffer), maxBytes).buffer;
-  }
-}
-
 let registered = false;
 
 /** Make geotiff decode LZW with {@link decodeLzw} (once per process; affects every geotiff read). */
 export function useBoundedLzwDecoder(): void {
   if (registered) return;
+  const { addDecoder, BaseDecoder } = geotiffLibrary();
+  /** geotiff decoder class for compression 5 (LZW) built on {@link decodeLzw}. */
+  class BoundedLzwDecoder extends BaseDecoder {
+    override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+      const { tileWidth, tileHeight, bitsPerSample, planarConfiguration } = this.parameters;
+      const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample);
+      const bitsPerPixel = planarConfiguration === 2 ? bits[0] : bits.reduce((sum, b) => sum + b, 0);
+      const maxBytes = Math.ceil((tileWidth * bitsPerPixel) / 8) * tileHeight;
+      return decodeLzw(new Uint8Array(buffer), maxBytes).buffer;
+    }
+  }
   addDecoder(5, () => Promise.resolve(BoundedLzwDecoder), undefined, false);
   registered = true;
 }

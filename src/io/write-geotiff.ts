@@ -1,4 +1,5 @@
-import { globals, writeArrayBuffer, type GeotiffWriterMetadata } from 'geotiff';
+import type { GeotiffWriterMetadata } from 'geotiff';
+import { geotiffLibrary } from './geotiff-library.js';
 import { CurieError, fmt } from '../errors.js';
 
 // GeoTIFF export of Curie-depth maps with geotiff's own writer (`writeArrayBuffer`): one Float64
@@ -175,7 +176,7 @@ export function writeGeoTiff(options: WriteGeoTiffOptions): Uint8Array {
   };
   if (nb > 1) metadata.ExtraSamples = new Array<number>(nb - 1).fill(EXTRA_SAMPLE_UNSPECIFIED);
   registerGdalMetadataTag();
-  const bytes = new Uint8Array(writeArrayBuffer(pixels, metadata));
+  const bytes = new Uint8Array(geotiffLibrary().writeArrayBuffer(pixels, metadata));
   checkHeaderFits(bytes);
   return bytes;
 }
@@ -289,7 +290,7 @@ function escapeXml(text: string): string {
 
 /** Tell geotiff's writer that tag 42112 (GDAL_METADATA) is ASCII; it knows 42113 (GDAL_NODATA) already. */
 function registerGdalMetadataTag(): void {
-  (globals.fieldTagTypes as Record<number, string>)[GDAL_METADATA_TAG] = 'ASCII';
+  (geotiffLibrary().globals.fieldTagTypes as Record<number, string>)[GDAL_METADATA_TAG] = 'ASCII';
 }
 
 /** Byte size of each TIFF field type, by type number. */

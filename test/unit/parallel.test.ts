@@ -203,3 +203,18 @@ describe('streaming', () => {
     expect(tanaka).toEqual(all.map((r, i) => [i, r]));
   });
 });
+
+describe("inside a user's own worker thread", () => {
+  it('the package imports and loads a text grid (geotiff is loaded only for TIFFs)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const index = path.join(root, 'dist/index.js');
+    const code = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(index)}).then((m) => { const r = m.parseXYZ('0 0 1\\n1000 0 2\\n0 1000 3\\n1000 1000 4'); parentPort.postMessage(r.data.shape.join('x')); });`;
+    const message = await new Promise((resolve, reject) => {
+      const worker = new Worker(code, { eval: true, workerData: { unrelated: true } });
+      worker.once('message', (m) => { resolve(m); void worker.terminate(); });
+      worker.once('error', reject);
+    });
+    expect(message).toBe('2x2');
+  });
+});
