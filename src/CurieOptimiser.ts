@@ -64,14 +64,8 @@ export interface SensitivityOptions extends StartingValues, SpectrumOptions {
 /** Bounds as PyCurious writes them: `[[lower, upper], …]` for β, z_t, Δz, C; null/undefined for none. */
 export type BoundsInput = Bounds | ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>;
 
-/** One window of {@link CurieOptimiser.optimiseRoutine}, as handed to `onWindow`. */
-export interface OptimiseRoutineRow {
-  beta: number;
-  zt: number;
-  dz: number;
-  C: number;
-  curieDepth: number;
-  misfit: number;
+/** One window of {@link CurieOptimiser.optimiseRoutine}, as handed to `onWindow` (depths in km). */
+export interface OptimiseRoutineRow extends Pick<FitResult, 'beta' | 'zt' | 'dz' | 'C' | 'curieDepth' | 'misfit'> {
   status: number;
   /** Why, when status is not 0. */
   message?: string;

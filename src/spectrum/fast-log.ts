@@ -40,6 +40,18 @@ export function fastLog(x: number): number {
   const field = high >>> 20;
   // Positive normal: exponent field 1…2046 and sign 0.
   if (!LITTLE_ENDIAN || field - 1 >= 2046 || field === 0) return Math.log(x);
+  return tableLog(x, high);
+}
+
+/** Smallest positive normal double. */
+export const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * ln x by the table and polynomial, given x's high 32 bits: right for positive normal numbers only
+ * (the callers check). Small enough for V8 to inline into the loops below.
+ */
+function tableLog(x: number, high: number): number {
+  const field = high >>> 20;
   const m = x * LOG_SCALE[field];
   const i = (high >> 11) & 0x1fe; // 2·(top 8 mantissa bits)
   const r = (m - (1.001953125 + i * 0.001953125)) * LOG_TABLE[i + 1];
@@ -47,9 +59,6 @@ export function fastLog(x: number): number {
   const p = r - r * r * (0.5 - r * (1 / 3 - r * (0.25 - r * 0.2)));
   return e * LN2_HI + LOG_TABLE[i] + (e * LN2_LO + p);
 }
-
-/** Smallest positive normal double. */
-export const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * `out[j] = scale·ln(x[j])` for j < count, as {@link fastLog} computes it (the exponent is read
@@ -64,16 +73,7 @@ export function scaledLog(x: Float64Array, out: Float64Array, count: number, sca
   }
   const words = new Uint32Array(x.buffer, x.byteOffset, 2 * count);
   if (allNormal) {
-    for (let j = 0; j < count; j++) {
-      const high = words[2 * j + 1];
-      const field = high >>> 20;
-      const m = x[j] * LOG_SCALE[field];
-      const i = (high >> 11) & 0x1fe;
-      const r = (m - (1.001953125 + i * 0.001953125)) * LOG_TABLE[i + 1];
-      const e = field - 1023;
-      const p = r - r * r * (0.5 - r * (1 / 3 - r * (0.25 - r * 0.2)));
-      out[j] = scale * (e * LN2_HI + LOG_TABLE[i] + (e * LN2_LO + p));
-    }
+    for (let j = 0; j < count; j++) out[j] = scale * tableLog(x[j], words[2 * j + 1]);
     return;
   }
   // Branch-free: every value takes the fast path (LOG_SCALE is 0 outside it, giving garbage), and
@@ -84,12 +84,7 @@ export function scaledLog(x: Float64Array, out: Float64Array, count: number, sca
     const high = words[2 * j + 1];
     const field = high >>> 20;
     outside |= ((field + 1) >> 11) | ((field - 1) >>> 31);
-    const m = x[j] * LOG_SCALE[field];
-    const i = (high >> 11) & 0x1fe;
-    const r = (m - (1.001953125 + i * 0.001953125)) * LOG_TABLE[i + 1];
-    const e = field - 1023;
-    const p = r - r * r * (0.5 - r * (1 / 3 - r * (0.25 - r * 0.2)));
-    out[j] = scale * (e * LN2_HI + LOG_TABLE[i] + (e * LN2_LO + p));
+    out[j] = scale * tableLog(x[j], high);
   }
   if (outside !== 0)
     for (let j = 0; j < count; j++) {
