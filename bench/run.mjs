@@ -3,8 +3,10 @@
  * nothing here passes or fails. Run on an idle machine and compare medians and ratios.
  */
 import { benchInversion } from './inversion.mjs';
+import { benchIo } from './io.mjs';
 import { benchSpectrum } from './spectrum.mjs';
 
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 benchSpectrum();
 benchInversion();
+benchIo();
