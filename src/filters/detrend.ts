@@ -12,7 +12,7 @@ import { readWindow, shape2d } from '../spectrum/window-data.js';
  */
 export function removeTrendLinear(data: NdArray): NdArray<Float64Array> {
   const [rows, cols] = shape2d(data, 'removeTrendLinear');
-  const values = readWindow(data, undefined, 'removeTrendLinear');
+  const values = readWindow(data, 'removeTrendLinear');
   const cr = (rows - 1) / 2, cc = (cols - 1) / 2;
   let mean = 0, sumColValue = 0, sumRowValue = 0, sumCol2 = 0, sumRow2 = 0;
   for (let r = 0; r < rows; r++)

@@ -19,7 +19,7 @@ export type WavenumberResponse = (kx: number, ky: number, out: [number, number])
  */
 export function applyWavenumberFilter(data: NdArray, dRows: number, dCols: number, response: WavenumberResponse, what: string): NdArray<Float64Array> {
   const [rows, cols] = shape2d(data, what);
-  const values = readWindow(data, undefined, what);
+  const values = readWindow(data, what);
   const z = new Float64Array(2 * rows * cols);
   for (let i = 0; i < values.length; i++) z[2 * i] = values[i];
   fft2d(z, rows, cols);

@@ -2,7 +2,7 @@
  * Square windows of a grid and the lattice of their centres (PyCurious's `subgrid` and
  * `create_centroid_list`), as pure functions of a {@link GridGeometry}.
  */
-import ndarray, { type NdArray } from 'ndarray';
+import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
 import type { GridGeometry } from './geometry.js';
 import { arange } from './sequences.js';
@@ -91,9 +91,4 @@ export function createCentroidList(geometry: GridGeometry, window: number, optio
       yc[j * xs.length + i] = ys[j];
     }
   return { xc, yc };
-}
-
-/** Wrap a row-major Float64Array as a `[rows, cols]` ndarray. */
-export function asGrid(values: Float64Array, rows: number, cols: number): NdArray<Float64Array> {
-  return ndarray(values, [rows, cols]);
 }

@@ -59,7 +59,7 @@ export function azimuthalSpectrum(data: NdArray, dx: number, options: AzimuthalS
   if (!(Number.isFinite(step) && step > 0 && step < 180))
     throw new CurieError('E_ARGUMENT', `azimuthalSpectrum angle step theta = ${fmt(step)}° must be in (0, 180)`);
 
-  const window = readWindow(data, undefined, 'azimuthalSpectrum window');
+  const window = readWindow(data, 'azimuthalSpectrum window');
   // PyCurious's radial bin edges kbins = arange(dk, dk·n/2, dk), the same as the radial spectrum's,
   // and angles arange(0, 180, θ): ceil(180/θ) of them.
   const dk = wavenumberStep(n, dx);

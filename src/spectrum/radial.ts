@@ -220,7 +220,7 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
   const source: StridedSource =
     data.data instanceof Float64Array
       ? { data: data.data, offset: data.offset, rowStride, colStride }
-      : { data: readWindow(data, undefined, 'radialSpectrum window'), offset: 0, rowStride: n, colStride: 1 };
+      : { data: readWindow(data, 'radialSpectrum window'), offset: 0, rowStride: n, colStride: 1 };
   let result: RadialSpectrum | undefined;
   taperedWindowSpectra(
     source,

@@ -20,25 +20,21 @@ export function squareSide(data: NdArray, what: string): number {
 }
 
 /**
- * Copy a 2-D ndarray (any strides) into a row-major Float64Array, multiplied by the separable
- * weights `rows[r]·cols[c]` when given. Throws `E_NAN` naming how many values are NaN
- * (or infinite): a spectrum of a window with gaps is meaningless. `into` (of the right length) is
- * filled instead of a new array, for callers that reuse memory.
+ * Copy a 2-D ndarray (any strides) into a row-major Float64Array. Throws `E_NAN` naming how many
+ * values are NaN (or infinite): a spectrum or filter of a window with gaps is meaningless.
  */
-export function readWindow(data: NdArray, weights?: { rows: Float64Array; cols: Float64Array }, what = 'window', into?: Float64Array): Float64Array {
+export function readWindow(data: NdArray, what = 'window'): Float64Array {
   const [rows, cols] = shape2d(data, what);
-  const out = into && into.length === rows * cols ? into : new Float64Array(rows * cols);
+  const out = new Float64Array(rows * cols);
   const src = data.data as ArrayLike<number>;
   const [s0, s1] = data.stride;
   let bad = 0;
   for (let r = 0; r < rows; r++) {
     const base = data.offset + r * s0;
-    const wr = weights ? weights.rows[r] : 1;
     for (let c = 0; c < cols; c++) {
       const value = src[base + c * s1];
       if (!Number.isFinite(value)) bad++;
-      // numpy applies the outer product first: data · (col_c · row_r).
-      out[r * cols + c] = weights ? value * (weights.cols[c] * wr) : value;
+      out[r * cols + c] = value;
     }
   }
   if (bad > 0) throw new CurieError('E_NAN', nanMessage(what, rows, cols, bad));
