@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Generous per-test bounds: child processes and worker threads run slower on a loaded 2-core CI machine.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       { extends: true, test: { name: 'parity', include: ['test/parity/**/*.test.ts'], testTimeout: 60_000 } },
       { extends: true, test: { name: 'interop', include: ['test/interop/**/*.test.ts'], testTimeout: 120_000 } },
     ],
