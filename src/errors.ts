@@ -10,7 +10,8 @@ export type CurieErrorCode =
   | 'E_FORMAT'
   | 'E_LATTICE'
   | 'E_NOT_FOUND'
-  | 'E_ARGUMENT';
+  | 'E_ARGUMENT'
+  | 'E_CRS';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {

@@ -1,0 +1,121 @@
+import proj4 from 'proj4';
+import { CurieError } from '../errors.js';
+
+/**
+ * A coordinate reference system: an EPSG code as a number (`4326`) or a string (`'EPSG:32723'`,
+ * case-insensitive), or a PROJ string (`'+proj=utm +zone=23 +south +datum=WGS84 +units=m'`).
+ *
+ * EPSG codes known offline: 4326 (WGS84 longitude/latitude, degrees), 3857 (Web/Pseudo-Mercator,
+ * metres) and every WGS84 UTM zone, 32601–32660 (north) and 32701–32760 (south), in metres.
+ */
+export type CrsInput = string | number;
+
+/** Transformed coordinates: x (easting or longitude) and y (northing or latitude). */
+export interface TransformedCoordinates {
+  /** Eastings in metres, or longitudes in degrees for a geographic CRS. */
+  x: Float64Array;
+  /** Northings in metres, or latitudes in degrees for a geographic CRS. */
+  y: Float64Array;
+}
+
+const WGS84_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
+const PSEUDO_MERCATOR = '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
+
+/**
+ * The PROJ string of an EPSG code known offline, or undefined. UTM zones are generated from the
+ * code: 326zz is WGS84 / UTM zone zz north, 327zz zone zz south (zz = 1…60).
+ */
+export function epsgDefinition(code: number): string | undefined {
+  if (code === 4326) return WGS84_LONLAT;
+  if (code === 3857) return PSEUDO_MERCATOR;
+  const zone = code % 100;
+  const family = Math.floor(code / 100);
+  if (Number.isInteger(code) && (family === 326 || family === 327) && zone >= 1 && zone <= 60) {
+    return `+proj=utm +zone=${zone}${family === 327 ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`;
+  }
+  return undefined;
+}
+
+/**
+ * The PROJ string for a {@link CrsInput}.
+ * @throws CurieError `E_CRS` for an EPSG code not known offline or a string that is neither
+ *   `EPSG:n` nor a PROJ string.
+ */
+export function resolveCrs(crs: CrsInput): string {
+  const text = String(crs).trim();
+  const epsg = /^(?:epsg:)?(\d+)$/i.exec(text);
+  if (epsg) {
+    const definition = epsgDefinition(Number(epsg[1]));
+    if (definition === undefined) {
+      throw new CurieError(
+        'E_CRS',
+        `unknown CRS EPSG:${epsg[1]}: only EPSG:4326, EPSG:3857 and WGS84 UTM zones (EPSG:32601–32660, 32701–32760) are known offline; pass a PROJ string (+proj=…) instead`,
+      );
+    }
+    return definition;
+  }
+  if (text.startsWith('+') && /(^|\s)\+proj=\w/.test(text)) return text;
+  throw new CurieError(
+    'E_CRS',
+    `unknown CRS "${text.length > 60 ? `${text.slice(0, 57)}...` : text}": give an EPSG code (4326, 'EPSG:32723') or a PROJ string starting with +proj=`,
+  );
+}
+
+/**
+ * Transform points from one coordinate reference system to another (with proj4, the JavaScript
+ * port of PROJ). Geographic coordinates are longitude (x) then latitude (y), in degrees;
+ * projected ones are easting (x) and northing (y), in metres for every CRS known offline.
+ *
+ * A point with a non-finite coordinate comes out as NaN, NaN; so does a point the projection
+ * cannot represent.
+ *
+ * @example
+ * transformCoordinates([-45], [-4.5], 'EPSG:4326', 'EPSG:32723') // x ≈ [500000], y ≈ [9502604.5]
+ * @param x longitudes (degrees) or eastings (metres), in `from`.
+ * @param y latitudes (degrees) or northings (metres), in `from`; as many as `x`.
+ * @param from CRS of the input, see {@link CrsInput}.
+ * @param to CRS of the output.
+ * @returns new arrays of the transformed x and y (degrees or metres, as `to` says).
+ * @throws CurieError `E_ARGUMENT` when `x` and `y` differ in length; `E_CRS` for an unknown CRS or
+ *   a PROJ string proj4 cannot parse.
+ */
+export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>, from: CrsInput, to: CrsInput): TransformedCoordinates {
+  if (x.length !== y.length) {
+    throw new CurieError('E_ARGUMENT', `x has ${x.length} coordinates but y has ${y.length}; give one y per x`);
+  }
+  const source = resolveCrs(from);
+  const target = resolveCrs(to);
+  let converter: proj4.Converter;
+  try {
+    converter = proj4(source, target);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CurieError('E_CRS', `cannot use CRS "${from}" → "${to}": ${message.split('\n')[0]}`, { cause: error });
+  }
+  const n = x.length;
+  const outX = new Float64Array(n);
+  const outY = new Float64Array(n);
+  const point: [number, number] = [0, 0];
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    const yi = y[i];
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
+      outX[i] = NaN;
+      outY[i] = NaN;
+      continue;
+    }
+    point[0] = xi;
+    point[1] = yi;
+    let result: number[] | null | undefined;
+    try {
+      result = converter.forward(point) as number[] | null | undefined;
+    } catch {
+      result = undefined;
+    }
+    const rx = result?.[0];
+    const ry = result?.[1];
+    outX[i] = typeof rx === 'number' && Number.isFinite(rx) ? rx : NaN;
+    outY[i] = typeof ry === 'number' && Number.isFinite(ry) ? ry : NaN;
+  }
+  return { x: outX, y: outY };
+}
