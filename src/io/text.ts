@@ -40,7 +40,7 @@ export function parseXYZ(text: string, source = 'text grid'): Raster {
 }
 
 /** The points of the file in file order, with the line each came from (1-based). */
-interface Points {
+export interface Points {
   count: number;
   x: Float64Array;
   y: Float64Array;
@@ -72,7 +72,7 @@ function isSeparator(code: number): boolean {
  * Tokenise by scanning character codes (no regex split, no per-line array): this keeps the
  * 93 025-line reference file well under 100 ms.
  */
-function readPoints(text: string, source: string): Points {
+export function readPoints(text: string, source: string): Points {
   let capacity = Math.max(16, text.length >> 4);
   let points: Points = allocatePoints(capacity);
   const starts = [0, 0, 0];
