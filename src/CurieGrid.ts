@@ -11,7 +11,14 @@ import { type GridGeometry, gridGeometry } from './grid/geometry.js';
 import { type CentroidOptions, createCentroidList, subgrid } from './grid/windows.js';
 import { type Raster, sharedFloat64 } from './io/raster.js';
 import { type AzimuthalSpectrum, type AzimuthalSpectrumOptions, azimuthalSpectrum } from './spectrum/azimuthal.js';
+import { checkConvention, type Convention } from './spectrum/convention.js';
 import { type RadialSpectrum, type RadialSpectrumOptions, radialSpectrum } from './spectrum/radial.js';
+
+/** Options of the {@link CurieGrid} constructor. */
+export interface CurieGridOptions {
+  /** `'default'` or `'pycurious-1.1'` (see `Convention`); default `'default'`. */
+  convention?: Convention;
+}
 
 /** Grid values: a `[rows, cols]` ndarray (any backing array) or an array of rows. */
 export type GridInput = NdArray | ArrayLike<ArrayLike<number>>;
@@ -79,13 +86,17 @@ export class CurieGrid implements GridGeometry {
   readonly xcoords: Float64Array;
   /** y of each row, metres. */
   readonly ycoords: Float64Array;
+  /** Spectral convention of this grid's spectra and fits (`'default'`, or `'pycurious-1.1'` for PyCurious 1.1's numbers). */
+  readonly convention: Convention;
 
   /**
    * @param data grid values `[rows, cols]` (nT)
    * @param xmin, xmax, ymin, ymax node coordinates of the first/last column and row, metres
-   * @throws CurieError `E_SPACING` when dx and dy differ by more than 0.1 %, `E_ARGUMENT` for a bad shape or extent
+   * @param options `convention`: `'default'` (dk = 2π/(n·dx)) or `'pycurious-1.1'` (PyCurious 1.1's numbers exactly)
+   * @throws CurieError `E_SPACING` when dx and dy differ by more than 0.1 %, `E_ARGUMENT` for a bad shape, extent or convention
    */
-  constructor(data: GridInput, xmin: number, xmax: number, ymin: number, ymax: number) {
+  constructor(data: GridInput, xmin: number, xmax: number, ymin: number, ymax: number, options: CurieGridOptions = {}) {
+    this.convention = checkConvention(options.convention);
     this.data = toFloat64Grid(data);
     const [ny, nx] = this.data.shape;
     const geometry = gridGeometry(ny, nx, xmin, xmax, ymin, ymax);
@@ -102,8 +113,8 @@ export class CurieGrid implements GridGeometry {
   }
 
   /** A grid from a loaded {@link Raster} (see `loadGrid`). */
-  static fromRaster(raster: Raster): CurieGrid {
-    return new CurieGrid(raster.data, raster.xmin, raster.xmax, raster.ymin, raster.ymax);
+  static fromRaster(raster: Raster, options: CurieGridOptions = {}): CurieGrid {
+    return new CurieGrid(raster.data, raster.xmin, raster.xmax, raster.ymin, raster.ymax, options);
   }
 
   /**
@@ -126,12 +137,12 @@ export class CurieGrid implements GridGeometry {
 
   /** Radial power spectrum of a square window: `k` in rad/km, `Phi`, `sigmaPhi` (see {@link radialSpectrum}). */
   radialSpectrum(sub: NdArray, options: RadialSpectrumOptions = {}): RadialSpectrum {
-    return radialSpectrum(sub, this.dx, options);
+    return radialSpectrum(sub, this.dx, { convention: this.convention, ...options });
   }
 
   /** Azimuthal power spectrum of a square window: `k` in rad/km, `S` `[angles, k]`, `theta` in degrees. */
   azimuthalSpectrum(sub: NdArray, options: AzimuthalSpectrumOptions = {}): AzimuthalSpectrum {
-    return azimuthalSpectrum(sub, this.dx, options);
+    return azimuthalSpectrum(sub, this.dx, { convention: this.convention, ...options });
   }
 
   /** The window minus its least-squares plane. */

@@ -11,6 +11,7 @@ import { radon2d } from './radon.js';
 import { arange } from '../grid/sequences.js';
 import { cachedTaper, wavenumberStep } from './radial.js';
 import type { Taper } from './taper.js';
+import { checkConvention, type Convention } from './convention.js';
 import { readWindow, squareSide } from './window-data.js';
 
 /** Options of {@link azimuthalSpectrum}. */
@@ -21,6 +22,8 @@ export interface AzimuthalSpectrumOptions {
   power?: number;
   /** Angle step in degrees, 0 < θ < 180 (default 5). */
   theta?: number;
+  /** `'default'`: k in steps of 2π/(n·dx); `'pycurious-1.1'`: 2π/((n−1)·dx), as PyCurious 1.1. */
+  convention?: Convention;
 }
 
 /** Result of {@link azimuthalSpectrum}. */
@@ -62,8 +65,10 @@ export function azimuthalSpectrum(data: NdArray, dx: number, options: AzimuthalS
   const window = readWindow(data, 'azimuthalSpectrum window');
   // PyCurious's radial bin edges kbins = arange(dk, dk·n/2, dk), the same as the radial spectrum's,
   // and angles arange(0, 180, θ): ceil(180/θ) of them.
-  const dk = wavenumberStep(n, dx);
-  const kbins = arange(dk, (dk * n) / 2, dk);
+  const convention = checkConvention(options.convention);
+  const dk = wavenumberStep(n, dx, 'pycurious-1.1');
+  let kbins = arange(dk, (dk * n) / 2, dk);
+  if (convention !== 'pycurious-1.1') kbins = kbins.map((_, i) => (i + 1) * wavenumberStep(n, dx, convention));
   const degrees = arange(0, 180, step);
   // PyCurious: np.pi * dtheta / 180.0, evaluated left to right.
   const radians = degrees.map((d) => (Math.PI * d) / 180);

@@ -7,6 +7,7 @@
 import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
 import { arangeLength } from '../grid/sequences.js';
+import { checkConvention, type Convention } from './convention.js';
 import { gatheredScaledLog, MIN_NORMAL, scaledLog } from './fast-log.js';
 import { type Taper, taperWeights } from './taper.js';
 import { nanMessage, readWindow, shape2d, squareSide } from './window-data.js';
@@ -16,8 +17,10 @@ import { countNonFinite, rowParity, type StridedSource, taperedWindowSpectra } f
 export interface RadialSpectrumOptions {
   /** Taper applied to rows and columns before the FFT; default `'hanning'` (PyCurious's default). */
   taper?: Taper;
-  /** Exponent applied to |FFT|: 2 for Bouligand et al. (2009) (default), 0.5 for Tanaka et al. (1999). */
+  /** Exponent applied to |FFT|: 2 for Bouligand et al. (2009) (default), 1 for Tanaka et al. (1999) (0.5 in PyCurious 1.1). */
   power?: number;
+  /** `'default'`: dk = 2π/(n·dx); `'pycurious-1.1'`: dk = 2π/((n−1)·dx), as PyCurious 1.1 (see convention.ts). */
+  convention?: Convention;
 }
 
 /** A radial spectrum: one entry per wavenumber bin. */
@@ -26,16 +29,44 @@ export interface RadialSpectrum {
   k: Float64Array;
   /** Mean of `power · ln|FFT|` over each bin. */
   Phi: Float64Array;
-  /** Population standard deviation of `power · ln|FFT|` over each bin. */
+  /** Population standard deviation of `power · ln|FFT|` over each bin (PyCurious's `sigma_Phi`): the scatter of its cells. */
   sigmaPhi: Float64Array;
+  /** Cells of the full (not folded) spectrum in each bin; half of them are Hermitian mirrors of the others. */
+  count: Float64Array;
+  /**
+   * Standard error of each `Phi` as an estimate of the expected log spectrum: `sigmaPhi / √n_eff`,
+   * n_eff = count / (2 · taper inflation) independent cells (Hermitian symmetry repeats half the
+   * cells; a taper correlates neighbouring ones, see {@link taperInflation}), never below one cell.
+   * The statistical weight of a bin in a fit (the default convention's likelihood).
+   */
+  sigmaMean: Float64Array;
 }
 
 /**
- * Wavenumber step of an n-sample window, rad/km: `2π / (n − 1) / (dx/1000)`. The n − 1 (rather than
- * n) is PyCurious's convention, kept so that spectra and fitted depths agree with it.
+ * How much a taper inflates the variance of an average over neighbouring Fourier cells in 2-D,
+ * `(n Σw⁴ / (Σw²)²)²`: 1 for no taper, (35/18)² ≈ 3.8 for Hann, ≈ 3.2 for Hamming. The number of
+ * independent cells in a bin is its count of distinct cells divided by this (Welch 1967's
+ * equivalent degrees of freedom of tapered spectral averages).
  */
-export function wavenumberStep(n: number, dx: number): number {
-  return (2 * Math.PI) / (n - 1) / (dx * 0.001);
+export function taperInflation(weights: Float64Array): number {
+  let s2 = 0, s4 = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w2 = weights[i] * weights[i];
+    s2 += w2;
+    s4 += w2 * w2;
+  }
+  const oneD = s2 > 0 ? (weights.length * s4) / (s2 * s2) : 1;
+  return oneD * oneD;
+}
+
+/**
+ * Wavenumber step of an n-sample window, rad/km: the DFT's fundamental `2π / n / (dx/1000)`, or under
+ * `'pycurious-1.1'` PyCurious's `2π / (n − 1) / (dx/1000)` (which makes every depth (n−1)/n too shallow).
+ * @param n samples a side
+ * @param dx node spacing, metres
+ */
+export function wavenumberStep(n: number, dx: number, convention: Convention = 'default'): number {
+  return (2 * Math.PI) / (convention === 'pycurious-1.1' ? n - 1 : n) / (dx * 0.001);
 }
 
 /**
@@ -185,17 +216,23 @@ interface SpectrumPlan {
   halfPower: number;
   layout: BinLayout;
   weights: Float64Array;
+  /** Per bin: 1/√n_eff, the factor from sigmaPhi to sigmaMean. */
+  meanErrorFactor: Float64Array;
 }
 
 function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): SpectrumPlan {
   const { taper = 'hanning', power = 2 } = options;
+  const convention = checkConvention(options.convention);
   if (!(dx > 0) || !Number.isFinite(dx)) throw new CurieError('E_ARGUMENT', `node spacing dx = ${dx} must be a positive number of metres`);
   if (!Number.isFinite(power)) throw new CurieError('E_ARGUMENT', `power ${power} must be a finite number (2 for Bouligand, 0.5 for Tanaka)`);
-  const dk = wavenumberStep(n, dx);
-  const nbins = binEdgeCount(n, dk) - 1;
+  // The bins are PyCurious's (counted with its dk); the convention only scales their wavenumbers.
+  const nbins = binEdgeCount(n, wavenumberStep(n, dx, 'pycurious-1.1')) - 1;
   if (nbins < 1) throw new CurieError('E_ARGUMENT', `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`);
   const weights = cachedTaper(taper, n);
-  return { n, dx, dk, halfPower: 0.5 * power, layout: binLayout(n, nbins), weights };
+  const layout = binLayout(n, nbins);
+  const inflation = taperInflation(weights);
+  const meanErrorFactor = layout.count.map((count) => 1 / Math.sqrt(Math.max(1, count / (2 * inflation))));
+  return { n, dx, dk: wavenumberStep(n, dx, convention), halfPower: 0.5 * power, layout, weights, meanErrorFactor };
 }
 
 /**
@@ -309,7 +346,7 @@ function spectrumOfSquares(spectrum: Float64Array, plan: SpectrumPlan, countBad:
     const k = new Float64Array(nbins), Phi = new Float64Array(nbins), sigmaPhi = new Float64Array(nbins);
     binMoments(values, layout, Phi, sigmaPhi);
     for (let b = 0; b < nbins; b++) k[b] = meanRadius[b] * dk;
-    if (Phi.every(Number.isFinite)) return { k, Phi, sigmaPhi };
+    if (Phi.every(Number.isFinite)) return withErrors(k, Phi, sigmaPhi, plan);
   }
   // Otherwise step by step, to name the problem (or take the logs of tiny or huge values with Math.log).
   const squares = scratch(m, 0);
@@ -337,7 +374,14 @@ function spectrumOfSquares(spectrum: Float64Array, plan: SpectrumPlan, countBad:
     if (bad > 0) throw new CurieError('E_NAN', nanMessage('radialSpectrum window', n, n, bad));
     throw new CurieError('E_ARGUMENT', `the radial spectrum of the ${n} × ${n} window (dx ${fmt(dx)} m) is not finite; check the data's magnitude`);
   }
-  return { k, Phi, sigmaPhi };
+  return withErrors(k, Phi, sigmaPhi, plan);
+}
+
+/** The spectrum with each bin's cell count and the standard error of its mean. */
+function withErrors(k: Float64Array, Phi: Float64Array, sigmaPhi: Float64Array, plan: SpectrumPlan): RadialSpectrum {
+  const sigmaMean = new Float64Array(k.length);
+  for (let b = 0; b < k.length; b++) sigmaMean[b] = sigmaPhi[b] * plan.meanErrorFactor[b];
+  return { k, Phi, sigmaPhi, count: plan.layout.count.slice(), sigmaMean };
 }
 
 /** Peak (zero frequency included) and smallest |F|² of the last {@link squaredAmplitudes} (or smallest and largest of gatheredScaledLog). */
