@@ -4,8 +4,9 @@
  */
 import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from './errors.js';
-import { CurieGrid, type GridInput } from './CurieGrid.js';
+import { CurieGrid, type CurieGridOptions, type GridInput } from './CurieGrid.js';
 import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
+import { checkLevel } from './inversion/global-fit.js';
 import { createObjective, misfit, PARAMETERS, type ParameterName } from './inversion/objective.js';
 import { type Distribution, describePrior, type PriorSpec, toDistribution } from './inversion/priors.js';
 import type { ParameterSamples } from './inversion/summary.js';
@@ -43,8 +44,8 @@ export interface SpectrumOptions {
 
 /** Options of {@link CurieOptimiser.optimise}. */
 export interface OptimiseOptions extends StartingValues, SpectrumOptions {
-  /** Weight each point by 1/sigmaPhi² (default false: PyCurious ignores sigmaPhi). */
-  weighted?: boolean;
+  /** Probability of the intervals, in (0, 1); default 0.9. */
+  level?: number;
 }
 
 /** Options of {@link CurieOptimiser.metropolisHastings}. */
@@ -107,7 +108,7 @@ export interface WindowFailure {
 }
 
 /** Options of the {@link CurieOptimiser} constructor. */
-export interface CurieOptimiserOptions {
+export interface CurieOptimiserOptions extends CurieGridOptions {
   bounds?: BoundsInput;
   priors?: Partial<Record<ParameterName, PriorSpec>>;
 }
@@ -149,7 +150,7 @@ export class CurieOptimiser extends CurieGrid {
    * @param options bounds (default β, z_t, Δz ≥ 0, C free) and priors
    */
   constructor(data: GridInput, xmin: number, xmax: number, ymin: number, ymax: number, options: CurieOptimiserOptions = {}) {
-    super(data, xmin, xmax, ymin, ymax);
+    super(data, xmin, xmax, ymin, ymax, options);
     if (options.bounds) this.bounds = options.bounds;
     if (options.priors) this.addPrior(options.priors);
   }
@@ -205,12 +206,15 @@ export class CurieOptimiser extends CurieGrid {
   }
 
   /**
-   * The misfit at x = [β, z_t (km), Δz (km), C]: ½Σ(Φ_model − Phi)² (÷ sigmaPhi² when weighted)
-   * plus each prior's −logpdf; 1e99 where not finite. Equals PyCurious's `min_func` for normal priors.
+   * The misfit at x = [β, z_t (km), Δz (km), C]: ½Σ((Φ_model − Phi)/sigma)² plus each prior's
+   * −logpdf; 1e99 where not finite. Weighted by default (pass the spectrum's `sigmaMean`, the error
+   * of each bin's mean, as `sigma`); unweighted under `convention: 'pycurious-1.1'` (or
+   * `weighted: false`), where it equals PyCurious's `min_func` for normal priors.
    */
-  minFunc(x: ArrayLike<number>, k: ArrayLike<number>, Phi: ArrayLike<number>, sigmaPhi: ArrayLike<number>, options: { weighted?: boolean } = {}): number {
+  minFunc(x: ArrayLike<number>, k: ArrayLike<number>, Phi: ArrayLike<number>, sigma: ArrayLike<number>, options: { weighted?: boolean } = {}): number {
     if (!x || x.length !== 4) throw new CurieError('E_ARGUMENT', `x must be [beta, zt, dz, C]; got ${x?.length ?? 0} values`);
-    return misfit(createObjective({ k, Phi, sigmaPhi }, this.#priorList(), options.weighted), x);
+    const weighted = options.weighted ?? this.convention !== 'pycurious-1.1';
+    return misfit(createObjective({ k, Phi, sigmaPhi: sigma }, this.#priorList(), weighted), x);
   }
 
   get #source(): GridSource {
@@ -218,7 +222,7 @@ export class CurieOptimiser extends CurieGrid {
   }
 
   /** Bounds, priors and starting point of a fit, with the spectrum options (module references loaded). */
-  #settings(options: StartingValues & SpectrumOptions & { weighted?: boolean }): FitSettings {
+  #settings(options: StartingValues & SpectrumOptions & { level?: number }): FitSettings {
     return {
       bounds: this.#bounds,
       priors: this.#priorList(),
@@ -226,7 +230,8 @@ export class CurieOptimiser extends CurieGrid {
       taper: isModuleRef(options.taper) ? loadModuleExport<Taper>(options.taper) : options.taper,
       power: options.power,
       processSubgrid: isModuleRef(options.processSubgrid) ? loadModuleExport(options.processSubgrid) : options.processSubgrid,
-      weighted: options.weighted,
+      convention: this.convention,
+      level: checkLevel(options.level),
     };
   }
 

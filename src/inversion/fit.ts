@@ -34,6 +34,19 @@ export interface FitResult {
   iterations: number;
   /** False when no start converged: the best point found is returned all the same. */
   converged: boolean;
+  /** Probability of the intervals (e.g. 0.9). */
+  level?: number;
+  /**
+   * Posterior interval `[low, high]` of each parameter at `level` (z_t, Δz, Curie depth in km);
+   * `high` is Infinity where the data do not bound it (never a bound's or the lattice's value).
+   */
+  interval?: { beta: [number, number]; zt: [number, number]; dz: [number, number]; curieDepth: [number, number] };
+  /** 'resolved' (bounded interval), 'lower-bound' (bounded below only) or 'unresolved' (values kept, not constrained). */
+  verdict?: 'resolved' | 'lower-bound' | 'unresolved';
+  /** The numbers behind the verdict, one sentence each. */
+  reasons?: string[];
+  /** χ² of the fit per degree of freedom, against each bin's standard error (σ_mean). */
+  chi2PerDof?: number;
 }
 
 /** Check a starting point against the bounds: `E_ARGUMENT` naming the parameter. */

@@ -10,7 +10,9 @@ import { nearestIndex, subgrid, windowHalfWidth } from '../grid/windows.js';
 import { computeTanaka, tanaka1999, type TanakaFit } from '../models/tanaka.js';
 import { type RadialSpectrum, radialSpectraSharingColumns, radialSpectrum } from '../spectrum/radial.js';
 import type { Taper } from '../spectrum/taper.js';
-import { type Bounds, type FitResult, fitSpectrum } from './fit.js';
+import { type Convention, tanakaPower } from '../spectrum/convention.js';
+import type { Bounds, FitResult } from './fit.js';
+import { fitGlobal } from './global-fit.js';
 import { metropolisHastings } from './mcmc.js';
 import { createObjective } from './objective.js';
 import type { Distribution } from './priors.js';
@@ -27,6 +29,8 @@ export interface GridSource {
 export interface WindowSpectrumSettings {
   taper?: Taper;
   power?: number;
+  /** dk and Tanaka's power (see convention.ts); default `'default'`. */
+  convention?: Convention;
   /** Applied to each window before its spectrum (PyCurious's `process_subgrid`). */
   processSubgrid?: (window: NdArray<Float64Array>) => NdArray;
 }
@@ -36,16 +40,17 @@ export interface FitSettings extends WindowSpectrumSettings {
   bounds: Bounds;
   /** Prior of β, z_t, Δz, C (undefined = none). */
   priors: ReadonlyArray<Distribution | undefined>;
-  /** Starting [β, z_t, Δz, C]. */
+  /** Starting [β, z_t, Δz, C]: a hint for the global fit. */
   start: readonly [number, number, number, number];
-  weighted?: boolean;
+  /** Probability of the intervals (default 0.9). */
+  level?: number;
 }
 
 /** The radial spectrum of the window of side `window` metres at (xc, yc), after `processSubgrid`. */
 export function windowSpectrum(grid: GridSource, window: number, xc: number, yc: number, settings: WindowSpectrumSettings): RadialSpectrum {
   const sub = subgrid(grid.data, grid.geometry, window, xc, yc) as NdArray<Float64Array>;
   const processed = settings.processSubgrid ? settings.processSubgrid(sub) : sub;
-  return radialSpectrum(processed, grid.geometry.dx, { taper: settings.taper, power: settings.power });
+  return radialSpectrum(processed, grid.geometry.dx, { taper: settings.taper, power: settings.power, convention: settings.convention });
 }
 
 /**
@@ -106,7 +111,7 @@ export function* windowSpectra(grid: GridSource, window: number, xc: ArrayLike<n
       const windows = members[group];
       let spectra: Array<RadialSpectrum | Error>;
       try {
-        spectra = radialSpectraSharingColumns(grid.data, geometry.dx, 2 * h + 1, columns[group] - h, windows.map((j) => rowOf[j]), { taper: settings.taper, power: settings.power });
+        spectra = radialSpectraSharingColumns(grid.data, geometry.dx, 2 * h + 1, columns[group] - h, windows.map((j) => rowOf[j]), { taper: settings.taper, power: settings.power, convention: settings.convention });
       } catch (error) {
         spectra = windows.map(() => asError(error));
       }
@@ -122,33 +127,50 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Fit β, z_t, Δz, C to a window's spectrum (the fit of {@link optimiseWindow}). */
-export function fitWindowSpectrum(spectrum: RadialSpectrum, settings: FitSettings): FitResult {
-  return fitSpectrum(createObjective(spectrum, settings.priors, settings.weighted), settings.start, settings.bounds);
+/**
+ * The global fit of β, z_t, Δz, C to a window's spectrum, with intervals and a verdict (the fit of
+ * {@link optimiseWindow}).
+ * @param geometry `dx` (m) of the grid and the window's side (m), for the verdict's rules
+ */
+export function fitWindowSpectrum(spectrum: RadialSpectrum, settings: FitSettings, geometry: { dx: number; window: number }): FitResult {
+  createObjective(spectrum, settings.priors); // the same checks (NaN, too few points) as every routine
+  const n = 2 * windowHalfWidth(geometry.window, geometry.dx) + 1;
+  return fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, {
+    convention: settings.convention ?? 'default',
+    level: settings.level,
+    spacingKm: geometry.dx / 1000,
+    windowKm: (n * geometry.dx) / 1000,
+  });
 }
 
-/** Fit β, z_t, Δz, C to the window at (xc, yc) (PyCurious's `optimise`). */
+/** Fit β, z_t, Δz, C to the window at (xc, yc) (PyCurious's `optimise`), globally, with intervals and a verdict. */
 export function optimiseWindow(grid: GridSource, window: number, xc: number, yc: number, settings: FitSettings): FitResult {
-  return fitWindowSpectrum(windowSpectrum(grid, window, xc, yc, settings), settings);
+  return fitWindowSpectrum(windowSpectrum(grid, window, xc, yc, settings), settings, { dx: grid.geometry.dx, window });
+}
+
+/** The objective of MCMC and sensitivity runs: the convention's misfit (σ of each bin's mean, or unweighted under PyCurious 1.1). */
+function samplingObjective(spectrum: RadialSpectrum, settings: FitSettings) {
+  const weighted = (settings.convention ?? 'default') !== 'pycurious-1.1';
+  return createObjective({ ...spectrum, sigmaPhi: weighted ? spectrum.sigmaMean : spectrum.sigmaPhi }, settings.priors, weighted);
 }
 
 /** Metropolis–Hastings samples for the window at (xc, yc). */
 export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & { xScale?: ArrayLike<number>; seed?: number }): ParameterSamples {
-  const objective = createObjective(windowSpectrum(grid, window, xc, yc, settings), settings.priors, settings.weighted);
+  const objective = samplingObjective(windowSpectrum(grid, window, xc, yc, settings), settings);
   return metropolisHastings(objective, settings.start, settings.bounds, nsim, burnin, { xScale: settings.xScale, seed: settings.seed });
 }
 
 /** Sensitivity runs for the window at (xc, yc). */
 export function sensitivityWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, settings: FitSettings & { seed?: number }): ParameterSamples {
   const spectrum = windowSpectrum(grid, window, xc, yc, settings);
-  const objective = createObjective(spectrum, settings.priors, settings.weighted);
-  return sensitivity(objective, settings.start, settings.bounds, spectrum.sigmaPhi, nsim, settings.seed);
+  const objective = samplingObjective(spectrum, settings);
+  return sensitivity(objective, settings.start, settings.bounds, spectrum.sigmaMean, nsim, settings.seed, settings.convention ?? 'default');
 }
 
 /** Tanaka fits and Curie depth of one window: the fit coefficients, `Zb` and `eZb` (km). */
 export type TanakaResult = TanakaFit & { Zb: number; eZb: number };
 
-/** Tanaka et al. (1999) for the window at (xc, yc); the spectrum uses power 0.5 unless told otherwise. */
+/** Tanaka et al. (1999) for the window at (xc, yc); the spectrum uses the convention's power (1; 0.5 under PyCurious 1.1) unless told otherwise. */
 export function tanakaWindow(
   grid: GridSource,
   window: number,
@@ -156,7 +178,7 @@ export function tanakaWindow(
   yc: number,
   settings: WindowSpectrumSettings & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] },
 ): TanakaResult {
-  const { k, Phi, sigmaPhi } = windowSpectrum(grid, window, xc, yc, { ...settings, power: settings.power ?? 0.5 });
+  const { k, Phi, sigmaPhi } = windowSpectrum(grid, window, xc, yc, { ...settings, power: settings.power ?? tanakaPower(settings.convention ?? 'default') });
   const fit = tanaka1999(k, Phi, sigmaPhi, settings.kminRange, settings.kmaxRange);
   return { ...fit, ...computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor) };
 }

@@ -534,3 +534,48 @@ export function besselKScaled(nu: number, x: number): number {
   besselKCore(Math.abs(nu), x, true, 0, scratch);
   return scratch.k;
 }
+
+/**
+ * ln Φ(t), Φ the standard normal CDF, finite for any t (≈ −t²/2 − ln(−t√(2π)) far in the left
+ * tail). Relative accuracy of Φ about 1e-7 (Numerical Recipes' Chebyshev fit of erfc), ample for
+ * quantiles and posterior weights.
+ */
+export function logNormalCdf(t: number): number {
+  if (t > 0) return Math.log1p(-0.5 * erfcTail(t / Math.SQRT2).value);
+  const { logValue } = erfcTail(-t / Math.SQRT2);
+  return logValue - Math.LN2;
+}
+
+/** The standard normal CDF Φ(t) (relative accuracy ~1e-7). */
+export function normalCdf(t: number): number {
+  const tail = 0.5 * erfcTail(Math.abs(t) / Math.SQRT2).value;
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** The standard normal density φ(t). */
+export function normalPdf(t: number): number {
+  return 0.3989422804014327 * Math.exp(-0.5 * t * t);
+}
+
+/** t with Φ(t) = p, 0 < p < 1 (bisection on {@link normalCdf}, to 1e-10). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  let lo = -40, hi = 40;
+  for (let i = 0; i < 200 && hi - lo > 1e-10; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+const erfcResult = { value: 0, logValue: 0 };
+/** erfc(x) for x ≥ 0 and its log (Numerical Recipes' erfcc: fractional error < 1.2e-7). */
+function erfcTail(x: number): { value: number; logValue: number } {
+  const t = 1 / (1 + 0.5 * x);
+  const exponent =
+    -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  erfcResult.logValue = Math.log(t) + exponent;
+  erfcResult.value = t * Math.exp(exponent);
+  return erfcResult;
+}

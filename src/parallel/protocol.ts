@@ -4,6 +4,7 @@
  * never copies of their contents.
  */
 import type { Bounds } from '../inversion/fit.js';
+import type { Convention } from '../spectrum/convention.js';
 import type { ModuleRef } from './module-ref.js';
 
 /** Routines a map can run on every window. */
@@ -41,7 +42,8 @@ export interface RoutineSettings {
   taper?: TaperSpec;
   power?: number;
   processSubgrid?: ModuleRef;
-  weighted?: boolean;
+  convention?: Convention;
+  level?: number;
   bounds: Bounds;
   priors: PriorData[];
   start: [number, number, number, number];

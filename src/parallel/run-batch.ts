@@ -43,7 +43,8 @@ function resolveSettings(settings: RoutineSettings): FitSettings {
     taper: settings.taper === undefined ? undefined : resolve<Taper>(settings.taper, (t: Taper) => t),
     power: settings.power,
     processSubgrid: settings.processSubgrid === undefined ? undefined : resolve(settings.processSubgrid, () => undefined),
-    weighted: settings.weighted,
+    convention: settings.convention,
+    level: settings.level,
   };
 }
 
@@ -86,7 +87,7 @@ export function runBatch(task: BatchTask): BatchResult {
       let converged = true;
       switch (task.routine) {
         case 'optimise': {
-          const fit = fitWindowSpectrum(nextSpectrum(), settings);
+          const fit = fitWindowSpectrum(nextSpectrum(), settings, { dx: grid.geometry.dx, window: task.window });
           converged = fit.converged;
           result = fit;
           break;

@@ -68,14 +68,16 @@ export function randomHermitianSpectrum(rows: number, cols: number, amplitude: (
  * power spectrum is the model itself, with no sampling scatter.
  * @param amplitude |F| at row u, column v (called once per pair)
  */
-export function randomPhaseSpectrum(rows: number, cols: number, amplitude: (u: number, v: number) => number, rng: RandomSource): Float64Array {
+export function randomPhaseSpectrum(rows: number, cols: number, amplitude: (u: number, v: number) => number, rng: RandomSource, randomAmplitudes = false): Float64Array {
   const spectrum = new Float64Array(2 * rows * cols);
   forEachHermitianPair(rows, cols, (u, v, index, partner, selfConjugate) => {
-    const amp = amplitude(u, v);
+    let amp = amplitude(u, v);
     if (selfConjugate) {
-      spectrum[2 * index] = rng.uniform() < 0.5 ? -amp : amp;
+      spectrum[2 * index] = randomAmplitudes ? amp * rng.normal() : rng.uniform() < 0.5 ? -amp : amp;
       return;
     }
+    // A Gaussian field: |F|² = amp²·E, E exponential with mean 1 (Rayleigh amplitudes).
+    if (randomAmplitudes) amp *= Math.sqrt(-Math.log(1 - rng.uniform()));
     const phase = 2 * Math.PI * rng.uniform();
     const re = amp * Math.cos(phase), im = amp * Math.sin(phase);
     spectrum[2 * index] = re;

@@ -55,10 +55,10 @@ export const DEFAULT_SPECTRAL_C = 12;
  * @param rng the random source (consumed)
  * @throws CurieError `E_ARGUMENT` when the model's amplitude is not finite (C too large, β ≤ −1)
  */
-export function spectralField(rows: number, cols: number, spacingKm: number, params: BouligandParameters, rng: RandomSource): Float64Array {
+export function spectralField(rows: number, cols: number, spacingKm: number, params: BouligandParameters, rng: RandomSource, randomAmplitudes = false): Float64Array {
   const amplitude = quadrantPower(rows, cols, spacingKm, params).map(Math.sqrt);
   const qc = (cols >> 1) + 1;
-  const spectrum = randomPhaseSpectrum(rows, cols, (u, v) => amplitude[Math.min(u, rows - u) * qc + Math.min(v, cols - v)], rng);
+  const spectrum = randomPhaseSpectrum(rows, cols, (u, v) => amplitude[Math.min(u, rows - u) * qc + Math.min(v, cols - v)], rng, randomAmplitudes);
   return realPart(fft2d(spectrum, rows, cols, true));
 }
 

@@ -46,6 +46,13 @@ export interface SynthesiseOptions {
   C?: number;
   /** Coordinate reference system to record on the raster (e.g. `'EPSG:32723'`); none unless given. */
   crs?: string;
+  /**
+   * `'spectral'` only. `'exact'` (default): every Fourier amplitude is the model's, only phases are
+   * random, so spectra carry no sampling scatter. `'random'`: Rayleigh amplitudes too, a Gaussian
+   * random field whose *expected* spectrum is the model, with the scatter real data have: the
+   * field to calibrate intervals on.
+   */
+  amplitudes?: 'exact' | 'random';
 }
 
 function argument(message: string): CurieError {
@@ -68,6 +75,9 @@ function checkOptions(options: SynthesiseOptions): void {
     if (method === 'layered') throw argument(`C = ${String(C)} applies to method 'spectral' only; scale a layered field's values instead`);
     if (typeof C !== 'number' || !Number.isFinite(C)) throw argument(`C = ${String(C)} must be a finite number`);
   }
+  if (options.amplitudes !== undefined && options.amplitudes !== 'exact' && options.amplitudes !== 'random')
+    throw argument(`amplitudes '${String(options.amplitudes)}' is not one of 'exact', 'random'`);
+  if (options.amplitudes === 'random' && method !== 'spectral') throw argument(`amplitudes 'random' applies to method 'spectral' only`);
   if (crs !== undefined && (typeof crs !== 'string' || crs === '')) throw argument(`crs ${JSON.stringify(crs)} must be a non-empty string such as 'EPSG:32723'`);
 }
 
@@ -94,11 +104,11 @@ function checkOptions(options: SynthesiseOptions): void {
  */
 export function synthesiseAnomaly(options: SynthesiseOptions): Raster {
   checkOptions(options);
-  const { rows, cols, spacing, zt, dz, beta, seed, method = 'spectral', C = DEFAULT_SPECTRAL_C, crs } = options;
+  const { rows, cols, spacing, zt, dz, beta, seed, method = 'spectral', C = DEFAULT_SPECTRAL_C, crs, amplitudes = 'exact' } = options;
   const rng = createRng(seed);
   const spacingKm = spacing / 1000;
   const values =
-    method === 'spectral' ? spectralField(rows, cols, spacingKm, { beta, zt, dz, C }, rng) : layeredField(rows, cols, spacingKm, { beta, zt, dz }, rng);
+    method === 'spectral' ? spectralField(rows, cols, spacingKm, { beta, zt, dz, C }, rng, amplitudes === 'random') : layeredField(rows, cols, spacingKm, { beta, zt, dz }, rng);
   const raster: Raster = {
     data: ndarray(values, [rows, cols]),
     xmin: 0.5 * spacing,

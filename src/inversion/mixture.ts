@@ -1,0 +1,94 @@
+/**
+ * Quantiles of the posterior's one-dimensional summaries from a weighted lattice: cell-uniform
+ * marginals (β, Δz) and mixtures of truncated normals (z_t; and z_t + Δz, the Curie depth, a
+ * convolution along the lattice rather than a sum of marginals).
+ */
+import { normalCdf, normalPdf } from '../models/special.js';
+
+/**
+ * Quantile p of a distribution made of cells: cell i holds mass `mass[i]` spread uniformly over
+ * [edges[i], edges[i+1]] (edges increasing; masses ≥ 0, not necessarily normalised).
+ */
+export function cellQuantile(edges: ArrayLike<number>, mass: ArrayLike<number>, p: number): number {
+  let total = 0;
+  for (let i = 0; i < mass.length; i++) total += mass[i];
+  const target = p * total;
+  let sum = 0;
+  for (let i = 0; i < mass.length; i++) {
+    if (mass[i] > 0 && sum + mass[i] >= target) return edges[i] + ((target - sum) / mass[i]) * (edges[i + 1] - edges[i]);
+    sum += mass[i];
+  }
+  return edges[mass.length];
+}
+
+/** Components of a mixture: weight (normalised), z_t ~ N(mean, sd) truncated to [lower, upper], plus a uniform shift on [shiftLow, shiftHigh]. */
+export interface TruncatedNormalMixture {
+  weight: Float64Array;
+  mean: Float64Array;
+  sd: Float64Array;
+  shiftLow: Float64Array;
+  shiftHigh: Float64Array;
+  lower: number;
+  upper: number;
+}
+
+/** ∫_{−∞}^{t} Φ(u) du = tΦ(t) + φ(t). */
+function integratedCdf(t: number): number {
+  return t * normalCdf(t) + normalPdf(t);
+}
+
+/** CDF at x of N(mean, sd) truncated to [lower, upper]. */
+function truncatedCdf(x: number, mean: number, sd: number, lower: number, upper: number, below: number, mass: number): number {
+  if (x <= lower) return 0;
+  if (x >= upper) return 1;
+  return (normalCdf((x - mean) / sd) - below) / mass;
+}
+
+/** ∫_{lower}^{x} F(u) du for the truncated normal's CDF F. */
+function truncatedIntegral(x: number, mean: number, sd: number, lower: number, upper: number, below: number, mass: number): number {
+  if (x <= lower) return 0;
+  const top = Math.min(x, upper);
+  const lowerTerm = Number.isFinite(lower) ? integratedCdf((lower - mean) / sd) : 0;
+  const inside = (sd * (integratedCdf((top - mean) / sd) - lowerTerm) - below * (top - (Number.isFinite(lower) ? lower : 0))) / mass;
+  return inside + (x > upper ? x - upper : 0);
+}
+
+/** CDF of the mixture at x: each component's z_t + shift, shift uniform on its cell (a point when shiftLow = shiftHigh). */
+export function mixtureCdf(mix: TruncatedNormalMixture, x: number): number {
+  let total = 0;
+  for (let i = 0; i < mix.weight.length; i++) {
+    const mean = mix.mean[i], sd = mix.sd[i];
+    const below = Number.isFinite(mix.lower) ? normalCdf((mix.lower - mean) / sd) : 0;
+    const mass = (Number.isFinite(mix.upper) ? normalCdf((mix.upper - mean) / sd) : 1) - below;
+    if (!(mass > 0)) continue;
+    const a = mix.shiftLow[i], b = mix.shiftHigh[i];
+    const value = b > a ? (truncatedIntegral(x - a, mean, sd, mix.lower, mix.upper, below, mass) - truncatedIntegral(x - b, mean, sd, mix.lower, mix.upper, below, mass)) / (b - a) : truncatedCdf(x - a, mean, sd, mix.lower, mix.upper, below, mass);
+    total += mix.weight[i] * value;
+  }
+  return total;
+}
+
+/** x with CDF(x) = p, for a non-decreasing CDF bracketed by [lo, hi] (Illinois false position, to `tolerance`). */
+export function solveQuantile(cdf: (x: number) => number, p: number, lo: number, hi: number, tolerance: number): number {
+  let flo = cdf(lo) - p, fhi = cdf(hi) - p;
+  if (flo >= 0) return lo;
+  if (fhi <= 0) return hi;
+  let side = 0;
+  for (let i = 0; i < 100 && hi - lo > tolerance; i++) {
+    let x = (lo * fhi - hi * flo) / (fhi - flo);
+    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+    const fx = cdf(x) - p;
+    if (fx < 0) {
+      lo = x;
+      flo = fx;
+      if (side === -1) fhi *= 0.5;
+      side = -1;
+    } else {
+      hi = x;
+      fhi = fx;
+      if (side === 1) flo *= 0.5;
+      side = 1;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
