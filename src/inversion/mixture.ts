@@ -32,37 +32,57 @@ export interface TruncatedNormalMixture {
   upper: number;
 }
 
-/** ∫_{−∞}^{t} Φ(u) du = tΦ(t) + φ(t). */
+/** A mixture with each component's constants precomputed: Φ at the lower bound, the truncated mass, and ∫Φ at the lower bound. */
+interface PreparedMixture extends TruncatedNormalMixture {
+  below: Float64Array;
+  mass: Float64Array;
+  lowerTerm: Float64Array;
+}
+
+/** Precompute the per-component constants of {@link mixtureCdf}. */
+export function prepareMixture(mix: TruncatedNormalMixture): PreparedMixture {
+  const n = mix.weight.length;
+  const below = new Float64Array(n), mass = new Float64Array(n), lowerTerm = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const mean = mix.mean[i], sd = mix.sd[i];
+    below[i] = Number.isFinite(mix.lower) ? normalCdf((mix.lower - mean) / sd) : 0;
+    mass[i] = (Number.isFinite(mix.upper) ? normalCdf((mix.upper - mean) / sd) : 1) - below[i];
+    lowerTerm[i] = Number.isFinite(mix.lower) ? integratedCdf((mix.lower - mean) / sd) : 0;
+  }
+  return { ...mix, below, mass, lowerTerm };
+}
+
+/** ∫_{−∞}^{t} Φ(u) du = tΦ(t) + φ(t) (0 far in the left tail, t far in the right). */
 function integratedCdf(t: number): number {
+  if (t < -38) return 0;
+  if (t > 38) return t;
   return t * normalCdf(t) + normalPdf(t);
 }
 
-/** CDF at x of N(mean, sd) truncated to [lower, upper]. */
-function truncatedCdf(x: number, mean: number, sd: number, lower: number, upper: number, below: number, mass: number): number {
-  if (x <= lower) return 0;
-  if (x >= upper) return 1;
-  return (normalCdf((x - mean) / sd) - below) / mass;
+/** CDF at x of component i (N(mean, sd) truncated to [lower, upper]). */
+function truncatedCdf(mix: PreparedMixture, i: number, x: number): number {
+  if (x <= mix.lower) return 0;
+  if (x >= mix.upper) return 1;
+  return (normalCdf((x - mix.mean[i]) / mix.sd[i]) - mix.below[i]) / mix.mass[i];
 }
 
-/** ∫_{lower}^{x} F(u) du for the truncated normal's CDF F. */
-function truncatedIntegral(x: number, mean: number, sd: number, lower: number, upper: number, below: number, mass: number): number {
+/** ∫_{lower}^{x} F_i(u) du for component i's CDF F_i. */
+function truncatedIntegral(mix: PreparedMixture, i: number, x: number): number {
+  const { lower, upper } = mix;
   if (x <= lower) return 0;
   const top = Math.min(x, upper);
-  const lowerTerm = Number.isFinite(lower) ? integratedCdf((lower - mean) / sd) : 0;
-  const inside = (sd * (integratedCdf((top - mean) / sd) - lowerTerm) - below * (top - (Number.isFinite(lower) ? lower : 0))) / mass;
+  const sd = mix.sd[i];
+  const inside = (sd * (integratedCdf((top - mix.mean[i]) / sd) - mix.lowerTerm[i]) - mix.below[i] * (top - (Number.isFinite(lower) ? lower : 0))) / mix.mass[i];
   return inside + (x > upper ? x - upper : 0);
 }
 
 /** CDF of the mixture at x: each component's z_t + shift, shift uniform on its cell (a point when shiftLow = shiftHigh). */
-export function mixtureCdf(mix: TruncatedNormalMixture, x: number): number {
+export function mixtureCdf(mix: PreparedMixture, x: number): number {
   let total = 0;
   for (let i = 0; i < mix.weight.length; i++) {
-    const mean = mix.mean[i], sd = mix.sd[i];
-    const below = Number.isFinite(mix.lower) ? normalCdf((mix.lower - mean) / sd) : 0;
-    const mass = (Number.isFinite(mix.upper) ? normalCdf((mix.upper - mean) / sd) : 1) - below;
-    if (!(mass > 0)) continue;
+    if (!(mix.mass[i] > 0)) continue;
     const a = mix.shiftLow[i], b = mix.shiftHigh[i];
-    const value = b > a ? (truncatedIntegral(x - a, mean, sd, mix.lower, mix.upper, below, mass) - truncatedIntegral(x - b, mean, sd, mix.lower, mix.upper, below, mass)) / (b - a) : truncatedCdf(x - a, mean, sd, mix.lower, mix.upper, below, mass);
+    const value = b > a ? (truncatedIntegral(mix, i, x - a) - truncatedIntegral(mix, i, x - b)) / (b - a) : truncatedCdf(mix, i, x - a);
     total += mix.weight[i] * value;
   }
   return total;

@@ -3,7 +3,7 @@
  * linear-profile.ts), and the intervals read off it. The lattice that the global fit scans is the
  * one the posterior integrates: nodes are computed once and reused.
  */
-import { cellQuantile, mixtureCdf, solveQuantile, type TruncatedNormalMixture } from './mixture.js';
+import { cellQuantile, mixtureCdf, prepareMixture, solveQuantile, type TruncatedNormalMixture } from './mixture.js';
 import { latticeBeta, latticeDz, LOG_DZ_STEP, type ModelBank, shapeAt, SUBDIVISIONS } from './model-bank.js';
 import { type LinearSystem, logMarginal, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
 
@@ -84,30 +84,40 @@ export interface Intervals {
   curieDepth: [number, number];
 }
 
+/** Intervals of a posterior both ways: `closed` (equal tails) and `open` (Δz and the Curie depth bounded below only). */
+export interface IntervalPair {
+  closed: Intervals;
+  open: Intervals;
+}
+
 /**
  * Quantile intervals from nodes of one lattice level (steps `stepJ`, `stepM` in finest units):
- * equal-tailed at `level`, or, where the upper end is open (`open`), Δz and the Curie depth as
- * one-sided lower bounds at `level` with high = Infinity. Mass per node: its density (a flat prior
- * in ln Δz, see {@link logMass}); each node's β and ln Δz spread over its cell.
+ * equal-tailed at `level` (`closed`), and with Δz and the Curie depth as one-sided lower bounds at
+ * `level`, high = Infinity (`open`, for a posterior whose upper end the data do not close). Mass per
+ * node: its density (a flat prior in ln Δz, see {@link logMass}); each node's β and ln Δz spread
+ * over its cell; z_t given a node is its truncated normal, so the Curie depth z_t + Δz is a
+ * mixture of truncated normals convolved with each node's Δz cell.
  */
-export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[], stepJ: number, stepM: number, level: number, open: boolean): Intervals {
+export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[], stepJ: number, stepM: number, level: number): IntervalPair {
   let peak = -Infinity;
   for (const w of weighted) peak = Math.max(peak, logMass(w));
-  // Nodes below e^-30 of the peak carry no mass worth the cost of their terms.
-  const kept = weighted.filter((w) => logMass(w) - peak > -30);
-  const mass = kept.map((w) => Math.exp(logMass(w) - peak));
-  const total = mass.reduce((a, b) => a + b, 0);
-  const lowP = open ? 1 - level : 0.5 * (1 - level), highP = 0.5 * (1 + level);
-  const equalTails = (q: (p: number) => number): [number, number] => [q(0.5 * (1 - level)), q(highP)];
-  const beta = equalTails(marginalQuantile(kept, mass, (w) => w.node.j, stepJ, latticeBeta));
+  // The lightest nodes that together hold less than 1e-6 of the mass change no quantile that matters.
+  const order = weighted.map((w) => Math.exp(logMass(w) - peak)).map((m, i) => [m, i] as const).sort((a, b) => b[0] - a[0]);
+  const total = order.reduce((sum, [m]) => sum + m, 0);
+  let count = 0;
+  for (let cumulative = 0; count < order.length && cumulative < total * (1 - 1e-6); count++) cumulative += order[count][0];
+  const kept = order.slice(0, count).map(([, i]) => weighted[i]);
+  const mass = order.slice(0, count).map(([m]) => m);
+  const lowTail = 0.5 * (1 - level), highTail = 0.5 * (1 + level), oneSided = 1 - level;
+  const betaQ = marginalQuantile(kept, mass, (w) => w.node.j, stepJ, latticeBeta);
+  const beta: [number, number] = [betaQ(lowTail), betaQ(highTail)];
   const lnDz = marginalQuantile(kept, mass, (w) => w.node.m, stepM, (m) => Math.log(latticeDz(m)));
-  const dz: [number, number] = open ? [Math.exp(lnDz(lowP)), Infinity] : [Math.exp(lnDz(0.5 * (1 - level))), Math.exp(lnDz(highP))];
 
-  // z_t and the Curie depth: mixtures of each node's truncated normal (shifted by its Δz cell).
   const n = kept.length;
   const halfCell = (0.5 * stepM * LOG_DZ_STEP) / SUBDIVISIONS;
-  const mixture: TruncatedNormalMixture = {
-    weight: Float64Array.from(mass, (v) => v / total),
+  const keptTotal = mass.reduce((a, b) => a + b, 0);
+  const components: TruncatedNormalMixture = {
+    weight: Float64Array.from(mass, (v) => v / keptTotal),
     mean: Float64Array.from(kept, (w) => w.ztMean),
     sd: Float64Array.from(kept, (w) => w.ztSd),
     shiftLow: new Float64Array(n),
@@ -117,26 +127,31 @@ export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[
   };
   let zLo = Infinity, zHi = -Infinity;
   for (let i = 0; i < n; i++) {
-    zLo = Math.min(zLo, mixture.mean[i] - 12 * mixture.sd[i]);
-    zHi = Math.max(zHi, mixture.mean[i] + 12 * mixture.sd[i]);
+    zLo = Math.min(zLo, components.mean[i] - 10 * components.sd[i]);
+    zHi = Math.max(zHi, components.mean[i] + 10 * components.sd[i]);
   }
   if (Number.isFinite(system.zLower)) zLo = Math.max(zLo, system.zLower);
   if (Number.isFinite(system.zUpper)) zHi = Math.min(zHi, system.zUpper);
   const tolerance = (x: number) => 1e-4 * Math.max(1, Math.abs(x));
-  const zt: [number, number] = [solveQuantile((x) => mixtureCdf(mixture, x), 0.5 * (1 - level), zLo, zHi, tolerance(zHi)), solveQuantile((x) => mixtureCdf(mixture, x), 0.5 * (1 + level), zLo, zHi, tolerance(zHi))];
+  const ztMixture = prepareMixture(components);
+  const ztCdf = (x: number) => mixtureCdf(ztMixture, x);
+  const zt: [number, number] = [solveQuantile(ztCdf, lowTail, zLo, zHi, tolerance(zHi)), solveQuantile(ztCdf, highTail, zLo, zHi, tolerance(zHi))];
   let dzLo = Infinity, dzHi = 0;
   for (let i = 0; i < n; i++) {
-    const lnDz = Math.log(kept[i].node.dz);
-    mixture.shiftLow[i] = Math.exp(lnDz - halfCell);
-    mixture.shiftHigh[i] = Math.exp(lnDz + halfCell);
-    dzLo = Math.min(dzLo, mixture.shiftLow[i]);
-    dzHi = Math.max(dzHi, mixture.shiftHigh[i]);
+    const centre = Math.log(kept[i].node.dz);
+    components.shiftLow[i] = Math.exp(centre - halfCell);
+    components.shiftHigh[i] = Math.exp(centre + halfCell);
+    dzLo = Math.min(dzLo, components.shiftLow[i]);
+    dzHi = Math.max(dzHi, components.shiftHigh[i]);
   }
-  const cdf = (x: number) => mixtureCdf(mixture, x);
+  const curieMixture = prepareMixture(components);
+  const curieCdf = (x: number) => mixtureCdf(curieMixture, x);
   const cLo = zLo + dzLo, cHi = zHi + dzHi;
-  const curieLow = solveQuantile(cdf, lowP, cLo, cHi, tolerance(cHi));
-  const curieHigh = open ? Infinity : solveQuantile(cdf, highP, cLo, cHi, tolerance(cHi));
-  return { beta, zt, dz, curieDepth: [curieLow, curieHigh] };
+  const curie = (p: number) => solveQuantile(curieCdf, p, cLo, cHi, tolerance(cHi));
+  return {
+    closed: { beta, zt, dz: [Math.exp(lnDz(lowTail)), Math.exp(lnDz(highTail))], curieDepth: [curie(lowTail), curie(highTail)] },
+    open: { beta, zt, dz: [Math.exp(lnDz(oneSided)), Infinity], curieDepth: [curie(oneSided), Infinity] },
+  };
 }
 
 /**

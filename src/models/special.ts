@@ -541,14 +541,15 @@ export function besselKScaled(nu: number, x: number): number {
  * quantiles and posterior weights.
  */
 export function logNormalCdf(t: number): number {
-  if (t > 0) return Math.log1p(-0.5 * erfcTail(t / Math.SQRT2).value);
-  const { logValue } = erfcTail(-t / Math.SQRT2);
-  return logValue - Math.LN2;
+  if (t > 0) return Math.log1p(-0.5 * Math.exp(logErfc(t * Math.SQRT1_2)));
+  return logErfc(-t * Math.SQRT1_2) - Math.LN2;
 }
 
 /** The standard normal CDF Φ(t) (relative accuracy ~1e-7). */
 export function normalCdf(t: number): number {
-  const tail = 0.5 * erfcTail(Math.abs(t) / Math.SQRT2).value;
+  const x = Math.abs(t) * Math.SQRT1_2;
+  const u = 1 / (1 + 0.5 * x);
+  const tail = 0.5 * u * Math.exp(erfcExponent(x, u));
   return t >= 0 ? 1 - tail : tail;
 }
 
@@ -569,13 +570,13 @@ export function normalQuantile(p: number): number {
   return 0.5 * (lo + hi);
 }
 
-const erfcResult = { value: 0, logValue: 0 };
-/** erfc(x) for x ≥ 0 and its log (Numerical Recipes' erfcc: fractional error < 1.2e-7). */
-function erfcTail(x: number): { value: number; logValue: number } {
+/** erfc(x) = t·exp(this) for x ≥ 0, t = 1/(1 + x/2) (Numerical Recipes' erfcc: fractional error < 1.2e-7). */
+function erfcExponent(x: number, t: number): number {
+  return -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+}
+
+/** ln erfc(x) for x ≥ 0. */
+function logErfc(x: number): number {
   const t = 1 / (1 + 0.5 * x);
-  const exponent =
-    -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  erfcResult.logValue = Math.log(t) + exponent;
-  erfcResult.value = t * Math.exp(exponent);
-  return erfcResult;
+  return Math.log(t) + erfcExponent(x, t);
 }
