@@ -7,6 +7,7 @@ import { CurieError, fmt } from './errors.js';
 import { CurieGrid, type CurieGridOptions, type GridInput } from './CurieGrid.js';
 import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
 import { checkLevel } from './inversion/global-fit.js';
+import { type VerdictName, VERDICTS } from './inversion/verdict.js';
 import { createObjective, misfit, PARAMETERS, type ParameterName } from './inversion/objective.js';
 import { type Distribution, describePrior, type PriorSpec, toDistribution } from './inversion/priors.js';
 import type { ParameterSamples } from './inversion/summary.js';
@@ -67,6 +68,11 @@ export type BoundsInput = Bounds | ReadonlyArray<readonly [number | null | undef
 
 /** One window of {@link CurieOptimiser.optimiseRoutine}, as handed to `onWindow` (depths in km). */
 export interface OptimiseRoutineRow extends Pick<FitResult, 'beta' | 'zt' | 'dz' | 'C' | 'curieDepth' | 'misfit'> {
+  /** The Curie depth's interval at the map's level, km; high is Infinity where the data do not bound it. */
+  curieDepthLow: number;
+  curieDepthHigh: number;
+  /** 'resolved', 'lower-bound' or 'unresolved'. */
+  verdict: VerdictName;
   status: number;
   /** Why, when status is not 0. */
   message?: string;
@@ -89,6 +95,11 @@ export interface OptimiseRoutineResult {
   /** z_t + Δz, km. */
   curieDepth: Float64Array;
   misfit: Float64Array;
+  /** Low and high ends of each Curie depth's interval at `level` (default 90 %), km; high is Infinity where the data do not bound it. */
+  curieDepthLow: Float64Array;
+  curieDepthHigh: Float64Array;
+  /** 0 resolved, 1 lower-bound, 2 unresolved (and windows that failed); see `VERDICTS`. */
+  verdict: Uint8Array;
   /** 0 ok, 1 not converged (best point kept), 2 window error (values NaN), 3 worker failure (values NaN). */
   status: Uint8Array;
   /** Why, for every window whose status is not 0. */
@@ -289,15 +300,15 @@ export class CurieOptimiser extends CurieGrid {
     const { onWindow } = options;
     const stream = onWindow
       ? (i: number, view: MapView) => {
-          const row = Object.fromEntries(TABLE_COLUMNS.map((name, j) => [name, view.table![j * n + i]])) as unknown as Omit<OptimiseRoutineRow, 'status'>;
+          const row = Object.fromEntries(TABLE_COLUMNS.map((name, j) => [name, view.table![j * n + i]])) as unknown as Omit<OptimiseRoutineRow, 'status' | 'verdict'> & { verdict: number };
           const message = view.messages.get(i);
-          onWindow(i, { ...row, status: view.status[i], ...(message === undefined ? {} : { message }) });
+          onWindow(i, { ...row, verdict: VERDICTS[row.verdict], status: view.status[i], ...(message === undefined ? {} : { message }) });
         }
       : undefined;
     const outcome = await this.#map('optimise', window, xc, yc, options, true, stream);
     const column = (j: number) => outcome.table!.subarray(j * n, (j + 1) * n);
-    const [beta, zt, dz, C, curieDepth, misfit] = TABLE_COLUMNS.map((_, j) => column(j));
-    return { beta, zt, dz, C, curieDepth, misfit, status: outcome.status, messages: outcome.messages };
+    const [beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict] = TABLE_COLUMNS.map((_, j) => column(j));
+    return { beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict: Uint8Array.from(verdict), status: outcome.status, messages: outcome.messages };
   }
 
   /**

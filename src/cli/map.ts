@@ -15,6 +15,15 @@ import { bouligandRecord, fieldsOf, type Method, tanakaRecord } from './records.
 import { parseShard, type Shard } from './shard.js';
 import { formatFor, type MapDescription, openSink, type Sink } from './sinks.js';
 import { openAtomicStream } from '../io/atomic-write.js';
+import { checkLevel } from '../inversion/global-fit.js';
+import { VERDICTS } from '../inversion/verdict.js';
+import { checkConvention, tanakaPower } from '../spectrum/convention.js';
+
+/** One line counting a map's verdicts, e.g. `120 windows: 41 resolved, 52 lower-bound, 27 unresolved (90 % intervals)`. */
+export function verdictSummary(verdicts: Uint8Array, level: number): string {
+  const counts = VERDICTS.map((_, code) => verdicts.reduce((n, v) => n + (v === code ? 1 : 0), 0));
+  return `${verdicts.length} windows: ${VERDICTS.map((name, code) => `${counts[code]} ${name}`).join(', ')} (${fmt(Number((100 * level).toPrecision(6)))} % intervals)`;
+}
 
 /** Options of `curie map` as commander gives them (strings, as typed). */
 export interface MapCommandOptions {
@@ -37,6 +46,8 @@ export interface MapCommandOptions {
   format?: string;
   progress?: string;
   quiet?: boolean;
+  level?: string;
+  convention?: string;
 }
 
 /** First line of a shard's part file: what run it belongs to. */
@@ -105,7 +116,9 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   const workers = options.workers === undefined ? undefined : parseNumber(options.workers, '--workers');
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new CurieError('E_ARGUMENT', `--workers '${options.workers}' must be a whole number ≥ 0`);
   const taper = parseTaper(options.taper);
-  const power = parseNumber(options.power, '--power') ?? (method === 'tanaka' ? 0.5 : 2);
+  const convention = checkConvention(options.convention ?? 'default');
+  const level = checkLevel(parseNumber(options.level, '--level') ?? 0.9);
+  const power = parseNumber(options.power, '--power') ?? (method === 'tanaka' ? tanakaPower(convention) : 2);
   const start = { beta: parseNumber(options.beta, '--beta'), zt: parseNumber(options.zt, '--zt'), dz: parseNumber(options.dz, '--dz'), C: parseNumber(options.C, '--C') };
   const priors = parsePriors(options.prior);
   const kminRange = parseRange(options.kminRange, '--kmin-range') ?? [0.05, 0.2];
@@ -118,12 +131,12 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
     throw new CurieError('E_ARGUMENT', `--progress '${options.progress}' must be bar, lines or none`);
 
   const { bytes, raster } = await readInput(inputPath);
-  const optimiser = CurieOptimiser.fromRaster(raster, { priors });
+  const optimiser = CurieOptimiser.fromRaster(raster, { priors, convention });
   try {
     if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))
       throw new CurieError('E_ARGUMENT', `--spacing ${fmt(spacing)} m is below the grid's cell size ${fmt(optimiser.dx)} m; use at least the cell size`);
     const { xc, yc } = optimiser.createCentroidList(window, spacing === undefined ? {} : { spacingX: spacing, spacingY: spacing });
-    const settings = { method, window, spacing: spacing ?? null, taper, power, start, priors, kminRange: method === 'tanaka' ? kminRange : null, kmaxRange: method === 'tanaka' ? kmaxRange : null };
+    const settings = { method, window, spacing: spacing ?? null, taper, power, start, priors, convention, level: method === 'bouligand' ? level : null, kminRange: method === 'tanaka' ? kminRange : null, kmaxRange: method === 'tanaka' ? kmaxRange : null };
     const description: MapDescription = {
       method,
       fields: fieldsOf(method),
@@ -157,8 +170,11 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
     };
     const common = { workers, signal, taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
     try {
-      if (method === 'bouligand')
-        await optimiser.optimiseRoutine(window, mine.xc, mine.yc, { ...common, ...start, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
+      if (method === 'bouligand') {
+        const map = await optimiser.optimiseRoutine(window, mine.xc, mine.yc, { ...common, ...start, level, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
+        progress.stop();
+        if (!options.quiet) process.stderr.write(`${verdictSummary(map.verdict, level)}\n`);
+      }
       else
         await optimiser.parallelise('tanaka', window, mine.xc, mine.yc, {
           ...common,

@@ -15,7 +15,11 @@ export function fieldsOf(method: Method): readonly string[] {
 
 /** The row of a Bouligand fit at centre (x, y), metres. */
 export function bouligandRecord(x: number, y: number, row: OptimiseRoutineRow): TableRecord {
-  return { x, y, beta: row.beta, zt: row.zt, dz: row.dz, C: row.C, curie_depth: row.curieDepth, misfit: row.misfit, status: row.status, message: row.message ?? '' };
+  return {
+    x, y, beta: row.beta, zt: row.zt, dz: row.dz, C: row.C, curie_depth: row.curieDepth,
+    curie_depth_low: row.curieDepthLow, curie_depth_high: row.curieDepthHigh, verdict: row.verdict,
+    misfit: row.misfit, status: row.status, message: row.message ?? '',
+  };
 }
 
 /** The row of a Tanaka estimate (or a failed window) at centre (x, y), metres. */
@@ -30,7 +34,8 @@ export function restoreNaN(record: Record<string, unknown>, fields: readonly str
   const out: TableRecord = {};
   for (const field of fields) {
     const value = record[field];
-    out[field] = field === 'message' ? String(value ?? '') : value === null || value === undefined ? NaN : (value as number);
+    // An open interval's high end is written null in NDJSON: it is +Infinity, not a missing value.
+    out[field] = field === 'message' || field === 'verdict' ? String(value ?? '') : value === null || value === undefined ? (field === 'curie_depth_high' && record.curie_depth_low !== null && record.curie_depth_low !== undefined ? Infinity : NaN) : (value as number);
   }
   return out;
 }

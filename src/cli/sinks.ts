@@ -8,6 +8,7 @@ import { CurieError } from '../errors.js';
 import { openAtomicStream } from '../io/atomic-write.js';
 import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow, jsonDocument, ndjsonLine, type TableRecord } from '../io/write-table.js';
+import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
 import type { Method } from './records.js';
 
 /** Output formats of `curie map`. */
@@ -73,7 +74,10 @@ async function lineSink(out: string | undefined, header: string | undefined, lin
 function geotiffBytes(description: MapDescription, rows: TableRecord[]): Uint8Array {
   const lattice = centroidLattice(description.xc, description.yc, description.spacing);
   const names = description.method === 'tanaka' ? TANAKA_BANDS : BOULIGAND_BANDS;
-  const bands = names.map((name) => ({ name, values: Float64Array.from(rows, (r) => (typeof r?.[name] === 'number' ? (r[name] as number) : NaN)) }));
+  // The verdict travels as its word in tables and as its code (0 resolved, 1 lower-bound, 2 unresolved) in a band.
+  const value = (r: TableRecord | undefined, name: string) =>
+    name === 'verdict' && typeof r?.verdict === 'string' ? VERDICTS.indexOf(r.verdict as VerdictName) : typeof r?.[name] === 'number' ? (r[name] as number) : NaN;
+  const bands = names.map((name) => ({ name, values: Float64Array.from(rows, (r) => value(r, name)) }));
   return writeGeoTiff({ ...lattice, bands, crs: description.crs });
 }
 

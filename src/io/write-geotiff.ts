@@ -16,7 +16,7 @@ import { CurieError, fmt } from '../errors.js';
 // has more samples than colour channels.
 
 /** Bands of a Bouligand (2009) map, in file order: Curie depth, z_t, Δz (km), β, C, misfit. */
-export const BOULIGAND_BANDS = ['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit'] as const;
+export const BOULIGAND_BANDS = ['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit', 'curie_depth_low', 'curie_depth_high', 'verdict', 'status'] as const;
 
 /** Bands of a Tanaka (1999) map, in file order: Curie depth, its error, Ztr, Zor (all km). */
 export const TANAKA_BANDS = ['curie_depth', 'curie_depth_error', 'Ztr', 'Zor'] as const;
@@ -170,7 +170,9 @@ export function writeGeoTiff(options: WriteGeoTiffOptions): Uint8Array {
     PlanarConfiguration: 1,
     ModelPixelScale: [spacingX, spacingY, 0],
     ModelTiepoint: [0, 0, 0, xmin - spacingX / 2, ymax + spacingY / 2, 0],
-    GDAL_METADATA: gdalMetadataXml(bands.map((b) => b.name)),
+    // A 3-character placeholder fits inside its IFD entry; the XML is appended after the pixels
+    // (see appendGdalMetadata), so band names do not compete for the writer's 1000-byte header.
+    GDAL_METADATA: 'XML',
     GDAL_NODATA: Number.isNaN(nodata) ? 'nan' : String(nodata),
     ...geoKeys(crs),
   };
@@ -178,7 +180,7 @@ export function writeGeoTiff(options: WriteGeoTiffOptions): Uint8Array {
   registerGdalMetadataTag();
   const bytes = new Uint8Array(geotiffLibrary().writeArrayBuffer(pixels, metadata));
   checkHeaderFits(bytes);
-  return bytes;
+  return appendGdalMetadata(bytes, gdalMetadataXml(bands.map((b) => b.name)));
 }
 
 /**
@@ -291,6 +293,30 @@ function escapeXml(text: string): string {
 /** Tell geotiff's writer that tag 42112 (GDAL_METADATA) is ASCII; it knows 42113 (GDAL_NODATA) already. */
 function registerGdalMetadataTag(): void {
   (geotiffLibrary().globals.fieldTagTypes as Record<number, string>)[GDAL_METADATA_TAG] = 'ASCII';
+}
+
+/**
+ * The file with `xml` (NUL-terminated) appended at the end and the GDAL_METADATA entry pointed at
+ * it: TIFF lets a tag's value live anywhere in the file, and geotiff's writer has room for only
+ * about seven band names in its fixed header block.
+ */
+function appendGdalMetadata(bytes: Uint8Array, xml: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ifd = view.getUint32(4);
+  const count = view.getUint16(ifd);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + 12 * i;
+    if (view.getUint16(entry) !== GDAL_METADATA_TAG) continue;
+    const offset = bytes.length + (bytes.length % 2); // word-aligned, as TIFF asks
+    const out = new Uint8Array(offset + xml.length + 1);
+    out.set(bytes);
+    for (let c = 0; c < xml.length; c++) out[offset + c] = xml.charCodeAt(c);
+    const patched = new DataView(out.buffer);
+    patched.setUint32(entry + 4, xml.length + 1);
+    patched.setUint32(entry + 8, offset);
+    return out;
+  }
+  throw new CurieError('E_ARGUMENT', 'internal error: the GeoTIFF writer dropped the GDAL_METADATA tag');
 }
 
 /** Byte size of each TIFF field type, by type number. */

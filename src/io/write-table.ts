@@ -10,10 +10,12 @@
  * Columns of a Bouligand (2009) map, in order: `x`, `y` the window centre (CRS units, metres when
  * projected); `beta` (fractal exponent, dimensionless), `zt` (top of the magnetic layer, km),
  * `dz` (its thickness, km), `C` (spectral constant, ln units), `curie_depth` = zt + dz (km),
- * `misfit` (½ Σ residual², ln units squared), `status` (0 ok, 1 not converged, 2 window error,
+ * `curie_depth_low`, `curie_depth_high` (its interval at the map's level, km; high `inf` in CSV and
+ * null in JSON where the data do not bound it), `verdict` (`resolved`, `lower-bound`, `unresolved`),
+ * `misfit` (the convention's misfit, ln units squared), `status` (0 ok, 1 not converged, 2 window error,
  * 3 worker failure) and `message` (why a window failed; empty when it did not).
  */
-export const BOULIGAND_FIELDS = ['x', 'y', 'beta', 'zt', 'dz', 'C', 'curie_depth', 'misfit', 'status', 'message'] as const;
+export const BOULIGAND_FIELDS = ['x', 'y', 'beta', 'zt', 'dz', 'C', 'curie_depth', 'curie_depth_low', 'curie_depth_high', 'verdict', 'misfit', 'status', 'message'] as const;
 
 /**
  * Columns of a Tanaka (1999) map, in order: `x`, `y` the window centre (CRS units, metres when
@@ -30,10 +32,12 @@ export type TableValue = number | string | null | undefined;
  * A number as CSV text: the shortest decimal that reads back as the same double (`String(n)`), e.g.
  * `0.1 + 0.2` → `"0.30000000000000004"`, `1e21` → `"1e+21"`, `123456` → `"123456"`.
  * `-0` is written `"0"` (as `String` and `JSON.stringify` do; a depth or coordinate of −0 means 0).
- * NaN and ±Infinity are written as the empty string (a missing value).
+ * NaN is written as the empty string (a missing value); ±Infinity as `inf` and `-inf` (read as
+ * infinity by numpy, pandas and R), e.g. the open upper end of a Curie depth's interval.
  */
 export function formatNumber(n: number): string {
-  return Number.isFinite(n) ? String(n) : '';
+  if (Number.isFinite(n)) return String(n);
+  return n === Infinity ? 'inf' : n === -Infinity ? '-inf' : '';
 }
 
 /** Whether a CSV field must be quoted (RFC 4180): it contains a comma, a double quote, CR or LF. */

@@ -15,8 +15,11 @@ export const ROUTINES: readonly RoutineName[] = ['optimise', 'metropolisHastings
 /** Window status codes of a map. */
 export const STATUS = { ok: 0, notConverged: 1, windowError: 2, workerFailure: 3, pending: 255 } as const;
 
-/** Columns of the result table of `optimiseRoutine`, each `n` Float64 values. */
-export const TABLE_COLUMNS = ['beta', 'zt', 'dz', 'C', 'curieDepth', 'misfit'] as const;
+/**
+ * Columns of the result table of `optimiseRoutine`, each `n` Float64 values: the fit, the Curie
+ * depth's interval (high Infinity where open) and the verdict's code (see `VERDICTS`).
+ */
+export const TABLE_COLUMNS = ['beta', 'zt', 'dz', 'C', 'curieDepth', 'misfit', 'curieDepthLow', 'curieDepthHigh', 'verdict'] as const;
 
 /** A grid shared with workers: the values live in `buffer` (Float64, row-major) from element `offset`. */
 export interface GridHandle {

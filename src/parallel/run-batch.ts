@@ -7,6 +7,8 @@ import { gridGeometry } from '../grid/geometry.js';
 import { deriveSeed } from '../inversion/rng.js';
 import type { Distribution } from '../inversion/priors.js';
 import { priorFromDescription } from '../inversion/priors.js';
+import type { FitResult } from '../inversion/fit.js';
+import { VERDICTS } from '../inversion/verdict.js';
 import { type FitSettings, fitWindowSpectrum, type GridSource, sampleWindow, sensitivityWindow, tanakaWindow, windowSpectra } from '../inversion/window-routines.js';
 import type { RadialSpectrum } from '../spectrum/radial.js';
 import type { Taper } from '../spectrum/taper.js';
@@ -106,13 +108,19 @@ export function runBatch(task: BatchTask): BatchResult {
           break;
       }
       if (table) {
-        const fit = result as Record<(typeof TABLE_COLUMNS)[number], number>;
-        TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = fit[column]));
+        const fit = result as FitResult;
+        const row: Record<(typeof TABLE_COLUMNS)[number], number> = {
+          ...fit,
+          curieDepthLow: fit.interval?.curieDepth[0] ?? NaN,
+          curieDepthHigh: fit.interval?.curieDepth[1] ?? NaN,
+          verdict: VERDICTS.indexOf(fit.verdict ?? 'unresolved'),
+        };
+        TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = row[column]));
       } else results!.push([i, result]);
       if (!converged) messages.push([i, `fit did not converge within the iteration limit; the best point found is kept`]);
       status[i] = converged ? STATUS.ok : STATUS.notConverged;
     } catch (error) {
-      if (table) TABLE_COLUMNS.forEach((_, j) => (table[j * n + i] = NaN));
+      if (table) TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = column === 'verdict' ? VERDICTS.indexOf('unresolved') : NaN));
       messages.push([i, errorMessage(error)]);
       status[i] = STATUS.windowError;
     }
