@@ -180,7 +180,7 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
     const f = misfit(objective, x);
     if (!best || f < best.f) best = { x, f, converged: result.converged, iterations: result.iterations };
   };
-  for (const index of minima.slice(0, 3)) {
+  for (const index of minima.slice(0, 2)) {
     if (index !== minima[0] && values[index] - values[minima[0]] > margin) break;
     const node = coarse[index];
     const profile = profileNode(systems[pointIndex], node.sums[pointIndex], 1, profileScratch);
@@ -190,8 +190,8 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
     if (!best || f0 < best.f) best = { x: Float64Array.from(x0), f: f0, converged: true, iterations: 0 };
     polishFrom(x0);
   }
-  // The user's start, as a hint.
-  polishFrom(start);
+  // The user's start is a hint: polished only where it is already better than every basin found.
+  if (misfit(objective, start) < best!.f) polishFrom(start);
   const fit = best!;
   const [beta, zt, dz, C] = fit.x;
   // A plateau (Δz where kΔz ≫ 1 for every k, or a bound) ends nothing: the verdict says so.
@@ -230,14 +230,11 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
   const coarseWeighted = weighNodes(statSystem, coarse, temperature);
   const peakDensity = Math.max(...coarseWeighted.map((w) => w.logDensity));
   const topDensity = Math.max(...coarseWeighted.filter((w) => w.node.m === m1).map((w) => w.logDensity));
-  let open = topDensity - peakDensity > lrThreshold;
-  let intervals: Intervals = intervalsFromNodes(statSystem, weighted, stepJ, stepM, level, open);
+  const pair = intervalsFromNodes(statSystem, weighted, stepJ, stepM, level);
   // An upper end within two coarse steps of the lattice's top is set by the lattice, not the data.
   const topDz = Math.exp(((m1 - 2 * coarseM) * LOG_DZ_STEP) / SUBDIVISIONS);
-  if (!open && intervals.dz[1] >= topDz) {
-    open = true;
-    intervals = intervalsFromNodes(statSystem, weighted, stepJ, stepM, level, open);
-  }
+  const open = topDensity - peakDensity > lrThreshold || pair.closed.dz[1] >= topDz;
+  const intervals = open ? pair.open : pair.closed;
   const verdict: Verdict = judge({
     intervals,
     open,
@@ -251,6 +248,5 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
     minimaCount: minima.length,
     plateauRatio: topDensity - peakDensity,
   });
-  if (verdict.verdict !== 'resolved' && !open) intervals = intervalsFromNodes(statSystem, weighted, stepJ, stepM, level, true);
-  return { ...result, level, interval: intervals, verdict: verdict.verdict, reasons: verdict.reasons, chi2PerDof: chi2 / dof };
+  return { ...result, level, interval: verdict.verdict === 'resolved' ? intervals : pair.open, verdict: verdict.verdict, reasons: verdict.reasons, chi2PerDof: chi2 / dof };
 }
