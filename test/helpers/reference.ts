@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import { CurieGrid } from '../../src/CurieGrid.js';
+import type { Convention } from '../../src/spectrum/convention.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,13 +18,18 @@ export function readReference<T = any>(relative: string): T {
   return JSON.parse(readFileSync(referencePath(relative), 'utf8')) as T;
 }
 
-let grid: CurieGrid | undefined;
+const grids = new Map<Convention, CurieGrid>();
 
-/** The reference grid exactly as PyCurious held it (grid.json). */
-export function referenceGrid(): CurieGrid {
+/**
+ * The reference grid exactly as PyCurious held it (grid.json), under `convention`: PyCurious 1.1's
+ * own by default, since every fixture compared against it was made with PyCurious 1.1.
+ */
+export function referenceGrid(convention: Convention = 'pycurious-1.1'): CurieGrid {
+  let grid = grids.get(convention);
   if (!grid) {
     const g = readReference('pycurious/grid.json');
-    grid = new CurieGrid(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax);
+    grid = new CurieGrid(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, { convention });
+    grids.set(convention, grid);
   }
   return grid;
 }
