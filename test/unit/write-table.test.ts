@@ -29,16 +29,16 @@ describe('formatNumber', () => {
     expect(formatNumber(-0)).toBe('0');
   });
 
-  it('writes NaN and ±Infinity as an empty string', () => {
+  it('writes NaN as an empty string and ±Infinity as inf and -inf (an open interval end)', () => {
     expect(formatNumber(NaN)).toBe('');
-    expect(formatNumber(Infinity)).toBe('');
-    expect(formatNumber(-Infinity)).toBe('');
+    expect(formatNumber(Infinity)).toBe('inf');
+    expect(formatNumber(-Infinity)).toBe('-inf');
   });
 });
 
 describe('CSV', () => {
   it('has the field lists of the issue', () => {
-    expect(csvHeader(BOULIGAND_FIELDS)).toBe('x,y,beta,zt,dz,C,curie_depth,misfit,status,message\n');
+    expect(csvHeader(BOULIGAND_FIELDS)).toBe('x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message\n');
     expect(csvHeader(TANAKA_FIELDS)).toBe('x,y,Ztr,dZtr,Zor,dZor,curie_depth,curie_depth_error,status,message\n');
   });
 
