@@ -5,6 +5,7 @@ import { azimuthalSpectrum } from '../../src/spectrum/azimuthal.js';
 import { radon2d } from '../../src/spectrum/radon.js';
 import { taperWeights } from '../../src/spectrum/taper.js';
 import { maxRelativeToPeak, seededRandom } from '../helpers/random.js';
+import { expectCurieError } from '../helpers/errors.js';
 
 function randomGrid(n: number, seed: number): Float64Array {
   const rnd = seededRandom(seed);
@@ -109,18 +110,31 @@ function planeWave(n: number, phiDegrees: number, wavelength: number) {
 }
 
 describe('azimuthalSpectrum', () => {
-  it('returns PyCurious shapes: angles 0, θ, … < 180 and k = dk, 2dk, … in rad/km', () => {
+  it('returns PyCurious shapes: angles 0, θ, … < 180 and k = dk, 2dk, … in rad/km (dk = 2π/(n·dx) by default)', () => {
     const { k, S, theta } = azimuthalSpectrum(ndarray(randomGrid(51, 3), [51, 51]), 1000);
     expect(Array.from(theta)).toEqual(Array.from({ length: 36 }, (_, i) => 5 * i));
     expect(k.length).toBe(25);
-    expect(k[0]).toBeCloseTo((2 * Math.PI) / 50, 14);
-    expect(k[24]).toBeCloseTo((25 * 2 * Math.PI) / 50, 13);
+    expect(k[0]).toBeCloseTo((2 * Math.PI) / 51, 14);
+    expect(k[24]).toBeCloseTo((25 * 2 * Math.PI) / 51, 13);
     expect(S.shape).toEqual([36, 25]);
     expect(S.data.every(Number.isFinite)).toBe(true);
     const seven = azimuthalSpectrum(ndarray(randomGrid(51, 3), [51, 51]), 500, { theta: 7 });
     expect(seven.theta.length).toBe(26);
     expect(seven.theta[25]).toBe(175);
-    expect(seven.k[0]).toBeCloseTo((2 * 2 * Math.PI) / 50, 14); // dx 500 m: twice the wavenumbers
+    expect(seven.k[0]).toBeCloseTo((2 * 2 * Math.PI) / 51, 14); // dx 500 m: twice the wavenumbers
+  });
+
+  it("under convention 'pycurious-1.1': PyCurious's dk = 2π/((n−1)·dx), the same S", () => {
+    const grid = ndarray(randomGrid(51, 3), [51, 51]);
+    const old = azimuthalSpectrum(grid, 1000, { convention: 'pycurious-1.1' });
+    const byDefault = azimuthalSpectrum(grid, 1000);
+    expect(old.k.length).toBe(25);
+    expect(old.k[0]).toBeCloseTo((2 * Math.PI) / 50, 14);
+    expect(old.k[24]).toBeCloseTo((25 * 2 * Math.PI) / 50, 13);
+    old.k.forEach((v, i) => expect(byDefault.k[i]).toBeCloseTo((v * 50) / 51, 13));
+    expect(Array.from(byDefault.S.data)).toEqual(Array.from(old.S.data));
+    expect(Array.from(byDefault.theta)).toEqual(Array.from(old.theta));
+    expectCurieError(() => azimuthalSpectrum(grid, 1000, { convention: 'pycurious-2' as never }), 'E_ARGUMENT', 'convention');
   });
 
   it('peaks at the direction of a plane wave (0° along rows, 90° along columns)', () => {

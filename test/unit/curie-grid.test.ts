@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CurieGrid } from '../../src/CurieGrid.js';
 import { arange, linspace } from '../../src/grid/sequences.js';
 import { roundHalfEven } from '../../src/grid/windows.js';
+import { taperWeights } from '../../src/spectrum/taper.js';
+import { radialSpectrum, taperInflation, wavenumberStep } from '../../src/spectrum/radial.js';
 import { expectCurieError } from '../helpers/errors.js';
 import { seededRandom } from '../helpers/random.js';
 
@@ -162,7 +164,8 @@ describe('radialSpectrum known answers', () => {
     // belongs to bins 8 and 9 (edges at (i+1)² ≤ r² ≤ (i+2)²); faint noise keeps every log finite.
     const values = Float64Array.from({ length: n * n }, (_, i) => Math.cos((2 * Math.PI * 10 * (i % n)) / n) + 1e-6 * rnd());
     const { k, Phi } = indexGrid(2, 2).radialSpectrum(ndarray(values, [n, n]), { taper: 'none' });
-    const dk = (2 * Math.PI) / (n - 1) / (dx / 1000);
+    // The default dk is the DFT's fundamental, 2π/(n·dx): the wave's own wavenumber is 10·dk.
+    const dk = (2 * Math.PI) / n / (dx / 1000);
     const peak = Phi.indexOf(Math.max(...Phi));
     expect(k[peak] / dk).toBeGreaterThan(9);
     expect(k[peak] / dk).toBeLessThan(11);
@@ -181,5 +184,81 @@ describe('radialSpectrum known answers', () => {
       expect(scaled.Phi[i] - base.Phi[i]).toBeCloseTo(2 * Math.log(10), 12);
     }
     expect(base.k.length).toBe(19);
+  });
+});
+
+describe("conventions: dk = 2π/(n·dx) by default, PyCurious 1.1's 2π/((n−1)·dx) under 'pycurious-1.1'", () => {
+  const rnd = seededRandom(5);
+  const values = Float64Array.from({ length: 61 * 61 }, () => rnd() - 0.5);
+  const make = (convention?: 'default' | 'pycurious-1.1') =>
+    new CurieGrid(ndarray(values, [61, 61]), 500, 60_500, 500, 60_500, convention === undefined ? {} : { convention });
+
+  it('wavenumberStep: the DFT fundamental by default, n − 1 under the option', () => {
+    expect(wavenumberStep(201, 1000)).toBe((2 * Math.PI) / 201 / 1);
+    expect(wavenumberStep(201, 1000, 'default')).toBe(wavenumberStep(201, 1000));
+    expect(wavenumberStep(201, 1000, 'pycurious-1.1')).toBe((2 * Math.PI) / 200 / 1);
+    expect(wavenumberStep(51, 5000)).toBeCloseTo((2 * Math.PI) / (51 * 5), 15);
+  });
+
+  it('a grid carries its convention (default when not given, from fromRaster too); any other value is E_ARGUMENT', () => {
+    expect(make().convention).toBe('default');
+    expect(make('default').convention).toBe('default');
+    expect(make('pycurious-1.1').convention).toBe('pycurious-1.1');
+    const raster = { data: ndarray(values, [61, 61]), xmin: 500, xmax: 60_500, ymin: 500, ymax: 60_500 };
+    expect(CurieGrid.fromRaster(raster as never, { convention: 'pycurious-1.1' }).convention).toBe('pycurious-1.1');
+    expect(CurieGrid.fromRaster(raster as never).convention).toBe('default');
+    expectCurieError(() => new CurieGrid(ndarray(values, [61, 61]), 500, 60_500, 500, 60_500, { convention: 'pycurious' as never }), 'E_ARGUMENT', '"pycurious"', "'pycurious-1.1'");
+    expectCurieError(() => radialSpectrum(ndarray(values, [61, 61]), 1000, { convention: 'PyCurious-1.1' as never }), 'E_ARGUMENT', 'convention');
+  });
+
+  it("the same window: default k = PyCurious 1.1's k × (n−1)/n, the same bins, Phi, sigmaPhi, count and sigmaMean", () => {
+    for (const taper of ['hanning', 'none'] as const) {
+      const window = make().subgrid(51_000, 30_500, 30_500); // 51 × 51
+      const byDefault = make().radialSpectrum(window, { taper });
+      const old = make('pycurious-1.1').radialSpectrum(window, { taper });
+      // The grid's convention is the default of its spectra; an explicit option gives the same.
+      expect(radialSpectrum(window, 1000, { taper, convention: 'pycurious-1.1' })).toEqual(old);
+      expect(radialSpectrum(window, 1000, { taper })).toEqual(byDefault);
+      expect(byDefault.k.length).toBe(old.k.length);
+      expect(byDefault.k.length).toBe(24);
+      for (let i = 0; i < old.k.length; i++) expect(Math.abs(byDefault.k[i] - (old.k[i] * 50) / 51)).toBeLessThanOrEqual(4e-16 * byDefault.k[i]);
+      expect(old.k[0]).toBeGreaterThan(wavenumberStep(51, 1000, 'pycurious-1.1'));
+      for (const key of ['Phi', 'sigmaPhi', 'count', 'sigmaMean'] as const) expect(Array.from(byDefault[key])).toEqual(Array.from(old[key]));
+    }
+  });
+
+  it("the taper inflation of a long Hann taper tends to Welch's (35/18)²", () => {
+    expect(taperInflation(taperWeights('hanning', 4001))).toBeCloseTo((35 / 18) ** 2, 2);
+  });
+
+  it('count is the number of cells of each annulus; sigmaMean = sigmaPhi / √(count / (2 · taper inflation)), never below one cell', () => {
+    const n = 41;
+    const window = make().subgrid(41_000, 30_500, 30_500);
+    for (const taper of ['none', 'hanning'] as const) {
+      const { count, sigmaPhi, sigmaMean } = make().radialSpectrum(window, { taper });
+      // Brute force on integers: offsets (a, b) from the centre with (i+1)² ≤ a² + b² ≤ (i+2)².
+      const half = (n - 1) / 2;
+      for (let i = 0; i < count.length; i++) {
+        let cells = 0;
+        for (let a = -half; a <= half; a++) for (let b = -half; b <= half; b++) if ((i + 1) ** 2 <= a * a + b * b && a * a + b * b <= (i + 2) ** 2) cells++;
+        expect(count[i], `bin ${i}`).toBe(cells);
+      }
+      const inflation = taperInflation(taperWeights(taper, n));
+      if (taper === 'none') expect(inflation).toBe(1);
+      else {
+        // (n Σw⁴ / (Σw²)²)² of the 1-D Hann weights, summed here independently of the source.
+        let s2 = 0, s4 = 0;
+        for (let j = 0; j < n; j++) {
+          const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / (n - 1));
+          s2 += w * w;
+          s4 += w ** 4;
+        }
+        expect(inflation).toBeCloseTo(((n * s4) / (s2 * s2)) ** 2, 12);
+      }
+      for (let i = 0; i < count.length; i++) {
+        expect(sigmaMean[i]).toBeCloseTo(sigmaPhi[i] / Math.sqrt(Math.max(1, count[i] / (2 * inflation))), 14);
+        expect(sigmaMean[i]).toBeLessThanOrEqual(sigmaPhi[i]);
+      }
+    }
   });
 });
