@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CurieOptimiser } from '../../src/CurieOptimiser.js';
 import { CurieError } from '../../src/errors.js';
 import { defaultBounds, fitSpectrum } from '../../src/inversion/fit.js';
+import { fitGlobal } from '../../src/inversion/global-fit.js';
 import { metropolisHastings } from '../../src/inversion/mcmc.js';
 import { createObjective, misfit } from '../../src/inversion/objective.js';
 import { lognormal, normal, toDistribution, uniform } from '../../src/inversion/priors.js';
@@ -212,16 +213,161 @@ describe('summaries use numpy’s conventions', () => {
   });
 });
 
+const NO_PRIORS = [undefined, undefined, undefined, undefined];
+
+describe('fitGlobal: the global fit, its interval and its verdict', () => {
+  // modelSpectrum's sigmaPhi stands in for the error of each bin's mean (sigmaMean absent).
+  const truth: [number, number, number, number] = [2.7, 0.35, 8, -18];
+  const starts = [[3, 1, 10, 5], [0.5, 5, 100, 0], [6, 0, 0.5, -30]];
+
+  it('recovers a noise-free model spectrum from any start: the start is only a hint', () => {
+    const spectrum = modelSpectrum(truth);
+    for (const start of starts) {
+      const fit = fitGlobal(spectrum, NO_PRIORS, defaultBounds(), start, { convention: 'default' });
+      expect(fit.beta).toBeCloseTo(truth[0], 5);
+      expect(fit.zt).toBeCloseTo(truth[1], 5);
+      expect(fit.dz).toBeCloseTo(truth[2], 4);
+      expect(fit.C).toBeCloseTo(truth[3], 4);
+      expect(fit.misfit).toBeLessThan(1e-12);
+      expect(fit.converged).toBe(true);
+    }
+    // …where the local fit from a far start walks onto the plateau of Δz and stops there.
+    const local = fitSpectrum(createObjective(spectrum, NO_PRIORS), starts[1]);
+    expect(local.dz).toBeGreaterThan(1000);
+    expect(local.misfit).toBeGreaterThan(0.1);
+  });
+
+  it.each([0.3, 0.05])('noise %s: the same fit from every start, a resolved 90 %% interval holding the truth', (noise) => {
+    const spectrum = modelSpectrum(truth, noise, 3);
+    const fits = starts.map((start) => fitGlobal(spectrum, NO_PRIORS, defaultBounds(), start, { convention: 'default' }));
+    for (const fit of fits.slice(1)) expect(fit).toEqual(fits[0]);
+    const fit = fits[0];
+    // At or below the local fit from PyCurious's start (the convention's misfit: weighted).
+    expect(fit.misfit).toBeLessThanOrEqual(fitSpectrum(createObjective(spectrum, NO_PRIORS, true), starts[0]).misfit * (1 + 1e-9));
+    expect(fit.level).toBe(0.9);
+    expect(fit.verdict).toBe('resolved');
+    const { interval } = fit;
+    expect(interval).toBeDefined();
+    for (const [name, value] of [['beta', truth[0]], ['zt', truth[1]], ['dz', truth[2]], ['curieDepth', truth[1] + truth[2]]] as const) {
+      const [low, high] = interval![name];
+      expect(Array.isArray(interval![name])).toBe(true);
+      expect(Number.isFinite(high), name).toBe(true);
+      expect(value, `${name} in [${low}, ${high}]`).toBeGreaterThanOrEqual(low);
+      expect(value, `${name} in [${low}, ${high}]`).toBeLessThanOrEqual(high);
+    }
+    // Not wider than the depth itself where Δz is resolvable.
+    expect(interval!.curieDepth[1] - interval!.curieDepth[0]).toBeLessThan(truth[1] + truth[2]);
+    expect(fit.reasons!.length).toBeGreaterThan(0);
+    expect(fit.reasons!.some((r) => r.includes('k_min·Δz'))).toBe(true);
+    expect(fit.chi2PerDof).toBeGreaterThan(0);
+  });
+
+  it('narrower intervals at lower levels, each inside the next', () => {
+    const spectrum = modelSpectrum(truth, 0.3, 3);
+    const [half, ninety, most] = [0.5, 0.9, 0.99].map((level) => fitGlobal(spectrum, NO_PRIORS, defaultBounds(), starts[0], { convention: 'default', level }).interval!.curieDepth);
+    expect(half[0]).toBeGreaterThanOrEqual(ninety[0]);
+    expect(half[1]).toBeLessThanOrEqual(ninety[1]);
+    expect(ninety[0]).toBeGreaterThanOrEqual(most[0]);
+    expect(ninety[1]).toBeLessThanOrEqual(most[1]);
+    expect(ninety[1] - ninety[0]).toBeGreaterThan(half[1] - half[0]);
+  });
+
+  it('a layer too thick for the window (k_min·Δz ≫ 1) is not resolved: its interval is open above, never closed by the lattice', () => {
+    for (const deep of [[2.7, 0.35, 300, -18], [3, 1, 30, -18]] as const) {
+      const fit = fitGlobal(modelSpectrum([...deep], 0.3, 3), NO_PRIORS, defaultBounds(), starts[0], { convention: 'default' });
+      expect(fit.verdict).not.toBe('resolved');
+      expect(fit.interval!.curieDepth[1]).toBe(Infinity);
+      expect(fit.interval!.dz[1]).toBe(Infinity);
+      expect(fit.interval!.curieDepth[0]).toBeLessThanOrEqual(deep[1] + deep[2]);
+      // z_t, read off the high wavenumbers, stays bounded and right.
+      expect(fit.zt).toBeCloseTo(deep[1], 1);
+    }
+  });
+
+  it("under 'pycurious-1.1' it minimises PyCurious's unweighted misfit, to or below the local fit's", () => {
+    const spectrum = modelSpectrum(truth, 0.3, 3);
+    const objective = createObjective(spectrum, NO_PRIORS);
+    const fit = fitGlobal(spectrum, NO_PRIORS, defaultBounds(), starts[0], { convention: 'pycurious-1.1' });
+    expect(fit.misfit).toBe(misfit(objective, [fit.beta, fit.zt, fit.dz, fit.C]));
+    expect(fit.misfit).toBeLessThanOrEqual(fitSpectrum(objective, starts[0]).misfit * (1 + 1e-9));
+    expect(['resolved', 'lower-bound', 'unresolved']).toContain(fit.verdict);
+  });
+
+  it('respects user bounds, ending on the bound when the optimum lies beyond it', () => {
+    const bounds = defaultBounds();
+    bounds.upper[0] = 2.5; // the data want β = 2.7
+    const fit = fitGlobal(modelSpectrum(truth), NO_PRIORS, bounds, [2, 1, 10, 5], { convention: 'default' });
+    expect(fit.beta).toBeCloseTo(2.5, 12);
+    expect(fit.beta).toBeLessThanOrEqual(2.5);
+  });
+
+  it('rejects levels outside (0, 1), NaN or inverted bounds, a prior with no support inside the bounds, a start outside them', () => {
+    const spectrum = modelSpectrum(truth, 0.3);
+    for (const level of [0, 1, 1.5, -0.1, NaN]) expectCurieError(() => fitGlobal(spectrum, NO_PRIORS, defaultBounds(), starts[0], { convention: 'default', level }), 'E_ARGUMENT', `level ${level}`);
+    const nan = defaultBounds();
+    nan.upper[2] = NaN;
+    expectCurieError(() => fitGlobal(spectrum, NO_PRIORS, nan, [3, 1, 1, 5], { convention: 'default' }), 'E_ARGUMENT', 'dz');
+    const bounds = defaultBounds();
+    bounds.upper[2] = 50;
+    expectCurieError(() => fitGlobal(spectrum, [undefined, undefined, uniform(60, 80), undefined], bounds, starts[0], { convention: 'default' }), 'E_ARGUMENT', 'prior of dz', 'no support');
+    expectCurieError(() => fitGlobal(spectrum, NO_PRIORS, defaultBounds(), [3, -1, 10, 5], { convention: 'default' }), 'E_ARGUMENT', 'starting zt = -1');
+    const optimiser = new CurieOptimiser([[0, 1], [1, 0]], 0, 1000, 0, 1000);
+    expectCurieError(() => optimiser.optimise(1000, 500, 500, { level: 2 }), 'E_ARGUMENT', 'level 2');
+  });
+});
+
 describe('CurieOptimiser', () => {
-  it('optimise and minFunc agree, and a bad window is a CurieError', () => {
-    const n = 61, rnd = seededRandom(4);
-    const values = Float64Array.from({ length: n * n }, () => rnd() - 0.5);
+  const n = 61, rnd = seededRandom(4);
+  const values = Float64Array.from({ length: n * n }, () => rnd() - 0.5);
+
+  it('optimise and minFunc agree: weighted by sigmaMean by default, unweighted under pycurious-1.1; a bad window is a CurieError', () => {
     const optimiser = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000);
     const fit = optimiser.optimise(50_000, 30_000, 30_000);
     const spectrum = optimiser.radialSpectrum(optimiser.subgrid(50_000, 30_000, 30_000));
-    expect(optimiser.minFunc([fit.beta, fit.zt, fit.dz, fit.C], spectrum.k, spectrum.Phi, spectrum.sigmaPhi)).toBe(fit.misfit);
+    const x = [fit.beta, fit.zt, fit.dz, fit.C];
+    expect(optimiser.minFunc(x, spectrum.k, spectrum.Phi, spectrum.sigmaMean)).toBe(fit.misfit);
+    // The default misfit is ½Σ((Φ_model − Φ)/σ)², by hand.
+    const model = bouligand2009(spectrum.k, fit.beta, fit.zt, fit.dz, fit.C);
+    let byHand = 0, unweighted = 0;
+    for (let i = 0; i < model.length; i++) {
+      byHand += 0.5 * ((model[i] - spectrum.Phi[i]) / spectrum.sigmaMean[i]) ** 2;
+      unweighted += 0.5 * (model[i] - spectrum.Phi[i]) ** 2;
+    }
+    expect(fit.misfit).toBeCloseTo(byHand, 9);
+    expect(optimiser.minFunc(x, spectrum.k, spectrum.Phi, spectrum.sigmaMean, { weighted: false })).toBeCloseTo(unweighted, 12);
+
+    const old = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000, { convention: 'pycurious-1.1' });
+    expect(old.convention).toBe('pycurious-1.1');
+    const oldFit = old.optimise(50_000, 30_000, 30_000);
+    const oldSpectrum = old.radialSpectrum(old.subgrid(50_000, 30_000, 30_000));
+    const oldX = [oldFit.beta, oldFit.zt, oldFit.dz, oldFit.C];
+    // PyCurious's min_func ignores sigma: any sigma gives the same number.
+    expect(old.minFunc(oldX, oldSpectrum.k, oldSpectrum.Phi, oldSpectrum.sigmaPhi)).toBe(oldFit.misfit);
+    expect(old.minFunc(oldX, oldSpectrum.k, oldSpectrum.Phi, oldSpectrum.sigmaMean)).toBe(oldFit.misfit);
+    expect(oldFit.misfit).toBe(misfit(createObjective(oldSpectrum, []), oldX));
+    expect(old.minFunc(oldX, oldSpectrum.k, oldSpectrum.Phi, oldSpectrum.sigmaMean, { weighted: true })).not.toBe(oldFit.misfit);
+
     expectCurieError(() => optimiser.optimise(70_000, 30_000, 30_000), 'E_WINDOW');
     expectCurieError(() => optimiser.optimise(50_000, 30_000, 30_000, { dz: -1 }), 'E_ARGUMENT', 'starting dz = -1');
     expect(misfit(createObjective(spectrum, []), [3, 1, 0, 5])).toBe(1e99);
+  });
+
+  it('optimise returns the fit with its interval, level and verdict; the starting values are a hint', () => {
+    const optimiser = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000, { bounds: [[0, 8], [0, null], [0, null], [null, null]] });
+    const fit = optimiser.optimise(50_000, 30_000, 30_000);
+    expect(fit.level).toBe(0.9);
+    expect(['resolved', 'lower-bound', 'unresolved']).toContain(fit.verdict);
+    for (const name of ['beta', 'zt', 'dz', 'curieDepth'] as const) {
+      const [low, high] = fit.interval![name];
+      expect(low).toBeLessThanOrEqual(high);
+      // An open end is Infinity, never the bound of 8 on β or a lattice edge.
+      if (name === 'beta') expect(high).toBeLessThanOrEqual(8);
+    }
+    if (fit.verdict === 'resolved') expect(Number.isFinite(fit.interval!.curieDepth[1])).toBe(true);
+    else expect(fit.interval!.curieDepth[1]).toBe(Infinity);
+    expect(optimiser.optimise(50_000, 30_000, 30_000, { beta: 1, zt: 3, dz: 40, C: -10 })).toEqual(fit);
+    const wider = optimiser.optimise(50_000, 30_000, 30_000, { level: 0.99 });
+    expect(wider.level).toBe(0.99);
+    expect(wider.interval!.curieDepth[0]).toBeLessThanOrEqual(fit.interval!.curieDepth[0]);
   });
 });
