@@ -5,6 +5,7 @@ import { CurieError } from '../../src/errors.js';
 import { createRng } from '../../src/inversion/rng.js';
 import { bouligand2009 } from '../../src/models/bouligand.js';
 import { fft1d, fft2d } from '../../src/spectrum/fft.js';
+import type { Convention } from '../../src/spectrum/convention.js';
 import { radialSpectrum } from '../../src/spectrum/radial.js';
 import {
   DEFAULT_SPECTRAL_C,
@@ -44,13 +45,13 @@ function expectArgumentError(f: () => unknown, fragment: string): void {
  * bin average of ln(power), the expected spectrum of the random fields with that power less γ.
  * Fitting it gives what the fit converges to over many realisations: the method's bias alone.
  */
-function expectedSpectrumOptimiser(power: Float64Array, n: number, spacing: number): CurieOptimiser {
+function expectedSpectrumOptimiser(power: Float64Array, n: number, spacing: number, convention: Convention = 'default'): CurieOptimiser {
   const spectrum = new Float64Array(2 * n * n);
   for (let i = 0; i < power.length; i++) spectrum[2 * i] = Math.sqrt(power[i]);
   fft2d(spectrum, n, n, true);
   const field = Float64Array.from({ length: n * n }, (_, i) => spectrum[2 * i]);
   const end = (n - 0.5) * spacing;
-  return new CurieOptimiser(ndarray(field, [n, n]), spacing / 2, end, spacing / 2, end);
+  return new CurieOptimiser(ndarray(field, [n, n]), spacing / 2, end, spacing / 2, end, { convention });
 }
 
 /** In-place n-D DFT of an interleaved complex row-major array (numpy's `fftn`), one axis at a time with `fft1d`. */
@@ -185,57 +186,117 @@ describe('spectral method: the expected radial spectrum is the Bouligand model',
     const n = 401, spacing = 500, h = spacing / 1000;
     const params = { beta: 3, zt: 1, dz: 10 };
     const raster = synthesiseAnomaly({ rows: n, cols: n, spacing, ...params, seed: 7 });
+    // The generator puts power at the DFT wavenumbers 2π·m/(n·h): the default dk labels them so,
+    // and the model is compared at the spectrum's own k.
     const { k, Phi } = radialSpectrum(raster.data, spacing, { taper: 'none' });
-    // The generator puts power at the DFT wavenumbers 2π·m/(n·h); PyCurious's bins label them with
-    // dk = 2π/((n−1)·h), n/(n−1) higher: undo that to compare with the model at the true k.
-    const model = bouligand2009(k.map((v) => (v * (n - 1)) / n), params.beta, params.zt, params.dz, DEFAULT_SPECTRAL_C);
+    const model = bouligand2009(k, params.beta, params.zt, params.dz, DEFAULT_SPECTRAL_C);
     const offset = Math.log(n * n) - 2 * Math.log(h);
     // Only the phases are random, so the difference is deterministic: what remains is averaging the
     // curved ln Φ over a bin rather than taking it at the bin's mean k (< 0.06 in bin 0 for β 1.5…3,
     // < 3e-4 above bin 5, measured on the noise-free spectrum).
     for (let i = 0; i < k.length; i++) expect(Math.abs(Phi[i] - model[i] - offset), `bin ${i}`).toBeLessThan(i < 5 ? 0.07 : 1e-3);
+    // PyCurious 1.1's dk = 2π/((n−1)·h) labels the same bins n/(n−1) too high: the model matches
+    // only once that is undone.
+    const old = radialSpectrum(raster.data, spacing, { taper: 'none', convention: 'pycurious-1.1' });
+    expect(Array.from(old.Phi)).toEqual(Array.from(Phi));
+    const relabelled = bouligand2009(old.k.map((v) => (v * (n - 1)) / n), params.beta, params.zt, params.dz, DEFAULT_SPECTRAL_C);
+    const misplaced = bouligand2009(old.k, params.beta, params.zt, params.dz, DEFAULT_SPECTRAL_C);
+    for (let i = 5; i < k.length; i++) expect(Math.abs(Phi[i] - relabelled[i] - offset), `bin ${i}`).toBeLessThan(1e-3);
+    expect(Math.max(...Array.from(old.k, (_, i) => Math.abs(Phi[i] - misplaced[i] - offset)).slice(5))).toBeGreaterThan(1e-2);
   });
 
   it('fitting the expected (noise-free) spectrum returns the parameters it was made with', () => {
     const n = 401, truth = { beta: 3, zt: 1, dz: 10, C: 4 };
-    const opt = expectedSpectrumOptimiser(spectralPower(n, n, 1, truth), n, 1000);
-    const fit = opt.optimise(400e3, 200500, 200500, { taper: 'none' });
-    // Only PyCurious's n/(n−1) wavenumber labels move the result: lengths by −1/400 (z_t, Δz
-    // −0.25 %), C by (β−1)·ln(n/(n−1)) = +0.005 on top of ln N.
-    expect(fit.beta).toBeCloseTo(3, 2);
-    expect(fit.zt).toBeCloseTo(1 - 1 / 400, 2);
-    expect(fit.dz).toBeCloseTo(10 - 10 / 400, 1);
-    expect(fit.C - Math.log(n * n)).toBeCloseTo(truth.C + 0.005, 2);
+    const power = spectralPower(n, n, 1, truth);
+    const fit = expectedSpectrumOptimiser(power, n, 1000).optimise(400e3, 200500, 200500, { taper: 'none' });
+    // The default dk labels the bins at their true wavenumbers: the truth comes back (measured: β
+    // 3.0001, z_t 0.99998, Δz 10.0009, C − ln N 4.000004), inside its interval.
+    expect(fit.beta).toBeCloseTo(3, 3);
+    expect(fit.zt).toBeCloseTo(1, 3);
+    expect(fit.dz).toBeCloseTo(10, 2);
+    expect(fit.C - Math.log(n * n)).toBeCloseTo(truth.C, 4);
+    expect(fit.verdict).toBe('resolved');
+    expect(fit.interval!.curieDepth[0]).toBeLessThanOrEqual(11);
+    expect(fit.interval!.curieDepth[1]).toBeGreaterThanOrEqual(11);
+    // PyCurious 1.1's n/(n−1) labels move it: lengths by −1/400 (z_t, Δz −0.25 %), C by
+    // (β−1)·ln(n/(n−1)) = +0.005 on top of ln N.
+    const old = expectedSpectrumOptimiser(power, n, 1000, 'pycurious-1.1').optimise(400e3, 200500, 200500, { taper: 'none' });
+    expect(old.beta).toBeCloseTo(3, 3);
+    expect(old.zt).toBeCloseTo(1 - 1 / 400, 4);
+    expect(old.dz).toBeCloseTo(10 - 10 / 400, 2);
+    expect(old.C - Math.log(n * n)).toBeCloseTo(truth.C + 0.005, 3);
+  });
+});
+
+describe("spectral method: amplitudes 'exact' (default) or 'random' (a Gaussian random field)", () => {
+  const base: SynthesiseOptions = { rows: 201, cols: 201, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 4 };
+
+  it("'exact' is the default, bit for bit; 'random' repeats for a seed and differs from 'exact'", () => {
+    const byDefault = synthesiseAnomaly(base).data.data as Float64Array;
+    expect(sameBits(synthesiseAnomaly({ ...base, amplitudes: 'exact' }).data.data as Float64Array, byDefault)).toBe(true);
+    const random = synthesiseAnomaly({ ...base, amplitudes: 'random' }).data.data as Float64Array;
+    expect(sameBits(synthesiseAnomaly({ ...base, amplitudes: 'random' }).data.data as Float64Array, random)).toBe(true);
+    expect(sameBits(random, byDefault)).toBe(false);
+    expectArgumentError(() => synthesiseAnomaly({ ...base, amplitudes: 'rayleigh' as never }), "'rayleigh'");
+    expectArgumentError(() => synthesiseAnomaly({ ...base, method: 'layered', amplitudes: 'random' }), "'random'", 'spectral');
+  });
+
+  it("'random': ln|F|² scatters as ln of an exponential variable, sd π/√6 about the model − γ", () => {
+    const n = 201;
+    const spectrumOf = (amplitudes: 'exact' | 'random') => radialSpectrum(synthesiseAnomaly({ ...base, amplitudes }).data, 1000, { taper: 'none' });
+    const random = spectrumOf('random'), exact = spectrumOf('exact');
+    const model = bouligand2009(random.k, 3, 1, 10, DEFAULT_SPECTRAL_C);
+    const offset = Math.log(n * n);
+    let bias = 0, scatter = 0, exactScatter = 0, bins = 0;
+    for (let i = 5; i < random.k.length; i++, bins++) {
+      bias += random.Phi[i] - model[i] - offset;
+      scatter += random.sigmaPhi[i];
+      exactScatter += exact.sigmaPhi[i];
+    }
+    // E ln X = −γ and sd ln X = π/√6 for X exponential with mean 1 (the field's |F|² over its model).
+    expect(bias / bins).toBeCloseTo(-0.5772156649, 1);
+    expect(scatter / bins).toBeCloseTo(Math.PI / Math.sqrt(6), 1);
+    expect(exactScatter / bins).toBeLessThan(0.1);
   });
 });
 
 describe('spectral method: recovery from one realisation', () => {
   it('a 400 km window recovers β, z_t and the Curie depth within 1 % (whole periodic grid, no taper)', () => {
     // The field's spectrum is the model's exactly (random phases only), so the fit returns the
-    // parameters less PyCurious's n/(n−1) wavenumber labelling (lengths −0.25 %) and bin averaging.
+    // parameters less bin averaging (PyCurious 1.1's n/(n−1) labelling would take 0.25 % off lengths).
     const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 });
     const fit = CurieOptimiser.fromRaster(raster).optimise(400e3, 200500, 200500, { taper: 'none' });
     expect(fit.converged).toBe(true);
     expect(Math.abs(fit.beta - 3)).toBeLessThan(0.01);
     expect(Math.abs(fit.zt / 1 - 1)).toBeLessThan(0.01);
     expect(Math.abs(fit.curieDepth / 11 - 1)).toBeLessThan(0.01);
+    expect(fit.verdict).toBe('resolved');
+    expect(fit.interval!.curieDepth[0]).toBeLessThanOrEqual(11);
+    expect(fit.interval!.curieDepth[1]).toBeGreaterThanOrEqual(11);
   });
 
   it('400 km windows with the default hanning taper: the median Curie depth of 9 realisations within 15 %', () => {
     // A window inside a larger grid is not periodic, and the taper's leakage smooths the steep
-    // spectrum, so single windows scatter: over seeds 1–20 (measured) β 2.75…3.78, z_t 0.78…1.08 km,
-    // Curie depth 4.2…29.8 km, median 10.7 km for a true 11 km. The median of 9 is the robust check.
+    // spectrum, so single windows scatter: seeds 1–9 (measured, global fit, default convention) give
+    // β 2.95…3.10, z_t 0.97…1.02 km, Curie depth 8.8…13.5 km, median 11.4 km for a true 11 km, all
+    // resolved. The median of 9 is the robust check; the 90 % intervals held the truth in 7 of 9
+    // (the calibration suite measures coverage; ≥ 6 of 9 fails a calibrated interval 1 time in 100).
     const depths: number[] = [];
+    let covered = 0;
     for (let seed = 1; seed <= 9; seed++) {
       const raster = synthesiseAnomaly({ rows: 601, cols: 601, spacing: 1000, zt: 1, dz: 10, beta: 3, seed });
       const fit = CurieOptimiser.fromRaster(raster).optimise(400e3, 300500, 300500);
       expect(fit.converged).toBe(true);
       expect(Math.abs(fit.beta - 3)).toBeLessThan(0.3);
       expect(Math.abs(fit.zt - 1)).toBeLessThan(0.15);
+      expect(fit.verdict).toBe('resolved');
+      const [low, high] = fit.interval!.curieDepth;
+      if (low <= 11 && 11 <= high) covered++;
       depths.push(fit.curieDepth);
     }
     depths.sort((a, b) => a - b);
     expect(Math.abs(depths[4] / 11 - 1)).toBeLessThan(0.15);
+    expect(covered).toBeGreaterThanOrEqual(6);
   });
 });
 
@@ -286,16 +347,26 @@ describe('layered method: the 3-D forward model', () => {
   it("fitting its expected spectrum shows the method's bias on PyCurious's grid (β 3, z_t 0.305, Δz 10 km)", () => {
     // The Bouligand formula is the continuous limit of this model; with 1 km slabs and cells it
     // is biased, with no noise at all (deterministic, so the tolerances are only for the
-    // optimiser's convergence): β 2.903 (−0.10), z_t 0.337 km (+0.032), Δz 11.28 km (+13 %),
-    // Curie depth 11.61 km (+12.7 %). PyCurious's one realisation (hanning, 304 km) gave β 2.74,
-    // z_t 0.39, Δz 8.58: within the realisation spread below.
+    // optimiser's convergence). PyCurious 1.1's unweighted misfit: β 2.903 (−0.10), z_t 0.337 km
+    // (+0.032), Δz 11.28 km (+13 %), Curie depth 11.61 km (+12.7 %). PyCurious's one realisation
+    // (hanning, 304 km) gave β 2.74, z_t 0.39, Δz 8.58: within the realisation spread below.
     const n = 305;
     const power = layeredAnomalyPower({ rows: n, cols: n, spacingKm: 1, beta: 3, zt: 0.305, dz: 10 });
+    const old = expectedSpectrumOptimiser(power, n, 1000, 'pycurious-1.1').optimise(304e3, 152500, 152500, { taper: 'none' });
+    expect(old.beta).toBeCloseTo(2.903, 2);
+    expect(old.zt).toBeCloseTo(0.337, 2);
+    expect(old.dz).toBeCloseTo(11.28, 1);
+    expect(old.curieDepth).toBeCloseTo(11.61, 1);
+    // The default misfit weights each bin by the error of its mean, so the many-celled high-k bins,
+    // where 1 km cells and slabs depart most from the continuous model, dominate: the bias grows
+    // to β 2.786, z_t 0.373 km, Δz 15.33 km, Curie depth 15.71 km (+52 %), with χ²/dof ≈ 88 (the
+    // model error shows). Measured, not a target: the intervals do not cover a model error.
     const fit = expectedSpectrumOptimiser(power, n, 1000).optimise(304e3, 152500, 152500, { taper: 'none' });
-    expect(fit.beta).toBeCloseTo(2.903, 2);
-    expect(fit.zt).toBeCloseTo(0.337, 2);
-    expect(fit.dz).toBeCloseTo(11.28, 1);
-    expect(fit.curieDepth).toBeCloseTo(11.61, 1);
+    expect(fit.beta).toBeCloseTo(2.786, 2);
+    expect(fit.zt).toBeCloseTo(0.373, 2);
+    expect(fit.dz).toBeCloseTo(15.33, 1);
+    expect(fit.curieDepth).toBeCloseTo(15.71, 1);
+    expect(fit.chi2PerDof).toBeGreaterThan(10);
   });
 
   it("realisations on PyCurious's grid recover β, z_t and the Curie depth within the method's spread", () => {
