@@ -359,11 +359,11 @@ export class CurieOptimiser extends CurieGrid {
 
   /**
    * Tanaka et al. (1999) for the window at (xc, yc): fits over `kminRange` and `kmaxRange`
-   * (cycles/km; PyCurious's defaults 0.05–0.2) of a spectrum made with power 0.5 unless told
+   * (cycles/km; PyCurious's defaults 0.05–0.2) of a spectrum made with the convention's power (1; 0.5 under 'pycurious-1.1') unless told
    * otherwise; returns the fits and the Curie depth `Zb` ± `eZb` (km).
    */
   tanaka(window: number, xc: number, yc: number, options: SpectrumOptions & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] } = {}): TanakaResult {
     const { taper, processSubgrid } = this.#settings(options);
-    return tanakaWindow(this.#source, window, xc, yc, { ...options, taper, processSubgrid });
+    return tanakaWindow(this.#source, window, xc, yc, { ...options, taper, processSubgrid, convention: this.convention });
   }
 }

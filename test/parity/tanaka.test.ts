@@ -39,10 +39,7 @@ describe("tanaka1999 and computeTanaka under convention 'pycurious-1.1' (power 0
     expect(Math.abs(result.Ztr - c.Ztr) / Math.abs(c.Ztr)).toBeLessThan(1e-9);
   });
 
-  // KNOWN SRC BUG (src/CurieOptimiser.ts:367): CurieOptimiser.tanaka does not pass the grid's
-  // convention to tanakaWindow, so a 'pycurious-1.1' optimiser's single-window Tanaka uses the
-  // default dk and power 1 (Zb 13.085 km against PyCurious's 11.331). Remove `.fails` once fixed.
-  it.fails("CurieOptimiser.tanaka gives the centre-window figures (power 0.5 by default under 'pycurious-1.1')", () => {
+  it("CurieOptimiser.tanaka gives the centre-window figures (power 0.5 by default under 'pycurious-1.1')", () => {
     const { c, optimiser, ranges } = centre();
     const result = optimiser.tanaka(200e3, 152500, 152500, ranges);
     expect(Math.abs(result.Zb - c.Zb) / c.Zb).toBeLessThan(1e-9);
