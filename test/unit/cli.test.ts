@@ -20,7 +20,11 @@ let dir: string;
 
 // A small synthetic map: 61 × 61 nodes 1 km apart, windows of 30 km every 5 km → 6 × 6 = 36 windows.
 const SMALL = { window: '30km', spacing: '5km', windowMetres: 30_000, spacingMetres: 5_000, windows: 36 };
-const BOULIGAND_HEADER = 'x,y,beta,zt,dz,C,curie_depth,misfit,status,message';
+const BOULIGAND_HEADER = 'x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message';
+/** Verdict codes of optimiseRoutine (0, 1, 2) and the words the files write. */
+const VERDICT_NAMES = ['resolved', 'lower-bound', 'unresolved'];
+/** Text fields of a Bouligand row: everything else is a number. */
+const TEXT_FIELDS = new Set(['verdict', 'message']);
 const TANAKA_HEADER = 'x,y,Ztr,dZtr,Zor,dZor,curie_depth,curie_depth_error,status,message';
 
 interface Run {
@@ -105,8 +109,8 @@ async function expectFailure(name: string, args: string[], where: RegExp, option
   expect(readdirSync(cwd).sort(), `${name} --debug: files left in the directory`).toEqual(before);
 }
 
-/** Shortest round-trip form, empty for NaN: how CSV writes numbers. */
-const csvNumber = (v: number) => (Number.isFinite(v) ? String(v) : '');
+/** Shortest round-trip form, empty for NaN, inf and -inf for an open end: how CSV writes numbers. */
+const csvNumber = (v: number) => (Number.isNaN(v) ? '' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v));
 const csvText = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 interface SmallMap {
@@ -140,6 +144,9 @@ beforeAll(async () => {
       dz: fit.dz[i],
       C: fit.C[i],
       curie_depth: fit.curieDepth[i],
+      curie_depth_low: fit.curieDepthLow[i],
+      curie_depth_high: fit.curieDepthHigh[i],
+      verdict: VERDICT_NAMES[fit.verdict[i]],
       misfit: fit.misfit[i],
       status: fit.status[i],
       message: fit.messages.get(i) ?? '',
@@ -260,14 +267,23 @@ describe('a map', { timeout: 30_000 }, () => {
     ]);
     for (const r of failed) {
       expect(r.message).toMatch(/NaN/);
-      expect([r.beta, r.zt, r.dz, r.C, r.curie_depth, r.misfit]).toEqual([null, null, null, null, null, null]);
+      expect([r.beta, r.zt, r.dz, r.C, r.curie_depth, r.curie_depth_low, r.curie_depth_high, r.misfit]).toEqual([null, null, null, null, null, null, null, null]);
+      // A window that failed is counted unresolved (optimiseRoutine's verdict 2).
+      expect(r.verdict).toBe('unresolved');
     }
-    for (const r of rows.filter((r) => r.status !== 2)) expect(typeof r.curie_depth).toBe('number');
+    for (const r of rows.filter((r) => r.status !== 2)) {
+      expect(typeof r.curie_depth).toBe('number');
+      expect(typeof r.curie_depth_low).toBe('number');
+      // high is a number, or null for an open end (Infinity): null only when not resolved.
+      if (r.verdict === 'resolved') expect(typeof r.curie_depth_high).toBe('number');
+      else expect(r.curie_depth_high).toBeNull();
+      expect(VERDICT_NAMES).toContain(r.verdict);
+    }
     // The same from standard input, as CSV: failed windows have empty number fields.
     const csv = await ok(['map', '-', '--window', '10km', '--spacing', '5km', '--workers', '0', '--quiet', '--format', 'csv'], { input: text });
     const lines = csv.stdout.split('\n');
     expect(lines[0]).toBe(BOULIGAND_HEADER);
-    expect(lines[1]).toMatch(/^5000,5000,,,,,,,2,radialSpectrum window of 11 × 11 contains 1 NaN/);
+    expect(lines[1]).toMatch(/^5000,5000,,,,,,,,unresolved,,2,radialSpectrum window of 11 × 11 contains 1 NaN/);
   });
 
   it('streams NDJSON to stdout in window order: `curie map … | head -n 3` prints 3 lines and exits promptly', async () => {
@@ -339,13 +355,19 @@ describe('a map', { timeout: 30_000 }, () => {
       expect(run.stdout).toContain(option);
   });
 
-  it('shows progress as lines on stderr (--progress lines, and by default when stderr is not a terminal); nothing with --quiet or --progress none', async () => {
+  it('shows progress as lines on stderr (--progress lines, and by default when stderr is not a terminal), then the verdict count; no progress with --progress none, nothing with --quiet', async () => {
     const args = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1'];
     const line = new RegExp(`^curie map: \\d+/${SMALL.windows} windows \\(\\d+%\\), \\d+ windows/s, ETA (\\d+\\.\\d|\\?) s$`);
     for (const extra of [['--progress', 'lines'], []]) {
       const run = await curie([...args, ...extra, '--out', 'progress.csv']);
       expect(run.code).toBe(0);
       const lines = run.stderr.trimEnd().split('\n');
+      // The progress lines, then one line counting the verdicts.
+      const summary = lines.pop()!;
+      expect(summary).toMatch(new RegExp(`^${SMALL.windows} windows: \\d+ resolved, \\d+ lower-bound, \\d+ unresolved \\(90 % intervals\\)$`));
+      const counts = summary.match(/\d+(?= (resolved|lower-bound|unresolved))/g)!.map(Number);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(SMALL.windows);
+      expect(counts).toEqual(VERDICT_NAMES.map((name) => bouligandRecords().filter((r) => r.verdict === name).length));
       expect(lines.length).toBeGreaterThanOrEqual(1);
       for (const l of lines) expect(l).toMatch(line);
       expect(lines.at(-1)).toMatch(new RegExp(`: ${SMALL.windows}/${SMALL.windows} windows \\(100%\\)`));
@@ -353,7 +375,9 @@ describe('a map', { timeout: 30_000 }, () => {
     for (const extra of [['--quiet'], ['--progress', 'none'], ['--progress', 'lines', '--quiet']]) {
       const run = await curie([...args, ...extra]);
       expect(run.code).toBe(0);
-      expect(run.stderr, extra.join(' ')).toBe('');
+      // --progress none silences the progress only: the verdict count still ends the run; --quiet silences both.
+      if (extra.includes('--quiet')) expect(run.stderr, extra.join(' ')).toBe('');
+      else expect(run.stderr, extra.join(' ')).toMatch(new RegExp(`^${SMALL.windows} windows: \\d+ resolved, \\d+ lower-bound, \\d+ unresolved \\(90 % intervals\\)\\n$`));
       expect(run.stdout.trimEnd().split('\n')).toHaveLength(SMALL.windows);
     }
   });
@@ -402,8 +426,13 @@ describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
     expect(bytesA.equals(bytesB)).toBe(true);
     expect(bytesA.equals(bytesC)).toBe(false);
     expect(bytesC.length).toBe(bytesA.length);
-    // data/synthetic-anomaly.tif is this very command's output.
-    expect(bytesA.equals(readFileSync(DATA))).toBe(true);
+    // data/synthetic-anomaly.tif is this very command's raster: the same pixels, extent and CRS. (Not
+    // the same bytes since the GeoTIFF writer moved band descriptions after the pixels; the file in
+    // data/ predates that and is 99 bytes shorter.)
+    const [made, shipped] = await Promise.all([lib.loadGrid(join(dir, 'a.tif')), lib.loadGrid(DATA)]);
+    expect(shipped.data.shape).toEqual(made.data.shape);
+    expect(Buffer.from(shipped.data.data.buffer).equals(Buffer.from(made.data.data.buffer))).toBe(true);
+    expect([shipped.xmin, shipped.xmax, shipped.ymin, shipped.ymax, shipped.crs]).toEqual([made.xmin, made.xmax, made.ymin, made.ymax, made.crs]);
 
     const info = JSON.parse((await ok(['info', 'a.tif', '--json'])).stdout) as Record<string, unknown>;
     expect(info).toMatchObject({ rows: 305, cols: 305, spacing: { x: 1000, y: 1000 }, crs: null, nan: 0 });
@@ -462,7 +491,7 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     const text = (await smallMap('map.csv')).toString('utf8');
     const fields = BOULIGAND_HEADER.split(',');
     const expected = `${BOULIGAND_HEADER}\n${bouligandRecords()
-      .map((r) => `${fields.map((f) => (f === 'message' ? csvText(r[f] as string) : csvNumber(r[f] as number))).join(',')}\n`)
+      .map((r) => `${fields.map((f) => (TEXT_FIELDS.has(f) ? csvText(r[f] as string) : csvNumber(r[f] as number))).join(',')}\n`)
       .join('')}`;
     expect(text).toBe(expected);
     const lines = text.trimEnd().split('\n').slice(1);
@@ -489,10 +518,10 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     expect(doc.windows).toEqual(roundTrip);
   });
 
-  it('GeoTIFF: 6 Float64 bands with descriptions and nodata on the centroid lattice (pixel = spacing), no CRS for an input without one', async () => {
+  it('GeoTIFF: 10 Float64 bands (today\'s six, then low, high, verdict, status) with descriptions and nodata on the centroid lattice (pixel = spacing), no CRS for an input without one', async () => {
     const tif = await readBands(await smallMap('map.tif'));
     expect([tif.width, tif.height]).toEqual([6, 6]);
-    expect(tif.descriptions).toEqual(['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit']);
+    expect(tif.descriptions).toEqual(['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit', 'curie_depth_low', 'curie_depth_high', 'verdict', 'status']);
     expect(tif.nodata).toBeNaN();
     expect(tif.resolution.slice(0, 2)).toEqual([5000, -5000]);
     // The top-left corner is half a pixel west and north of the north-western centre.
@@ -510,29 +539,41 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     records.forEach((r, i) => {
       const col = Math.round(((r.x as number) - 15_500) / 5000), row = Math.round((40_500 - (r.y as number)) / 5000);
       const pixel = row * 6 + col;
-      tif.descriptions.forEach((name, b) => expect(Object.is(tif.bands[b][pixel], r[name]), `window ${i} ${name}`).toBe(true));
+      // The verdict band holds its code (0 resolved, 1 lower-bound, 2 unresolved); an open high is +Inf.
+      tif.descriptions.forEach((name, b) => expect(Object.is(tif.bands[b][pixel], name === 'verdict' ? VERDICT_NAMES.indexOf(r[name] as string) : r[name]), `window ${i} ${name}`).toBe(true));
     });
   });
 
-  it('--method tanaka: its fields, power 0.5 and ranges 0.05–0.2 by default, as optimiser.tanaka gives them', async () => {
-    const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')));
-    const expected = (options: Parameters<typeof optimiser.tanaka>[3]) =>
+  it('--method tanaka: its fields, power 1 (0.5 under --convention pycurious-1.1) and ranges 0.05–0.2 by default, as the library gives them', async () => {
+    const raster = await lib.loadGrid(join(dir, 'small.tif'));
+    const optimiser = lib.CurieOptimiser.fromRaster(raster);
+    const row = (x: number, y: number, t: { Ztr: number; dZtr: number; Zor: number; dZor: number; Zb: number; eZb: number }) =>
+      `${[x, y, t.Ztr, t.dZtr, t.Zor, t.dZor, t.Zb, t.eZb, 0].map(csvNumber).join(',')},\n`;
+    const expected = (options: Parameters<typeof optimiser.tanaka>[3], by = optimiser) =>
       `${TANAKA_HEADER}\n${Array.from(small.xc, (x, i) => {
         const y = small.yc[i];
         try {
-          const t = optimiser.tanaka(SMALL.windowMetres, x, y, options);
-          return `${[x, y, t.Ztr, t.dZtr, t.Zor, t.dZor, t.Zb, t.eZb, 0].map(csvNumber).join(',')},\n`;
+          return row(x, y, by.tanaka(SMALL.windowMetres, x, y, options));
         } catch (error) {
           return `${x},${y},,,,,,,2,${csvText((error as Error).message)}\n`;
         }
       }).join('')}`;
     const defaults = (await smallMap('tanaka.csv', ['--method', 'tanaka'])).toString('utf8');
     expect(defaults).toBe(expected({}));
-    expect(defaults).toBe(expected({ power: 0.5, kminRange: [0.05, 0.2], kmaxRange: [0.05, 0.2] }));
+    expect(defaults).toBe(expected({ power: 1, kminRange: [0.05, 0.2], kmaxRange: [0.05, 0.2] }));
     expect(defaults.split('\n').slice(1, -1).filter((l) => l.endsWith(',0,')).length).toBeGreaterThan(0);
     const other = (await smallMap('tanaka2.csv', ['--method', 'tanaka', '--power', '2', '--kmin-range', '0.03,0.25', '--kmax-range', '0.04,0.3', '--taper', 'hamming'])).toString('utf8');
     expect(other).toBe(expected({ power: 2, kminRange: [0.03, 0.25], kmaxRange: [0.04, 0.3], taper: 'hamming' }));
     expect(other).not.toBe(defaults);
+
+    // PyCurious 1.1's numbers: power 0.5 and dk = 2π/((n−1)·dx), as a 'pycurious-1.1' optimiser gives them.
+    const old = lib.CurieOptimiser.fromRaster(raster, { convention: 'pycurious-1.1' });
+    const pycurious = (await smallMap('tanaka-1.1.csv', ['--method', 'tanaka', '--convention', 'pycurious-1.1'])).toString('utf8');
+    expect(pycurious).toBe(expected({}, old));
+    expect(pycurious).toBe(expected({ power: 0.5, kminRange: [0.05, 0.2], kmaxRange: [0.05, 0.2] }, old));
+    expect(pycurious).not.toBe(defaults);
+    const explicit = (await smallMap('tanaka-1.1b.csv', ['--method', 'tanaka', '--convention', 'pycurious-1.1', '--power', '0.5'])).toString('utf8');
+    expect(explicit).toBe(pycurious);
 
     const tif = await readBands(await smallMap('tanaka.tif', ['--method', 'tanaka']));
     expect(tif.descriptions).toEqual(['curie_depth', 'curie_depth_error', 'Ztr', 'Zor']);
@@ -543,8 +584,15 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     try {
       const fit = await optimiser.optimiseRoutine(SMALL.windowMetres, small.xc, small.yc, { workers: 1, zt: 0.8, dz: 12, taper: 'hamming' });
       const lines = (await smallMap('prior.csv', ['--prior', 'beta=3,0.5', '--zt', '0.8', '--dz', '12', '--taper', 'hamming'])).toString('utf8').split('\n');
-      expect(lines.slice(1, -1).map((l) => l.split(',').slice(2, 9).join(','))).toEqual(
-        Array.from(small.xc, (_, i) => [fit.beta[i], fit.zt[i], fit.dz[i], fit.C[i], fit.curieDepth[i], fit.misfit[i], fit.status[i]].map(csvNumber).join(',')),
+      expect(lines[0]).toBe(BOULIGAND_HEADER);
+      expect(lines.slice(1, -1).map((l) => l.split(',').slice(2, 12).join(','))).toEqual(
+        Array.from(small.xc, (_, i) =>
+          [
+            ...[fit.beta[i], fit.zt[i], fit.dz[i], fit.C[i], fit.curieDepth[i], fit.curieDepthLow[i], fit.curieDepthHigh[i]].map(csvNumber),
+            VERDICT_NAMES[fit.verdict[i]],
+            ...[fit.misfit[i], fit.status[i]].map(csvNumber),
+          ].join(','),
+        ),
       );
     } finally {
       await optimiser.close();
