@@ -21,9 +21,10 @@ describe('the package imports by its name', () => {
   it('with ESM import', () => {
     const out = JSON.parse(node(['--input-type=module', '-e', `import * as m from 'curie-depth'; ${script}`]));
     expect(out.names).toEqual(['function', 'function', 'function', 'function']);
-    // One bin for a 5 × 5 window: radii 1 (4 samples), √2 (4) and 2 (4), dk = 2π/4 rad/km.
+    // One bin for a 5 × 5 window: radii 1 (4 samples), √2 (4) and 2 (4); dk = 2π/(n·dx) = 2π/5 rad/km
+    // by default (PyCurious 1.1's 2π/4 under convention 'pycurious-1.1').
     expect(out.k.length).toBe(1);
-    expect(out.k[0]).toBeCloseTo((Math.PI / 2) * ((3 + Math.SQRT2) / 3), 12);
+    expect(out.k[0]).toBeCloseTo(((2 * Math.PI) / 5) * ((3 + Math.SQRT2) / 3), 12);
     expect(out.finite).toBe(true);
   });
 
