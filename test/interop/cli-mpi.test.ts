@@ -13,7 +13,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(root, 'dist/cli/main.js');
 const DATA = join(root, 'data/synthetic-anomaly.tif');
 const MAP = ['--window', '200km', '--spacing', '10km'];
-const BANDS = ['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit'];
+const BANDS = ['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit', 'curie_depth_low', 'curie_depth_high', 'verdict', 'status'];
+/** The verdict band's codes (optimiseRoutine's), for the words CSV and NDJSON write. */
+const VERDICT_NAMES = ['resolved', 'lower-bound', 'unresolved'];
+/** A number as GDAL (%.15g) or our CSV prints it: inf / -inf for an open end, nan for a hole. */
+const printedNumber = (s: string) => (/^[+]?inf$/i.test(s) ? Infinity : /^-inf$/i.test(s) ? -Infinity : Number(s));
 
 let dir: string;
 
@@ -96,7 +100,7 @@ describe('GDAL reads the map GeoTIFF', () => {
       .map((l) => JSON.parse(l) as Record<string, number | string | null>);
   }, 100_000);
 
-  it('gdalinfo -json: 6 Float64 bands with descriptions and nodata, on the centroid lattice (pixel = spacing), no CRS', () => {
+  it('gdalinfo -json: 10 Float64 bands with descriptions and nodata, on the centroid lattice (pixel = spacing), no CRS', () => {
     const info = JSON.parse(run('gdalinfo', ['-json', join(dir, 'single.tif')])) as GdalInfo;
     expect(rows).toHaveLength(121);
     const xs = [...new Set(rows.map((r) => r.x as number))], ys = [...new Set(rows.map((r) => r.y as number))];
@@ -126,16 +130,23 @@ describe('GDAL reads the map GeoTIFF', () => {
 
   it('gdallocationinfo -valonly -geoloc at window centres gives the NDJSON and CSV values', () => {
     const csv = curie(['map', DATA, ...MAP, '--format', 'csv', '--quiet']).trimEnd().split('\n');
-    expect(csv[0]).toBe('x,y,beta,zt,dz,C,curie_depth,misfit,status,message');
+    expect(csv[0]).toBe('x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message');
     for (const i of [0, 5, 10, 37, 60, 110, 120]) {
       const r = rows[i];
       expect(r.status).not.toBe(2);
-      const values = run('gdallocationinfo', ['-valonly', '-geoloc', join(dir, 'single.tif'), String(r.x), String(r.y)]).trimEnd().split('\n').map(Number);
-      expect(values).toHaveLength(6);
+      const values = run('gdallocationinfo', ['-valonly', '-geoloc', join(dir, 'single.tif'), String(r.x), String(r.y)]).trimEnd().split('\n').map(printedNumber);
+      expect(values).toHaveLength(BANDS.length);
       const fromCsv = Object.fromEntries(csv[0].split(',').map((name, j) => [name, csv[i + 1].split(',')[j]]));
       BANDS.forEach((name, b) => {
-        const expected = r[name] as number;
-        expect(Number(fromCsv[name]), `window ${i} ${name}: CSV`).toBe(expected);
+        if (name === 'verdict') {
+          expect(fromCsv.verdict, `window ${i}: CSV`).toBe(r.verdict);
+          expect(VERDICT_NAMES[values[b]], `window ${i}: GDAL verdict code ${values[b]}`).toBe(r.verdict);
+          return;
+        }
+        // NDJSON writes an open high end as null: it is +Infinity in CSV (inf) and the GeoTIFF.
+        const expected = name === 'curie_depth_high' && r[name] === null ? Infinity : (r[name] as number);
+        expect(printedNumber(fromCsv[name]), `window ${i} ${name}: CSV`).toBe(expected);
+        if (!Number.isFinite(expected)) return expect(values[b], `window ${i} ${name}: GDAL`).toBe(expected);
         // GDAL prints 15 significant digits.
         expect(Math.abs(values[b] - expected), `window ${i} ${name}: GDAL ${values[b]} vs ${expected}`).toBeLessThanOrEqual(1e-14 * Math.abs(expected));
       });
