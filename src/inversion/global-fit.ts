@@ -11,10 +11,11 @@ import { normalQuantile } from '../models/special.js';
 import type { Convention } from '../spectrum/convention.js';
 import { type Bounds, type FitResult, checkStart } from './fit.js';
 import { levenbergMarquardt } from './levenberg-marquardt.js';
-import { linearSystem, type LinearSystem, type NodeProfile, profileNode } from './linear-profile.js';
-import { LOG_DZ_STEP, BETA_STEP, modelBank, SUBDIVISIONS } from './model-bank.js';
+import { linearSystem, type LinearSystem, type NodeProfile, nodeSums, profileNode } from './linear-profile.js';
+import { type CoarseLattice, coarseLattice, extendBeta, interpolate, type LatticeNode, latticeEnd } from './lattice.js';
+import { BETA_STEP, latticeBeta, latticeDz, LOG_DZ_STEP, modelBank, SUBDIVISIONS } from './model-bank.js';
 import { misfit, type Objective, PARAMETERS } from './objective.js';
-import { type Intervals, intervalsFromNodes, type LatticeNode, latticeNodes, logMass, weighNodes } from './posterior.js';
+import { intervalsFromNodes, type WeightedNode, weighNodes } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
 import { spectralProblem } from './spectral-problem.js';
 import { judge, type Verdict } from './verdict.js';
@@ -92,6 +93,221 @@ function linearBounds(bounds: Bounds, priors: ReadonlyArray<Distribution | undef
   return { zLower, zUpper, cLower, cUpper };
 }
 
+/** Everything one window's fit needs, built once. */
+interface WindowProblem {
+  k: ArrayLike<number>;
+  Phi: ArrayLike<number>;
+  /** 1/σ_mean² per bin. */
+  statWeights: Float64Array;
+  /** The statistical system (index 0) and, under PyCurious 1.1, the unweighted one of the point fit (last). */
+  systems: LinearSystem[];
+  pointIndex: number;
+  unweighted: boolean;
+  bounds: Bounds;
+  /** −logpdf of the priors of β and Δz. */
+  penalty: (beta: number, dz: number) => number;
+  /** The point misfit of a node from its profile (priors the profile cannot carry charged at the profiled point). */
+  pointValue: (node: LatticeNode, profile: NodeProfile) => number;
+  objective: Objective;
+}
+
+function windowProblem(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Distribution | undefined>, bounds: Bounds, convention: Convention): WindowProblem {
+  const { k, Phi } = spectrum;
+  const n = k.length;
+  const sigma = spectrum.sigmaMean ?? spectrum.sigmaPhi;
+  const statWeights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!(sigma[i] > 0)) throw new CurieError('E_ARGUMENT', `bin ${i} has a spectral error of ${fmt(sigma[i])}; a fit needs every sigma > 0 (is the window constant?)`);
+    statWeights[i] = 1 / (sigma[i] * sigma[i]);
+  }
+  const unweighted = convention === 'pycurious-1.1';
+  const [betaPrior, ztPrior, dzPrior, cPrior] = priors;
+  const linear = linearBounds(bounds, priors);
+  const normals = { z: asNormal(ztPrior), c: asNormal(cPrior) };
+  const statSystem = linearSystem(k, Phi, statWeights, linear, normals);
+  const systems = unweighted ? [statSystem, linearSystem(k, Phi, new Float64Array(n).fill(1), linear, normals)] : [statSystem];
+  const otherZ = ztPrior && !normals.z && describePrior(ztPrior)?.kind !== 'uniform' ? ztPrior : undefined;
+  const otherC = cPrior && !normals.c && describePrior(cPrior)?.kind !== 'uniform' ? cPrior : undefined;
+  return {
+    k,
+    Phi,
+    statWeights,
+    systems,
+    pointIndex: systems.length - 1,
+    unweighted,
+    bounds,
+    penalty: (beta, dz) => -(betaPrior ? betaPrior.logpdf(beta) : 0) - (dzPrior ? dzPrior.logpdf(dz) : 0),
+    pointValue: (node, profile) => profile.q + node.penalty - (otherZ ? otherZ.logpdf(profile.zt) : 0) - (otherC ? otherC.logpdf(profile.C) : 0),
+    objective: { k: Float64Array.from(k), Phi: Float64Array.from(Phi), weights: unweighted ? undefined : statWeights.map(Math.sqrt), priors },
+  };
+}
+
+/** The point misfit of every node of `nodes`, with each node's profiled z_t and C. */
+function pointValues(problem: WindowProblem, nodes: LatticeNode[]): Float64Array {
+  const system = problem.systems[problem.pointIndex];
+  return Float64Array.from(nodes, (node) => problem.pointValue(node, profileNode(system, node.sums[problem.pointIndex], 1, profileScratch)));
+}
+
+/** β's largest lattice value: the bound, at most 20. */
+const BETA_CEILING = 20;
+
+/**
+ * Scan the coarse lattice: β over [max(lower, −0.75), +6] (extended while the best node sits on its
+ * top), Δz from a layer far thinner than the cells resolve (kΔz = 0.02 at the largest k) to the
+ * plateau (kΔz = 6 at the smallest k, where ∂Φ/∂Δz ~ e^{−12}), both within the bounds.
+ */
+function scanLattice(problem: WindowProblem): { lattice: CoarseLattice; values: Float64Array } {
+  const { k, bounds, systems, penalty } = problem;
+  const kMin = k[0], kMax = k[k.length - 1];
+  const toJ = (beta: number, round: (x: number) => number) => round(beta / BETA_STEP) * SUBDIVISIONS;
+  const toM = (dz: number, round: (x: number) => number) => round(Math.log(dz) / LOG_DZ_STEP) * SUBDIVISIONS;
+  const betaLow = Math.max(bounds.lower[0], -0.75);
+  const j0 = toJ(betaLow, Math.ceil);
+  const j1 = Math.max(j0 + SUBDIVISIONS, toJ(Math.min(bounds.upper[0], betaLow + 6), Math.floor));
+  const jMax = Math.max(j1, toJ(Math.min(bounds.upper[0], BETA_CEILING), Math.floor));
+  const m0 = toM(Math.max(bounds.lower[2], 0.02 / kMax), Math.ceil);
+  const m1 = Math.max(m0 + SUBDIVISIONS, toM(Math.min(bounds.upper[2], 6 / kMin), Math.floor));
+  const bank = modelBank(k);
+  const lattice = coarseLattice(bank, systems, j0, m0, (j1 - j0) / SUBDIVISIONS + 1, (m1 - m0) / SUBDIVISIONS + 1, penalty);
+  let values = pointValues(problem, lattice.nodes);
+  for (;;) {
+    const top = latticeEnd(lattice).j1;
+    if (top >= jMax || lattice.nodes[argMin(values)].j < top) break;
+    extendBeta(lattice, bank, systems, Math.min(16, (jMax - top) / SUBDIVISIONS), penalty);
+    values = pointValues(problem, lattice.nodes);
+  }
+  return { lattice, values };
+}
+
+function argMin(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] < values[best]) best = i;
+  return best;
+}
+
+/** Nodes lower than their eight neighbours, best first. */
+function basins(lattice: CoarseLattice, values: Float64Array): number[] {
+  const { rows, cols } = lattice;
+  const minima: number[] = [];
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const v = values[r * cols + c];
+      if (!Number.isFinite(v)) continue;
+      let lowest = true;
+      for (let dr = -1; dr <= 1 && lowest; dr++)
+        for (let dc = -1; dc <= 1 && lowest; dc++)
+          if ((dr || dc) && r + dr >= 0 && r + dr < rows && c + dc >= 0 && c + dc < cols && values[(r + dr) * cols + c + dc] < v) lowest = false;
+      if (lowest) minima.push(r * cols + c);
+    }
+  if (minima.length === 0) throw new CurieError('E_ARGUMENT', 'the misfit is not finite anywhere within the bounds; check the priors and bounds');
+  return minima.sort((a, b) => values[a] - values[b]);
+}
+
+/**
+ * Polish the best basins (and the user's start where it is already better) with Levenberg–Marquardt
+ * from the best node of a finer lattice around each basin's node; never worse than that node.
+ */
+function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64Array, minima: number[], start: ArrayLike<number>): FitResult {
+  const { objective, bounds } = problem;
+  const solver = spectralProblem(objective, bounds);
+  const { j1, m1 } = latticeEnd(lattice);
+  const system = problem.systems[problem.pointIndex];
+  let best: { x: Float64Array; f: number; converged: boolean } | undefined;
+  let iterations = 0;
+  const polishFrom = (x0: ArrayLike<number>) => {
+    const clamped = Array.from(x0, (v, j) => Math.min(bounds.upper[j], Math.max(bounds.lower[j], v)));
+    const result = levenbergMarquardt(solver, solver.reduce(clamped));
+    iterations += result.iterations;
+    const x = solver.expand(result.x);
+    const f = misfit(objective, x);
+    if (!best || f < best.f) best = { x, f, converged: result.converged };
+  };
+  const margin = Math.max(2, 0.02 * Math.abs(values[minima[0]]));
+  for (const index of minima.slice(0, 2)) {
+    if (index !== minima[0] && values[index] - values[minima[0]] > margin) break;
+    // A start within an eighth of a lattice step (the misfit interpolated around the basin's node,
+    // z_t and C profiled exactly there): Levenberg–Marquardt then needs a few iterations.
+    const centre = lattice.nodes[index];
+    let startJ = centre.j, startM = centre.m, lowest = values[index];
+    for (let j = Math.max(lattice.j0, centre.j - SUBDIVISIONS); j <= Math.min(j1, centre.j + SUBDIVISIONS); j += SUBDIVISIONS / 8)
+      for (let m = Math.max(lattice.m0, centre.m - SUBDIVISIONS); m <= Math.min(m1, centre.m + SUBDIVISIONS); m += SUBDIVISIONS / 8) {
+        const value = interpolate(lattice, values, j, m);
+        if (value < lowest) [startJ, startM, lowest] = [j, m, value];
+      }
+    const beta = latticeBeta(startJ), dz = latticeDz(startM);
+    const sums = nodeSums(system, bouligand2009(problem.k, beta, 0, dz, 0), { a: 0, b: 0, d: 0, e: 0 });
+    const profile = profileNode(system, sums, 1, profileScratch);
+    const x0 = [beta, profile.zt, dz, profile.C];
+    const f0 = misfit(objective, x0);
+    if (!best || f0 < best.f) best = { x: Float64Array.from(x0), f: f0, converged: true };
+    polishFrom(x0);
+  }
+  if (misfit(objective, start) < best!.f) polishFrom(start);
+  const [beta, zt, dz, C] = best!.x;
+  return { beta, zt, dz, C, curieDepth: zt + dz, misfit: best!.f, iterations, converged: best!.converged && Number.isFinite(best!.f) };
+}
+
+/**
+ * The posterior on a lattice fine enough for its quadrature: every cell with mass (density above
+ * e^-14 of the peak, and its neighbours) is split into f × f sub-cells, f ≥ 2 (a lattice of half
+ * the coarse steps was measured to agree with one of an eighth to a few km on the widest
+ * intervals, where the coarse one erred by up to 30 km), and more where the mass spans fewer than
+ * eight cells a side; repeated up to three times. Sub-cells' sums are interpolated (lattice.ts).
+ */
+function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse: WeightedNode[]): { nodes: WeightedNode[]; stepJ: number; stepM: number } {
+  const { j1, m1 } = latticeEnd(lattice);
+  // The smooth part of the density (the priors of β and Δz added back: a uniform prior's edge is
+  // not smooth) and z_t's conditional mean, interpolated; z_t's conditional sd is the same everywhere.
+  const smoothDensity = Float64Array.from(coarse, (w, i) => w.logDensity + lattice.nodes[i].penalty);
+  const ztMean = Float64Array.from(coarse, (w) => w.ztMean);
+  const ztSd = coarse[0].ztSd;
+  let nodes = coarse;
+  let stepJ = SUBDIVISIONS, stepM = SUBDIVISIONS;
+  for (let round = 0; round < 3; round++) {
+    let peak = -Infinity;
+    for (const w of nodes) peak = Math.max(peak, w.logDensity);
+    const massive = nodes.filter((w) => w.logDensity > peak - 14);
+    let rj0 = Infinity, rj1 = -Infinity, rm0 = Infinity, rm1 = -Infinity;
+    for (const node of massive) {
+      rj0 = Math.min(rj0, node.j);
+      rj1 = Math.max(rj1, node.j);
+      rm0 = Math.min(rm0, node.m);
+      rm1 = Math.max(rm1, node.m);
+    }
+    const factor = (span: number, step: number, least: number) => Math.min(step >> 1, Math.max(least, 2 ** Math.ceil(Math.log2(8 / span))));
+    const fJ = factor((rj1 - rj0) / stepJ + 1, stepJ, round === 0 ? 2 : 1), fM = factor((rm1 - rm0) / stepM + 1, stepM, round === 0 ? 2 : 1);
+    if (fJ <= 1 && fM <= 1) break;
+    // The cells to split: the massive ones and their neighbours, as a set of (j, m) centres.
+    const cells = new Set<number>();
+    for (const node of massive)
+      for (let dj = -1; dj <= 1; dj++)
+        for (let dm = -1; dm <= 1; dm++) {
+          const j = node.j + dj * stepJ, m = node.m + dm * stepM;
+          if (j >= lattice.j0 && j <= j1 && m >= lattice.m0 && m <= m1) cells.add(j * 4_194_304 + m);
+        }
+    const subJ = stepJ / fJ, subM = stepM / fM;
+    const split: WeightedNode[] = [];
+    for (const key of cells) {
+      const j = Math.round(key / 4_194_304), m = key - j * 4_194_304;
+      // Sub-cell centres on the finer lattice, within the coarse one (edge cells keep their inner half).
+      let jFrom = j - stepJ / 2 + subJ / 2, jTo = j + stepJ / 2 - subJ / 2, mFrom = m - stepM / 2 + subM / 2, mTo = m + stepM / 2 - subM / 2;
+      while (jFrom < lattice.j0) jFrom += subJ;
+      while (jTo > j1) jTo -= subJ;
+      while (mFrom < lattice.m0) mFrom += subM;
+      while (mTo > m1) mTo -= subM;
+      for (let sj = jFrom; sj <= jTo; sj += subJ)
+        for (let sm = mFrom; sm <= mTo; sm += subM) {
+          const beta = latticeBeta(sj), dz = latticeDz(sm);
+          split.push({ j: sj, m: sm, beta, dz, logDensity: interpolate(lattice, smoothDensity, sj, sm) - problem.penalty(beta, dz), ztMean: interpolate(lattice, ztMean, sj, sm), ztSd });
+        }
+    }
+    stepJ = subJ;
+    stepM = subM;
+    nodes = split;
+  }
+  return { nodes, stepJ, stepM };
+}
+
 /**
  * Fit β, z_t, Δz and C to a radial spectrum globally, and (unless `intervals: false`) the posterior
  * intervals at `level` and the verdict. The misfit minimised is the convention's (default:
@@ -103,148 +319,50 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
   checkStart(start, bounds);
   checkBoundsAndPriors(bounds, priors);
   const level = checkLevel(options.level);
-  const { k, Phi } = spectrum;
-  const n = k.length;
-  const sigma = spectrum.sigmaMean ?? spectrum.sigmaPhi;
-  const statWeights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!(sigma[i] > 0)) throw new CurieError('E_ARGUMENT', `bin ${i} has a spectral error of ${fmt(sigma[i])}; a fit needs every sigma > 0 (is the window constant?)`);
-    statWeights[i] = 1 / (sigma[i] * sigma[i]);
-  }
-  const unweighted = options.convention === 'pycurious-1.1';
-  const [betaPrior, ztPrior, dzPrior, cPrior] = priors;
-  const linear = linearBounds(bounds, priors);
-  const normals = { z: asNormal(ztPrior), c: asNormal(cPrior) };
-  const statSystem = linearSystem(k, Phi, statWeights, linear, normals);
-  const systems: LinearSystem[] = unweighted ? [statSystem, linearSystem(k, Phi, new Float64Array(n).fill(1), linear, normals)] : [statSystem];
-  const pointIndex = systems.length - 1;
-  // Priors the linear profile cannot carry (z_t, C not normal nor uniform) are charged at the profiled point.
-  const otherZ = ztPrior && !normals.z && describePrior(ztPrior)?.kind !== 'uniform' ? ztPrior : undefined;
-  const otherC = cPrior && !normals.c && describePrior(cPrior)?.kind !== 'uniform' ? cPrior : undefined;
-  const penalty = (beta: number, dz: number) => -(betaPrior ? betaPrior.logpdf(beta) : 0) - (dzPrior ? dzPrior.logpdf(dz) : 0);
-  const pointValue = (node: LatticeNode, profile: NodeProfile) => profile.q + node.penalty - (otherZ ? otherZ.logpdf(profile.zt) : 0) - (otherC ? otherC.logpdf(profile.C) : 0);
-
-  // The lattice: β over [max(lower, −0.75), +6] (extended while the best basin touches its top),
-  // Δz from a layer far thinner than the cells resolve (kΔz = 0.02 at the largest k) to the
-  // plateau (kΔz = 6 at the smallest k, where ∂Φ/∂Δz ~ e^{−12}), both within the bounds.
-  const bank = modelBank(k);
-  const kMin = k[0], kMax = k[n - 1];
-  const coarseJ = SUBDIVISIONS, coarseM = SUBDIVISIONS;
-  const toJ = (beta: number, round: (x: number) => number) => round(beta / BETA_STEP) * coarseJ;
-  const toM = (dz: number, round: (x: number) => number) => round(Math.log(dz) / LOG_DZ_STEP) * coarseM;
-  const betaLow = Math.max(bounds.lower[0], -0.75);
-  const j0 = toJ(betaLow, Math.ceil);
-  let j1 = Math.max(j0 + coarseJ, toJ(Math.min(bounds.upper[0], betaLow + 6), Math.floor));
-  const m0 = toM(Math.max(bounds.lower[2] > 0 ? bounds.lower[2] : 0, 0.02 / kMax), Math.ceil);
-  const m1 = Math.max(m0 + coarseM, toM(Math.min(bounds.upper[2], 6 / kMin), Math.floor));
-  const cache = new Map<number, LatticeNode>();
-  let coarse = latticeNodes(bank, systems, j0, j1, coarseJ, m0, m1, coarseM, penalty, cache);
-  const pointValues = () => coarse.map((node) => pointValue(node, profileNode(systems[pointIndex], node.sums[pointIndex], 1, profileScratch)));
-  let values = pointValues();
-  for (let extension = 0; extension < 4; extension++) {
-    const best = values.indexOf(Math.min(...values));
-    if (coarse[best].j < j1 || j1 >= toJ(Math.min(bounds.upper[0], 20), Math.floor)) break;
-    const next = Math.min(j1 + 16 * coarseJ, toJ(Math.min(bounds.upper[0], 20), Math.floor));
-    coarse = coarse.concat(latticeNodes(bank, systems, j1 + coarseJ, next, coarseJ, m0, m1, coarseM, penalty, cache));
-    j1 = next;
-    values = pointValues();
-  }
-
-  // Basins: lattice nodes lower than their eight neighbours; polish the best ones.
-  const rows = (j1 - j0) / coarseJ + 1, cols = (m1 - m0) / coarseM + 1;
-  const at = (r: number, c: number) => values[r * cols + c];
-  const minima: number[] = [];
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) {
-      const v = at(r, c);
-      if (!Number.isFinite(v)) continue;
-      let lowest = true;
-      for (let dr = -1; dr <= 1 && lowest; dr++)
-        for (let dc = -1; dc <= 1 && lowest; dc++) {
-          if ((dr || dc) && r + dr >= 0 && r + dr < rows && c + dc >= 0 && c + dc < cols && at(r + dr, c + dc) < v) lowest = false;
-        }
-      if (lowest) minima.push(r * cols + c);
-    }
-  minima.sort((a, b) => values[a] - values[b]);
-  if (minima.length === 0) throw new CurieError('E_ARGUMENT', 'the misfit is not finite anywhere within the bounds; check the priors and bounds');
-  const objective: Objective = { k: Float64Array.from(k), Phi: Float64Array.from(Phi), weights: unweighted ? undefined : statWeights.map(Math.sqrt), priors };
-  const problem = spectralProblem(objective, bounds);
-  let best: { x: Float64Array; f: number; converged: boolean; iterations: number } | undefined;
-  let iterations = 0;
-  const margin = Math.max(2, 0.02 * Math.abs(values[minima[0]]));
-  const polishFrom = (x0: ArrayLike<number>) => {
-    const clamped = Array.from(x0, (v, j) => Math.min(bounds.upper[j], Math.max(bounds.lower[j], v)));
-    const result = levenbergMarquardt(problem, problem.reduce(clamped));
-    iterations += result.iterations;
-    const x = problem.expand(result.x);
-    const f = misfit(objective, x);
-    if (!best || f < best.f) best = { x, f, converged: result.converged, iterations: result.iterations };
-  };
-  for (const index of minima.slice(0, 2)) {
-    if (index !== minima[0] && values[index] - values[minima[0]] > margin) break;
-    const node = coarse[index];
-    const profile = profileNode(systems[pointIndex], node.sums[pointIndex], 1, profileScratch);
-    const x0 = [node.beta, profile.zt, node.dz, profile.C];
-    // The node itself is a feasible point: never return worse than it.
-    const f0 = misfit(objective, x0);
-    if (!best || f0 < best.f) best = { x: Float64Array.from(x0), f: f0, converged: true, iterations: 0 };
-    polishFrom(x0);
-  }
-  // The user's start is a hint: polished only where it is already better than every basin found.
-  if (misfit(objective, start) < best!.f) polishFrom(start);
-  const fit = best!;
-  const [beta, zt, dz, C] = fit.x;
+  const problem = windowProblem(spectrum, priors, bounds, options.convention);
+  const { lattice, values } = scanLattice(problem);
+  const minima = basins(lattice, values);
   // A plateau (Δz where kΔz ≫ 1 for every k, or a bound) ends nothing: the verdict says so.
-  const result: FitResult = { beta, zt, dz, C, curieDepth: zt + dz, misfit: fit.f, iterations, converged: fit.converged && Number.isFinite(fit.f) };
+  const result = polish(problem, lattice, values, minima, start);
   if (options.intervals === false) return result;
 
-  // χ² of the statistical misfit at its best lattice node or at the fit, whichever is lower.
-  const fitted = bouligand2009(k, beta, zt, dz, C);
+  // χ² against σ_mean at its best lattice node or at the fit, whichever is lower.
+  const { k, Phi, statWeights } = problem;
+  const n = k.length;
+  const fitted = bouligand2009(k, result.beta, result.zt, result.dz, result.C);
   let chi2 = 0;
   for (let i = 0; i < n; i++) chi2 += (fitted[i] - Phi[i]) ** 2 * statWeights[i];
-  for (const node of coarse) chi2 = Math.min(chi2, 2 * profileNode(statSystem, node.sums[0], 1, profileScratch).q);
+  for (const node of lattice.nodes) chi2 = Math.min(chi2, 2 * profileNode(problem.systems[0], node.sums[0], 1, profileScratch).q);
   const dof = Math.max(1, n - 4);
-  const temperature = LIKELIHOOD_SCALE * Math.max(chi2 / dof, 1e-6);
-  const lrThreshold = -0.5 * normalQuantile(0.5 * (1 + level)) ** 2;
+  // A spectrum fitting better than χ²/dof = 0.1 (a noise-free synthetic) has no scatter left to
+  // read the errors' scale from: σ_mean then sets it, at a tenth.
+  const temperature = LIKELIHOOD_SCALE * Math.max(chi2 / dof, 0.1);
 
-  // Refine the lattice where the posterior has mass, until each direction spans ≥ 8 nodes.
-  let weighted = weighNodes(statSystem, coarse, temperature);
-  let stepJ = coarseJ, stepM = coarseM;
-  for (let round = 0; round < 3; round++) {
-    const peak = Math.max(...weighted.map(logMass));
-    const region = weighted.filter((w) => logMass(w) > peak - 12);
-    const rj0 = Math.min(...region.map((w) => w.node.j)), rj1 = Math.max(...region.map((w) => w.node.j));
-    const rm0 = Math.min(...region.map((w) => w.node.m)), rm1 = Math.max(...region.map((w) => w.node.m));
-    const spanJ = (rj1 - rj0) / stepJ + 1, spanM = (rm1 - rm0) / stepM + 1;
-    const finerJ = spanJ >= 8 || stepJ <= 2 ? stepJ : Math.max(2, stepJ >> Math.ceil(Math.log2(8 / spanJ)));
-    const finerM = spanM >= 8 || stepM <= 2 ? stepM : Math.max(2, stepM >> Math.ceil(Math.log2(8 / spanM)));
-    if (finerJ === stepJ && finerM === stepM) break;
-    const bj0 = Math.max(j0, rj0 - stepJ), bj1 = Math.min(j1, rj1 + stepJ);
-    const bm0 = Math.max(m0, rm0 - stepM), bm1 = Math.min(m1, rm1 + stepM);
-    stepJ = finerJ;
-    stepM = finerM;
-    weighted = weighNodes(statSystem, latticeNodes(bank, [statSystem], bj0, bj1, stepJ, bm0, bm1, stepM, penalty, new Map()), temperature);
+  const coarse = weighNodes(problem.systems[0], lattice.nodes, temperature);
+  const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse);
+  const pair = intervalsFromNodes(problem.systems[0], nodes, stepJ, stepM, level);
+  // Open above: the plateau (or the bound) of Δz is within the level's likelihood ratio of the best,
+  // or the upper end lies within two coarse steps of the lattice's top (set by the lattice, not the data).
+  const { m1 } = latticeEnd(lattice);
+  let peakDensity = -Infinity, topDensity = -Infinity;
+  for (const w of coarse) {
+    peakDensity = Math.max(peakDensity, w.logDensity);
+    if (w.m === m1) topDensity = Math.max(topDensity, w.logDensity);
   }
-
-  // Open above: the plateau (or the bound) of Δz is within the level's likelihood ratio of the best.
-  const coarseWeighted = weighNodes(statSystem, coarse, temperature);
-  const peakDensity = Math.max(...coarseWeighted.map((w) => w.logDensity));
-  const topDensity = Math.max(...coarseWeighted.filter((w) => w.node.m === m1).map((w) => w.logDensity));
-  const pair = intervalsFromNodes(statSystem, weighted, stepJ, stepM, level);
-  // An upper end within two coarse steps of the lattice's top is set by the lattice, not the data.
-  const topDz = Math.exp(((m1 - 2 * coarseM) * LOG_DZ_STEP) / SUBDIVISIONS);
+  const lrThreshold = -0.5 * normalQuantile(0.5 * (1 + level)) ** 2;
+  const topDz = Math.exp(((m1 - 2 * SUBDIVISIONS) * LOG_DZ_STEP) / SUBDIVISIONS);
   const open = topDensity - peakDensity > lrThreshold || pair.closed.dz[1] >= topDz;
   const intervals = open ? pair.open : pair.closed;
   const verdict: Verdict = judge({
     intervals,
     open,
     fit: result,
-    kMin,
-    kMax,
-    spacingKm: options.spacingKm ?? Math.PI / kMax,
+    kMin: k[0],
+    kMax: k[n - 1],
+    spacingKm: options.spacingKm ?? Math.PI / k[n - 1],
     windowKm: options.windowKm,
     chi2PerDof: chi2 / dof,
-    minimaGap: minima.length > 1 ? (values[minima[1]] - values[minima[0]]) / (unweighted ? 1 : temperature) : Infinity,
+    minimaGap: minima.length > 1 ? (values[minima[1]] - values[minima[0]]) / (problem.unweighted ? 1 : temperature) : Infinity,
     minimaCount: minima.length,
     plateauRatio: topDensity - peakDensity,
   });

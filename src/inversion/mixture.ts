@@ -32,24 +32,36 @@ export interface TruncatedNormalMixture {
   upper: number;
 }
 
-/** A mixture with each component's constants precomputed: Φ at the lower bound, the truncated mass, and ∫Φ at the lower bound. */
+/**
+ * A mixture with each component's constants precomputed (Φ at the lower bound, the truncated
+ * mass, ∫Φ at the lower bound) and its support [start, end] beyond which its CDF is 0 or 1
+ * (9 sd: Φ(−9) ~ 1e-19), components sorted by start.
+ */
 interface PreparedMixture extends TruncatedNormalMixture {
   below: Float64Array;
   mass: Float64Array;
   lowerTerm: Float64Array;
+  start: Float64Array;
+  end: Float64Array;
 }
 
-/** Precompute the per-component constants of {@link mixtureCdf}. */
+/** Precompute the per-component constants of {@link mixtureCdf}, components in order of their support's start. */
 export function prepareMixture(mix: TruncatedNormalMixture): PreparedMixture {
   const n = mix.weight.length;
-  const below = new Float64Array(n), mass = new Float64Array(n), lowerTerm = new Float64Array(n);
+  const reach = (i: number) => mix.shiftLow[i] + Math.max(mix.lower, mix.mean[i] - 9 * mix.sd[i]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => reach(a) - reach(b));
+  const pick = (values: Float64Array) => Float64Array.from(order, (i) => values[i]);
+  const sorted: TruncatedNormalMixture = { ...mix, weight: pick(mix.weight), mean: pick(mix.mean), sd: pick(mix.sd), shiftLow: pick(mix.shiftLow), shiftHigh: pick(mix.shiftHigh) };
+  const below = new Float64Array(n), mass = new Float64Array(n), lowerTerm = new Float64Array(n), start = new Float64Array(n), end = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const mean = mix.mean[i], sd = mix.sd[i];
+    const mean = sorted.mean[i], sd = sorted.sd[i];
     below[i] = Number.isFinite(mix.lower) ? normalCdf((mix.lower - mean) / sd) : 0;
     mass[i] = (Number.isFinite(mix.upper) ? normalCdf((mix.upper - mean) / sd) : 1) - below[i];
     lowerTerm[i] = Number.isFinite(mix.lower) ? integratedCdf((mix.lower - mean) / sd) : 0;
+    start[i] = sorted.shiftLow[i] + Math.max(mix.lower, mean - 9 * sd);
+    end[i] = sorted.shiftHigh[i] + Math.min(mix.upper, mean + 9 * sd);
   }
-  return { ...mix, below, mass, lowerTerm };
+  return { ...sorted, below, mass, lowerTerm, start, end };
 }
 
 /** ∫_{−∞}^{t} Φ(u) du = tΦ(t) + φ(t) (0 far in the left tail, t far in the right). */
@@ -79,8 +91,13 @@ function truncatedIntegral(mix: PreparedMixture, i: number, x: number): number {
 /** CDF of the mixture at x: each component's z_t + shift, shift uniform on its cell (a point when shiftLow = shiftHigh). */
 export function mixtureCdf(mix: PreparedMixture, x: number): number {
   let total = 0;
-  for (let i = 0; i < mix.weight.length; i++) {
+  // Components whose support starts above x add 0; those wholly below it add their weight.
+  for (let i = 0; i < mix.weight.length && mix.start[i] < x; i++) {
     if (!(mix.mass[i] > 0)) continue;
+    if (mix.end[i] <= x) {
+      total += mix.weight[i];
+      continue;
+    }
     const a = mix.shiftLow[i], b = mix.shiftHigh[i];
     const value = b > a ? (truncatedIntegral(mix, i, x - a) - truncatedIntegral(mix, i, x - b)) / (b - a) : truncatedCdf(mix, i, x - a);
     total += mix.weight[i] * value;

@@ -1,79 +1,36 @@
 /**
- * The posterior of (β, Δz) on an adaptive lattice, z_t and C integrated analytically (see
- * linear-profile.ts), and the intervals read off it. The lattice that the global fit scans is the
- * one the posterior integrates: nodes are computed once and reused.
+ * The posterior of (β, Δz) on the lattice (lattice.ts), z_t and C integrated analytically (see
+ * linear-profile.ts), and the intervals read off it. The prior is flat in β and in ln Δz
+ * (scale-free) between the lattice's ends: a flat prior in Δz piles mass on the plateau of thick
+ * layers, and on the Monte-Carlo calibration put the 90 % lower bounds above the truth in a third
+ * of thin-layer windows.
  */
 import { cellQuantile, mixtureCdf, prepareMixture, solveQuantile, type TruncatedNormalMixture } from './mixture.js';
-import { latticeBeta, latticeDz, LOG_DZ_STEP, type ModelBank, shapeAt, SUBDIVISIONS } from './model-bank.js';
-import { type LinearSystem, logMarginal, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
+import type { LatticeNode } from './lattice.js';
+import { type LinearSystem, logMarginal, type NodeProfile, profileNode } from './linear-profile.js';
+import { latticeBeta, latticeDz, LOG_DZ_STEP, SUBDIVISIONS } from './model-bank.js';
 
-/** One lattice node with its weighted sums (statistical weights, unit temperature). */
-export interface LatticeNode {
-  /** Lattice indices in finest units (see model-bank.ts). */
+/** A lattice point's tempered log posterior density (z_t, C integrated) and its z_t conditional. */
+export interface WeightedNode {
+  /** Lattice indices in finest units, and the values they stand for. */
   j: number;
   m: number;
   beta: number;
   dz: number;
-  /** Sums with each system's weights (index 0: the statistical weights, used by the posterior). */
-  sums: NodeSums[];
-  /** −logpdf of the priors of β and Δz (and of z_t or C where they are not normal). */
-  penalty: number;
-}
-
-/** Nodes of a rectangle of the lattice, indices [j0, j1] × [m0, m1] stepping by `stepJ`, `stepM` (finest units). */
-export function latticeNodes(
-  bank: ModelBank,
-  systems: LinearSystem[],
-  j0: number,
-  j1: number,
-  stepJ: number,
-  m0: number,
-  m1: number,
-  stepM: number,
-  penalty: (beta: number, dz: number) => number,
-  cache: Map<number, LatticeNode>,
-): LatticeNode[] {
-  const nodes: LatticeNode[] = [];
-  for (let j = j0; j <= j1; j += stepJ)
-    for (let m = m0; m <= m1; m += stepM) {
-      const key = j * 4_194_304 + m;
-      let node = cache.get(key);
-      if (!node) {
-        const beta = latticeBeta(j), dz = latticeDz(m);
-        const shape = shapeAt(bank, j, m);
-        node = { j, m, beta, dz, sums: systems.map((system) => nodeSums(system, shape, { a: 0, b: 0, d: 0, e: 0 })), penalty: penalty(beta, dz) };
-        cache.set(key, node);
-      }
-      nodes.push(node);
-    }
-  return nodes;
-}
-
-/** A node's tempered log posterior density (z_t, C integrated), its z_t conditional, and its quadrature mass. */
-export interface WeightedNode {
-  node: LatticeNode;
   logDensity: number;
+  /** z_t given (β, Δz): a normal of this mean and sd, truncated to z_t's bounds. */
   ztMean: number;
   ztSd: number;
 }
 
 const scratchProfile: NodeProfile = { q: 0, C: 0, zt: 0, qFree: 0, ztFree: 0, ztVariance: 0 };
 
-/** Log density (flat prior in β and Δz besides the user's priors) of each node at `temperature`. */
+/** Log density (flat prior in β and ln Δz besides the user's priors) of each node at `temperature`. */
 export function weighNodes(system: LinearSystem, nodes: LatticeNode[], temperature: number): WeightedNode[] {
-  return nodes.map((node) => {
-    const profile = profileNode(system, node.sums[0], temperature, scratchProfile);
-    return { node, logDensity: logMarginal(system, profile) - node.penalty, ztMean: profile.ztFree, ztSd: Math.sqrt(profile.ztVariance) };
+  return nodes.map(({ j, m, beta, dz, sums, penalty }) => {
+    const profile = profileNode(system, sums[0], temperature, scratchProfile);
+    return { j, m, beta, dz, logDensity: logMarginal(system, profile) - penalty, ztMean: profile.ztFree, ztSd: Math.sqrt(profile.ztVariance) };
   });
-}
-
-/**
- * ln of a node's quadrature mass. The prior of Δz is flat in ln Δz (scale-free, Jeffreys') between
- * the lattice's ends: a flat prior in Δz piles mass on the plateau of thick layers, and on the
- * Monte-Carlo calibration put the 90 % lower bounds above the truth in a third of thin-layer windows.
- */
-export function logMass(w: WeightedNode): number {
-  return w.logDensity;
 }
 
 /** Intervals at one level: `[low, high]`, high Infinity where the data do not bound it. */
@@ -94,24 +51,23 @@ export interface IntervalPair {
  * Quantile intervals from nodes of one lattice level (steps `stepJ`, `stepM` in finest units):
  * equal-tailed at `level` (`closed`), and with Δz and the Curie depth as one-sided lower bounds at
  * `level`, high = Infinity (`open`, for a posterior whose upper end the data do not close). Mass per
- * node: its density (a flat prior in ln Δz, see {@link logMass}); each node's β and ln Δz spread
- * over its cell; z_t given a node is its truncated normal, so the Curie depth z_t + Δz is a
+ * node: its density; each node's β and ln Δz spread over its cell; z_t given a node is its truncated normal, so the Curie depth z_t + Δz is a
  * mixture of truncated normals convolved with each node's Δz cell.
  */
 export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[], stepJ: number, stepM: number, level: number): IntervalPair {
   let peak = -Infinity;
-  for (const w of weighted) peak = Math.max(peak, logMass(w));
+  for (const w of weighted) peak = Math.max(peak, w.logDensity);
   // The lightest nodes that together hold less than 1e-6 of the mass change no quantile that matters.
-  const order = weighted.map((w) => Math.exp(logMass(w) - peak)).map((m, i) => [m, i] as const).sort((a, b) => b[0] - a[0]);
+  const order = weighted.map((w) => Math.exp(w.logDensity - peak)).map((m, i) => [m, i] as const).sort((a, b) => b[0] - a[0]);
   const total = order.reduce((sum, [m]) => sum + m, 0);
   let count = 0;
   for (let cumulative = 0; count < order.length && cumulative < total * (1 - 1e-6); count++) cumulative += order[count][0];
   const kept = order.slice(0, count).map(([, i]) => weighted[i]);
   const mass = order.slice(0, count).map(([m]) => m);
   const lowTail = 0.5 * (1 - level), highTail = 0.5 * (1 + level), oneSided = 1 - level;
-  const betaQ = marginalQuantile(kept, mass, (w) => w.node.j, stepJ, latticeBeta);
+  const betaQ = marginalQuantile(kept, mass, (w) => w.j, stepJ, latticeBeta);
   const beta: [number, number] = [betaQ(lowTail), betaQ(highTail)];
-  const lnDz = marginalQuantile(kept, mass, (w) => w.node.m, stepM, (m) => Math.log(latticeDz(m)));
+  const lnDz = marginalQuantile(kept, mass, (w) => w.m, stepM, (m) => Math.log(latticeDz(m)));
 
   const n = kept.length;
   const halfCell = (0.5 * stepM * LOG_DZ_STEP) / SUBDIVISIONS;
@@ -138,7 +94,7 @@ export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[
   const zt: [number, number] = [solveQuantile(ztCdf, lowTail, zLo, zHi, tolerance(zHi)), solveQuantile(ztCdf, highTail, zLo, zHi, tolerance(zHi))];
   let dzLo = Infinity, dzHi = 0;
   for (let i = 0; i < n; i++) {
-    const centre = Math.log(kept[i].node.dz);
+    const centre = Math.log(kept[i].dz);
     components.shiftLow[i] = Math.exp(centre - halfCell);
     components.shiftHigh[i] = Math.exp(centre + halfCell);
     dzLo = Math.min(dzLo, components.shiftLow[i]);
