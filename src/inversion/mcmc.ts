@@ -5,7 +5,7 @@ import { CurieError, fmt } from '../errors.js';
 import type { Bounds } from './fit.js';
 import { misfit, type Objective } from './objective.js';
 import { createRng } from './rng.js';
-import { type ParameterSamples, parameterSamples } from './summary.js';
+import { effectiveSampleSize, type ParameterSamples, parameterSamples } from './summary.js';
 
 /** Options of {@link metropolisHastings}. */
 export interface MetropolisHastingsOptions {
@@ -57,6 +57,7 @@ export function metropolisHastings(objective: Objective, start: ArrayLike<number
     }
   }
   const rows = new Float64Array(4 * nsim);
+  let accepted = 0;
   for (let i = 0; i < nsim; i++) {
     if (propose()) {
       const fNew = misfit(objective, proposal);
@@ -64,9 +65,16 @@ export function metropolisHastings(objective: Objective, start: ArrayLike<number
       if (Math.log(rng.uniform()) <= Math.min(logRatio, 0)) {
         x = Float64Array.from(proposal);
         f = fNew;
+        accepted++;
       }
     }
     rows.set(x, 4 * i);
   }
-  return parameterSamples(rows, nsim);
+  const samples = parameterSamples(rows, nsim);
+  const { beta, zt, dz, C } = samples;
+  return {
+    ...samples,
+    acceptanceRate: accepted / nsim,
+    effectiveSampleSize: { beta: effectiveSampleSize(beta), zt: effectiveSampleSize(zt), dz: effectiveSampleSize(dz), C: effectiveSampleSize(C), curieDepth: effectiveSampleSize(zt.map((v, i) => v + dz[i])) },
+  };
 }
