@@ -37,7 +37,7 @@ export interface TruncatedNormalMixture {
  * mass, ∫Φ at the lower bound) and its support [start, end] beyond which its CDF is 0 or 1
  * (9 sd: Φ(−9) ~ 1e-19), components sorted by start.
  */
-interface PreparedMixture extends TruncatedNormalMixture {
+export interface PreparedMixture extends TruncatedNormalMixture {
   below: Float64Array;
   mass: Float64Array;
   lowerTerm: Float64Array;
@@ -48,8 +48,8 @@ interface PreparedMixture extends TruncatedNormalMixture {
 /** Precompute the per-component constants of {@link mixtureCdf}, components in order of their support's start. */
 export function prepareMixture(mix: TruncatedNormalMixture): PreparedMixture {
   const n = mix.weight.length;
-  const reach = (i: number) => mix.shiftLow[i] + Math.max(mix.lower, mix.mean[i] - 9 * mix.sd[i]);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => reach(a) - reach(b));
+  const reach = Float64Array.from(mix.weight, (_, i) => mix.shiftLow[i] + Math.max(mix.lower, mix.mean[i] - 9 * mix.sd[i]));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => reach[a] - reach[b]);
   const pick = (values: Float64Array) => Float64Array.from(order, (i) => values[i]);
   const sorted: TruncatedNormalMixture = { ...mix, weight: pick(mix.weight), mean: pick(mix.mean), sd: pick(mix.sd), shiftLow: pick(mix.shiftLow), shiftHigh: pick(mix.shiftHigh) };
   const below = new Float64Array(n), mass = new Float64Array(n), lowerTerm = new Float64Array(n), start = new Float64Array(n), end = new Float64Array(n);
@@ -103,6 +103,37 @@ export function mixtureCdf(mix: PreparedMixture, x: number): number {
     total += mix.weight[i] * value;
   }
   return total;
+}
+
+/**
+ * Quantile p of a prepared mixture, to `tolerance`: a first guess from the components' centres
+ * (their weighted quantile), a bracket grown from it, then false position on the exact CDF.
+ */
+export function mixtureQuantile(mix: PreparedMixture, p: number, tolerance: number): number {
+  const n = mix.weight.length;
+  let cumulative = 0, guess = 0.5 * (mix.start[n - 1] + mix.end[n - 1]), spread = 0;
+  for (let i = 0; i < n; i++) spread = Math.max(spread, mix.end[i] - mix.start[i]);
+  for (let i = 0; i < n; i++) {
+    cumulative += mix.weight[i];
+    if (cumulative >= p) {
+      guess = 0.5 * (mix.start[i] + mix.end[i]);
+      break;
+    }
+  }
+  const cdf = (x: number) => mixtureCdf(mix, x);
+  const least = mix.start[0], most = Math.max(...mix.end);
+  let step = spread / 8, lo = Math.max(least, guess - step), hi = Math.min(most, guess + step);
+  while (lo > least && cdf(lo) > p) {
+    hi = lo;
+    step *= 2;
+    lo = Math.max(least, lo - step);
+  }
+  while (hi < most && cdf(hi) < p) {
+    lo = hi;
+    step *= 2;
+    hi = Math.min(most, hi + step);
+  }
+  return solveQuantile(cdf, p, lo, hi, tolerance);
 }
 
 /** x with CDF(x) = p, for a non-decreasing CDF bracketed by [lo, hi] (Illinois false position, to `tolerance`). */

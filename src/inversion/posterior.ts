@@ -5,7 +5,7 @@
  * layers, and on the Monte-Carlo calibration put the 90 % lower bounds above the truth in a third
  * of thin-layer windows.
  */
-import { cellQuantile, mixtureCdf, prepareMixture, solveQuantile, type TruncatedNormalMixture } from './mixture.js';
+import { cellQuantile, mixtureQuantile, prepareMixture, type TruncatedNormalMixture } from './mixture.js';
 import type { LatticeNode } from './lattice.js';
 import { type LinearSystem, logMarginal, type NodeProfile, profileNode } from './linear-profile.js';
 import { latticeBeta, latticeDz, LOG_DZ_STEP, SUBDIVISIONS } from './model-bank.js';
@@ -41,10 +41,15 @@ export interface Intervals {
   curieDepth: [number, number];
 }
 
-/** Intervals of a posterior both ways: `closed` (equal tails) and `open` (Δz and the Curie depth bounded below only). */
+/**
+ * Intervals of a posterior both ways, computed when asked: `closed()` (equal tails) and `open()`
+ * (Δz and the Curie depth bounded below only, high Infinity); `dzHigh`, the closed upper end of Δz,
+ * to decide which applies.
+ */
 export interface IntervalPair {
-  closed: Intervals;
-  open: Intervals;
+  dzHigh: number;
+  closed(): Intervals;
+  open(): Intervals;
 }
 
 /**
@@ -57,56 +62,89 @@ export interface IntervalPair {
 export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[], stepJ: number, stepM: number, level: number): IntervalPair {
   let peak = -Infinity;
   for (const w of weighted) peak = Math.max(peak, w.logDensity);
-  // The lightest nodes that together hold less than 1e-6 of the mass change no quantile that matters.
-  const order = weighted.map((w) => Math.exp(w.logDensity - peak)).map((m, i) => [m, i] as const).sort((a, b) => b[0] - a[0]);
-  const total = order.reduce((sum, [m]) => sum + m, 0);
-  let count = 0;
-  for (let cumulative = 0; count < order.length && cumulative < total * (1 - 1e-6); count++) cumulative += order[count][0];
-  const kept = order.slice(0, count).map(([, i]) => weighted[i]);
-  const mass = order.slice(0, count).map(([m]) => m);
+  // Nodes each lighter than 1e-5/N of the mass hold less than 1e-5 of it together: dropped.
+  const weights = weighted.map((w) => Math.exp(w.logDensity - peak));
+  const total = weights.reduce((sum, m) => sum + m, 0);
+  const floor = (1e-5 * total) / weighted.length;
+  const kept = weighted.filter((_, i) => weights[i] >= floor);
+  const mass = weights.filter((m) => m >= floor);
   const lowTail = 0.5 * (1 - level), highTail = 0.5 * (1 + level), oneSided = 1 - level;
   const betaQ = marginalQuantile(kept, mass, (w) => w.j, stepJ, latticeBeta);
   const beta: [number, number] = [betaQ(lowTail), betaQ(highTail)];
   const lnDz = marginalQuantile(kept, mass, (w) => w.m, stepM, (m) => Math.log(latticeDz(m)));
 
-  const n = kept.length;
   const halfCell = (0.5 * stepM * LOG_DZ_STEP) / SUBDIVISIONS;
-  const keptTotal = mass.reduce((a, b) => a + b, 0);
-  const components: TruncatedNormalMixture = {
-    weight: Float64Array.from(mass, (v) => v / keptTotal),
-    mean: Float64Array.from(kept, (w) => w.ztMean),
-    sd: Float64Array.from(kept, (w) => w.ztSd),
-    shiftLow: new Float64Array(n),
-    shiftHigh: new Float64Array(n),
+  const components = (byDz: boolean) => mixtureOf(kept, mass, byDz, halfCell, system);
+  const tolerance = 1e-3;
+  const ztMixture = prepareMixture(components(false));
+  const zt: [number, number] = [mixtureQuantile(ztMixture, lowTail, tolerance), mixtureQuantile(ztMixture, highTail, tolerance)];
+  const curieMixture = prepareMixture(components(true));
+  const curie = (p: number) => mixtureQuantile(curieMixture, p, tolerance);
+  const dzHigh = Math.exp(lnDz(highTail));
+  return {
+    dzHigh,
+    closed: () => ({ beta, zt, dz: [Math.exp(lnDz(lowTail)), dzHigh], curieDepth: [curie(lowTail), curie(highTail)] }),
+    open: () => ({ beta, zt, dz: [Math.exp(lnDz(oneSided)), Infinity], curieDepth: [curie(oneSided), Infinity] }),
+  };
+}
+
+/**
+ * The mixture of the nodes' z_t conditionals (with `byDz`, each shifted by its Δz cell: the Curie
+ * depth's), nodes of the same Δz whose conditional means lie within half an sd of each other merged
+ * into one component of their mass, mean and spread (sd² + the means' variance, at most 1/16 of
+ * sd² more): hundreds of components become tens, and the quantiles move by far less than their
+ * tolerance.
+ */
+function mixtureOf(kept: WeightedNode[], mass: number[], byDz: boolean, halfCell: number, system: LinearSystem): TruncatedNormalMixture {
+  const sd = kept[0].ztSd;
+  const out = { weight: [] as number[], mean: [] as number[], sd: [] as number[], shiftLow: [] as number[], shiftHigh: [] as number[] };
+  const groups = new Map<number, number>();
+  const sums: Array<{ w: number; wm: number; wmm: number; wvv: number }> = [];
+  const add = (key: number, w: number, m: number, variance: number, low: number, high: number) => {
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = sums.length;
+      groups.set(key, g);
+      sums.push({ w: 0, wm: 0, wmm: 0, wvv: 0 });
+      out.shiftLow.push(low);
+      out.shiftHigh.push(high);
+    }
+    const group = sums[g];
+    group.w += w;
+    group.wm += w * m;
+    group.wmm += w * m * m;
+    group.wvv += w * variance;
+  };
+  kept.forEach((node, i) => {
+    if (!byDz) return add(Math.floor(node.ztMean / (0.5 * sd)), mass[i], node.ztMean, sd * sd, 0, 0);
+    const low = node.dz * Math.exp(-halfCell), high = node.dz * Math.exp(halfCell);
+    const spread = Math.sqrt(sd * sd + (high - low) ** 2 / 12);
+    if (node.ztMean - 6 * spread < system.zLower) {
+      // Near z_t's bound the truncation matters: kept exact, one component per node.
+      return add(-1 - i, mass[i], node.ztMean, sd * sd, low, high);
+    }
+    // Far from it, the Curie depth of a node is a normal ⊛ its Δz cell: merged with nodes of the
+    // same width class (quarter octaves) whose centres fall in the same half-width bin.
+    const centre = node.ztMean + 0.5 * (low + high);
+    const width = Math.round(4 * Math.log2(spread));
+    const unit = 0.5 * 2 ** (width / 4);
+    add(width * 1e9 + Math.floor(centre / unit) + 5e8, mass[i], centre, spread * spread, 0, 0);
+  });
+  const total = sums.reduce((sum, g) => sum + g.w, 0);
+  for (const g of sums) {
+    const mean = g.wm / g.w;
+    out.weight.push(g.w / total);
+    out.mean.push(mean);
+    out.sd.push(Math.sqrt(g.wvv / g.w + Math.max(0, g.wmm / g.w - mean * mean)));
+  }
+  return {
+    weight: Float64Array.from(out.weight),
+    mean: Float64Array.from(out.mean),
+    sd: Float64Array.from(out.sd),
+    shiftLow: Float64Array.from(out.shiftLow),
+    shiftHigh: Float64Array.from(out.shiftHigh),
     lower: system.zLower,
     upper: system.zUpper,
-  };
-  let zLo = Infinity, zHi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    zLo = Math.min(zLo, components.mean[i] - 10 * components.sd[i]);
-    zHi = Math.max(zHi, components.mean[i] + 10 * components.sd[i]);
-  }
-  if (Number.isFinite(system.zLower)) zLo = Math.max(zLo, system.zLower);
-  if (Number.isFinite(system.zUpper)) zHi = Math.min(zHi, system.zUpper);
-  const tolerance = (x: number) => 1e-4 * Math.max(1, Math.abs(x));
-  const ztMixture = prepareMixture(components);
-  const ztCdf = (x: number) => mixtureCdf(ztMixture, x);
-  const zt: [number, number] = [solveQuantile(ztCdf, lowTail, zLo, zHi, tolerance(zHi)), solveQuantile(ztCdf, highTail, zLo, zHi, tolerance(zHi))];
-  let dzLo = Infinity, dzHi = 0;
-  for (let i = 0; i < n; i++) {
-    const centre = Math.log(kept[i].dz);
-    components.shiftLow[i] = Math.exp(centre - halfCell);
-    components.shiftHigh[i] = Math.exp(centre + halfCell);
-    dzLo = Math.min(dzLo, components.shiftLow[i]);
-    dzHi = Math.max(dzHi, components.shiftHigh[i]);
-  }
-  const curieMixture = prepareMixture(components);
-  const curieCdf = (x: number) => mixtureCdf(curieMixture, x);
-  const cLo = zLo + dzLo, cHi = zHi + dzHi;
-  const curie = (p: number) => solveQuantile(curieCdf, p, cLo, cHi, tolerance(cHi));
-  return {
-    closed: { beta, zt, dz: [Math.exp(lnDz(lowTail)), Math.exp(lnDz(highTail))], curieDepth: [curie(lowTail), curie(highTail)] },
-    open: { beta, zt, dz: [Math.exp(lnDz(oneSided)), Infinity], curieDepth: [curie(oneSided), Infinity] },
   };
 }
 
