@@ -11,11 +11,11 @@ import { normalQuantile } from '../models/special.js';
 import type { Convention } from '../spectrum/convention.js';
 import { type Bounds, type FitResult, checkStart } from './fit.js';
 import { levenbergMarquardt } from './levenberg-marquardt.js';
-import { linearSystem, type LinearSystem, type NodeProfile, nodeSums, profileNode } from './linear-profile.js';
-import { type CoarseLattice, coarseLattice, extendBeta, interpolate, type LatticeNode, latticeEnd } from './lattice.js';
+import { linearSystem, type LinearSystem, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
+import { type CoarseLattice, coarseLattice, extendBeta, interpolate, latticeEnd, nodeJ, nodeM, sumsAt } from './lattice.js';
 import { BETA_STEP, latticeBeta, latticeDz, LOG_DZ_STEP, modelBank, SUBDIVISIONS } from './model-bank.js';
 import { misfit, type Objective, PARAMETERS } from './objective.js';
-import { intervalsFromNodes, type WeightedNode, weighNodes } from './posterior.js';
+import { intervalsFromNodes, type LatticeDensity, type WeightedNode, weighLattice } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
 import { spectralProblem } from './spectral-problem.js';
 import { judge, type Verdict } from './verdict.js';
@@ -106,8 +106,8 @@ interface WindowProblem {
   bounds: Bounds;
   /** −logpdf of the priors of β and Δz. */
   penalty: (beta: number, dz: number) => number;
-  /** The point misfit of a node from its profile (priors the profile cannot carry charged at the profiled point). */
-  pointValue: (node: LatticeNode, profile: NodeProfile) => number;
+  /** The point misfit of a node from its profile and its β/Δz penalty (priors the profile cannot carry charged at the profiled point). */
+  pointValue: (penalty: number, profile: NodeProfile) => number;
   objective: Objective;
 }
 
@@ -137,15 +137,20 @@ function windowProblem(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Distr
     unweighted,
     bounds,
     penalty: (beta, dz) => -(betaPrior ? betaPrior.logpdf(beta) : 0) - (dzPrior ? dzPrior.logpdf(dz) : 0),
-    pointValue: (node, profile) => profile.q + node.penalty - (otherZ ? otherZ.logpdf(profile.zt) : 0) - (otherC ? otherC.logpdf(profile.C) : 0),
+    pointValue: (penalty, profile) => profile.q + penalty - (otherZ ? otherZ.logpdf(profile.zt) : 0) - (otherC ? otherC.logpdf(profile.C) : 0),
     objective: { k: Float64Array.from(k), Phi: Float64Array.from(Phi), weights: unweighted ? undefined : statWeights.map(Math.sqrt), priors },
   };
 }
 
-/** The point misfit of every node of `nodes`, with each node's profiled z_t and C. */
-function pointValues(problem: WindowProblem, nodes: LatticeNode[]): Float64Array {
+const sumsScratch: NodeSums = { a: 0, b: 0, d: 0, e: 0 };
+
+/** The point misfit of every coarse node, with each node's profiled z_t and C. */
+function pointValues(problem: WindowProblem, lattice: CoarseLattice): Float64Array {
   const system = problem.systems[problem.pointIndex];
-  return Float64Array.from(nodes, (node) => problem.pointValue(node, profileNode(system, node.sums[problem.pointIndex], 1, profileScratch)));
+  const values = new Float64Array(lattice.rows * lattice.cols);
+  for (let i = 0; i < values.length; i++)
+    values[i] = problem.pointValue(lattice.penalty[i], profileNode(system, sumsAt(lattice, problem.pointIndex, i, sumsScratch), 1, profileScratch));
+  return values;
 }
 
 /** β's largest lattice value: the bound, at most 20. */
@@ -169,12 +174,12 @@ function scanLattice(problem: WindowProblem): { lattice: CoarseLattice; values: 
   const m1 = Math.max(m0 + SUBDIVISIONS, toM(Math.min(bounds.upper[2], 6 / kMin), Math.floor));
   const bank = modelBank(k);
   const lattice = coarseLattice(bank, systems, j0, m0, (j1 - j0) / SUBDIVISIONS + 1, (m1 - m0) / SUBDIVISIONS + 1, penalty);
-  let values = pointValues(problem, lattice.nodes);
+  let values = pointValues(problem, lattice);
   for (;;) {
     const top = latticeEnd(lattice).j1;
-    if (top >= jMax || lattice.nodes[argMin(values)].j < top) break;
+    if (top >= jMax || nodeJ(lattice, argMin(values)) < top) break;
     extendBeta(lattice, bank, systems, Math.min(16, (jMax - top) / SUBDIVISIONS), penalty);
-    values = pointValues(problem, lattice.nodes);
+    values = pointValues(problem, lattice);
   }
   return { lattice, values };
 }
@@ -227,7 +232,7 @@ function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64A
   // then needs a few iterations. The second basin is polished only if its start comes within 0.5
   // (+0.1 %) of the first basin's polished misfit: interpolation at an eighth of a step errs by far less.
   const starts = minima.slice(0, 2).map((index) => {
-    const centre = lattice.nodes[index];
+    const centre = { j: nodeJ(lattice, index), m: nodeM(lattice, index) };
     let startJ = centre.j, startM = centre.m, lowest = values[index];
     for (let j = Math.max(lattice.j0, centre.j - SUBDIVISIONS); j <= Math.min(j1, centre.j + SUBDIVISIONS); j += SUBDIVISIONS / 8)
       for (let m = Math.max(lattice.m0, centre.m - SUBDIVISIONS); m <= Math.min(m1, centre.m + SUBDIVISIONS); m += SUBDIVISIONS / 8) {
@@ -259,14 +264,21 @@ function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64A
  * intervals, where the coarse one erred by up to 30 km), and more where the mass spans fewer than
  * eight cells a side; repeated up to three times. Sub-cells' sums are interpolated (lattice.ts).
  */
-function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse: WeightedNode[]): { nodes: WeightedNode[]; stepJ: number; stepM: number } {
+function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse: LatticeDensity): { nodes: WeightedNode[]; stepJ: number; stepM: number } {
   const { j1, m1 } = latticeEnd(lattice);
   // The smooth part of the density (the priors of β and Δz added back: a uniform prior's edge is
   // not smooth) and z_t's conditional mean, interpolated; z_t's conditional sd is the same everywhere.
-  const smoothDensity = Float64Array.from(coarse, (w, i) => w.logDensity + lattice.nodes[i].penalty);
-  const ztMean = Float64Array.from(coarse, (w) => w.ztMean);
-  const ztSd = coarse[0].ztSd;
-  let nodes = coarse;
+  const smoothDensity = coarse.logDensity.map((density, i) => density + lattice.penalty[i]);
+  const { ztMean, ztSd } = coarse;
+  // The coarse nodes that can matter (the first round splits those above e^-14 of the peak).
+  let coarsePeak = -Infinity;
+  for (const density of coarse.logDensity) coarsePeak = Math.max(coarsePeak, density);
+  let nodes: WeightedNode[] = [];
+  coarse.logDensity.forEach((logDensity, i) => {
+    if (logDensity <= coarsePeak - 14) return;
+    const j = nodeJ(lattice, i), m = nodeM(lattice, i);
+    nodes.push({ j, m, beta: latticeBeta(j), dz: latticeDz(m), logDensity, ztMean: ztMean[i], ztSd });
+  });
   let stepJ = SUBDIVISIONS, stepM = SUBDIVISIONS;
   for (let round = 0; round < 3; round++) {
     let peak = -Infinity;
@@ -337,23 +349,23 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
   const fitted = bouligand2009(k, result.beta, result.zt, result.dz, result.C);
   let chi2 = 0;
   for (let i = 0; i < n; i++) chi2 += (fitted[i] - Phi[i]) ** 2 * statWeights[i];
-  for (const node of lattice.nodes) chi2 = Math.min(chi2, 2 * profileNode(problem.systems[0], node.sums[0], 1, profileScratch).q);
+  for (let i = 0; i < lattice.rows * lattice.cols; i++) chi2 = Math.min(chi2, 2 * profileNode(problem.systems[0], sumsAt(lattice, 0, i, sumsScratch), 1, profileScratch).q);
   const dof = Math.max(1, n - 4);
   // A spectrum fitting better than χ²/dof = 0.1 (a noise-free synthetic) has no scatter left to
   // read the errors' scale from: σ_mean then sets it, at a tenth.
   const temperature = LIKELIHOOD_SCALE * Math.max(chi2 / dof, 0.1);
 
-  const coarse = weighNodes(problem.systems[0], lattice.nodes, temperature);
+  const coarse = weighLattice(problem.systems[0], lattice, temperature);
   const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse);
   const pair = intervalsFromNodes(problem.systems[0], nodes, stepJ, stepM, level);
   // Open above: the plateau (or the bound) of Δz is within the level's likelihood ratio of the best,
   // or the upper end lies within two coarse steps of the lattice's top (set by the lattice, not the data).
   const { m1 } = latticeEnd(lattice);
   let peakDensity = -Infinity, topDensity = -Infinity;
-  for (const w of coarse) {
-    peakDensity = Math.max(peakDensity, w.logDensity);
-    if (w.m === m1) topDensity = Math.max(topDensity, w.logDensity);
-  }
+  coarse.logDensity.forEach((density, i) => {
+    peakDensity = Math.max(peakDensity, density);
+    if (nodeM(lattice, i) === m1) topDensity = Math.max(topDensity, density);
+  });
   const lrThreshold = -0.5 * normalQuantile(0.5 * (1 + level)) ** 2;
   const topDz = Math.exp(((m1 - 2 * SUBDIVISIONS) * LOG_DZ_STEP) / SUBDIVISIONS);
   const open = topDensity - peakDensity > lrThreshold || pair.dzHigh >= topDz;

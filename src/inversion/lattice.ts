@@ -8,27 +8,28 @@
 import { type LinearSystem, type NodeSums, nodeSums } from './linear-profile.js';
 import { latticeBeta, latticeDz, type ModelBank, shapeAt, SUBDIVISIONS } from './model-bank.js';
 
-/** One lattice node with its weighted sums (unit temperature). */
-export interface LatticeNode {
-  /** Lattice indices in finest units (see model-bank.ts). */
-  j: number;
-  m: number;
-  beta: number;
-  dz: number;
-  /** Sums with each system's weights (index 0: the statistical weights, used by the posterior). */
-  sums: NodeSums[];
-  /** −logpdf of the priors of β and Δz. */
-  penalty: number;
+/** One system's weighted sums at every coarse node (see linear-profile.ts), row-major. */
+export interface LatticeSums {
+  a: Float64Array;
+  b: Float64Array;
+  d: Float64Array;
+  e: Float64Array;
 }
 
-/** The coarse lattice: `rows` values of β from j0, `cols` values of ln Δz from m0, both every SUBDIVISIONS. */
+/**
+ * The coarse lattice: `rows` values of β from j0, `cols` values of ln Δz from m0, both every
+ * SUBDIVISIONS (finest units, see model-bank.ts); node i = r·cols + c. Typed arrays, no object a
+ * node: a window scans ~1250 nodes.
+ */
 export interface CoarseLattice {
   j0: number;
   m0: number;
   rows: number;
   cols: number;
-  /** Row-major: node (r, c) at r·cols + c. */
-  nodes: LatticeNode[];
+  /** Sums of each system (index 0: the statistical weights, used by the posterior). */
+  sums: LatticeSums[];
+  /** −logpdf of the priors of β and Δz at each node. */
+  penalty: Float64Array;
 }
 
 /** The last β and ln Δz indices (finest units) of the lattice. */
@@ -36,28 +37,69 @@ export function latticeEnd(lattice: CoarseLattice): { j1: number; m1: number } {
   return { j1: lattice.j0 + (lattice.rows - 1) * SUBDIVISIONS, m1: lattice.m0 + (lattice.cols - 1) * SUBDIVISIONS };
 }
 
-/** Coarse nodes for β rows [r0, r1) of a lattice starting at (j0, m0) with `cols` columns. */
-function coarseRows(bank: ModelBank, systems: LinearSystem[], j0: number, m0: number, r0: number, r1: number, cols: number, penalty: (beta: number, dz: number) => number): LatticeNode[] {
-  const nodes: LatticeNode[] = [];
-  for (let r = r0; r < r1; r++)
-    for (let c = 0; c < cols; c++) {
-      const j = j0 + r * SUBDIVISIONS, m = m0 + c * SUBDIVISIONS;
-      const beta = latticeBeta(j), dz = latticeDz(m);
-      const shape = shapeAt(bank, j, m);
-      nodes.push({ j, m, beta, dz, sums: systems.map((system) => nodeSums(system, shape, { a: 0, b: 0, d: 0, e: 0 })), penalty: penalty(beta, dz) });
-    }
-  return nodes;
+/** Lattice indices (finest units) of node i. */
+export function nodeJ(lattice: CoarseLattice, i: number): number {
+  return lattice.j0 + Math.floor(i / lattice.cols) * SUBDIVISIONS;
+}
+export function nodeM(lattice: CoarseLattice, i: number): number {
+  return lattice.m0 + (i % lattice.cols) * SUBDIVISIONS;
+}
+
+/** System s's sums at node i, into `out`. */
+export function sumsAt(lattice: CoarseLattice, s: number, i: number, out: NodeSums): NodeSums {
+  const sums = lattice.sums[s];
+  out.a = sums.a[i];
+  out.b = sums.b[i];
+  out.d = sums.d[i];
+  out.e = sums.e[i];
+  return out;
+}
+
+const scratchSums: NodeSums = { a: 0, b: 0, d: 0, e: 0 };
+
+/** Fill nodes [from, to) of a lattice of `cols` columns from (j0, m0). */
+function fillNodes(lattice: CoarseLattice, bank: ModelBank, systems: LinearSystem[], from: number, to: number, penalty: (beta: number, dz: number) => number): void {
+  for (let i = from; i < to; i++) {
+    const j = nodeJ(lattice, i), m = nodeM(lattice, i);
+    const shape = shapeAt(bank, j, m);
+    systems.forEach((system, s) => {
+      nodeSums(system, shape, scratchSums);
+      const sums = lattice.sums[s];
+      sums.a[i] = scratchSums.a;
+      sums.b[i] = scratchSums.b;
+      sums.d[i] = scratchSums.d;
+      sums.e[i] = scratchSums.e;
+    });
+    lattice.penalty[i] = penalty(latticeBeta(j), latticeDz(m));
+  }
+}
+
+function grow(values: Float64Array, size: number): Float64Array {
+  const out = new Float64Array(size);
+  out.set(values.subarray(0, Math.min(values.length, size)));
+  return out;
 }
 
 /** The coarse lattice of `rows × cols` nodes from (j0, m0). */
 export function coarseLattice(bank: ModelBank, systems: LinearSystem[], j0: number, m0: number, rows: number, cols: number, penalty: (beta: number, dz: number) => number): CoarseLattice {
-  return { j0, m0, rows, cols, nodes: coarseRows(bank, systems, j0, m0, 0, rows, cols, penalty) };
+  const size = rows * cols;
+  const lattice: CoarseLattice = {
+    j0, m0, rows, cols,
+    sums: systems.map(() => ({ a: new Float64Array(size), b: new Float64Array(size), d: new Float64Array(size), e: new Float64Array(size) })),
+    penalty: new Float64Array(size),
+  };
+  fillNodes(lattice, bank, systems, 0, size, penalty);
+  return lattice;
 }
 
 /** The lattice with `extra` more rows of β on top (the same object, grown). */
 export function extendBeta(lattice: CoarseLattice, bank: ModelBank, systems: LinearSystem[], extra: number, penalty: (beta: number, dz: number) => number): CoarseLattice {
-  lattice.nodes.push(...coarseRows(bank, systems, lattice.j0, lattice.m0, lattice.rows, lattice.rows + extra, lattice.cols, penalty));
+  const from = lattice.rows * lattice.cols;
   lattice.rows += extra;
+  const size = lattice.rows * lattice.cols;
+  lattice.sums = lattice.sums.map(({ a, b, d, e }) => ({ a: grow(a, size), b: grow(b, size), d: grow(d, size), e: grow(e, size) }));
+  lattice.penalty = grow(lattice.penalty, size);
+  fillNodes(lattice, bank, systems, from, size, penalty);
   return lattice;
 }
 
@@ -73,7 +115,7 @@ function cubicWeights(t: number, out: Float64Array): void {
 const weightsJ = new Float64Array(4), weightsM = new Float64Array(4);
 
 /**
- * A field given at every coarse node (row-major, like `lattice.nodes`), interpolated bicubically
+ * A field given at every coarse node (row-major, node i = r·cols + c), interpolated bicubically
  * at (j, m) in finest units inside the lattice; exact at the coarse nodes. Interpolate smooth
  * quantities (a node's log density, its profiled z_t), not the nodes' raw sums: those are large
  * numbers whose differences make the misfit, and their interpolation errors would swamp it.

@@ -6,8 +6,8 @@
  * of thin-layer windows.
  */
 import { cellQuantile, mixtureQuantile, prepareMixture, type TruncatedNormalMixture } from './mixture.js';
-import type { LatticeNode } from './lattice.js';
-import { type LinearSystem, logMarginal, type NodeProfile, profileNode } from './linear-profile.js';
+import { type CoarseLattice, sumsAt } from './lattice.js';
+import { type LinearSystem, logMarginal, type NodeProfile, type NodeSums, profileNode } from './linear-profile.js';
 import { latticeBeta, latticeDz, LOG_DZ_STEP, SUBDIVISIONS } from './model-bank.js';
 
 /** A lattice point's tempered log posterior density (z_t, C integrated) and its z_t conditional. */
@@ -24,13 +24,27 @@ export interface WeightedNode {
 }
 
 const scratchProfile: NodeProfile = { q: 0, C: 0, zt: 0, qFree: 0, ztFree: 0, ztVariance: 0 };
+const scratchSums: NodeSums = { a: 0, b: 0, d: 0, e: 0 };
 
-/** Log density (flat prior in β and ln Δz besides the user's priors) of each node at `temperature`. */
-export function weighNodes(system: LinearSystem, nodes: LatticeNode[], temperature: number): WeightedNode[] {
-  return nodes.map(({ j, m, beta, dz, sums, penalty }) => {
-    const profile = profileNode(system, sums[0], temperature, scratchProfile);
-    return { j, m, beta, dz, logDensity: logMarginal(system, profile) - penalty, ztMean: profile.ztFree, ztSd: Math.sqrt(profile.ztVariance) };
-  });
+/** The tempered posterior at every coarse node: log density (z_t, C integrated; flat prior in β and ln Δz besides the user's priors) and z_t's conditional mean; its sd is one number. */
+export interface LatticeDensity {
+  logDensity: Float64Array;
+  ztMean: Float64Array;
+  ztSd: number;
+}
+
+/** {@link LatticeDensity} of the lattice at `temperature`, with the statistical system (sums index 0). */
+export function weighLattice(system: LinearSystem, lattice: CoarseLattice, temperature: number): LatticeDensity {
+  const size = lattice.rows * lattice.cols;
+  const logDensity = new Float64Array(size), ztMean = new Float64Array(size);
+  let ztSd = 0;
+  for (let i = 0; i < size; i++) {
+    const profile = profileNode(system, sumsAt(lattice, 0, i, scratchSums), temperature, scratchProfile);
+    logDensity[i] = logMarginal(system, profile) - lattice.penalty[i];
+    ztMean[i] = profile.ztFree;
+    ztSd = Math.sqrt(profile.ztVariance);
+  }
+  return { logDensity, ztMean, ztSd };
 }
 
 /** Intervals at one level: `[low, high]`, high Infinity where the data do not bound it. */
