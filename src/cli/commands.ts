@@ -31,13 +31,15 @@ export async function runSpectrum(input: string, options: { window: string; at: 
 }
 
 /** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */
-export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; crs?: string; out: string }): Promise<void> {
+export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }): Promise<void> {
   const integer = (text: string, what: string) => {
     const value = Number(text);
     if (!Number.isInteger(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a whole number`);
     return value;
   };
   if (options.method !== 'spectral' && options.method !== 'layered') throw new CurieError('E_ARGUMENT', `--method '${options.method}' must be spectral or layered`);
+  const amplitudes = options.amplitudes ?? 'exact';
+  if (amplitudes !== 'exact' && amplitudes !== 'random') throw new CurieError('E_ARGUMENT', `--amplitudes '${amplitudes}' must be random or exact`);
   if (formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
   const raster = synthesiseAnomaly({
     rows: integer(options.rows, '--rows'),
@@ -49,6 +51,7 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
     beta: parseNumber(options.beta, '--beta')!,
     seed: parseNumber(options.seed, '--seed')!,
     method: options.method,
+    ...(options.method === 'spectral' ? { amplitudes } : {}),
     ...(options.crs ? { crs: options.crs } : {}),
   });
   const [rows, cols] = raster.data.shape;

@@ -82,6 +82,7 @@ function program(): Command {
     .option('--beta <value>', 'fractal exponent β', '3')
     .option('--seed <n>', 'random seed', '1')
     .option('--method <name>', 'spectral or layered', 'spectral')
+    .option('--amplitudes <kind>', "spectral: 'random' (a Gaussian random field, the scatter real data have) or 'exact' (the model's amplitudes, random phases only)", 'exact')
     .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
     .action((options) => {
