@@ -11,11 +11,11 @@ import { normalQuantile } from '../models/special.js';
 import type { Convention } from '../spectrum/convention.js';
 import { type Bounds, type FitResult, checkStart } from './fit.js';
 import { levenbergMarquardt } from './levenberg-marquardt.js';
-import { linearSystem, type LinearSystem, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
+import { linearSystem, type LinearSystem, logMarginal, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
 import { type CoarseLattice, coarseLattice, extendBeta, interpolate, latticeEnd, nodeJ, nodeM, sumsAt } from './lattice.js';
 import { BETA_STEP, latticeBeta, latticeDz, LOG_DZ_STEP, modelBank, SUBDIVISIONS } from './model-bank.js';
 import { misfit, type Objective, PARAMETERS } from './objective.js';
-import { intervalsFromNodes, type LatticeDensity, type WeightedNode, weighLattice } from './posterior.js';
+import { type Intervals, intervalsFromNodes, type LatticeDensity, type WeightedNode, weighLattice } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
 import { spectralProblem } from './spectral-problem.js';
 import { judge, type Verdict } from './verdict.js';
@@ -138,7 +138,7 @@ function windowProblem(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Distr
     bounds,
     penalty: (beta, dz) => -(betaPrior ? betaPrior.logpdf(beta) : 0) - (dzPrior ? dzPrior.logpdf(dz) : 0),
     pointValue: (penalty, profile) => profile.q + penalty - (otherZ ? otherZ.logpdf(profile.zt) : 0) - (otherC ? otherC.logpdf(profile.C) : 0),
-    objective: { k: Float64Array.from(k), Phi: Float64Array.from(Phi), weights: unweighted ? undefined : statWeights.map(Math.sqrt), priors },
+    objective: { k: Float64Array.from(k), Phi: Float64Array.from(Phi), weights: unweighted ? undefined : Float64Array.from(sigma, (value) => 1 / value), priors },
   };
 }
 
@@ -264,7 +264,7 @@ function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64A
  * intervals, where the coarse one erred by up to 30 km), and more where the mass spans fewer than
  * eight cells a side; repeated up to three times. Sub-cells' sums are interpolated (lattice.ts).
  */
-function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse: LatticeDensity): { nodes: WeightedNode[]; stepJ: number; stepM: number } {
+function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse: LatticeDensity, temperature: number): { nodes: WeightedNode[]; stepJ: number; stepM: number } {
   const { j1, m1 } = latticeEnd(lattice);
   // The smooth part of the density (the priors of β and Δz added back: a uniform prior's edge is
   // not smooth) and z_t's conditional mean, interpolated; z_t's conditional sd is the same everywhere.
@@ -279,6 +279,19 @@ function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse:
     const j = nodeJ(lattice, i), m = nodeM(lattice, i);
     nodes.push({ j, m, beta: latticeBeta(j), dz: latticeDz(m), logDensity, ztMean: ztMean[i], ztSd });
   });
+  // A posterior within a few coarse steps is too peaked for interpolation (its log density falls
+  // by hundreds between nodes): its sub-nodes are computed exactly, at most 4 × 4 a cell a round.
+  const span = (values: number[]) => (Math.max(...values) - Math.min(...values)) / SUBDIVISIONS + 1;
+  const exact = span(nodes.map((w) => w.j)) <= 3 && span(nodes.map((w) => w.m)) <= 3;
+  const system = problem.systems[0];
+  const profile: NodeProfile = { q: 0, C: 0, zt: 0, qFree: 0, ztFree: 0, ztVariance: 0 };
+  const sums: NodeSums = { a: 0, b: 0, d: 0, e: 0 };
+  const subNode = (j: number, m: number): WeightedNode => {
+    const beta = latticeBeta(j), dz = latticeDz(m);
+    if (!exact) return { j, m, beta, dz, logDensity: interpolate(lattice, smoothDensity, j, m) - problem.penalty(beta, dz), ztMean: interpolate(lattice, ztMean, j, m), ztSd };
+    profileNode(system, nodeSums(system, bouligand2009(problem.k, beta, 0, dz, 0), sums), temperature, profile);
+    return { j, m, beta, dz, logDensity: logMarginal(system, profile) - problem.penalty(beta, dz), ztMean: profile.ztFree, ztSd: Math.sqrt(profile.ztVariance) };
+  };
   let stepJ = SUBDIVISIONS, stepM = SUBDIVISIONS;
   for (let round = 0; round < 3; round++) {
     let peak = -Infinity;
@@ -291,7 +304,7 @@ function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse:
       rm0 = Math.min(rm0, node.m);
       rm1 = Math.max(rm1, node.m);
     }
-    const factor = (span: number, step: number, least: number) => Math.min(step >> 1, Math.max(least, 2 ** Math.ceil(Math.log2(8 / span))));
+    const factor = (span: number, step: number, least: number) => Math.min(step >> 1, exact ? 4 : Infinity, Math.max(least, 2 ** Math.ceil(Math.log2(8 / span))));
     const fJ = factor((rj1 - rj0) / stepJ + 1, stepJ, round === 0 ? 2 : 1), fM = factor((rm1 - rm0) / stepM + 1, stepM, round === 0 ? 2 : 1);
     if (fJ <= 1 && fM <= 1) break;
     // The cells to split: the massive ones and their neighbours, as a set of (j, m) centres.
@@ -313,10 +326,7 @@ function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse:
       while (mFrom < lattice.m0) mFrom += subM;
       while (mTo > m1) mTo -= subM;
       for (let sj = jFrom; sj <= jTo; sj += subJ)
-        for (let sm = mFrom; sm <= mTo; sm += subM) {
-          const beta = latticeBeta(sj), dz = latticeDz(sm);
-          split.push({ j: sj, m: sm, beta, dz, logDensity: interpolate(lattice, smoothDensity, sj, sm) - problem.penalty(beta, dz), ztMean: interpolate(lattice, ztMean, sj, sm), ztSd });
-        }
+        for (let sm = mFrom; sm <= mTo; sm += subM) split.push(subNode(sj, sm));
     }
     stepJ = subJ;
     stepM = subM;
@@ -356,7 +366,7 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
   const temperature = LIKELIHOOD_SCALE * Math.max(chi2 / dof, 0.1);
 
   const coarse = weighLattice(problem.systems[0], lattice, temperature);
-  const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse);
+  const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse, temperature);
   const pair = intervalsFromNodes(problem.systems[0], nodes, stepJ, stepM, level);
   // Open above: the plateau (or the bound) of Δz is within the level's likelihood ratio of the best,
   // or the upper end lies within two coarse steps of the lattice's top (set by the lattice, not the data).
@@ -369,7 +379,15 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
   const lrThreshold = -0.5 * normalQuantile(0.5 * (1 + level)) ** 2;
   const topDz = Math.exp(((m1 - 2 * SUBDIVISIONS) * LOG_DZ_STEP) / SUBDIVISIONS);
   const open = topDensity - peakDensity > lrThreshold || pair.dzHigh >= topDz;
-  const intervals = open ? pair.open() : pair.closed();
+  // Under the default convention the fit is the posterior's mode (no prior) or near it: an interval
+  // narrower than the lattice's finest cell (0.004 in β, 0.6 % in Δz), as a noise-free spectrum
+  // gives, is widened to hold it rather than snapped beside it.
+  const holdFit = (intervals: Intervals): Intervals => {
+    if (problem.unweighted) return intervals;
+    const widen = ([low, high]: [number, number], value: number): [number, number] => [Math.min(low, value), Math.max(high, value)];
+    return { beta: widen(intervals.beta, result.beta), zt: widen(intervals.zt, result.zt), dz: widen(intervals.dz, result.dz), curieDepth: widen(intervals.curieDepth, result.curieDepth) };
+  };
+  const intervals = holdFit(open ? pair.open() : pair.closed());
   const verdict: Verdict = judge({
     intervals,
     open,
@@ -383,5 +401,5 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
     minimaCount: minima.length,
     plateauRatio: topDensity - peakDensity,
   });
-  return { ...result, level, interval: verdict.verdict === 'resolved' || open ? intervals : pair.open(), verdict: verdict.verdict, reasons: verdict.reasons, chi2PerDof: chi2 / dof };
+  return { ...result, level, interval: verdict.verdict === 'resolved' || open ? intervals : holdFit(pair.open()), verdict: verdict.verdict, reasons: verdict.reasons, chi2PerDof: chi2 / dof };
 }
