@@ -47,6 +47,8 @@ export interface FitResult {
   reasons?: string[];
   /** χ² of the fit per degree of freedom, against each bin's standard error (σ_mean). */
   chi2PerDof?: number;
+  /** Why `converged` is false, when the fit knows (e.g. Δz on its plateau). */
+  note?: string;
 }
 
 /** Check a starting point against the bounds: `E_ARGUMENT` naming the parameter. */

@@ -254,7 +254,15 @@ function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64A
   }
   if (misfit(objective, start) < best!.f) polishFrom(start);
   const [beta, zt, dz, C] = best!.x;
-  return { beta, zt, dz, C, curieDepth: zt + dz, misfit: best!.f, iterations, converged: best!.converged && Number.isFinite(best!.f) };
+  const fit: FitResult = { beta, zt, dz, C, curieDepth: zt + dz, misfit: best!.f, iterations, converged: best!.converged && Number.isFinite(best!.f) };
+  // A plateau is not convergence: past kΔz = 6 at the smallest k the misfit barely changes with Δz,
+  // and the solver stops wherever its steps became small.
+  const kMinDz = problem.k[0] * dz;
+  if (kMinDz > 6) {
+    fit.converged = false;
+    fit.note = `Δz ran onto its plateau (k_min·Δz = ${fmt(Number(kMinDz.toPrecision(3)))} > 6): the data do not bound the base, and this Δz is only where the search stopped`;
+  }
+  return fit;
 }
 
 /**

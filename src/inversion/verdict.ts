@@ -64,7 +64,8 @@ export function judge(input: VerdictInput): Verdict {
     reasons.push(`Δz from ${f2(intervals.dz[0])} km (thinner than a cell, ${f2(spacingKm)} km) to no limit: the data do not constrain the base`);
     verdict = 'unresolved';
   }
-  if (!fit.converged) {
+  if (fit.note) reasons.push(fit.note);
+  else if (!fit.converged) {
     reasons.push('the fit did not converge');
     verdict = 'unresolved';
   }

@@ -86,11 +86,12 @@ export function runBatch(task: BatchTask): BatchResult {
     const xc = task.xc[i], yc = task.yc[i];
     try {
       let result: unknown;
-      let converged = true;
+      let converged = true, note: string | undefined;
       switch (task.routine) {
         case 'optimise': {
           const fit = fitWindowSpectrum(nextSpectrum(), settings, { dx: grid.geometry.dx, window: task.window });
           converged = fit.converged;
+          note = fit.note;
           result = fit;
           break;
         }
@@ -117,7 +118,7 @@ export function runBatch(task: BatchTask): BatchResult {
         };
         TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = row[column]));
       } else results!.push([i, result]);
-      if (!converged) messages.push([i, `fit did not converge within the iteration limit; the best point found is kept`]);
+      if (!converged) messages.push([i, note ?? `fit did not converge within the iteration limit; the best point found is kept`]);
       status[i] = converged ? STATUS.ok : STATUS.notConverged;
     } catch (error) {
       if (table) TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = column === 'verdict' ? VERDICTS.indexOf('unresolved') : NaN));

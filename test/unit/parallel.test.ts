@@ -106,13 +106,19 @@ describe('worker failures and abort', () => {
     process.env.CURIE_TEST_FLAG = path.join(dir, 'died');
     try {
       const once = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2, processSubgrid: { module: hooks, export: 'exitOnceOnMark' } });
-      expect(Array.from(once.status)).toEqual([0, 0, 0, 0]);
+      // The re-run batch gives what a map whose workers never died gives (the marked spike drives
+      // some fits onto the Δz plateau: status 1 there, in both).
+      const calm = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2 });
+      expect(Array.from(once.status)).toEqual(Array.from(calm.status));
+      expect(Array.from(once.curieDepth)).toEqual(Array.from(calm.curieDepth));
+      expect(calm.status.every((s) => s <= 1)).toBe(true);
     } finally {
       delete process.env.CURIE_TEST_FLAG;
       rmSync(dir, { recursive: true, force: true });
     }
     const always = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2, processSubgrid: { module: hooks, export: 'exitOnMark' } });
-    expect(Array.from(always.status)).toEqual([0, 3, 0, 0]);
+    expect(always.status[1]).toBe(3);
+    expect([0, 2, 3].map((i) => always.status[i])).toEqual([0, 2, 3].map((i) => optimiser.optimise(40e3, xs[i], ys[i]).converged ? 0 : 1));
     expect(always.messages.get(1)).toContain('worker thread died twice');
     expect(Number.isNaN(always.curieDepth[1])).toBe(true);
     expect(always.curieDepth[0]).toBe(optimiser.optimise(40e3, xs[0], ys[0]).curieDepth);
@@ -188,16 +194,18 @@ describe('streaming', () => {
     opened.push(optimiser);
     const seen: number[] = [];
     const rows: number[] = [];
+    const statuses: number[] = [];
     const result = await optimiser.optimiseRoutine(50e3, xc, yc, {
       workers: 2,
       onWindow: (i, row) => {
         seen.push(i);
         rows.push(row.curieDepth);
-        expect(row.status).toBe(0);
+        statuses.push(row.status);
       },
     });
     expect(seen).toEqual(Array.from(xc, (_, i) => i));
     expect(rows).toEqual(Array.from(result.curieDepth));
+    expect(statuses).toEqual(Array.from(result.status));
     const tanaka: unknown[] = [];
     const all = await optimiser.parallelise('tanaka', 50e3, [xc[0], -1, xc[2]], [yc[0], -1, yc[2]], { workers: 2, kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3], onResult: (i, r) => tanaka.push([i, r]) });
     expect(tanaka).toEqual(all.map((r, i) => [i, r]));
