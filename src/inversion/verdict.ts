@@ -25,12 +25,13 @@ export interface VerdictInput {
   /** The posterior is open above (plateau or bound within the level's likelihood ratio). */
   open: boolean;
   fit: FitResult;
-  /** Smallest and largest wavenumber of the spectrum, rad/km. */
+  /** Smallest wavenumber of the spectrum, rad/km. */
   kMin: number;
-  kMax: number;
   spacingKm: number;
   windowKm?: number;
   chi2PerDof: number;
+  /** The posterior's temperature: errors scaled by its square root. */
+  temperature: number;
   /** Misfit gap between the two best basins (in likelihood units), Infinity for one basin. */
   minimaGap: number;
   minimaCount: number;
@@ -48,7 +49,7 @@ export function judge(input: VerdictInput): Verdict {
   const cellRatio = (Math.PI * fit.dz) / spacingKm;
   reasons.push(`k_min·Δz = ${f2(kDz)} (${kDz < 1 ? 'below 1: the window reaches the base of the layer' : 'not below 1: the window is too small to see the base'})`);
   reasons.push(`π·Δz/dx = ${f2(cellRatio)} (${cellRatio > 3 ? 'cells resolve the layer' : 'cells too coarse to separate the top from the base'})`);
-  reasons.push(`χ²/dof = ${f2(input.chi2PerDof)}${input.chi2PerDof > 1 ? ' (intervals widened by its square root)' : ''}`);
+  reasons.push(`χ²/dof = ${f2(input.chi2PerDof)} against σ_mean (the intervals scale the errors by ${f2(Math.sqrt(input.temperature))})`);
   reasons.push(input.minimaCount > 1 ? `${input.minimaCount} minima on the lattice; the second is ${f2(input.minimaGap)} above the best` : '1 minimum on the lattice');
   let verdict: VerdictName = 'resolved';
   if (input.open) {
