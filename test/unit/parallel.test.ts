@@ -24,14 +24,14 @@ afterAll(async () => {
 });
 
 function fields(r: Awaited<ReturnType<CurieOptimiser['optimiseRoutine']>>) {
-  return [r.beta, r.zt, r.dz, r.C, r.curieDepth, r.misfit];
+  return [r.beta, r.zt, r.dz, r.C, r.curieDepth, r.misfit, r.curieDepthLow, r.curieDepthHigh, r.verdict];
 }
 
 describe('optimiseRoutine', () => {
   const { optimiser, xc, yc } = smallMap();
   opened.push(optimiser);
 
-  it('gives bit-identical results for 0, 1, 2 and 4 workers, equal to optimise window by window', async () => {
+  it('gives bit-identical results for 0, 1, 2 and 4 workers, intervals and verdicts included, equal to optimise window by window', async () => {
     const results: Array<Awaited<ReturnType<CurieOptimiser['optimiseRoutine']>>> = [];
     for (const workers of [0, 1, 2, 4]) results.push(await optimiser.optimiseRoutine(50e3, xc, yc, { workers }));
     for (const r of results.slice(1)) {
@@ -42,6 +42,8 @@ describe('optimiseRoutine', () => {
       const single = optimiser.optimise(50e3, xc[i], yc[i]);
       expect(results[2].curieDepth[i]).toBe(single.curieDepth);
       expect(results[2].misfit[i]).toBe(single.misfit);
+      expect([results[2].curieDepthLow[i], results[2].curieDepthHigh[i]]).toEqual(single.interval!.curieDepth);
+      expect(['resolved', 'lower-bound', 'unresolved'][results[2].verdict[i]]).toBe(single.verdict);
     }
     expect(results[0].status.every((s: number) => s <= 1)).toBe(true);
   });
