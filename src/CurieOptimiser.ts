@@ -342,8 +342,10 @@ export class CurieOptimiser extends CurieGrid {
   }
 
   /**
-   * Metropolis–Hastings samples of β, z_t, Δz, C for the window at (xc, yc): `burnin` tempered
-   * downhill steps, then `nsim` samples; seeded, and proposals outside the bounds are rejected.
+   * Metropolis–Hastings samples of β, z_t, Δz, C for the window at (xc, yc), from the global fit
+   * (the start values are its hint; from the start values themselves under `'pycurious-1.1'`, as
+   * PyCurious): `burnin` tempered downhill steps, then `nsim` samples; seeded,
+   * proposals outside the bounds rejected; reports its acceptance rate and effective sample sizes.
    */
   metropolisHastings(window: number, xc: number, yc: number, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
     return sampleWindow(this.#source, window, xc, yc, nsim, burnin, { ...this.#settings(options), xScale: options.xScale, seed: options.seed });

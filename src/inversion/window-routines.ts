@@ -156,8 +156,17 @@ function samplingObjective(spectrum: RadialSpectrum, settings: FitSettings) {
 
 /** Metropolis–Hastings samples for the window at (xc, yc). */
 export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & { xScale?: ArrayLike<number>; seed?: number }): ParameterSamples {
-  const objective = samplingObjective(windowSpectrum(grid, window, xc, yc, settings), settings);
-  return metropolisHastings(objective, settings.start, settings.bounds, nsim, burnin, { xScale: settings.xScale, seed: settings.seed });
+  const spectrum = windowSpectrum(grid, window, xc, yc, settings);
+  const objective = samplingObjective(spectrum, settings);
+  // By default the chain starts at the global fit (the start values are its hint): from PyCurious's
+  // start the weighted misfit is ~1e4, past the 1e-99 floor of its acceptance rule, and no step is
+  // ever taken. Under PyCurious 1.1's convention it starts where PyCurious's does.
+  let start: ArrayLike<number> = settings.start;
+  if ((settings.convention ?? 'default') !== 'pycurious-1.1') {
+    const fit = fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, { convention: 'default', intervals: false });
+    start = [fit.beta, fit.zt, fit.dz, fit.C];
+  }
+  return metropolisHastings(objective, start, settings.bounds, nsim, burnin, { xScale: settings.xScale, seed: settings.seed });
 }
 
 /** Sensitivity runs for the window at (xc, yc). */

@@ -93,3 +93,16 @@ describe('sensitivity perturbs by the error of the bin mean', () => {
     expect(q95 - q05).toBeGreaterThan(width / 10);
   });
 });
+
+describe('metropolisHastings through CurieOptimiser', () => {
+  it('under the default convention starts at the global fit, so the chain moves (from PyCurious’s start it never would)', () => {
+    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
+    const optimiser = CurieOptimiser.fromRaster(raster);
+    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const chain = optimiser.metropolisHastings(200e3, xc, yc, 3000, 300, { xScale: [0.05, 0.05, 0.5, 0.05], seed: 1 });
+    expect(chain.acceptanceRate!).toBeGreaterThan(0.02);
+    const fit = optimiser.optimise(200e3, xc, yc);
+    expect(chain.summary.curieDepth.q05).toBeLessThanOrEqual(fit.curieDepth);
+    expect(chain.summary.curieDepth.q95).toBeGreaterThanOrEqual(fit.curieDepth);
+  });
+});
