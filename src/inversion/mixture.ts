@@ -3,7 +3,7 @@
  * marginals (β, Δz) and mixtures of truncated normals (z_t; and z_t + Δz, the Curie depth, a
  * convolution along the lattice rather than a sum of marginals).
  */
-import { normalCdf, normalPdf } from '../models/special.js';
+import { normalCdf, normalPdf, normalQuantile } from '../models/special.js';
 
 /**
  * Quantile p of a distribution made of cells: cell i holds mass `mass[i]` spread uniformly over
@@ -34,8 +34,8 @@ export interface TruncatedNormalMixture {
 
 /**
  * A mixture with each component's constants precomputed (Φ at the lower bound, the truncated
- * mass, ∫Φ at the lower bound) and its support [start, end] beyond which its CDF is 0 or 1
- * (9 sd: Φ(−9) ~ 1e-19), components sorted by start.
+ * mass, ∫Φ at the lower bound), its support [start, end] beyond which its CDF is 0 or 1 (9 sd:
+ * Φ(−9) ~ 1e-19), and the whole mixture's support, mean and sd (for a first guess of a quantile).
  */
 export interface PreparedMixture extends TruncatedNormalMixture {
   below: Float64Array;
@@ -43,25 +43,33 @@ export interface PreparedMixture extends TruncatedNormalMixture {
   lowerTerm: Float64Array;
   start: Float64Array;
   end: Float64Array;
+  least: number;
+  most: number;
+  centre: number;
+  spread: number;
 }
 
-/** Precompute the per-component constants of {@link mixtureCdf}, components in order of their support's start. */
+/** Precompute the per-component constants of {@link mixtureCdf}. */
 export function prepareMixture(mix: TruncatedNormalMixture): PreparedMixture {
   const n = mix.weight.length;
-  const reach = Float64Array.from(mix.weight, (_, i) => mix.shiftLow[i] + Math.max(mix.lower, mix.mean[i] - 9 * mix.sd[i]));
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => reach[a] - reach[b]);
-  const pick = (values: Float64Array) => Float64Array.from(order, (i) => values[i]);
-  const sorted: TruncatedNormalMixture = { ...mix, weight: pick(mix.weight), mean: pick(mix.mean), sd: pick(mix.sd), shiftLow: pick(mix.shiftLow), shiftHigh: pick(mix.shiftHigh) };
   const below = new Float64Array(n), mass = new Float64Array(n), lowerTerm = new Float64Array(n), start = new Float64Array(n), end = new Float64Array(n);
+  let least = Infinity, most = -Infinity, m1 = 0, m2 = 0, total = 0;
   for (let i = 0; i < n; i++) {
-    const mean = sorted.mean[i], sd = sorted.sd[i];
+    const mean = mix.mean[i], sd = mix.sd[i], w = mix.weight[i];
     below[i] = Number.isFinite(mix.lower) ? normalCdf((mix.lower - mean) / sd) : 0;
     mass[i] = (Number.isFinite(mix.upper) ? normalCdf((mix.upper - mean) / sd) : 1) - below[i];
     lowerTerm[i] = Number.isFinite(mix.lower) ? integratedCdf((mix.lower - mean) / sd) : 0;
-    start[i] = sorted.shiftLow[i] + Math.max(mix.lower, mean - 9 * sd);
-    end[i] = sorted.shiftHigh[i] + Math.min(mix.upper, mean + 9 * sd);
+    start[i] = mix.shiftLow[i] + Math.max(mix.lower, mean - 9 * sd);
+    end[i] = mix.shiftHigh[i] + Math.min(mix.upper, mean + 9 * sd);
+    least = Math.min(least, start[i]);
+    most = Math.max(most, end[i]);
+    const cell = mix.shiftHigh[i] - mix.shiftLow[i], centre = mean + 0.5 * (mix.shiftLow[i] + mix.shiftHigh[i]);
+    total += w;
+    m1 += w * centre;
+    m2 += w * (centre * centre + sd * sd + (cell * cell) / 12);
   }
-  return { ...sorted, below, mass, lowerTerm, start, end };
+  const centre = m1 / total;
+  return { ...mix, below, mass, lowerTerm, start, end, least, most, centre, spread: Math.sqrt(Math.max(0, m2 / total - centre * centre)) };
 }
 
 /** ∫_{−∞}^{t} Φ(u) du = tΦ(t) + φ(t) (0 far in the left tail, t far in the right). */
@@ -91,9 +99,9 @@ function truncatedIntegral(mix: PreparedMixture, i: number, x: number): number {
 /** CDF of the mixture at x: each component's z_t + shift, shift uniform on its cell (a point when shiftLow = shiftHigh). */
 export function mixtureCdf(mix: PreparedMixture, x: number): number {
   let total = 0;
-  // Components whose support starts above x add 0; those wholly below it add their weight.
-  for (let i = 0; i < mix.weight.length && mix.start[i] < x; i++) {
-    if (!(mix.mass[i] > 0)) continue;
+  for (let i = 0; i < mix.weight.length; i++) {
+    // A component whose support starts above x adds 0; one wholly below it adds its weight.
+    if (mix.start[i] >= x || !(mix.mass[i] > 0)) continue;
     if (mix.end[i] <= x) {
       total += mix.weight[i];
       continue;
@@ -105,24 +113,19 @@ export function mixtureCdf(mix: PreparedMixture, x: number): number {
   return total;
 }
 
+const standardQuantiles = new Map<number, number>();
+
 /**
- * Quantile p of a prepared mixture, to `tolerance`: a first guess from the components' centres
- * (their weighted quantile), a bracket grown from it, then false position on the exact CDF.
+ * Quantile p of a prepared mixture, to `tolerance`: a first guess from the mixture's mean and sd
+ * as if it were normal, a bracket grown from it, then false position on the exact CDF.
  */
 export function mixtureQuantile(mix: PreparedMixture, p: number, tolerance: number): number {
-  const n = mix.weight.length;
-  let cumulative = 0, guess = 0.5 * (mix.start[n - 1] + mix.end[n - 1]), spread = 0;
-  for (let i = 0; i < n; i++) spread = Math.max(spread, mix.end[i] - mix.start[i]);
-  for (let i = 0; i < n; i++) {
-    cumulative += mix.weight[i];
-    if (cumulative >= p) {
-      guess = 0.5 * (mix.start[i] + mix.end[i]);
-      break;
-    }
-  }
+  let z = standardQuantiles.get(p);
+  if (z === undefined) standardQuantiles.set(p, (z = normalQuantile(p)));
   const cdf = (x: number) => mixtureCdf(mix, x);
-  const least = mix.start[0], most = Math.max(...mix.end);
-  let step = spread / 8, lo = Math.max(least, guess - step), hi = Math.min(most, guess + step);
+  const { least, most } = mix;
+  const guess = Math.min(most, Math.max(least, mix.centre + z * mix.spread));
+  let step = 0.25 * mix.spread || tolerance, lo = Math.max(least, guess - step), hi = Math.min(most, guess + step);
   while (lo > least && cdf(lo) > p) {
     hi = lo;
     step *= 2;
