@@ -1,9 +1,10 @@
 /**
- * Fitting the Bouligand et al. (2009) model to one radial spectrum: PyCurious's `optimise` step,
- * with a bounded Levenberg–Marquardt in place of scipy's L-BFGS-B.
+ * Fitting the Bouligand et al. (2009) model to one radial spectrum from a start: the types of a
+ * fit and the local, bounded Levenberg–Marquardt (in place of PyCurious's L-BFGS-B) that polishes
+ * the global fit's best basins.
  */
 import { CurieError, fmt } from '../errors.js';
-import { levenbergMarquardt, type LevenbergMarquardtOptions, type LevenbergMarquardtResult } from './levenberg-marquardt.js';
+import { levenbergMarquardt, type LevenbergMarquardtOptions } from './levenberg-marquardt.js';
 import { misfit, type Objective, PARAMETERS } from './objective.js';
 import { spectralProblem } from './spectral-problem.js';
 
@@ -62,42 +63,18 @@ export function checkStart(start: ArrayLike<number>, bounds: Bounds): void {
 }
 
 /**
- * Other starting points tried when a fit ends on a bound or does not converge: deeper and
- * shallower layers around the first start (the misfit has separate basins in Δz).
- */
-function restarts(start: ArrayLike<number>): number[][] {
-  const [beta, zt, dz, C] = Array.from(start);
-  return [
-    [beta, zt, Math.max(dz, 1) * 2, C],
-    [beta, zt, Math.max(dz, 1) / 2, C],
-    [3, 0.5, 20, C],
-  ];
-}
-
-/**
- * Fit [β, z_t, Δz, C] to a spectrum from `start` within `bounds`. When the fit fails to converge
- * or ends held on a bound of Δz, it is restarted from other points and the best result is kept;
- * if none converges the best point found is returned with `converged: false`.
- * @param solver stopping rules of each Levenberg–Marquardt run (defaults: see LevenbergMarquardtOptions)
+ * Fit [β, z_t, Δz, C] to a spectrum from `start` within `bounds` by Levenberg–Marquardt (C solved
+ * in closed form at every step): a local fit, the polish of the global one (global-fit.ts). From a
+ * far start it can stop on the plateau of Δz; a fit out of iterations returns its best point with
+ * `converged: false`.
+ * @param solver stopping rules (defaults: see LevenbergMarquardtOptions)
  */
 export function fitSpectrum(objective: Objective, start: ArrayLike<number>, bounds: Bounds = defaultBounds(), solver: LevenbergMarquardtOptions = {}): FitResult {
   checkStart(start, bounds);
   const problem = spectralProblem(objective, bounds);
-  const clamp = (values: ArrayLike<number>) => Array.from(values, (v, j) => Math.min(bounds.upper[j], Math.max(bounds.lower[j], v)));
-  let best: LevenbergMarquardtResult = levenbergMarquardt(problem, problem.reduce(start), solver);
-  let iterations = best.iterations;
-  // Ending held at Δz = 0 (index 2) means the fit slid into the degenerate thin-layer valley.
-  const stalled = (r: LevenbergMarquardtResult) => !r.converged || r.activeBounds.includes(2) || !Number.isFinite(r.f);
-  if (stalled(best)) {
-    for (const other of restarts(start)) {
-      const result = levenbergMarquardt(problem, problem.reduce(clamp(other)), solver);
-      iterations += result.iterations;
-      if (result.f < best.f || !Number.isFinite(best.f)) best = result;
-      if (!stalled(best)) break;
-    }
-  }
-  const x = problem.expand(best.x);
+  const result = levenbergMarquardt(problem, problem.reduce(start), solver);
+  const x = problem.expand(result.x);
   const [beta, zt, dz, C] = x;
   // Report PyCurious's misfit itself (same value as the solver's, without its rounding path).
-  return { beta, zt, dz, C, curieDepth: zt + dz, misfit: misfit(objective, x), iterations, converged: best.converged && Number.isFinite(best.f) };
+  return { beta, zt, dz, C, curieDepth: zt + dz, misfit: misfit(objective, x), iterations: result.iterations, converged: result.converged && Number.isFinite(result.f) };
 }

@@ -9,15 +9,13 @@ import { CurieError, fmt } from '../errors.js';
 import { bouligand2009 } from '../models/bouligand.js';
 import { normalQuantile } from '../models/special.js';
 import type { Convention } from '../spectrum/convention.js';
-import { type Bounds, type FitResult, checkStart } from './fit.js';
-import { levenbergMarquardt } from './levenberg-marquardt.js';
+import { type Bounds, checkStart, type FitResult, fitSpectrum } from './fit.js';
 import { linearSystem, type LinearSystem, logMarginal, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
 import { type CoarseLattice, coarseLattice, extendBeta, interpolate, latticeEnd, nodeJ, nodeM, sumsAt } from './lattice.js';
 import { BETA_STEP, latticeBeta, latticeDz, LOG_DZ_STEP, modelBank, SUBDIVISIONS } from './model-bank.js';
 import { misfit, type Objective, PARAMETERS } from './objective.js';
 import { type Intervals, intervalsFromNodes, type LatticeDensity, type WeightedNode, weighLattice } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
-import { spectralProblem } from './spectral-problem.js';
 import { judge, type Verdict } from './verdict.js';
 
 /**
@@ -212,19 +210,16 @@ function basins(lattice: CoarseLattice, values: Float64Array): number[] {
  */
 function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64Array, minima: number[], start: ArrayLike<number>): FitResult {
   const { objective, bounds } = problem;
-  const solver = spectralProblem(objective, bounds);
   const { j1, m1 } = latticeEnd(lattice);
   const system = problem.systems[problem.pointIndex];
-  let best: { x: Float64Array; f: number; converged: boolean } | undefined;
+  let best: { x: number[]; f: number; converged: boolean } | undefined;
   let iterations = 0;
   const polishFrom = (x0: ArrayLike<number>) => {
     const clamped = Array.from(x0, (v, j) => Math.min(bounds.upper[j], Math.max(bounds.lower[j], v)));
     // Stopping at 1e-8 relative decrease: within ~1e-8 of the 1e-9 solution, a fifth fewer iterations.
-    const result = levenbergMarquardt(solver, solver.reduce(clamped), { relativeTolerance: 1e-8 });
-    iterations += result.iterations;
-    const x = solver.expand(result.x);
-    const f = misfit(objective, x);
-    if (!best || f < best.f) best = { x, f, converged: result.converged };
+    const local = fitSpectrum(objective, clamped, bounds, { relativeTolerance: 1e-8 });
+    iterations += local.iterations;
+    if (!best || local.misfit < best.f) best = { x: [local.beta, local.zt, local.dz, local.C], f: local.misfit, converged: local.converged };
   };
   // Starts within an eighth of a lattice step of each of the two best basins (the misfit
   // interpolated around the basin's node; z_t and C profiled exactly there): Levenberg–Marquardt
@@ -248,7 +243,7 @@ function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64A
     const profile = profileNode(system, sums, 1, profileScratch);
     const x0 = [beta, profile.zt, dz, profile.C];
     const f0 = misfit(objective, x0);
-    if (!best || f0 < best.f) best = { x: Float64Array.from(x0), f: f0, converged: true };
+    if (!best || f0 < best.f) best = { x: x0, f: f0, converged: true };
     polishFrom(x0);
   }
   if (misfit(objective, start) < best!.f) polishFrom(start);
