@@ -11,5 +11,6 @@ const optimiser = CurieOptimiser.fromRaster(await loadGrid(path));
 const { xc, yc } = optimiser.createCentroidList(200e3, { spacingX: 2500, spacingY: 2500 });
 const result = await optimiser.optimiseRoutine(200e3, xc, yc, { workers: Number(workers) });
 const depths = Float64Array.from(result.curieDepth).sort();
-console.log(`${xc.length} windows, ${workers} workers, median Curie depth ${depths[depths.length >> 1].toFixed(3)} km, not ok: ${result.status.filter((s) => s !== 0).length}`);
+const verdicts = [0, 1, 2].map((code) => result.verdict.filter((v) => v === code).length);
+console.log(`${xc.length} windows, ${workers} workers, median Curie depth ${depths[depths.length >> 1].toFixed(3)} km, not ok: ${result.status.filter((s) => s !== 0).length}, verdicts ${verdicts.join('/')} (resolved/lower-bound/unresolved)`);
 await optimiser.close();
