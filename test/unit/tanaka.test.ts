@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CurieError } from '../../src/errors.js';
 import { computeTanaka, tanaka1999 } from '../../src/models/tanaka.js';
+import { CurieOptimiser } from '../../src/CurieOptimiser.js';
+import { synthesiseAnomaly } from '../../src/synthetic/index.js';
 
 describe('tanaka1999', () => {
   // A spectrum that is exactly linear in f on both ranges recovers the slopes exactly.
@@ -35,5 +37,19 @@ describe('tanaka1999', () => {
   it('rejects mismatched arrays and inverted ranges', () => {
     expect(() => tanaka1999(k, Phi.slice(1), sigma)).toThrow(/one spectrum/);
     expect(() => tanaka1999(k, Phi, sigma, [0.2, 0.05])).toThrow(/low < high/);
+  });
+});
+
+describe('Tanaka on a synthetic anomaly: the power of the spectrum', () => {
+  it('power 0.5 (PyCurious 1.1) halves the top depth that the amplitude spectrum (power 1, the default) gives', () => {
+    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 2, dz: 10, beta: 0, seed: 1, amplitudes: 'random' });
+    const optimiser = CurieOptimiser.fromRaster(raster);
+    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const ranges = { kminRange: [0.05, 0.2] as const, kmaxRange: [0.01, 0.04] as const };
+    const amplitude = optimiser.tanaka(400e3, xc, yc, ranges); // the default: ln|F|
+    const half = optimiser.tanaka(400e3, xc, yc, { ...ranges, power: 0.5 });
+    // Phi scales with the power and the weights 1/σ⁴ all by the same factor: the slope exactly.
+    expect(half.Ztr / amplitude.Ztr).toBeCloseTo(0.5, 12);
+    expect(amplitude.Ztr).toBeLessThan(0);
   });
 });
