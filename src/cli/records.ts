@@ -34,8 +34,10 @@ export function restoreNaN(record: Record<string, unknown>, fields: readonly str
   const out: TableRecord = {};
   for (const field of fields) {
     const value = record[field];
-    // An open interval's high end is written null in NDJSON: it is +Infinity, not a missing value.
-    out[field] = field === 'message' || field === 'verdict' ? String(value ?? '') : value === null || value === undefined ? (field === 'curie_depth_high' && record.curie_depth_low !== null && record.curie_depth_low !== undefined ? Infinity : NaN) : (value as number);
+    if (field === 'message' || field === 'verdict') out[field] = String(value ?? '');
+    // An open interval's high end is written null in NDJSON: +Infinity, not a missing value.
+    else if (value === null || value === undefined) out[field] = field === 'curie_depth_high' && typeof record.curie_depth_low === 'number' ? Infinity : NaN;
+    else out[field] = value as number;
   }
   return out;
 }

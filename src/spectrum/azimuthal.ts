@@ -9,16 +9,16 @@ import { CurieError, fmt } from '../errors.js';
 import { fftPlan } from './fft.js';
 import { radon2d } from './radon.js';
 import { arange } from '../grid/sequences.js';
+import { checkConvention, type Convention } from './convention.js';
 import { cachedTaper, wavenumberStep } from './radial.js';
 import type { Taper } from './taper.js';
-import { checkConvention, type Convention } from './convention.js';
 import { readWindow, squareSide } from './window-data.js';
 
 /** Options of {@link azimuthalSpectrum}. */
 export interface AzimuthalSpectrumOptions {
   /** Taper of each projection before its FFT (default `'hanning'`, as PyCurious). */
   taper?: Taper;
-  /** Factor on the log spectrum: 2 gives ln |F|² (Bouligand, default), 0.5 for Tanaka. */
+  /** Factor on the log spectrum: 2 gives ln |F|² (Bouligand, default), 1 ln |F| (Tanaka; 0.5 in PyCurious 1.1). */
   power?: number;
   /** Angle step in degrees, 0 < θ < 180 (default 5). */
   theta?: number;

@@ -224,7 +224,7 @@ function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): Sp
   const { taper = 'hanning', power = 2 } = options;
   const convention = checkConvention(options.convention);
   if (!(dx > 0) || !Number.isFinite(dx)) throw new CurieError('E_ARGUMENT', `node spacing dx = ${dx} must be a positive number of metres`);
-  if (!Number.isFinite(power)) throw new CurieError('E_ARGUMENT', `power ${power} must be a finite number (2 for Bouligand, 0.5 for Tanaka)`);
+  if (!Number.isFinite(power)) throw new CurieError('E_ARGUMENT', `power ${power} must be a finite number (2 for Bouligand, 1 for Tanaka)`);
   // The bins are PyCurious's (counted with its dk); the convention only scales their wavenumbers.
   const nbins = binEdgeCount(n, wavenumberStep(n, dx, 'pycurious-1.1')) - 1;
   if (nbins < 1) throw new CurieError('E_ARGUMENT', `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`);
