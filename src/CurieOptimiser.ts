@@ -20,6 +20,9 @@ import { type RoutineArguments, serialiseSettings } from './parallel/settings.js
 import type { RadialSpectrum } from './spectrum/radial.js';
 import type { Taper } from './spectrum/taper.js';
 
+/** PyCurious's start values [β, z_t (km), Δz (km), C]. */
+const DEFAULT_START = [3, 1, 10, 5] as const;
+
 /** Starting values of the fit (PyCurious's defaults: β 3, z_t 1 km, Δz 10 km, C 5). */
 export interface StartingValues {
   beta?: number;
@@ -237,7 +240,11 @@ export class CurieOptimiser extends CurieGrid {
     return {
       bounds: this.#bounds,
       priors: this.#priorList(),
-      start: [options.beta ?? 3, options.zt ?? 1, options.dz ?? 10, options.C ?? 5],
+      // PyCurious's start values, moved inside the bounds where the user narrowed them (a start is
+      // only the global fit's hint); start values the user gives must lie inside.
+      start: [options.beta, options.zt, options.dz, options.C].map((given, j) =>
+        given ?? Math.min(this.#bounds.upper[j], Math.max(this.#bounds.lower[j], DEFAULT_START[j])),
+      ) as [number, number, number, number],
       taper: isModuleRef(options.taper) ? loadModuleExport<Taper>(options.taper) : options.taper,
       power: options.power,
       processSubgrid: isModuleRef(options.processSubgrid) ? loadModuleExport(options.processSubgrid) : options.processSubgrid,

@@ -106,3 +106,16 @@ describe('metropolisHastings through CurieOptimiser', () => {
     expect(chain.summary.curieDepth.q95).toBeGreaterThanOrEqual(fit.curieDepth);
   });
 });
+
+describe('bounds narrower than PyCurious’s start', () => {
+  it('move the default start inside them (it is only a hint); an interval that reaches a bound is open, never the bound', () => {
+    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
+    const optimiser = CurieOptimiser.fromRaster(raster, { bounds: [[0, null], [0, null], [0, 5], [null, null]] });
+    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const fit = optimiser.optimise(200e3, xc, yc); // PyCurious's Δz start, 10 km, is outside [0, 5]
+    expect(fit.dz).toBeLessThanOrEqual(5);
+    expect(fit.verdict).not.toBe('resolved');
+    expect(fit.interval!.curieDepth[1]).toBe(Infinity);
+    expect(() => optimiser.optimise(200e3, xc, yc, { dz: 10 })).toThrow(/starting dz = 10 is outside its bounds/);
+  });
+});
