@@ -160,21 +160,30 @@ const BETA_CEILING = 20;
 function scanLattice(problem: WindowProblem): { lattice: CoarseLattice; values: Float64Array } {
   const { k, bounds, systems, penalty } = problem;
   const kMin = k[0], kMax = k[k.length - 1];
-  const toJ = (beta: number, round: (x: number) => number) => round(beta / BETA_STEP) * SUBDIVISIONS;
-  const toM = (dz: number, round: (x: number) => number) => round(Math.log(dz) / LOG_DZ_STEP) * SUBDIVISIONS;
-  const betaLow = Math.max(bounds.lower[0], -0.75);
-  const j0 = toJ(betaLow, Math.ceil);
-  const j1 = Math.max(j0 + SUBDIVISIONS, toJ(Math.min(bounds.upper[0], betaLow + 6), Math.floor));
-  const jMax = Math.max(j1, toJ(Math.min(bounds.upper[0], BETA_CEILING), Math.floor));
-  const m0 = toM(Math.max(bounds.lower[2], 0.02 / kMax), Math.ceil);
-  const m1 = Math.max(m0 + SUBDIVISIONS, toM(Math.min(bounds.upper[2], 6 / kMin), Math.floor));
+  // Ranges in finest lattice units, inside the bounds; steps halved (from SUBDIVISIONS) until a
+  // range holds at least four of them, so a lattice never strays outside narrow bounds.
+  const axis = (name: string, lowValue: number, highValue: number, lowIndex: number, highIndex: number, unit: number) => {
+    let step = SUBDIVISIONS;
+    while (step > 1 && highIndex - lowIndex < 4 * step) step >>= 1;
+    const first = Math.ceil(lowIndex / step) * step, last = Math.floor(highIndex / step) * step;
+    if (!(last - first >= step))
+      throw new CurieError('E_ARGUMENT', `the range of ${name} [${fmt(lowValue)}, ${fmt(highValue)}] is narrower than the fit's finest step (${fmt(Number(unit.toPrecision(3)))}); widen the bounds, or fix ${name} with a prior`);
+    return { step, first, last };
+  };
+  const unitJ = BETA_STEP / SUBDIVISIONS, unitM = LOG_DZ_STEP / SUBDIVISIONS;
+  const betaLow = Math.max(bounds.lower[0], -0.75), betaHigh = Math.min(bounds.upper[0], BETA_CEILING);
+  const dzLow = Math.max(bounds.lower[2], 0.02 / kMax), dzHigh = Math.min(bounds.upper[2], 6 / kMin);
+  const beta = axis('beta', betaLow, betaHigh, Math.ceil(betaLow / unitJ - 1e-9), Math.floor(betaHigh / unitJ + 1e-9), unitJ);
+  const dz = axis('dz', dzLow, dzHigh, Math.ceil(Math.log(dzLow) / unitM - 1e-9), Math.floor(Math.log(dzHigh) / unitM + 1e-9), unitM);
+  // β over [lower, lower + 6] first, extended while the best node sits on its top.
+  const j1 = Math.min(beta.last, Math.max(beta.first + beta.step, Math.floor((betaLow + 6) / unitJ / beta.step) * beta.step));
   const bank = modelBank(k);
-  const lattice = coarseLattice(bank, systems, j0, m0, (j1 - j0) / SUBDIVISIONS + 1, (m1 - m0) / SUBDIVISIONS + 1, penalty);
+  const lattice = coarseLattice(bank, systems, beta.first, dz.first, (j1 - beta.first) / beta.step + 1, (dz.last - dz.first) / dz.step + 1, beta.step, dz.step, penalty);
   let values = pointValues(problem, lattice);
   for (;;) {
     const top = latticeEnd(lattice).j1;
-    if (top >= jMax || nodeJ(lattice, argMin(values)) < top) break;
-    extendBeta(lattice, bank, systems, Math.min(16, (jMax - top) / SUBDIVISIONS), penalty);
+    if (top >= beta.last || nodeJ(lattice, argMin(values)) < top) break;
+    extendBeta(lattice, bank, systems, Math.min(16, (beta.last - top) / beta.step), penalty);
     values = pointValues(problem, lattice);
   }
   return { lattice, values };
@@ -228,8 +237,9 @@ function polish(problem: WindowProblem, lattice: CoarseLattice, values: Float64A
   const starts = minima.slice(0, 2).map((index) => {
     const centre = { j: nodeJ(lattice, index), m: nodeM(lattice, index) };
     let startJ = centre.j, startM = centre.m, lowest = values[index];
-    for (let j = Math.max(lattice.j0, centre.j - SUBDIVISIONS); j <= Math.min(j1, centre.j + SUBDIVISIONS); j += SUBDIVISIONS / 8)
-      for (let m = Math.max(lattice.m0, centre.m - SUBDIVISIONS); m <= Math.min(m1, centre.m + SUBDIVISIONS); m += SUBDIVISIONS / 8) {
+    const { stepJ, stepM } = lattice;
+    for (let j = Math.max(lattice.j0, centre.j - stepJ); j <= Math.min(j1, centre.j + stepJ); j += Math.max(1, stepJ / 8))
+      for (let m = Math.max(lattice.m0, centre.m - stepM); m <= Math.min(m1, centre.m + stepM); m += Math.max(1, stepM / 8)) {
         const value = interpolate(lattice, values, j, m);
         if (value < lowest) [startJ, startM, lowest] = [j, m, value];
       }
@@ -283,8 +293,8 @@ function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse:
   });
   // A posterior within a few coarse steps is too peaked for interpolation (its log density falls
   // by hundreds between nodes): its sub-nodes are computed exactly, at most 4 × 4 a cell a round.
-  const span = (values: number[]) => (Math.max(...values) - Math.min(...values)) / SUBDIVISIONS + 1;
-  const exact = span(nodes.map((w) => w.j)) <= 3 && span(nodes.map((w) => w.m)) <= 3;
+  const span = (values: number[], step: number) => (Math.max(...values) - Math.min(...values)) / step + 1;
+  const exact = span(nodes.map((w) => w.j), lattice.stepJ) <= 3 && span(nodes.map((w) => w.m), lattice.stepM) <= 3;
   const system = problem.systems[0];
   const profile: NodeProfile = { q: 0, C: 0, zt: 0, qFree: 0, ztFree: 0, ztVariance: 0 };
   const sums: NodeSums = { a: 0, b: 0, d: 0, e: 0 };
@@ -294,7 +304,7 @@ function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse:
     profileNode(system, nodeSums(system, bouligand2009(problem.k, beta, 0, dz, 0), sums), temperature, profile);
     return { j, m, beta, dz, logDensity: logMarginal(system, profile) - problem.penalty(beta, dz), ztMean: profile.ztFree, ztSd: Math.sqrt(profile.ztVariance) };
   };
-  let stepJ = SUBDIVISIONS, stepM = SUBDIVISIONS;
+  let { stepJ, stepM } = lattice;
   for (let round = 0; round < 3; round++) {
     let peak = -Infinity;
     for (const w of nodes) peak = Math.max(peak, w.logDensity);
@@ -306,7 +316,8 @@ function refinePosterior(problem: WindowProblem, lattice: CoarseLattice, coarse:
       rm0 = Math.min(rm0, node.m);
       rm1 = Math.max(rm1, node.m);
     }
-    const factor = (span: number, step: number, least: number) => Math.min(step >> 1, exact ? 4 : Infinity, Math.max(least, 2 ** Math.ceil(Math.log2(8 / span))));
+    // Sub-cell centres stay on the lattice of finest units: at most step/2 sub-cells a step.
+    const factor = (span: number, step: number, least: number) => Math.max(1, Math.min(step >> 1, exact ? 4 : Infinity, Math.max(least, 2 ** Math.ceil(Math.log2(8 / span)))));
     const fJ = factor((rj1 - rj0) / stepJ + 1, stepJ, round === 0 ? 2 : 1), fM = factor((rm1 - rm0) / stepM + 1, stepM, round === 0 ? 2 : 1);
     if (fJ <= 1 && fM <= 1) break;
     // The cells to split: the massive ones and their neighbours, as a set of (j, m) centres.
@@ -382,15 +393,24 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
     if (nodeM(lattice, i) === m1) topDensity = Math.max(topDensity, density);
   });
   const lrThreshold = -0.5 * normalQuantile(0.5 * (1 + level)) ** 2;
-  const topDz = Math.exp(((m1 - 2 * SUBDIVISIONS) * LOG_DZ_STEP) / SUBDIVISIONS);
+  const topDz = latticeDz(m1 - 2 * lattice.stepM);
   const open = topDensity - peakDensity > lrThreshold || pair.dzHigh >= topDz;
   // Under the default convention the fit is the posterior's mode (no prior) or near it: an interval
   // narrower than the lattice's finest cell (0.004 in β, 0.6 % in Δz), as a noise-free spectrum
-  // gives, is widened to hold it rather than snapped beside it.
+  // gives, is widened to hold it rather than snapped beside it. Cells at the lattice's edges reach
+  // half a step past the bounds: ends are clipped to them.
   const holdFit = (intervals: Intervals): Intervals => {
-    if (problem.unweighted) return intervals;
-    const widen = ([low, high]: [number, number], value: number): [number, number] => [Math.min(low, value), Math.max(high, value)];
-    return { beta: widen(intervals.beta, result.beta), zt: widen(intervals.zt, result.zt), dz: widen(intervals.dz, result.dz), curieDepth: widen(intervals.curieDepth, result.curieDepth) };
+    const within = ([low, high]: [number, number], j: number, value: number): [number, number] => {
+      const [lo, hi] = problem.unweighted ? [low, high] : [Math.min(low, value), Math.max(high, value)];
+      return [Math.max(bounds.lower[j], lo), Math.min(bounds.upper[j], hi)];
+    };
+    const dz = within(intervals.dz, 2, result.dz);
+    return {
+      beta: within(intervals.beta, 0, result.beta),
+      zt: within(intervals.zt, 1, result.zt),
+      dz: [dz[0], intervals.dz[1] === Infinity ? Infinity : dz[1]],
+      curieDepth: problem.unweighted ? intervals.curieDepth : [Math.min(intervals.curieDepth[0], result.curieDepth), Math.max(intervals.curieDepth[1], result.curieDepth)],
+    };
   };
   const intervals = holdFit(open ? pair.open() : pair.closed());
   const verdict: Verdict = judge({

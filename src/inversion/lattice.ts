@@ -6,7 +6,7 @@
  * windows, would miss any cache.
  */
 import { type LinearSystem, type NodeSums, nodeSums } from './linear-profile.js';
-import { latticeBeta, latticeDz, type ModelBank, shapeAt, SUBDIVISIONS } from './model-bank.js';
+import { latticeBeta, latticeDz, type ModelBank, shapeAt } from './model-bank.js';
 
 /** One system's weighted sums at every coarse node (see linear-profile.ts), row-major. */
 export interface LatticeSums {
@@ -17,15 +17,17 @@ export interface LatticeSums {
 }
 
 /**
- * The coarse lattice: `rows` values of β from j0, `cols` values of ln Δz from m0, both every
- * SUBDIVISIONS (finest units, see model-bank.ts); node i = r·cols + c. Typed arrays, no object a
- * node: a window scans ~1250 nodes.
+ * The coarse lattice: `rows` values of β from j0 every stepJ, `cols` values of ln Δz from m0 every
+ * stepM (finest units, see model-bank.ts: SUBDIVISIONS unless bounds are narrower than a few coarse
+ * steps); node i = r·cols + c. Typed arrays, no object a node: a window scans ~1250 nodes.
  */
 export interface CoarseLattice {
   j0: number;
   m0: number;
   rows: number;
   cols: number;
+  stepJ: number;
+  stepM: number;
   /** Sums of each system (index 0: the statistical weights, used by the posterior). */
   sums: LatticeSums[];
   /** −logpdf of the priors of β and Δz at each node. */
@@ -34,15 +36,15 @@ export interface CoarseLattice {
 
 /** The last β and ln Δz indices (finest units) of the lattice. */
 export function latticeEnd(lattice: CoarseLattice): { j1: number; m1: number } {
-  return { j1: lattice.j0 + (lattice.rows - 1) * SUBDIVISIONS, m1: lattice.m0 + (lattice.cols - 1) * SUBDIVISIONS };
+  return { j1: lattice.j0 + (lattice.rows - 1) * lattice.stepJ, m1: lattice.m0 + (lattice.cols - 1) * lattice.stepM };
 }
 
 /** Lattice indices (finest units) of node i. */
 export function nodeJ(lattice: CoarseLattice, i: number): number {
-  return lattice.j0 + Math.floor(i / lattice.cols) * SUBDIVISIONS;
+  return lattice.j0 + Math.floor(i / lattice.cols) * lattice.stepJ;
 }
 export function nodeM(lattice: CoarseLattice, i: number): number {
-  return lattice.m0 + (i % lattice.cols) * SUBDIVISIONS;
+  return lattice.m0 + (i % lattice.cols) * lattice.stepM;
 }
 
 /** System s's sums at node i, into `out`. */
@@ -80,11 +82,11 @@ function grow(values: Float64Array, size: number): Float64Array {
   return out;
 }
 
-/** The coarse lattice of `rows × cols` nodes from (j0, m0). */
-export function coarseLattice(bank: ModelBank, systems: LinearSystem[], j0: number, m0: number, rows: number, cols: number, penalty: (beta: number, dz: number) => number): CoarseLattice {
+/** The coarse lattice of `rows × cols` nodes from (j0, m0) every (stepJ, stepM). */
+export function coarseLattice(bank: ModelBank, systems: LinearSystem[], j0: number, m0: number, rows: number, cols: number, stepJ: number, stepM: number, penalty: (beta: number, dz: number) => number): CoarseLattice {
   const size = rows * cols;
   const lattice: CoarseLattice = {
-    j0, m0, rows, cols,
+    j0, m0, rows, cols, stepJ, stepM,
     sums: systems.map(() => ({ a: new Float64Array(size), b: new Float64Array(size), d: new Float64Array(size), e: new Float64Array(size) })),
     penalty: new Float64Array(size),
   };
@@ -122,7 +124,7 @@ const weightsJ = new Float64Array(4), weightsM = new Float64Array(4);
  */
 export function interpolate(lattice: CoarseLattice, field: Float64Array, j: number, m: number): number {
   const { rows, cols } = lattice;
-  const u = (j - lattice.j0) / SUBDIVISIONS, v = (m - lattice.m0) / SUBDIVISIONS;
+  const u = (j - lattice.j0) / lattice.stepJ, v = (m - lattice.m0) / lattice.stepM;
   const r = Math.min(Math.floor(u), rows - 2), c = Math.min(Math.floor(v), cols - 2);
   cubicWeights(u - r, weightsJ);
   cubicWeights(v - c, weightsM);

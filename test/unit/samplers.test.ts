@@ -119,3 +119,22 @@ describe('bounds narrower than PyCurious’s start', () => {
     expect(() => optimiser.optimise(200e3, xc, yc, { dz: 10 })).toThrow(/starting dz = 10 is outside its bounds/);
   });
 });
+
+describe('bounds narrower than the lattice’s coarse steps', () => {
+  const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
+  const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+
+  it('keep the fit and every interval inside them (the lattice shrinks its steps to fit)', () => {
+    const fit = CurieOptimiser.fromRaster(raster, { bounds: [[2.9, 3.1], [0, null], [0, null], [null, null]] }).optimise(200e3, xc, yc);
+    expect(fit.beta).toBeGreaterThanOrEqual(2.9);
+    expect(fit.beta).toBeLessThanOrEqual(3.1);
+    expect(fit.interval!.beta[0]).toBeGreaterThanOrEqual(2.9);
+    expect(fit.interval!.beta[1]).toBeLessThanOrEqual(3.1);
+    expect(fit.interval!.beta[1]).toBeGreaterThan(fit.interval!.beta[0]);
+  });
+
+  it('narrower than the finest step is an E_ARGUMENT naming the range', () => {
+    const optimiser = CurieOptimiser.fromRaster(raster, { bounds: [[2.999, 3], [0, null], [0, null], [null, null]] });
+    expect(() => optimiser.optimise(200e3, xc, yc)).toThrow(/range of beta \[2\.999, 3\] is narrower than the fit's finest step/);
+  });
+});
