@@ -125,8 +125,8 @@ function batches(total: number, workers: number, xc: ArrayLike<number>): number[
  * re-run notebook cell) leaves no threads behind.
  */
 export class WorkerPool {
-  #pool: Piscina | undefined;
-  #threads = 0;
+  /** Pools by thread count, with the number of maps running on each. */
+  #pools = new Map<number, { pool: Piscina; users: number }>();
 
   /** Run a map; see {@link MapRequest}. */
   async run(request: MapRequest, options: MapRequestOptions = {}): Promise<MapOutcome> {
@@ -179,7 +179,7 @@ export class WorkerPool {
         collect(runBatch(task(indices)), indices);
       }
     } else {
-      const pool = this.#ensure(workers);
+      const { pool, release } = this.#acquire(workers);
       const deaths = new Map<number, number>();
       // Every queued batch listens to the signal: relay the caller's through one of our own, allowed many listeners.
       const relay = new AbortController();
@@ -220,31 +220,46 @@ export class WorkerPool {
         await Promise.all(batches(total, workers, request.xc).map(runWithRetry));
       } finally {
         signal?.removeEventListener('abort', forward);
+        release();
       }
     }
     return { status: Uint8Array.from(status), messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
   }
 
-  #ensure(threads: number): Piscina {
-    if (this.#pool && this.#threads === threads) return this.#pool;
-    void this.#pool?.destroy();
-    this.#pool = new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: 0,
-      maxThreads: threads,
-      idleTimeout: 1000,
-      // A single queue of batches, no per-worker concurrency: one batch per thread at a time.
-      concurrentTasksPerWorker: 1,
-    });
-    this.#threads = threads;
-    return this.#pool;
+  /**
+   * The piscina pool of `threads` workers, and a release to call when the map is done. A map asking
+   * for another thread count gets a pool of its own: a pool still running another map is never
+   * destroyed under it (maps of one optimiser may run at once), only retired when its last map ends.
+   */
+  #acquire(threads: number): { pool: Piscina; release: () => void } {
+    let entry = this.#pools.get(threads);
+    if (!entry) {
+      const pool = new Piscina({
+        filename: new URL('./worker.js', import.meta.url).href,
+        minThreads: 0,
+        maxThreads: threads,
+        idleTimeout: 1000,
+        // A single queue of batches, no per-worker concurrency: one batch per thread at a time.
+        concurrentTasksPerWorker: 1,
+      });
+      entry = { pool, users: 0 };
+      this.#pools.set(threads, entry);
+    }
+    const current = entry;
+    current.users++;
+    // Pools of other sizes that no map uses any more are retired: one idle size at most stays.
+    for (const [size, other] of this.#pools)
+      if (size !== threads && other.users === 0) {
+        this.#pools.delete(size);
+        void other.pool.destroy();
+      }
+    return { pool: current.pool, release: () => void current.users-- };
   }
 
   /** End the workers; the pool is recreated on the next map. */
   async close(): Promise<void> {
-    const pool = this.#pool;
-    this.#pool = undefined;
-    this.#threads = 0;
-    await pool?.destroy();
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((entry) => entry.pool.destroy()));
   }
 }
