@@ -1,7 +1,6 @@
 /**
  * The smaller commands: `curie spectrum`, `curie synth`, `curie info`, `curie merge`.
  */
-import { readFile } from 'node:fs/promises';
 import { CurieGrid } from '../CurieGrid.js';
 import { CurieError, fmt } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -10,7 +9,8 @@ import { csvHeader, csvRow } from '../io/write-table.js';
 import { synthesiseAnomaly } from '../synthetic/synthesise.js';
 import { parseDistance } from './distance.js';
 import { readInput } from './input.js';
-import { type PartHeader, parseNumber, parseTaper } from './map.js';
+import { parseNumber, parseTaper } from './map.js';
+import { type Part, readPart } from './part-file.js';
 import { restoreNaN } from './records.js';
 import { formatFor, openSink } from './sinks.js';
 
@@ -102,32 +102,6 @@ export async function runInfo(input: string, options: { json?: boolean }): Promi
       '',
     ].join('\n'),
   );
-}
-
-interface Part {
-  file: string;
-  header: PartHeader;
-  lines: Array<Record<string, unknown>>;
-}
-
-async function readPart(file: string): Promise<Part> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new CurieError('E_NOT_FOUND', `part file ${file} cannot be read; check the path`);
-  }
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const parse = (line: string, n: number) => {
-    try {
-      return JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new CurieError('E_FORMAT', `${file} line ${n}: not JSON; is it a curie map part file (truncated?)`);
-    }
-  };
-  const header = lines.length > 0 ? (parse(lines[0], 1) as unknown as PartHeader) : undefined;
-  if (!header || header.curie_part !== 1) throw new CurieError('E_FORMAT', `${file} is not a curie map part file (no part header on line 1)`);
-  return { file, header, lines: lines.slice(1).map((l, n) => parse(l, n + 2)) };
 }
 
 /** `curie merge`: join the parts of a sharded run into the file a single run writes, byte for byte. */
