@@ -4,7 +4,9 @@
  * `CurieOptimiser` methods and the parallel workers both call these, so a window gives the same
  * numbers whichever thread computes it.
  */
-import type { NdArray } from 'ndarray';
+import ndarray, { type NdArray } from 'ndarray';
+import { fmt } from '../errors.js';
+import { checkSignal } from '../spectrum/window-data.js';
 import type { GridGeometry } from '../grid/geometry.js';
 import { nearestIndex, subgrid, windowHalfWidth } from '../grid/windows.js';
 import { computeTanaka, tanaka1999, type TanakaFit } from '../models/tanaka.js';
@@ -49,7 +51,9 @@ export interface FitSettings extends WindowSpectrumSettings {
 /** The radial spectrum of the window of side `window` metres at (xc, yc), after `processSubgrid`. */
 export function windowSpectrum(grid: GridSource, window: number, xc: number, yc: number, settings: WindowSpectrumSettings): RadialSpectrum {
   const sub = subgrid(grid.data, grid.geometry, window, xc, yc) as NdArray<Float64Array>;
-  const processed = settings.processSubgrid ? settings.processSubgrid(sub) : sub;
+  // The hook gets a copy: user code must not change the shared grid (other windows, other threads).
+  const processed = settings.processSubgrid ? settings.processSubgrid(copyWindow(sub)) : sub;
+  checkSignal(processed, windowName(xc, yc));
   return radialSpectrum(processed, grid.geometry.dx, { taper: settings.taper, power: settings.power, convention: settings.convention });
 }
 
@@ -87,7 +91,7 @@ export function* windowSpectra(grid: GridSource, window: number, xc: ArrayLike<n
   let h = 0;
   for (let i = 0; i < total; i++) {
     try {
-      subgrid(grid.data, geometry, window, xc[i], yc[i]);
+      checkSignal(subgrid(grid.data, geometry, window, xc[i], yc[i]), windowName(xc[i], yc[i]));
     } catch (error) {
       results[i] = asError(error);
       continue;
@@ -121,6 +125,19 @@ export function* windowSpectra(grid: GridSource, window: number, xc: ArrayLike<n
     results[i] = undefined;
     yield result;
   }
+}
+
+/** How errors name a window: by its requested centre, metres. */
+function windowName(xc: number, yc: number): string {
+  return `window at (${fmt(xc)}, ${fmt(yc)})`;
+}
+
+/** A contiguous copy of a window (a view of the shared grid), for user hooks. */
+function copyWindow(window: NdArray<Float64Array>): NdArray<Float64Array> {
+  const [rows, cols] = window.shape;
+  const copy = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[r * cols + c] = window.get(r, c);
+  return ndarray(copy, [rows, cols]);
 }
 
 function asError(error: unknown): Error {

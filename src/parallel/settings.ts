@@ -36,7 +36,8 @@ function asModuleRef(value: unknown): ModuleRef | undefined {
 export function serialiseSettings(settings: FitSettings, args: RoutineArguments, live: boolean): RoutineSettings {
   const taper = settings.taper;
   let taperSpec: TaperSpec | undefined;
-  if (taper === undefined || typeof taper === 'string' || (typeof taper === 'object' && 'tukey' in taper)) taperSpec = taper as TaperSpec | undefined;
+  if (taper !== null && typeof taper === 'object' && 'weights' in taper) taperSpec = { weights: Array.from(taper.weights) };
+  else if (taper === undefined || typeof taper === 'string' || (typeof taper === 'object' && 'tukey' in taper)) taperSpec = taper as TaperSpec | undefined;
   else taperSpec = asModuleRef(taper) ?? (live ? (taper as unknown as TaperSpec) : undefined);
   if (taper !== undefined && taperSpec === undefined) throw crossing('the taper');
 

@@ -8,10 +8,10 @@ export type TaperFunction = (n: number) => ArrayLike<number>;
 
 /**
  * A taper by name or definition: `'hanning'` (numpy's `hanning`, PyCurious's default), `'hamming'`,
- * `'none'` (all ones, PyCurious's `taper=None`), `{ tukey: alpha }` (scipy's `windows.tukey`) or a
- * function `(n) => weights`.
+ * `'none'` (all ones, PyCurious's `taper=None`), `{ tukey: alpha }` (scipy's `windows.tukey`),
+ * `{ weights }` (exactly n weights) or a function `(n) => weights`.
  */
-export type Taper = 'hanning' | 'hamming' | 'none' | { tukey: number } | TaperFunction;
+export type Taper = 'hanning' | 'hamming' | 'none' | { tukey: number } | { weights: ArrayLike<number> } | TaperFunction;
 
 /** Weights `a − b·cos(2πj/(n−1))` (numpy's generalised cosine windows; one sample → 1). */
 function cosineWindow(n: number, a: number, b: number): Float64Array {
@@ -49,6 +49,14 @@ function describe(taper: unknown): string {
   }
 }
 
+/** A copy of user weights, checked: exactly n finite numbers. */
+function checkedWeights(given: ArrayLike<number> | undefined, n: number, what: string): Float64Array {
+  const list = Array.from(given ?? []);
+  if (list.length !== n) throw new CurieError('E_ARGUMENT', `${what} ${list.length} weights for n = ${n}; a window of n nodes needs exactly n`);
+  if (!list.every((w) => typeof w === 'number' && Number.isFinite(w))) throw new CurieError('E_ARGUMENT', `${what} a weight that is not a finite number for n = ${n}`);
+  return Float64Array.from(list);
+}
+
 /**
  * The n weights of a taper. Throws `E_ARGUMENT` for an unknown name, a non-finite Tukey α, or a user
  * function that returns the wrong length or non-finite weights.
@@ -57,16 +65,11 @@ export function taperWeights(taper: Taper, n: number): Float64Array {
   if (taper === 'hanning') return cosineWindow(n, 0.5, 0.5);
   if (taper === 'hamming') return cosineWindow(n, 0.54, 0.46);
   if (taper === 'none') return new Float64Array(n).fill(1);
-  if (typeof taper === 'function') {
-    const weights = Float64Array.from(taper(n) ?? []);
-    if (weights.length !== n)
-      throw new CurieError('E_ARGUMENT', `taper function returned ${weights.length} weights for n = ${n}; it must return exactly n`);
-    if (!weights.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `taper function returned a non-finite weight for n = ${n}`);
-    return weights;
-  }
+  if (typeof taper === 'function') return checkedWeights(taper(n), n, 'taper function returned');
+  if (taper !== null && typeof taper === 'object' && 'weights' in taper) return checkedWeights(taper.weights, n, 'taper weights have');
   if (taper !== null && typeof taper === 'object' && 'tukey' in taper) {
     if (!Number.isFinite(taper.tukey)) throw new CurieError('E_ARGUMENT', `Tukey taper alpha ${taper.tukey} must be a finite number in [0, 1]`);
     return tukeyWindow(n, taper.tukey);
   }
-  throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha } or (n) => weights`);
+  throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { weights } or (n) => weights`);
 }

@@ -201,12 +201,17 @@ describe('windowSpectra', () => {
     expect((got[7] as Error).message).toContain('exceeds the grid');
   });
 
-  it('runs processSubgrid on each window alone', () => {
+  it('runs processSubgrid on each window alone, on a copy it may change at will', () => {
     const seen: number[] = [];
-    const settings = { processSubgrid: (w: NdArray<Float64Array>) => (seen.push(w.offset), w) };
+    const before = Float64Array.from(values.data);
+    // A hook that scribbles on its window in place: the grid, and so the other windows, must not change.
+    const settings = { processSubgrid: (w: NdArray<Float64Array>) => (seen.push(w.data.length), w.set(0, 0, 1e6), w) };
     const got = Array.from(windowSpectra(grid, 40e3, [20e3, 30e3], [20e3, 25e3], settings));
-    expect(seen.length).toBe(2);
-    expect(got[1]).toEqual(radialSpectrum(subgrid(values, geometry, 40e3, 30e3, 25e3), 1000));
+    expect(seen).toEqual([41 * 41, 41 * 41]);
+    expect(values.data).toEqual(before);
+    const view = subgrid(values, geometry, 40e3, 30e3, 25e3);
+    const scribbled = ndarray(Float64Array.from({ length: 41 * 41 }, (_, j) => (j === 0 ? 1e6 : view.get(Math.floor(j / 41), j % 41))), [41, 41]);
+    expect(got[1]).toEqual(radialSpectrum(scribbled, 1000));
   });
 
   it('gives every window of a bad setting the same error', () => {
