@@ -3,7 +3,7 @@
  * `spectrum/` and `filters/` that supplies the grid's own spacing.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { CurieError } from './errors.js';
+import { CurieError, describeValue } from './errors.js';
 import { removeTrendLinear } from './filters/detrend.js';
 import { reduceToPole } from './filters/reduce-to-pole.js';
 import { upwardContinuation } from './filters/upward-continuation.js';
@@ -23,6 +23,12 @@ export interface CurieGridOptions {
 /** Grid values: a `[rows, cols]` ndarray (any backing array) or an array of rows. */
 export type GridInput = NdArray | ArrayLike<ArrayLike<number>>;
 
+/** A grid value as given: a number (NaN for missing data); anything else is refused rather than coerced. */
+function gridValue(value: unknown, row: number, col: number): number {
+  if (typeof value === 'number') return value;
+  throw new CurieError('E_ARGUMENT', `grid value at row ${row}, column ${col} is ${describeValue(value)}, not a number; give numbers (NaN for missing data)`);
+}
+
 /**
  * Row-major Float64Array ndarray of the input. A contiguous Float64Array ndarray (including one on a
  * SharedArrayBuffer) is adopted without copying; anything else is copied onto a SharedArrayBuffer,
@@ -36,7 +42,7 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
     if (array.data instanceof Float64Array && array.offset === 0 && array.stride[0] === cols && array.stride[1] === 1 && array.data.length === rows * cols)
       return array as NdArray<Float64Array>;
     const copy = sharedFloat64(rows * cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[r * cols + c] = array.get(r, c);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[r * cols + c] = gridValue(array.get(r, c), r, c);
     return ndarray(copy, [rows, cols]);
   }
   if (!input || typeof (input as ArrayLike<unknown>).length !== 'number')
@@ -48,7 +54,7 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   for (let r = 0; r < rows; r++) {
     const row = rowsIn[r];
     if (!row || row.length !== cols) throw new CurieError('E_ARGUMENT', `grid row ${r} has ${row?.length ?? 0} values, row 0 has ${cols}; rows must all be the same length`);
-    for (let c = 0; c < cols; c++) copy[r * cols + c] = row[c];
+    for (let c = 0; c < cols; c++) copy[r * cols + c] = gridValue(row[c], r, c);
   }
   return ndarray(copy, [rows, cols]);
 }

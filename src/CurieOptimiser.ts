@@ -3,10 +3,11 @@
  * Bouligand et al. (2009) model to the radial spectrum of a grid's windows.
  */
 import type { NdArray } from 'ndarray';
-import { CurieError, fmt } from './errors.js';
+import { CurieError, describeValue, fmt } from './errors.js';
 import { CurieGrid, type CurieGridOptions, type GridInput } from './CurieGrid.js';
 import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
 import { checkLevel } from './inversion/global-fit.js';
+import { checkRoutineArguments } from './inversion/arguments.js';
 import { type VerdictName, VERDICTS } from './inversion/verdict.js';
 import { createObjective, misfit, PARAMETERS, type ParameterName } from './inversion/objective.js';
 import { type Distribution, describePrior, type PriorSpec, toDistribution } from './inversion/priors.js';
@@ -18,7 +19,8 @@ import { type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js
 import { type GridHandle, ROUTINES, type RoutineName, TABLE_COLUMNS } from './parallel/protocol.js';
 import { type RoutineArguments, serialiseSettings } from './parallel/settings.js';
 import type { RadialSpectrum } from './spectrum/radial.js';
-import type { Taper } from './spectrum/taper.js';
+import { type Taper, taperWeights } from './spectrum/taper.js';
+import { windowHalfWidth } from './grid/windows.js';
 
 /** PyCurious's start values [β, z_t (km), Δz (km), C]. */
 const DEFAULT_START = [3, 1, 10, 5] as const;
@@ -128,12 +130,19 @@ export interface CurieOptimiserOptions extends CurieGridOptions {
 }
 
 function normaliseBounds(input: BoundsInput): Bounds {
+  const isObject = input !== null && typeof input === 'object' && !Array.isArray(input) && ('lower' in input || 'upper' in input);
+  if (!Array.isArray(input) && !isObject)
+    throw new CurieError('E_ARGUMENT', `bounds ${describeValue(input)} must be [[lower, upper], …] for β, z_t, Δz, C (null for none) or { lower, upper }`);
   const pairs = Array.isArray(input)
     ? (input as ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>)
     : PARAMETERS.map((_, j) => [(input as Bounds).lower?.[j], (input as Bounds).upper?.[j]] as const);
   if (pairs.length !== 4) throw new CurieError('E_ARGUMENT', `bounds need 4 [lower, upper] pairs (β, z_t, Δz, C); got ${pairs.length}`);
   const bounds = defaultBounds();
-  pairs.forEach(([lo, hi], j) => {
+  pairs.forEach((pair, j) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new CurieError('E_ARGUMENT', `bounds of ${PARAMETERS[j]} ${describeValue(pair)} must be a pair [lower, upper] (null for none)`);
+    for (const end of pair)
+      if (end !== null && end !== undefined && typeof end !== 'number') throw new CurieError('E_ARGUMENT', `bounds of ${PARAMETERS[j]}: ${describeValue(end)} must be a number, or null for none`);
+    const [lo, hi] = pair;
     const lower = lo ?? -Infinity, upper = hi ?? Infinity;
     if (Number.isNaN(lower) || Number.isNaN(upper) || !(lower < upper))
       throw new CurieError('E_ARGUMENT', `bounds of ${PARAMETERS[j]} [${fmt(lower)}, ${fmt(upper)}] must have lower < upper`);
@@ -277,9 +286,31 @@ export class CurieOptimiser extends CurieGrid {
     return this.#handle;
   }
 
+  /**
+   * Check a map's arguments without running it: the errors {@link optimiseRoutine} and
+   * {@link parallelise} throw before computing any window (a window too small for a spectrum or
+   * larger than the grid, start values outside the bounds or deeper than the Earth, a power ≤ 0, a
+   * level outside (0, 1), bad `nsim`, `seed`, frequency ranges…), e.g. to fail before opening an output.
+   * @throws CurieError naming the value
+   */
+  checkArguments(routine: RoutineName, window: number, options: ParalleliseOptions = {}): void {
+    this.#checked(routine, window, options);
+  }
+
+  /** {@link checkArguments}, returning the settings it checked. */
+  #checked(routine: RoutineName, window: number, options: ParalleliseOptions): FitSettings {
+    if (!ROUTINES.includes(routine)) throw new CurieError('E_ARGUMENT', `unknown routine '${routine}'; use one of ${ROUTINES.join(', ')}`);
+    const settings = this.#settings(options);
+    // A taper function is called once, here, for the map's window size: every window of every
+    // thread then uses the same weights, whatever the function does from call to call.
+    if (typeof settings.taper === 'function') settings.taper = { weights: taperWeights(settings.taper, 2 * windowHalfWidth(window, this.dx) + 1) };
+    checkRoutineArguments(this, { routine, window, settings, nsim: options.nsim, burnin: options.burnin, xScale: options.xScale, seed: options.seed, kminRange: options.kminRange, kmaxRange: options.kmaxRange });
+    return settings;
+  }
+
   /** Run `routine` on every centroid with the pool (or in this thread for `workers: 0`). */
   async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, table: boolean, onWindow?: (index: number, view: MapView) => void) {
-    if (!ROUTINES.includes(routine)) throw new CurieError('E_ARGUMENT', `unknown routine '${routine}'; use one of ${ROUTINES.join(', ')}`);
+    const checked = this.#checked(routine, window, options);
     if (!xc || !yc || xc.length !== yc.length) throw new CurieError('E_ARGUMENT', `xc and yc must be lists of the same length; got ${xc?.length} and ${yc?.length}`);
     const shared = (values: ArrayLike<number>) => {
       const out = new Float64Array(new SharedArrayBuffer(8 * Math.max(values.length, 1))).subarray(0, values.length);
@@ -287,7 +318,7 @@ export class CurieOptimiser extends CurieGrid {
       return out;
     };
     const live = options.workers === 0;
-    const settings = serialiseSettings(this.#settings(options), options, live);
+    const settings = serialiseSettings(checked, options, live);
     return this.#pool.run(
       { grid: this.#gridHandle(), xc: shared(xc), yc: shared(yc), routine, window, settings, table },
       { workers: options.workers, signal: options.signal, onProgress: options.onProgress, onWindow },
@@ -345,7 +376,7 @@ export class CurieOptimiser extends CurieGrid {
    * @throws CurieError for a bad window, NaN in it, a start outside the bounds
    */
   optimise(window: number, xc: number, yc: number, options: OptimiseOptions = {}): FitResult {
-    return optimiseWindow(this.#source, window, xc, yc, this.#settings(options));
+    return optimiseWindow(this.#source, window, xc, yc, this.#checked('optimise', window, options));
   }
 
   /**
@@ -355,7 +386,8 @@ export class CurieOptimiser extends CurieGrid {
    * proposals outside the bounds rejected; reports its acceptance rate and effective sample sizes.
    */
   metropolisHastings(window: number, xc: number, yc: number, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
-    return sampleWindow(this.#source, window, xc, yc, nsim, burnin, { ...this.#settings(options), xScale: options.xScale, seed: options.seed });
+    const settings = this.#checked('metropolisHastings', window, { ...options, nsim, burnin });
+    return sampleWindow(this.#source, window, xc, yc, nsim, burnin, { ...settings, xScale: options.xScale, seed: options.seed });
   }
 
   /**
@@ -363,7 +395,8 @@ export class CurieOptimiser extends CurieGrid {
    * draw from themselves and the spectrum perturbed by its sigmaPhi; seeded.
    */
   sensitivity(window: number, xc: number, yc: number, nsim: number, options: SensitivityOptions = {}): ParameterSamples {
-    return sensitivityWindow(this.#source, window, xc, yc, nsim, { ...this.#settings(options), seed: options.seed });
+    const settings = this.#checked('sensitivity', window, { ...options, nsim });
+    return sensitivityWindow(this.#source, window, xc, yc, nsim, { ...settings, seed: options.seed });
   }
 
   /**
@@ -372,7 +405,7 @@ export class CurieOptimiser extends CurieGrid {
    * otherwise; returns the fits and the Curie depth `Zb` ± `eZb` (km).
    */
   tanaka(window: number, xc: number, yc: number, options: SpectrumOptions & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] } = {}): TanakaResult {
-    const { taper, processSubgrid } = this.#settings(options);
+    const { taper, processSubgrid } = this.#checked('tanaka', window, options);
     return tanakaWindow(this.#source, window, xc, yc, { ...options, taper, processSubgrid, convention: this.convention });
   }
 }

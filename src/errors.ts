@@ -11,7 +11,8 @@ export type CurieErrorCode =
   | 'E_LATTICE'
   | 'E_NOT_FOUND'
   | 'E_ARGUMENT'
-  | 'E_CRS';
+  | 'E_CRS'
+  | 'E_NO_SIGNAL';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {
@@ -36,4 +37,21 @@ export function warn(code: CurieWarningCode, message: string): void {
 /** Format a number for an error message: short, but exact enough to find the value again. */
 export function fmt(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
+}
+
+/**
+ * A value as an error message should show it: numbers as {@link fmt}, strings quoted (so that
+ * `'10'` given where 10 belongs is visible), anything else as JSON or its type.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? fmt(value) : String(value);
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}' (a string)`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? typeof value : json.length > 60 ? `${json.slice(0, 60)}…` : json;
+  } catch {
+    return typeof value;
+  }
 }

@@ -135,6 +135,8 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   try {
     if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))
       throw new CurieError('E_ARGUMENT', `--spacing ${fmt(spacing)} m is below the grid's cell size ${fmt(optimiser.dx)} m; use at least the cell size`);
+    // Arguments every window shares are checked once, before any output is opened.
+    optimiser.checkArguments(method === 'bouligand' ? 'optimise' : 'tanaka', window, { taper, power, ...start, level, kminRange, kmaxRange });
     const { xc, yc } = optimiser.createCentroidList(window, spacing === undefined ? {} : { spacingX: spacing, spacingY: spacing });
     const settings = { method, window, spacing: spacing ?? null, taper, power, start, priors, convention, level: method === 'bouligand' ? level : null, kminRange: method === 'tanaka' ? kminRange : null, kmaxRange: method === 'tanaka' ? kmaxRange : null };
     const description: MapDescription = {

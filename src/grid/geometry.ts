@@ -1,7 +1,7 @@
 /**
  * The node lattice of a grid: coordinates, spacing and the checks PyCurious should have made.
  */
-import { CurieError, fmt, warn } from '../errors.js';
+import { CurieError, describeValue, fmt, warn } from '../errors.js';
 import { linspace } from './sequences.js';
 
 /** Node lattice of a `ny × nx` grid whose extent is given by node (cell-centre) coordinates, metres. */
@@ -36,7 +36,7 @@ export const SPACING_TOLERANCE = 1e-3;
 export function gridGeometry(ny: number, nx: number, xmin: number, xmax: number, ymin: number, ymax: number, options: { warn?: boolean } = {}): GridGeometry {
   if (!(nx >= 2 && ny >= 2)) throw new CurieError('E_ARGUMENT', `grid of ${ny} × ${nx} nodes is too small; a CurieGrid needs at least 2 × 2`);
   for (const [name, value] of Object.entries({ xmin, xmax, ymin, ymax }))
-    if (!Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a finite coordinate in metres`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${name} ${describeValue(value)} must be a finite coordinate in metres`);
   if (!(xmax > xmin)) throw new CurieError('E_ARGUMENT', `xmax ${fmt(xmax)} must be greater than xmin ${fmt(xmin)}`);
   if (!(ymax > ymin)) throw new CurieError('E_ARGUMENT', `ymax ${fmt(ymax)} must be greater than ymin ${fmt(ymin)}`);
   const xcoords = linspace(xmin, xmax, nx);

@@ -3,7 +3,7 @@
  * `create_centroid_list`), as pure functions of a {@link GridGeometry}.
  */
 import type { NdArray } from 'ndarray';
-import { CurieError, fmt } from '../errors.js';
+import { CurieError, describeValue, fmt } from '../errors.js';
 import type { GridGeometry } from './geometry.js';
 import { arange } from './sequences.js';
 
@@ -22,7 +22,7 @@ export function roundHalfEven(value: number): number {
  * @param dx node spacing, metres
  */
 export function windowHalfWidth(window: number, dx: number): number {
-  if (!(window > 0) || !Number.isFinite(window)) throw new CurieError('E_ARGUMENT', `window ${window} must be a positive size in metres`);
+  if (typeof window !== 'number' || !(window > 0) || !Number.isFinite(window)) throw new CurieError('E_ARGUMENT', `window ${describeValue(window)} must be a positive size in metres`);
   return Math.floor(roundHalfEven(window / dx) / 2);
 }
 
@@ -53,6 +53,19 @@ export function subgrid(data: NdArray, geometry: GridGeometry, window: number, x
   return data.lo(iy - h, ix - h).hi(2 * h + 1, 2 * h + 1);
 }
 
+/**
+ * Check that a window of side `window` metres fits somewhere in the grid.
+ * @returns its half-width h in nodes (see {@link windowHalfWidth})
+ * @throws CurieError `E_ARGUMENT` for a window that is not a positive number, `E_WINDOW` when it is
+ *   larger than the grid
+ */
+export function checkWindowFits(geometry: GridGeometry, window: number): number {
+  const h = windowHalfWidth(window, geometry.dx);
+  if (2 * h + 1 > geometry.nx || 2 * h + 1 > geometry.ny)
+    throw new CurieError('E_WINDOW', `window ${fmt(window)} m (${2 * h + 1} nodes) does not fit in the ${geometry.ny} × ${geometry.nx} grid; use a window of at most ${fmt((Math.min(geometry.nx, geometry.ny) - 1) * geometry.dx)} m`);
+  return h;
+}
+
 /** Options of {@link createCentroidList}. */
 export interface CentroidOptions {
   /** Spacing of centres along x, metres; default every node. */
@@ -78,9 +91,7 @@ function centresAlong(coords: Float64Array, h: number, spacing: number | undefin
  * @throws CurieError `E_WINDOW` when not even one window fits
  */
 export function createCentroidList(geometry: GridGeometry, window: number, options: CentroidOptions = {}): { xc: Float64Array; yc: Float64Array } {
-  const h = windowHalfWidth(window, geometry.dx);
-  if (2 * h + 1 > geometry.nx || 2 * h + 1 > geometry.ny)
-    throw new CurieError('E_WINDOW', `window ${fmt(window)} m (${2 * h + 1} nodes) does not fit in the ${geometry.ny} × ${geometry.nx} grid; use a window of at most ${fmt((Math.min(geometry.nx, geometry.ny) - 1) * geometry.dx)} m`);
+  const h = checkWindowFits(geometry, window);
   const xs = centresAlong(geometry.xcoords, h, options.spacingX, 'X');
   const ys = centresAlong(geometry.ycoords, h, options.spacingY, 'Y');
   const xc = new Float64Array(xs.length * ys.length);

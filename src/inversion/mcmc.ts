@@ -20,8 +20,16 @@ const LOG_FLOOR = Math.log(1e-99);
 
 /** Check sample counts: positive integers (burn-in may be 0). */
 export function checkCount(value: number, name: string, allowZero = false): void {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1))
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1))
     throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a ${allowZero ? 'non-negative' : 'positive'} whole number`);
+}
+
+/** Check the proposal scales: 4 non-negative finite numbers (β, z_t, Δz, C); returns them as a Float64Array. */
+export function checkScales(xScale: ArrayLike<number>): Float64Array {
+  const scale = Array.from(xScale ?? []);
+  if (scale.length !== 4 || !scale.every((s) => typeof s === 'number' && s >= 0 && Number.isFinite(s)))
+    throw new CurieError('E_ARGUMENT', `xScale ${JSON.stringify(scale)} must be 4 non-negative proposal scales for β, z_t, Δz, C`);
+  return Float64Array.from(scale);
 }
 
 /**
@@ -33,9 +41,7 @@ export function checkCount(value: number, name: string, allowZero = false): void
 export function metropolisHastings(objective: Objective, start: ArrayLike<number>, bounds: Bounds, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
   checkCount(nsim, 'nsim');
   checkCount(burnin, 'burnin', true);
-  const scale = Float64Array.from(options.xScale ?? [1, 1, 1, 1]);
-  if (scale.length !== 4 || !scale.every((s) => s >= 0 && Number.isFinite(s)))
-    throw new CurieError('E_ARGUMENT', `xScale ${JSON.stringify(Array.from(options.xScale ?? []))} must be 4 non-negative proposal scales for β, z_t, Δz, C`);
+  const scale = checkScales(options.xScale ?? [1, 1, 1, 1]);
   const rng = createRng(options.seed ?? 0);
   const inside = (x: Float64Array) => x.every((v, j) => v >= bounds.lower[j] && v <= bounds.upper[j]);
   let x = Float64Array.from(start);

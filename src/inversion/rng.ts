@@ -1,8 +1,13 @@
+/** Check a seed: any finite number (`E_ARGUMENT` otherwise). */
+export function checkSeed(seed: unknown): void {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new CurieError('E_ARGUMENT', `seed ${describeValue(seed)} must be a finite number`);
+}
+
 /**
  * A seeded random source: the same seed gives the same numbers on any machine and in any worker
  * thread (integer arithmetic only, plus V8's fdlibm-based `Math.log`, and `Math.sqrt`, which is exact).
  */
-import { CurieError } from '../errors.js';
+import { CurieError, describeValue } from '../errors.js';
 
 /** Uniform and standard-normal draws from one seeded stream. */
 export interface RandomSource {
@@ -61,7 +66,7 @@ export function xoshiro128ss(state: [number, number, number, number]): () => num
  * @throws CurieError `E_ARGUMENT` for a non-finite seed
  */
 export function createRng(seed: number): RandomSource {
-  if (!Number.isFinite(seed)) throw new CurieError('E_ARGUMENT', `seed ${seed} must be a finite number`);
+  checkSeed(seed);
   let h = deriveSeed(seed);
   const state = [0, 0, 0, 0].map(() => (h = mix32((h + 0x9e3779b9) >>> 0))) as [number, number, number, number];
   if (state.every((v) => v === 0)) state[0] = 1;

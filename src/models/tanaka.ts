@@ -47,7 +47,8 @@ export interface TanakaFit {
   dZor: number;
 }
 
-function checkRange(range: readonly [number, number], name: string): void {
+/** Check a Tanaka frequency range: `[low, high]` in cycles/km, finite, low < high (`E_ARGUMENT`). */
+export function checkRange(range: readonly [number, number], name: string): void {
   if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1]))
     throw new CurieError('E_ARGUMENT', `${name} ${JSON.stringify(range)} must be [low, high] spatial frequencies in cycles/km with low < high`);
 }

@@ -5,7 +5,7 @@
  * logs (fast-log.ts) and one pass of bin sums.
  */
 import type { NdArray } from 'ndarray';
-import { CurieError, fmt } from '../errors.js';
+import { CurieError, describeValue, fmt } from '../errors.js';
 import { arangeLength } from '../grid/sequences.js';
 import { checkConvention, type Convention } from './convention.js';
 import { gatheredScaledLog, MIN_NORMAL, scaledLog } from './fast-log.js';
@@ -75,6 +75,24 @@ export function wavenumberStep(n: number, dx: number, convention: Convention = '
  */
 export function binEdgeCount(n: number, dk: number): number {
   return arangeLength(dk, (dk * n) / 2, dk);
+}
+
+/**
+ * Number of radial bins (points of the spectrum) of an n × n window: PyCurious's bins, counted
+ * with its dk (the convention only scales their wavenumbers); about (n − 3)/2, 0 below 5 × 5.
+ */
+export function radialBinCount(n: number): number {
+  return n < 3 ? 0 : Math.max(0, binEdgeCount(n, wavenumberStep(n, 1, 'pycurious-1.1')) - 1);
+}
+
+/**
+ * Check the exponent of |FFT|: a positive finite number (2 for Bouligand's power spectrum, 1 for
+ * Tanaka's amplitude spectrum). Zero flattens every spectrum to 0 and a negative power inverts it.
+ * @throws CurieError `E_ARGUMENT` naming the value
+ */
+export function checkPower(power: unknown): void {
+  if (typeof power !== 'number' || !Number.isFinite(power) || !(power > 0))
+    throw new CurieError('E_ARGUMENT', `power ${describeValue(power)} must be a positive number (2 for Bouligand's power spectrum, 1 for Tanaka's amplitude spectrum)`);
 }
 
 /**
@@ -196,9 +214,9 @@ function binLayout(n: number, nbins: number): BinLayout {
 
 const taperCache = new Map<string, Float64Array>();
 
-/** Taper weights, cached for the named tapers (a user function is called every time). */
+/** Taper weights, cached for the named tapers (a user function is called every time, user weights copied). */
 export function cachedTaper(taper: Taper, n: number): Float64Array {
-  if (typeof taper === 'function') return taperWeights(taper, n);
+  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperWeights(taper, n);
   const key = `${JSON.stringify(taper)}:${n}`;
   let weights = taperCache.get(key);
   if (!weights) {
@@ -224,9 +242,8 @@ function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): Sp
   const { taper = 'hanning', power = 2 } = options;
   const convention = checkConvention(options.convention);
   if (!(dx > 0) || !Number.isFinite(dx)) throw new CurieError('E_ARGUMENT', `node spacing dx = ${dx} must be a positive number of metres`);
-  if (!Number.isFinite(power)) throw new CurieError('E_ARGUMENT', `power ${power} must be a finite number (2 for Bouligand, 1 for Tanaka)`);
-  // The bins are PyCurious's (counted with its dk); the convention only scales their wavenumbers.
-  const nbins = binEdgeCount(n, wavenumberStep(n, dx, 'pycurious-1.1')) - 1;
+  checkPower(power);
+  const nbins = radialBinCount(n);
   if (nbins < 1) throw new CurieError('E_ARGUMENT', `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`);
   const weights = cachedTaper(taper, n);
   const layout = binLayout(n, nbins);

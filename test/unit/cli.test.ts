@@ -209,6 +209,20 @@ describe('bad input: exit code ≠ 0, one line on stderr saying what and where, 
     });
   });
 
+  it.concurrent('a wrong argument every window shares: one line before any output, not a failure per row', async () => {
+    // To standard output as CSV: not even the header line may be written.
+    const csv = (name: string, ...rest: string[]) => ['map', 'small.tif', '--window', '30km', '--spacing', '10km', '--format', 'csv', ...rest].map((a) => (a === '30km' && name === 'bare' ? '40' : a));
+    const cases: Array<[string, string[], RegExp]> = [
+      ['bare', [], /window 40 m spans 1 node of this grid's 1000 m spacing, too few for a fit of β, z_t, Δz and C \(4 spectrum points\); use at least 11 nodes/],
+      ['zt', ['--zt', '-1'], /starting zt = -1 is outside its bounds \[0, Infinity\]/],
+      ['power0', ['--power', '0'], /power 0 must be a positive number/],
+      ['powerneg', ['--power', '-2'], /power -2 must be a positive number/],
+      ['dz', ['--dz', '1e308'], /starting dz = 1e\+308 km is deeper than the Earth's radius/],
+      ['tanaka-power', ['--method', 'tanaka', '--power', '0'], /power 0 must be a positive number/],
+    ];
+    for (const [name, rest, message] of cases) await expectFailure(`global-${name}`, csv(name, ...rest), message, { setup: copySmall('small.tif') });
+  });
+
   it.concurrent('a spacing below the cell size', async () => {
     await expectFailure('spacing', ['map', 'small.tif', '--window', '30km', '--spacing', '500m', '--out', 'out.json'], /--spacing 500 m is below the grid's cell size 1000 m/, {
       out: 'out.json',
@@ -671,6 +685,31 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
         out: 'out.tif',
         setup: setup({ [parts[0]]: good[0], 'three.part': threeWay }),
       });
+    });
+
+    it.concurrent('a part whose header or rows were edited: the file, line and field named', async () => {
+      const edit = (text: string, line: number, change: (value: Record<string, unknown>) => void) =>
+        text
+          .split('\n')
+          .map((l, n) => {
+            if (n !== line - 1) return l;
+            const value = JSON.parse(l) as Record<string, unknown>;
+            change(value);
+            return JSON.stringify(value);
+          })
+          .join('\n');
+      const cases: Array<[string, number, (v: Record<string, unknown>) => void, RegExp]> = [
+        ['no-description', 1, (v) => delete v.description, /m\.csv\.part-1-of-2\.ndjson line 1: description undefined must be an object/],
+        ['no-total', 1, (v) => delete v.total, /line 1: total undefined must be the number of windows the description lists \(36\)/],
+        ['absurd-total', 1, (v) => (v.total = 1e15), /line 1: total 1000000000000000 must be the number of windows the description lists \(36\)/],
+        ['absurd-shards', 1, (v) => (v.shards = -3), /line 1: shards -3 must be a whole number ≥ 1/],
+        ['object-value', 3, (v) => (v.curie_depth = { deep: true }), /line 3: field curie_depth \{"deep":true\} must be a number, or null/],
+        ['string-value', 3, (v) => (v.beta = '3.1'), /line 3: field beta '3\.1' \(a string\) must be a number, or null/],
+        ['bad-verdict', 2, (v) => (v.verdict = 'maybe'), /line 2: field verdict 'maybe' \(a string\) must be one of resolved, lower-bound, unresolved/],
+        ['moved-window', 2, (v) => (v.x = 1), /line 2: window 1 is at \(1, /],
+      ];
+      for (const [name, line, change, message] of cases)
+        await expectFailure(`merge-${name}`, ['merge', ...parts, '--out', 'out.csv'], message, { out: 'out.csv', setup: setup({ [parts[0]]: good[0], [parts[1]]: edit(good[1], line, change) }) });
     });
 
     it.concurrent('a truncated part (mid-line, or whole lines missing)', async () => {
