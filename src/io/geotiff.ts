@@ -32,7 +32,8 @@ export function isTiff(bytes: Uint8Array): boolean {
  * - The extent is in node (cell-centre) coordinates, in the file's units (metres for projected
  *   CRSs): PixelIsArea files (the default) have their corner georeferencing moved half a cell
  *   inward, PixelIsPoint files are taken as nodes already.
- * - The GDAL_NODATA value becomes NaN.
+ * - The GDAL_NODATA value becomes NaN, and so does every pixel an internal mask or an alpha sample
+ *   marks as missing (0), as GDAL reads them.
  * - `crs` is `'EPSG:<code>'` from ProjectedCSTypeGeoKey, else GeographicTypeGeoKey; absent when
  *   the CRS is user-defined (32767) or not given.
  * - A file without georeferencing uses pixel indices as coordinates: x = column index, y = row
@@ -55,7 +56,7 @@ export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'Ge
     await checkBlocksInside(image, bytes.length, source);
     const layout = georeference(image, source);
     const [band] = (await image.readRasters({ samples: [0] })) as TypedArray[];
-    const values = toNodeGrid(band, image.getWidth(), image.getHeight(), layout, noDataValue(image));
+    const values = toNodeGrid(band, image.getWidth(), image.getHeight(), layout, noDataValue(image), await validityMask(tiff, image));
     const raster: Raster = {
       data: ndarray(values, [image.getHeight(), image.getWidth()]),
       xmin: layout.xmin,
@@ -133,17 +134,50 @@ function georeference(image: GeoTIFFImage, source: string): Layout {
   };
 }
 
-/** Copy the band into a Float64Array in geographic order (row 0 south), nodata → NaN. */
-function toNodeGrid(band: TypedArray, cols: number, rows: number, layout: Layout, noData: number | undefined): Float64Array {
+/** Copy the band into a Float64Array in geographic order (row 0 south); nodata, and 0 in the mask, → NaN. */
+function toNodeGrid(band: TypedArray, cols: number, rows: number, layout: Layout, noData: number | undefined, mask: ArrayLike<number> | undefined): Float64Array {
   const out = sharedFloat64(cols * rows);
   for (let r = 0; r < rows; r++) {
     const fileRow = layout.flipRows ? rows - 1 - r : r;
     for (let c = 0; c < cols; c++) {
-      const v = band[fileRow * cols + (layout.flipCols ? cols - 1 - c : c)];
-      out[r * cols + c] = v === noData ? NaN : v;
+      const at = fileRow * cols + (layout.flipCols ? cols - 1 - c : c);
+      const v = band[at];
+      out[r * cols + c] = v === noData || (mask !== undefined && mask[at] === 0) ? NaN : v;
     }
   }
   return out;
+}
+
+// TIFF values (TIFF 6.0: NewSubfileType bit 2 = transparency mask; ExtraSamples 1 = associated
+// alpha, 2 = unassociated alpha).
+const SUBFILE_MASK = 4;
+const ALPHA_SAMPLES = [1, 2];
+/** Colour samples before any extra ones, by PhotometricInterpretation (0, 1 grey; 2 RGB; 5 CMYK; 6 YCbCr). */
+const BASE_SAMPLES: Record<number, number> = { 0: 1, 1: 1, 2: 3, 5: 4, 6: 3 };
+
+/**
+ * Where GDAL would call the data missing besides the nodata value: an internal transparency mask
+ * (an IFD flagged as a mask, the image's size, as `GDAL_TIFF_INTERNAL_MASK` writes) or else an
+ * alpha sample (`gdalwarp -dstalpha`). 0 in it means missing; undefined when the file has neither.
+ * Missing data must be NaN whatever the layout: a warp's empty corners are 0 in the band itself.
+ */
+async function validityMask(tiff: Awaited<ReturnType<ReturnType<typeof geotiffLibrary>['fromArrayBuffer']>>, image: GeoTIFFImage): Promise<ArrayLike<number> | undefined> {
+  const width = image.getWidth(), height = image.getHeight();
+  const count = await tiff.getImageCount();
+  for (let i = 1; i < count; i++) {
+    const candidate = await tiff.getImage(i);
+    const subfile = Number(candidate.getFileDirectory().getValue('NewSubfileType') ?? 0);
+    if ((subfile & SUBFILE_MASK) !== 0 && candidate.getWidth() === width && candidate.getHeight() === height)
+      return ((await candidate.readRasters({ samples: [0] })) as TypedArray[])[0];
+  }
+  const directory = image.getFileDirectory();
+  const extra = directory.getValue('ExtraSamples') as ArrayLike<number> | undefined;
+  if (!extra) return undefined;
+  const base = BASE_SAMPLES[Number(directory.getValue('PhotometricInterpretation') ?? 1)] ?? 1;
+  for (let k = 0; k < extra.length; k++)
+    if (ALPHA_SAMPLES.includes(Number(extra[k])) && base + k < image.getSamplesPerPixel())
+      return ((await image.readRasters({ samples: [base + k] })) as TypedArray[])[0];
+  return undefined;
 }
 
 /** The GDAL_NODATA tag as the number stored in the file's sample type (NaN needs no replacing). */

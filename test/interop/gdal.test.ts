@@ -133,6 +133,40 @@ describe('GeoTIFFs written by gdal_translate', () => {
     expect(wrong).toBe(0);
   });
 
+  it('missing data marked by an alpha sample or an internal mask is NaN, where the alpha or the mask band is 0', async () => {
+    // A warp onto a larger extent leaves its corners empty: 0 in the band, 0 in the alpha sample
+    // (-dstalpha) or in an internal mask (GDAL_TIFF_INTERNAL_MASK). Read as 0 they would be data.
+    const source = translate('mask-source', 'float32.asc', ['-ot', 'Float32', '-a_srs', 'EPSG:32723', '-a_nodata', 'none']);
+    const warp = (name: string, args: string[]) => {
+      const output = join(dir, `${name}.tif`);
+      const extent = ['-te', String(XLL - 5 * CELL), String(YLL - 4 * CELL), String(XLL + (COLS + 3) * CELL), String(YLL + (ROWS + 6) * CELL), '-tr', String(CELL), String(CELL)];
+      execFileSync('gdalwarp', ['-q', '-overwrite', ...extent, ...args, source, output], { stdio: 'pipe' });
+      return output;
+    };
+    const alpha = warp('alpha', ['-dstalpha', ...TILED]);
+    const masked = join(dir, 'internal-mask.tif');
+    execFileSync('gdal_translate', ['-q', '-b', '1', '-mask', '2', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES', alpha, masked], { stdio: 'pipe' });
+    // Where GDAL says data are missing, row 0 north: the alpha band itself (GDAL takes only Byte and
+    // UInt16 alpha bands as masks, but gdalwarp's Float32 one means the same), and the mask band.
+    for (const [path, band] of [[alpha, '2'], [masked, 'mask']]) {
+      const maskText = execFileSync('gdal_translate', ['-q', '-b', band, '-of', 'AAIGrid', path, '/vsistdout/'], { encoding: 'utf8' });
+      const maskRows = maskText.trim().split('\n').filter((line) => /^\s*\d/.test(line) && !/^\s*(ncols|nrows)/.test(line)).map((line) => line.trim().split(/\s+/).map(Number));
+      const raster = await loadGrid(path);
+      const [rows, cols] = raster.data.shape;
+      expect([maskRows.length, maskRows[0].length]).toEqual([rows, cols]);
+      let missing = 0, wrong = 0;
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) {
+          const gdalMissing = maskRows[rows - 1 - r][c] === 0;
+          if (gdalMissing) missing++;
+          if (gdalMissing !== Number.isNaN(raster.data.get(r, c))) wrong++;
+        }
+      // The source's own nodata holes are data here (-a_nodata none): the empty frame is what is missing.
+      expect(missing).toBe(rows * cols - ROWS * COLS);
+      expect(wrong).toBe(0);
+    }
+  });
+
   it('PixelIsPoint: GDAL moves the tiepoint to the first node, and the extent stays the same', async () => {
     const path = translate('point', 'float64.asc', [...UTM, ...FLOAT64, '-mo', 'AREA_OR_POINT=Point']);
     const raster = await loadGrid(path);
