@@ -24,7 +24,8 @@ export function isTiff(bytes: Uint8Array): boolean {
 }
 
 /**
- * Read the first band of a GeoTIFF (stripped or tiled; uncompressed, DEFLATE, LZW, … with any
+ * Read one band of a GeoTIFF (the first unless `options.band` names another: 1-based index, or its
+ * description as GDAL writes and shows it, e.g. `'curie_depth_high'` in a map of `curie map`) (stripped or tiled; uncompressed, DEFLATE, LZW, … with any
  * predictor; any integer or float sample type) into a {@link Raster}.
  *
  * - Row 0 of the result is the southern edge: north-up files (y decreasing down the rows) are
@@ -45,7 +46,7 @@ export function isTiff(bytes: Uint8Array): boolean {
  * @throws CurieError `E_FORMAT` for an empty, truncated or corrupt file, a file that is not a
  *   TIFF, or a rotated/sheared georeferencing.
  */
-export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'GeoTIFF buffer'): Promise<Raster> {
+export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'GeoTIFF buffer', options: { band?: number | string } = {}): Promise<Raster> {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   if (bytes.length === 0) throw formatError(source, 'is empty');
   if (!isTiff(bytes)) throw formatError(source, `is not a TIFF file (it starts with bytes ${hexBytes(bytes)})`);
@@ -55,7 +56,7 @@ export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'Ge
     const image = await tiff.getImage(0);
     await checkBlocksInside(image, bytes.length, source);
     const layout = georeference(image, source);
-    const [band] = (await image.readRasters({ samples: [0] })) as TypedArray[];
+    const [band] = (await image.readRasters({ samples: [await bandIndex(image, options.band, source)] })) as TypedArray[];
     const values = toNodeGrid(band, image.getWidth(), image.getHeight(), layout, noDataValue(image), await validityMask(tiff, image));
     const raster: Raster = {
       data: ndarray(values, [image.getHeight(), image.getWidth()]),
@@ -73,6 +74,30 @@ export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'Ge
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 200);
     throw formatError(source, `is truncated or not a readable GeoTIFF (${reason})`, error);
   }
+}
+
+/** Band descriptions from GDAL's metadata (`<Item name="DESCRIPTION" sample="i" role="description">`), by sample. */
+async function bandNames(image: GeoTIFFImage): Promise<Map<number, string>> {
+  const xml = (await image.getFileDirectory().loadValue('GDAL_METADATA')) as string | undefined;
+  const names = new Map<number, string>();
+  const item = /<Item\s+name="DESCRIPTION"\s+sample="(\d+)"\s+role="description"\s*>([^<]*)<\/Item>/g;
+  const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  for (const match of (xml ?? '').matchAll(item)) names.set(Number(match[1]), unescape(match[2]));
+  return names;
+}
+
+/** The 0-based sample of `band` (1-based number or description); the first when undefined. */
+async function bandIndex(image: GeoTIFFImage, band: number | string | undefined, source: string): Promise<number> {
+  const count = image.getSamplesPerPixel();
+  if (band === undefined) return 0;
+  if (typeof band === 'number') {
+    if (!Number.isInteger(band) || band < 1 || band > count) throw new CurieError('E_ARGUMENT', `band ${band} of ${source} does not exist: it has bands 1 to ${count}`);
+    return band - 1;
+  }
+  const names = await bandNames(image);
+  for (const [sample, name] of names) if (name === band && sample < count) return sample;
+  const known = [...names.values()];
+  throw new CurieError('E_ARGUMENT', `${source} has no band named '${band}'; its bands are ${known.length > 0 ? known.join(', ') : `unnamed (1 to ${count})`}`);
 }
 
 /** Node extent of the result and whether file rows/columns must be reversed to reach it. */

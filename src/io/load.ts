@@ -9,6 +9,8 @@ import { parseXYZ } from './text.js';
 export interface LoadGridOptions {
   /** Force the format instead of detecting it from the first bytes. */
   format?: 'geotiff' | 'xyz';
+  /** GeoTIFF: the band to read, 1-based or by its description (default the first). */
+  band?: number | string;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function parseGridBytes(bytes: Uint8Array, source: string, options:
   if (bytes.length === 0) throw new CurieError('E_FORMAT', `${source} is empty`);
   // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
   const format = options.format ?? (isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
-  if (format === 'geotiff') return readGeoTiff(bytes, source);
+  if (format === 'geotiff') return readGeoTiff(bytes, source, { band: options.band });
   return parseXYZ(new TextDecoder('utf-8').decode(bytes), source);
 }
 
