@@ -44,3 +44,13 @@ export { upwardContinuation } from './filters/upward-continuation.js';
 export { transformCoordinates, type CrsInput, type TransformedCoordinates } from './io/crs.js';
 export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions } from './grid/scattered.js';
 export { loadLonLatPoints, type LonLatPoints } from './io/lonlat.js';
+
+export { spectrumChart, type SpectrumChartOptions, type ModelParameters } from './plot/spectrum-chart.js';
+export { mapChart, type MapChartOptions } from './plot/map-chart.js';
+export { intervalMapChart, type IntervalMapChartOptions } from './plot/interval-map-chart.js';
+export { misfitSurfaceChart, type MisfitSurfaceChartOptions } from './plot/misfit-surface-chart.js';
+export { posteriorChart, type PosteriorChartOptions } from './plot/posterior-chart.js';
+export { renderSvg, renderPng, type RenderPngOptions } from './plot/render.js';
+export { display, type DisplayOptions } from './plot/display.js';
+export type { VegaLiteSpec } from './plot/spec.js';
+export { misfitSurface, type MisfitSurface } from './inversion/global-fit.js';

@@ -1,7 +1,10 @@
 /**
  * The smaller commands: `curie spectrum`, `curie synth`, `curie info`, `curie merge`.
  */
-import { CurieGrid } from '../CurieGrid.js';
+import path from 'node:path';
+import { CurieOptimiser } from '../CurieOptimiser.js';
+import { spectrumChart } from '../plot/spectrum-chart.js';
+import { figureFormat, writeFigure } from './plot.js';
 import { CurieError, fmt } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeGeoTiff } from '../io/write-geotiff.js';
@@ -20,14 +23,23 @@ async function writeOut(out: string | undefined, text: string): Promise<void> {
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
-export async function runSpectrum(input: string, options: { window: string; at: string; taper: string; power?: string; out?: string }): Promise<void> {
+export async function runSpectrum(input: string, options: { window: string; at: string; taper: string; power?: string; out?: string; plot?: string }): Promise<void> {
   const window = parseDistance(options.window, '--window');
   const at = options.at.split(',').map(Number);
   if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
-  const grid = CurieGrid.fromRaster((await readInput(input)).raster);
-  const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper: parseTaper(options.taper), power: parseNumber(options.power, '--power') });
+  if (options.plot !== undefined) figureFormat(options.plot);
+  const grid = CurieOptimiser.fromRaster((await readInput(input)).raster);
+  const taper = parseTaper(options.taper), power = parseNumber(options.power, '--power');
+  const spectrum = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper, power });
+  const { k, Phi, sigmaPhi } = spectrum;
   const fields = ['k', 'Phi', 'sigma'];
   await writeOut(options.out, csvHeader(fields) + Array.from(k, (_, i) => csvRow([k[i], Phi[i], sigmaPhi[i]])).join(''));
+  if (options.plot !== undefined) {
+    // The fit drawn is the map's (power 2, Bouligand); with another power the spectrum is drawn alone.
+    const fit = power === undefined || power === 2 ? grid.optimise(window, at[0], at[1], { taper }) : undefined;
+    const title = `${path.basename(input)} at (${at[0]}, ${at[1]}), window ${window / 1000} km${fit ? `: Curie depth ${fit.curieDepth.toFixed(1)} km` : ''}`;
+    await writeFigure(spectrumChart(spectrum, { ...(fit ? { fit } : {}), title }), options.plot);
+  }
 }
 
 /** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */

@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
 import { runMap } from './map.js';
+import { runPlot } from './plot.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -67,6 +68,7 @@ function program(): Command {
     .option('--taper <name>', 'hanning, hamming, none or tukey:ALPHA', 'hanning')
     .option('--power <p>', 'exponent of |FFT| (default 2)')
     .option('--out <file>', 'CSV file (default: standard output)')
+    .option('--plot <file>', 'also draw the spectrum and its global fit: .svg or .png')
     .action((input: string, options) => {
       return runSpectrum(input, options);
     });
@@ -88,6 +90,15 @@ function program(): Command {
     .action((options) => {
       return runSynth(options);
     });
+
+  curie
+    .command('plot')
+    .description('draw a map (.tif, .csv, .ndjson, .json from curie map) or a spectrum (.csv from curie spectrum) as an SVG or PNG figure')
+    .argument('<input>', 'map or spectrum file')
+    .requiredOption('--out <file>', 'figure: .svg or .png')
+    .option('--field <name>', 'the map column or GeoTIFF band to draw (default curie_depth, or band 1)')
+    .option('--title <text>', 'title (default: the input file name)')
+    .action((input: string, options) => runPlot(input, options));
 
   curie
     .command('info')

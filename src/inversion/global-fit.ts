@@ -189,6 +189,30 @@ function scanLattice(problem: WindowProblem): { lattice: CoarseLattice; values: 
   return { lattice, values };
 }
 
+/** The misfit over (β, Δz) with z_t and C profiled out: the surface the global fit searches. */
+export interface MisfitSurface {
+  /** β of each row. */
+  beta: Float64Array;
+  /** Δz of each column, km (evenly spaced in ln Δz). */
+  dz: Float64Array;
+  /** Misfit at (beta[r], dz[c]) at index r·dz.length + c, minimised over z_t and C (priors included). */
+  misfit: Float64Array;
+}
+
+/**
+ * The coarse lattice the global fit scans, with its misfit at every node (z_t and C profiled out
+ * exactly): for a figure of the β–Δz misfit surface (PyCurious's Ex3), or to see its basins.
+ */
+export function misfitSurface(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Distribution | undefined>, bounds: Bounds, convention: Convention = 'default'): MisfitSurface {
+  checkBoundsAndPriors(bounds, priors);
+  const { lattice, values } = scanLattice(windowProblem(spectrum, priors, bounds, convention));
+  return {
+    beta: Float64Array.from({ length: lattice.rows }, (_, r) => latticeBeta(nodeJ(lattice, r * lattice.cols))),
+    dz: Float64Array.from({ length: lattice.cols }, (_, c) => latticeDz(nodeM(lattice, c))),
+    misfit: values,
+  };
+}
+
 function argMin(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] < values[best]) best = i;

@@ -223,6 +223,32 @@ describe('bad input: exit code ≠ 0, one line on stderr saying what and where, 
     for (const [name, rest, message] of cases) await expectFailure(`global-${name}`, csv(name, ...rest), message, { setup: copySmall('small.tif') });
   });
 
+  it.concurrent('curie plot: a field the map lacks, an empty map, an unknown input or figure type', async () => {
+    const csv = 'x,y,curie_depth,verdict\n1000,1000,12.5,resolved\n2000,1000,,unresolved\n';
+    const setup = (cwd: string) => {
+      writeFileSync(join(cwd, 'map.csv'), csv);
+      writeFileSync(join(cwd, 'empty.csv'), 'x,y,curie_depth\n');
+      writeFileSync(join(cwd, 'map.txt'), csv);
+    };
+    await expectFailure('plot-field', ['plot', 'map.csv', '--field', 'beta', '--out', 'fig.png'], /map\.csv has no numeric column 'beta'; it has x, y, curie_depth/, { out: 'fig.png', setup });
+    await expectFailure('plot-empty', ['plot', 'empty.csv', '--out', 'fig.svg'], /empty\.csv has no rows to plot/, { out: 'fig.svg', setup });
+    await expectFailure('plot-input', ['plot', 'map.txt', '--out', 'fig.svg'], /cannot plot 'map\.txt': give a map/, { out: 'fig.svg', setup });
+    await expectFailure('plot-out', ['plot', 'map.csv', '--out', 'fig.jpg'], /--out 'fig\.jpg' must end in \.svg or \.png/, { out: 'fig.jpg', setup });
+  });
+
+  it.concurrent('curie plot of a map and curie spectrum --plot write figures', async () => {
+    const cwd = freshDir('plot-ok');
+    writeFileSync(join(cwd, 'map.csv'), 'x,y,curie_depth,verdict\n1000,1000,12.5,resolved\n2000,1000,14,unresolved\n1000,2000,11,lower-bound\n2000,2000,13,resolved\n');
+    writeFileSync(join(cwd, 'small.tif'), readFileSync(join(dir, 'small.tif')));
+    expect((await curie(['plot', 'map.csv', '--out', 'map.png'], { cwd })).code).toBe(0);
+    expect(Array.from(readFileSync(join(cwd, 'map.png')).subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+    const run = await curie(['spectrum', 'small.tif', '--window', '40km', '--at', '30000,30000', '--out', 'spectrum.csv', '--plot', 'spectrum.svg'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const svg = readFileSync(join(cwd, 'spectrum.svg'), 'utf8');
+    expect(svg).toContain('wavenumber k (rad/km)');
+    expect(svg).toMatch(/Curie depth \d+\.\d km/);
+  });
+
   it.concurrent('a spacing below the cell size', async () => {
     await expectFailure('spacing', ['map', 'small.tif', '--window', '30km', '--spacing', '500m', '--out', 'out.json'], /--spacing 500 m is below the grid's cell size 1000 m/, {
       out: 'out.json',
