@@ -12,7 +12,7 @@
  * python3-ipykernel, jupyter-client): CURIE_PYTHON, else /usr/bin/python3, else python3.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,21 +49,44 @@ writeFileSync(join(kernelDir, 'kernel.json'), JSON.stringify({ argv: [process.ex
 mkdirSync(out, { recursive: true });
 const notebooks = readdirSync(here).filter((f) => f.endsWith('.ipynb') && (only.length === 0 || only.includes(f))).sort();
 if (notebooks.length === 0) fail('no notebook to run');
+/** nbconvert on one notebook, executed copy to `dir`. */
+function nbconvert(notebook, dir, allowErrors) {
+  const options = ['-m', 'nbconvert', '--to', 'notebook', '--execute', ...(allowErrors ? ['--allow-errors'] : []), '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=900', '--output-dir', dir, '--output', notebook, join(here, notebook)];
+  return spawnSync(python, options, { cwd: here, env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: 'utf8' });
+}
+
+/**
+ * Why a notebook failed. tslab reports a cell's exception (or type error) on the cell's stderr and
+ * answers with an error that has neither name nor value, so nbconvert's message is only "<Error>:"
+ * after the cell's source: the notebook is run once more with errors allowed, and what that cell
+ * printed is read back from the copy.
+ */
+function explain(notebook, stderr) {
+  const lines = `${stderr ?? ''}`.trim().split('\n');
+  const marks = lines.flatMap((line, i) => (/^-{10,}$/.test(line) ? [i] : []));
+  const source = marks.length >= 2 ? lines.slice(marks[0] + 1, marks[1]).join('\n') : undefined;
+  let printed = '';
+  if (source !== undefined) {
+    const scratch = mkdtempSync(join(tmpdir(), 'curie-notebook-failure-'));
+    nbconvert(notebook, scratch, true);
+    const copy = join(scratch, notebook);
+    if (existsSync(copy)) {
+      const cell = JSON.parse(readFileSync(copy, 'utf8')).cells.find((c) => [].concat(c.source).join('') === source);
+      printed = (cell?.outputs ?? []).map((o) => (o.output_type === 'stream' ? [].concat(o.text).join('') : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '')).join('');
+    }
+  }
+  return source === undefined ? lines.slice(-15).join('\n') : `in the cell:\n${source}\n--- it printed:\n${printed.trim().split('\n').slice(0, 30).join('\n')}`;
+}
+
 const failed = [];
 for (const notebook of notebooks) {
   const started = Date.now();
-  const run = spawnSync(
-    python,
-    ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=900', '--output-dir', out, '--output', notebook, join(here, notebook)],
-    { cwd: here, env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: 'utf8' },
-  );
+  const run = nbconvert(notebook, out, false);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (run.status === 0) process.stdout.write(`ok     ${notebook} (${seconds} s)\n`);
   else {
     failed.push(notebook);
-    // nbconvert's error: the cell and the exception, last lines.
-    const lines = `${run.stderr ?? ''}`.trim().split('\n');
-    process.stdout.write(`FAILED ${notebook} (${seconds} s)\n${lines.slice(-25).join('\n')}\n`);
+    process.stdout.write(`FAILED ${notebook} (${seconds} s) ${explain(notebook, run.stderr)}\n`);
   }
 }
 process.stdout.write(`${notebooks.length - failed.length} passed, ${failed.length} failed (executed copies in ${out})\n`);
