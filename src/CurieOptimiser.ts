@@ -111,10 +111,24 @@ export interface OptimiseRoutineResult {
   messages: Map<number, string>;
 }
 
+/** What each routine of {@link CurieOptimiser.parallelise} returns for a window that did not fail. */
+export interface RoutineResults {
+  optimise: FitResult;
+  metropolisHastings: ParameterSamples;
+  sensitivity: ParameterSamples;
+  tanaka: TanakaResult;
+  radialSpectrum: RadialSpectrum;
+}
+
 /** Options of {@link CurieOptimiser.parallelise}: the routine's arguments by name, plus how the map runs. */
-export interface ParalleliseOptions extends OptimiseOptions, RoutineArguments, MapRunOptions {
+export interface ParalleliseOptions<R extends RoutineName = RoutineName> extends OptimiseOptions, RoutineArguments, MapRunOptions {
   /** Called for each window in centroid order, as soon as it and every window before it are done (streaming). */
-  onResult?: (index: number, result: FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure) => void;
+  onResult?: (index: number, result: RoutineResults[R] | WindowFailure) => void;
+}
+
+/** Whether a result of {@link CurieOptimiser.parallelise} is a failed window (narrows the type for TypeScript). */
+export function isWindowFailure(result: unknown): result is WindowFailure {
+  return result !== null && typeof result === 'object' && 'status' in result && 'message' in result && !('beta' in result) && !('k' in result) && !('Zb' in result) && !('summary' in result);
 }
 
 /** A window that failed in {@link CurieOptimiser.parallelise}: status 2 (window error) or 3 (worker failure). */
@@ -355,13 +369,15 @@ export class CurieOptimiser extends CurieGrid {
    * `'sensitivity'` (`nsim`, `seed`), `'tanaka'` (`kminRange`, `kmaxRange`) or `'radialSpectrum'`.
    * Returns, for each centroid in order, what the single-window routine returns for it, or
    * `{ status, message }` when it failed. Random streams are seeded per window from `seed` and the
-   * window's centre (see `windowSeed`), so shuffling the centroids changes nothing.
+   * window's centre (see `windowSeed`), so shuffling the centroids changes nothing. The result type
+   * follows the routine (`parallelise('sensitivity', …)` gives `ParameterSamples | WindowFailure`):
+   * narrow each with {@link isWindowFailure}.
    */
-  async parallelise(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions = {}): Promise<Array<FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure>> {
+  async parallelise<R extends RoutineName>(routine: R, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions<R> = {}): Promise<Array<RoutineResults[R] | WindowFailure>> {
     const { onResult } = options;
-    const stream = onResult ? (i: number, view: MapView) => onResult(i, view.results![i] as FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure) : undefined;
-    const outcome = await this.#map(routine, window, xc, yc, options, false, stream);
-    return outcome.results as Array<FitResult | ParameterSamples | TanakaResult | RadialSpectrum | WindowFailure>;
+    const stream = onResult ? (i: number, view: MapView) => onResult(i, view.results![i] as RoutineResults[R] | WindowFailure) : undefined;
+    const outcome = await this.#map(routine, window, xc, yc, options as ParalleliseOptions, false, stream);
+    return outcome.results as Array<RoutineResults[R] | WindowFailure>;
   }
 
   /** End this optimiser's worker threads (they are recreated by the next map). Idle workers also end by themselves. */

@@ -21,7 +21,7 @@ export { taperWeights, type Taper, type TaperFunction } from './spectrum/taper.j
 export { radialSpectrum, wavenumberStep, type RadialSpectrum, type RadialSpectrumOptions } from './spectrum/radial.js';
 export { azimuthalSpectrum, type AzimuthalSpectrum, type AzimuthalSpectrumOptions } from './spectrum/azimuthal.js';
 
-export { CurieOptimiser, type CurieOptimiserOptions, type OptimiseRoutineOptions, type OptimiseRoutineResult, type OptimiseRoutineRow, type ParalleliseOptions, type WindowFailure, type BoundsInput, type OptimiseOptions, type MetropolisHastingsOptions, type SensitivityOptions, type StartingValues, type SpectrumOptions } from './CurieOptimiser.js';
+export { CurieOptimiser, isWindowFailure, type RoutineResults, type CurieOptimiserOptions, type OptimiseRoutineOptions, type OptimiseRoutineResult, type OptimiseRoutineRow, type ParalleliseOptions, type WindowFailure, type BoundsInput, type OptimiseOptions, type MetropolisHastingsOptions, type SensitivityOptions, type StartingValues, type SpectrumOptions } from './CurieOptimiser.js';
 
 export { besselK, besselKScaled, gamma, lnGamma } from './models/special.js';
 export { bouligand2009, maus1995 } from './models/bouligand.js';

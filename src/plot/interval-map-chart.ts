@@ -19,7 +19,7 @@ export interface IntervalMapChartOptions {
  * colour bar; windows whose high end is Infinity are outlined in the high panel ("open").
  * @param result a map result with `curieDepthLow` and `curieDepthHigh` (from `optimiseRoutine`)
  */
-export function intervalMapChart(result: Record<string, unknown>, options: IntervalMapChartOptions): VegaLiteSpec {
+export function intervalMapChart(result: object, options: IntervalMapChartOptions): VegaLiteSpec {
   const low = fieldValues(result, 'curieDepthLow'), high = fieldValues(result, 'curieDepthHigh');
   const units = unitsOf(options.x, options.y);
   const domain = robustDomain([...Array.from(low), ...Array.from(high)].map((v) => (Number.isFinite(v) ? v : null)));

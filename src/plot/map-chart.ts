@@ -60,7 +60,7 @@ const VERDICT_MARKS = { 'lower-bound': 'triangle-up', unresolved: 'cross' } as c
  *   object of equal-length number arrays) with `options.x`/`options.y` the centres
  * @throws CurieError `E_ARGUMENT` for a field the result does not have, or missing centres
  */
-export function mapChart(input: Raster | Record<string, unknown>, options: MapChartOptions = {}): VegaLiteSpec {
+export function mapChart(input: Raster | object, options: MapChartOptions = {}): VegaLiteSpec {
   if (isRaster(input)) {
     const [rows, cols] = input.data.shape;
     const dx = (input.xmax - input.xmin) / (cols - 1), dy = (input.ymax - input.ymin) / (rows - 1);
@@ -70,12 +70,13 @@ export function mapChart(input: Raster | Record<string, unknown>, options: MapCh
   }
   const field = options.field ?? 'curieDepth';
   const values = fieldValues(input, field);
+  const result = input as Record<string, unknown>;
   const { x, y } = options;
   if (!x || !y) throw new CurieError('E_ARGUMENT', 'mapChart of a map result needs the window centres: { x: xc, y: yc } in metres');
   if (x.length !== values.length) throw new CurieError('E_ARGUMENT', `the map has ${values.length} values of ${field} but ${x.length} centres; pass the centres the map was made with`);
   const units = unitsOf(x, y);
   const cells = pointCells(x, y, (i) => values[i], units);
-  const verdict = input.verdict;
+  const verdict = result.verdict;
   const codes = verdict && typeof verdict === 'object' && 'length' in verdict && (verdict as ArrayLike<number>).length === values.length ? (verdict as ArrayLike<number>) : undefined;
   // Colours span the resolved windows' values where there are verdicts: unresolved ones keep values that mean little.
   const resolved = codes ? cells.filter((cell) => codes[cell.index] === 0).map((cell) => cell.value) : undefined;
@@ -91,11 +92,12 @@ export function mapChart(input: Raster | Record<string, unknown>, options: MapCh
 }
 
 /** The values of a result's field, checked: an array of numbers. */
-export function fieldValues(input: Record<string, unknown>, field: string): ArrayLike<number> {
-  const values = input?.[field];
+export function fieldValues(input: object, field: string): ArrayLike<number> {
+  const record = (input ?? {}) as Record<string, unknown>;
+  const values = record[field];
   const numeric = (v: unknown): v is ArrayLike<number> => v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((e) => typeof e === 'number'));
   if (!numeric(values)) {
-    const fields = Object.keys(input ?? {}).filter((key) => numeric(input[key]));
+    const fields = Object.keys(record).filter((key) => numeric(record[key]));
     throw new CurieError('E_ARGUMENT', `the map has no numeric field '${field}'; it has ${fields.length > 0 ? fields.join(', ') : 'none'}`);
   }
   return values;

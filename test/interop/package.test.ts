@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +40,50 @@ describe('the package imports by its name', () => {
     const pkg = JSON.parse(node(['-p', `JSON.stringify(require('./package.json'))`]));
     expect(pkg.types).toBe('./dist/index.d.ts');
     expect(node(['-e', `process.stdout.write(String(require('node:fs').existsSync(${JSON.stringify(path.join(root, 'dist/index.d.ts'))})))`])).toBe('true');
+  });
+});
+
+describe('a consumer of the packed package', () => {
+  // `npm pack`, installed into a scratch project with TypeScript 5.0 (tslab's) and compiled under
+  // `strict`, as ESM (node16) and as CommonJS (node10 resolution, as tslab compiles cells): the
+  // published declarations must parse there and type the results users read, without the
+  // package's devDependencies (@types/ndarray is a dependency for that).
+  it('compiles under strict with TypeScript 5.0, ESM and CommonJS, and runs', { timeout: 240_000 }, () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'curie-consumer-'));
+    try {
+      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+      writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(scratch, tarball), 'typescript@5.0.4', '@types/node@20'], { cwd: scratch, stdio: 'pipe' });
+      const imports = "import { CurieOptimiser, isWindowFailure, mapChart, spectrumChart, synthesiseAnomaly, type FitResult } from 'curie-depth';";
+      const body = `
+        const raster = synthesiseAnomaly({ rows: 81, cols: 81, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 4, amplitudes: 'random' });
+        const optimiser = CurieOptimiser.fromRaster(raster);
+        const window = optimiser.subgrid(60e3, 40e3, 40e3);
+        const rows: number = window.shape[0];
+        const spectrum = optimiser.radialSpectrum(window);
+        const fit: FitResult = optimiser.optimise(60e3, 40e3, 40e3);
+        const [low, high]: [number, number] = fit.interval!.curieDepth;
+        const runs = await optimiser.parallelise('sensitivity', 60e3, [40e3], [40e3], { nsim: 3, workers: 0 });
+        const first = runs[0];
+        const median: number = isWindowFailure(first) ? NaN : first.summary.curieDepth.q50;
+        const map = await optimiser.optimiseRoutine(60e3, [40e3], [40e3], { workers: 0 });
+        const spec = mapChart(map, { x: [40e3], y: [40e3] });
+        const chart = spectrumChart(spectrum, { fit });
+        console.log(JSON.stringify({ rows, bins: spectrum.k.length, ordered: low <= high, median: Number.isFinite(median), verdict: map.verdict[0] <= 2, specs: typeof spec === 'object' && typeof chart === 'object' }));
+      `;
+      writeFileSync(path.join(scratch, 'consumer.ts'), `${imports}\n${body}`);
+      const tsc = path.join(scratch, 'node_modules/typescript/bin/tsc');
+      const strict = ['--strict', '--noEmit', '--skipLibCheck', 'false', '--types', 'node'];
+      execFileSync(process.execPath, [tsc, ...strict, '--target', 'es2022', '--module', 'node16', '--moduleResolution', 'node16', 'consumer.ts'], { cwd: scratch, stdio: 'pipe' });
+      // CommonJS, node10 resolution (no "exports"), as tslab compiles a cell: a require()-style import.
+      writeFileSync(path.join(scratch, 'consumer.cts'), `${imports}\nvoid (async () => {${body}})();\n`);
+      execFileSync(process.execPath, [tsc, ...strict, '--target', 'es2022', '--module', 'commonjs', '--moduleResolution', 'node', 'consumer.cts'], { cwd: scratch, stdio: 'pipe' });
+      // And it runs: compiled, as ESM.
+      execFileSync(process.execPath, [tsc, '--target', 'es2022', '--module', 'node16', '--moduleResolution', 'node16', '--types', 'node', 'consumer.ts'], { cwd: scratch, stdio: 'pipe' });
+      const out = JSON.parse(execFileSync(process.execPath, ['consumer.js'], { cwd: scratch, encoding: 'utf8' }));
+      expect(out).toEqual({ rows: 61, bins: 29, ordered: true, median: true, verdict: true, specs: true });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
