@@ -64,6 +64,7 @@ export function checkSignal(data: NdArray, where: string): void {
   const src = data.data as ArrayLike<number>;
   const [s0, s1] = data.stride;
   let min = Infinity, max = -Infinity;
+  const constant = () => max - min <= CONSTANT_SPREAD * Math.max(Math.abs(min), Math.abs(max));
   for (let r = 0; r < rows; r++) {
     const base = data.offset + r * s0;
     for (let c = 0; c < cols; c++) {
@@ -72,7 +73,9 @@ export function checkSignal(data: NdArray, where: string): void {
       if (value < min) min = value;
       if (value > max) max = value;
     }
+    // Data vary within a row or two: no need to read the rest of the window.
+    if (!constant()) return;
   }
-  if (max - min <= CONSTANT_SPREAD * Math.max(Math.abs(min), Math.abs(max)))
+  if (constant())
     throw new CurieError('E_NO_SIGNAL', `${where} is constant (${min === max ? `every value ${fmt(min)}` : `values ${fmt(min)} … ${fmt(max)}`}): there is no anomaly to fit; choose a window with data, or check the input's nodata value`);
 }
