@@ -6,6 +6,7 @@
  */
 export { CurieGrid, type GridInput } from './CurieGrid.js';
 export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors.js';
+export { maxMemory, parseMemorySize, setMaxMemory } from './memory-budget.js';
 
 export { loadGrid, type LoadGridOptions } from './io/load.js';
 export { readGeoTiff } from './io/geotiff.js';
