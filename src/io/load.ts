@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CurieError } from '../errors.js';
 import { isTiff, readGeoTiff } from './geotiff.js';
 import type { Raster } from './raster.js';
-import { parseXYZ } from './text.js';
+import { parseXYZBytes } from './text.js';
 
 /** Options of {@link loadGrid}. */
 export interface LoadGridOptions {
@@ -16,7 +16,7 @@ export interface LoadGridOptions {
  *
  * The format is detected from the first bytes (TIFF or BigTIFF signature → GeoTIFF, anything
  * else → text) unless `options.format` says otherwise. See {@link readGeoTiff} and
- * {@link parseXYZ} for what each reader accepts. The result has row 0 at the southern edge and
+ * {@link parseXYZBytes} for what each reader accepts. The result has row 0 at the southern edge and
  * node (cell-centre) coordinates in the file's units (metres for projected CRSs).
  *
  * @param pathOrBuffer a file path, a `file:` URL, or the file's bytes.
@@ -41,7 +41,7 @@ export async function parseGridBytes(bytes: Uint8Array, source: string, options:
   // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
   const format = options.format ?? (isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
   if (format === 'geotiff') return readGeoTiff(bytes, source);
-  return parseXYZ(new TextDecoder('utf-8').decode(bytes), source);
+  return parseXYZBytes(bytes, source);
 }
 
 /**
