@@ -2,6 +2,7 @@
  * Metropolis–Hastings sampling of [β, z_t, Δz, C] (PyCurious's `metropolis_hastings`), seeded.
  */
 import { CurieError, fmt } from '../errors.js';
+import { checkAllocation } from '../memory-budget.js';
 import type { Bounds } from './fit.js';
 import { misfit, type Objective } from './objective.js';
 import { createRng } from './rng.js';
@@ -24,6 +25,16 @@ export function checkCount(value: number, name: string, allowZero = false): void
     throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a ${allowZero ? 'non-negative' : 'positive'} whole number`);
 }
 
+/** Bytes per kept sample: the 4 parameters as rows and as columns, the Curie depths, sorted copies for the summary. */
+export const BYTES_PER_SAMPLE = 96;
+/** Most burn-in steps: they keep nothing, so only a cap bounds their time (1e8 steps is hours of misfits). */
+export const MAX_BURNIN = 1e8;
+
+/** Check `nsim` kept samples against the memory budget (before the chain runs, not after). */
+export function checkSamples(nsim: number): void {
+  checkAllocation(`nsim = ${fmt(nsim)} samples`, BYTES_PER_SAMPLE * nsim, 'use a smaller nsim');
+}
+
 /**
  * Sample the posterior exp(−misfit) from `start`. Burn-in first moves only downhill in the
  * tempered misfit/1000 (PyCurious's scheme), then `nsim` Metropolis steps with Gaussian proposals
@@ -33,6 +44,8 @@ export function checkCount(value: number, name: string, allowZero = false): void
 export function metropolisHastings(objective: Objective, start: ArrayLike<number>, bounds: Bounds, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
   checkCount(nsim, 'nsim');
   checkCount(burnin, 'burnin', true);
+  checkSamples(nsim);
+  if (burnin > MAX_BURNIN) throw new CurieError('E_ARGUMENT', `burnin = ${fmt(burnin)} exceeds ${fmt(MAX_BURNIN)} steps; a few thousand are usually enough`);
   const scale = Float64Array.from(options.xScale ?? [1, 1, 1, 1]);
   if (scale.length !== 4 || !scale.every((s) => s >= 0 && Number.isFinite(s)))
     throw new CurieError('E_ARGUMENT', `xScale ${JSON.stringify(Array.from(options.xScale ?? []))} must be 4 non-negative proposal scales for β, z_t, Δz, C`);
