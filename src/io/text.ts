@@ -73,6 +73,7 @@ interface Axis {
 }
 
 const TAB = 9;
+const LF = 10;
 const CR = 13;
 const SPACE = 32;
 const COMMA = 44;
@@ -111,12 +112,12 @@ export class XyzPointReader {
 
   /**
    * @param source name of the input for error messages
-   * @param sizeHint expected size of the whole text in bytes (or characters), if known: sizes the
-   *   first arrays (about one point per 32 bytes)
+   * @param expectedPoints how many points to make room for at first (they grow by doubling):
+   *   e.g. the number of lines when the whole file is at hand
    */
-  constructor(source: string, sizeHint = 0) {
+  constructor(source: string, expectedPoints = 0) {
     this.#source = source;
-    this.#capacity = Math.max(16, Math.min(sizeHint >> 5, 1 << 24));
+    this.#capacity = Math.max(16, expectedPoints);
     this.#checkBudget(this.#capacity);
     this.#points = allocatePoints(this.#capacity);
   }
@@ -218,7 +219,7 @@ export class XyzPointReader {
 
 /** The points of a whole text (see {@link XyzPointReader}). */
 export function readPoints(text: string, source: string): Points {
-  const reader = new XyzPointReader(source, text.length);
+  const reader = new XyzPointReader(source, Math.min(text.length >> 4, 1 << 24));
   reader.pushText(text);
   return reader.finish();
 }
@@ -226,9 +227,16 @@ export function readPoints(text: string, source: string): Points {
 /** Bytes fed to a text reader at a time: large enough to amortise calls, small next to the string limit. */
 const CHUNK_BYTES = 8 * 2 ** 20;
 
+/** Line breaks in `bytes`, plus one: room for every point a file can hold, so its arrays never regrow. */
+function lineCount(bytes: Uint8Array): number {
+  let lines = 1;
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) lines++;
+  return lines;
+}
+
 /** The points of a whole file's bytes, read in chunks (see {@link XyzPointReader}). */
 export function readPointsFromBytes(bytes: Uint8Array, source: string): Points {
-  const reader = new XyzPointReader(source, bytes.length);
+  const reader = new XyzPointReader(source, lineCount(bytes));
   for (let at = 0; at < bytes.length; at += CHUNK_BYTES) reader.push(bytes.subarray(at, at + CHUNK_BYTES));
   return reader.finish();
 }
