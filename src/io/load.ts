@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { checkAllocation, maxMemory } from '../memory-budget.js';
 import { fileURLToPath } from 'node:url';
 import { CurieError } from '../errors.js';
 import { isTiff, readGeoTiff } from './geotiff.js';
@@ -57,10 +59,36 @@ export async function readSource(input: string | URL | ArrayBuffer | Uint8Array)
   }
   const path = input instanceof URL ? fileURLToPath(input) : input;
   try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    // A regular file's size is known: refuse it before reading; a FIFO or device (/dev/zero,
+    // /dev/stdin) may never end, so it is read up to the budget.
+    if (!info.isFile()) return { bytes: await readStreamWithinBudget(createReadStream(path), path), source: path };
+    checkAllocation(`reading ${path}`, info.size, 'crop it first');
     return { bytes: await readFile(path), source: path };
   } catch (error) {
+    if (error instanceof CurieError) throw error;
     throw new CurieError('E_NOT_FOUND', `${path} ${whyUnreadable(error)}`, { cause: error });
   }
+}
+
+/**
+ * All bytes of a stream that may never end (standard input, a FIFO, a device), stopping with
+ * E_MEMORY as soon as they exceed the memory budget. `source` names it in the message.
+ * @throws CurieError `E_MEMORY`
+ */
+export async function readStreamWithinBudget(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const budget = maxMemory();
+  let total = 0;
+  // Leaving the loop by the throw destroys the stream: a writer at its other end gets EPIPE and stops.
+  for await (const chunk of stream) {
+    const bytes = chunk as Uint8Array;
+    total += bytes.length;
+    if (total > budget) checkAllocation(`${source} (read so far)`, total, 'write the grid to a regular file and crop it');
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function whyUnreadable(error: unknown): string {

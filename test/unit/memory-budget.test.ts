@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,8 @@ import { CurieError } from '../../src/errors.js';
 import { createCentroidList } from '../../src/grid/windows.js';
 import { gridGeometry } from '../../src/grid/geometry.js';
 import { readGeoTiff } from '../../src/io/geotiff.js';
+import { loadGrid } from '../../src/io/load.js';
+import { gridScattered } from '../../src/grid/scattered.js';
 import { parseXYZ, parseXYZBytes, readPoints, XyzPointReader } from '../../src/io/text.js';
 import { maxMemory, parseMemorySize, setMaxMemory } from '../../src/memory-budget.js';
 import { workerCount } from '../../src/parallel/pool.js';
@@ -151,6 +153,30 @@ describe('inputs that imply huge allocations are refused before allocating', () 
   });
 });
 
+describe('files', () => {
+  it('a regular file larger than the budget is refused before reading, a device is read up to it', async () => {
+    setMaxMemory(2e6);
+    const dir = mkdtempSync(join(os.tmpdir(), 'curie-budget-'));
+    try {
+      const path = join(dir, 'large.xyz');
+      writeFileSync(path, new Uint8Array(3e6).fill(0x20));
+      let error = await rejection(loadGrid(path));
+      expect(error.message).toBe(`reading ${path} needs 3 MB, over the memory budget of 2 MB; crop it first, or raise --max-memory (library: setMaxMemory)`);
+      error = await rejection(loadGrid('/dev/zero'));
+      expect(error.code).toBe('E_MEMORY');
+      expect(error.message).toMatch(/^\/dev\/zero \(read so far\) needs 2(\.\d+)? MB, over the memory budget of 2 MB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gridScattered onto a raster larger than the budget', () => {
+    setMaxMemory(1e6);
+    const points = { x: [0, 1, 0], y: [0, 0, 1], values: [1, 2, 3] };
+    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 1e-3 }), 'E_MEMORY', 'gridScattered onto a 1001 × 1001 raster needs 16 MB');
+  });
+});
+
 describe('worker threads', () => {
   it('are clamped to the machine parallelism with a CURIE_WORKERS warning', async () => {
     const warnings: Array<{ code?: string; message: string }> = [];
@@ -226,7 +252,7 @@ describe('standard input', () => {
       child.on('error', fail);
       child.on('close', (code) => done({ code, stderr }));
     });
-    expect(result.stderr).toMatch(/^curie: standard input \(read so far\) needs 20(\.\d)? MB, over the memory budget of 20 MB; write the grid to a file and crop it, or raise --max-memory \(library: setMaxMemory\)\n$/);
+    expect(result.stderr).toMatch(/^curie: standard input \(read so far\) needs 20(\.\d)? MB, over the memory budget of 20 MB; write the grid to a regular file and crop it, or raise --max-memory \(library: setMaxMemory\)\n$/);
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
