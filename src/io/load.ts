@@ -85,7 +85,8 @@ export async function readStreamWithinBudget(stream: AsyncIterable<unknown> & { 
   for await (const chunk of stream) {
     const bytes = chunk as Uint8Array;
     total += bytes.length;
-    if (total > budget) checkAllocation(`${source} (read so far)`, total, 'write the grid to a regular file and crop it');
+    // The chunks and their joined copy are both held for a moment: twice the bytes.
+    if (2 * total > budget) checkAllocation(`${source} (read so far, held twice while joined)`, 2 * total, 'write the grid to a regular file and crop it');
     chunks.push(bytes);
   }
   return Buffer.concat(chunks, total);

@@ -164,7 +164,7 @@ describe('files', () => {
       expect(error.message).toBe(`reading ${path} needs 3 MB, over the memory budget of 2 MB; crop it first, or raise --max-memory (library: setMaxMemory)`);
       error = await rejection(loadGrid('/dev/zero'));
       expect(error.code).toBe('E_MEMORY');
-      expect(error.message).toMatch(/^\/dev\/zero \(read so far\) needs 2(\.\d+)? MB, over the memory budget of 2 MB/);
+      expect(error.message).toMatch(/^\/dev\/zero \(read so far, held twice while joined\) needs 2(\.\d+)? MB, over the memory budget of 2 MB/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -252,7 +252,7 @@ describe('standard input', () => {
       child.on('error', fail);
       child.on('close', (code) => done({ code, stderr }));
     });
-    expect(result.stderr).toMatch(/^curie: standard input \(read so far\) needs 20(\.\d)? MB, over the memory budget of 20 MB; write the grid to a regular file and crop it, or raise --max-memory \(library: setMaxMemory\)\n$/);
+    expect(result.stderr).toMatch(/^curie: standard input \(read so far, held twice while joined\) needs 20(\.\d)? MB, over the memory budget of 20 MB; write the grid to a regular file and crop it, or raise --max-memory \(library: setMaxMemory\)\n$/);
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
