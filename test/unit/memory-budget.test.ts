@@ -18,6 +18,7 @@ import { workerCount } from '../../src/parallel/pool.js';
 import { azimuthalSpectrum } from '../../src/spectrum/azimuthal.js';
 import { synthesiseAnomaly } from '../../src/synthetic/synthesise.js';
 import { expectCurieError } from '../helpers/errors.js';
+import { handMadeTiff, type TiffEntry } from '../helpers/tiff.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(root, 'dist/cli/main.js');
@@ -36,7 +37,7 @@ async function rejection(promise: Promise<unknown>): Promise<CurieError> {
  * `block` (compressed as `compression` says), whatever `width × height` the header claims.
  */
 function tiledTiff(width: number, height: number, tile: number, compression: number, block: Uint8Array): Uint8Array {
-  const entries: Array<[tag: number, type: number, value: number]> = [
+  const entries: TiffEntry[] = [
     [256, 4, width],
     [257, 4, height],
     [258, 3, 32],
@@ -46,27 +47,11 @@ function tiledTiff(width: number, height: number, tile: number, compression: num
     [284, 3, 1],
     [322, 4, tile],
     [323, 4, tile],
-    [324, 4, 0], // TileOffsets, filled below
+    [324, 4, 0], // TileOffsets
     [325, 4, block.length],
     [339, 3, 3], // SampleFormat: float
   ];
-  const dataOffset = 8 + 2 + entries.length * 12 + 4;
-  const bytes = new Uint8Array(dataOffset + block.length);
-  const view = new DataView(bytes.buffer);
-  bytes.set([0x49, 0x49, 42, 0]);
-  view.setUint32(4, 8, true);
-  view.setUint16(8, entries.length, true);
-  entries.forEach(([tag, type, value], i) => {
-    const at = 10 + i * 12;
-    view.setUint16(at, tag, true);
-    view.setUint16(at + 2, type, true);
-    view.setUint32(at + 4, 1, true);
-    const stored = tag === 324 ? dataOffset : value;
-    if (type === 3) view.setUint16(at + 8, stored, true);
-    else view.setUint32(at + 8, stored, true);
-  });
-  bytes.set(block, dataOffset);
-  return bytes;
+  return handMadeTiff(entries, block, 324);
 }
 
 describe('the memory budget', () => {
