@@ -115,6 +115,9 @@ describe('inputs that imply huge allocations are refused before allocating', () 
 
   it('synthesiseAnomaly sizes, createCentroidList spacings, nsim and azimuth steps', () => {
     expectCurieError(() => synthesiseAnomaly({ rows: 1e6, cols: 1e6, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 }), 'E_MEMORY', 'synthesising a 1000000 × 1000000 grid needs 48 TB', 'use fewer rows or columns');
+    // The layered model's work grows with dz/spacing: 1e6 km would take hours.
+    expectCurieError(() => synthesiseAnomaly({ rows: 64, cols: 64, spacing: 1000, zt: 1, dz: 1e6, beta: 3, seed: 1, method: 'layered' }), 'E_ARGUMENT', 'dz = 1000000 km is 1000000 slabs of the 1000 m spacing, more than 4 × the grid\'s side of 64 nodes', 'use dz ≤ 256 km');
+    expect(synthesiseAnomaly({ rows: 8, cols: 8, spacing: 1000, zt: 1, dz: 32, beta: 3, seed: 1, method: 'layered' }).data.data.every(Number.isFinite)).toBe(true);
     const geometry = gridGeometry(101, 101, 0, 100e3, 0, 100e3);
     expectCurieError(() => createCentroidList(geometry, 20e3, { spacingX: 1e-2, spacingY: 1e-2 }), 'E_MEMORY', 'createCentroidList: 8000000 × 8000000 window centres needs 1.02 PB');
     expectCurieError(() => createCentroidList(geometry, 20e3, { spacingX: 1e-9 }), 'E_MEMORY', 'createCentroidList with spacingX 1e-9 m (80000000000000 centres along x)');
