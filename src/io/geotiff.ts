@@ -217,7 +217,8 @@ function checkImageMemory(image: GeoTIFFImage, source: string): void {
 /** An ArrayBuffer holding exactly `bytes` (a Node Buffer is often a view into a shared pool). */
 function ownArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+  // Uint8Array's slice copies; a Buffer's own slice() would be a view of the same shared pool.
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
 }
 
 function hexBytes(bytes: Uint8Array): string {
