@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CurieError } from '../errors.js';
 import { isTiff, readGeoTiff } from './geotiff.js';
 import type { Raster } from './raster.js';
-import { parseXYZBytes } from './text.js';
+import { parseXYZBytes, rasterFromPoints, XyzPointReader } from './text.js';
 
 /** Options of {@link loadGrid}. */
 export interface LoadGridOptions {
@@ -74,10 +74,15 @@ export async function readSource(input: string | URL | ArrayBuffer | Uint8Array)
 
 /**
  * All bytes of a stream that may never end (standard input, a FIFO, a device), stopping with
- * E_MEMORY as soon as they exceed the memory budget. `source` names it in the message.
+ * E_MEMORY as soon as they exceed the memory budget. `source` names it in the message; `onChunk`
+ * sees each chunk as it arrives (an error it throws ends the read).
  * @throws CurieError `E_MEMORY`
  */
-export async function readStreamWithinBudget(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string): Promise<Uint8Array> {
+export async function readStreamWithinBudget(
+  stream: AsyncIterable<unknown> & { destroy?: () => void },
+  source: string,
+  onChunk?: (chunk: Uint8Array) => void,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const budget = maxMemory();
   let total = 0;
@@ -88,6 +93,7 @@ export async function readStreamWithinBudget(stream: AsyncIterable<unknown> & { 
     // The chunks and their joined copy are both held for a moment: twice the bytes.
     if (2 * total > budget) checkAllocation(`${source} (read so far, held twice while joined)`, 2 * total, 'write the grid to a regular file and crop it');
     chunks.push(bytes);
+    onChunk?.(bytes);
   }
   return Buffer.concat(chunks, total);
 }
@@ -98,6 +104,37 @@ function whyUnreadable(error: unknown): string {
   if (code === 'EISDIR') return 'is a directory, not a grid file';
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
   return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+
+/** Bytes that decide a stream's format (those {@link looksBinary} looks at). */
+const SNIFF_BYTES = 4096;
+
+/**
+ * Read a grid from a stream that may never end (standard input, a FIFO): a text grid is parsed as
+ * its chunks arrive, so a line that is not `x y value` ends the read at once (`yes | curie map -`
+ * fails on line 1, not after gigabytes); the bytes are read up to the memory budget (see
+ * {@link readStreamWithinBudget}) and returned too (for digests).
+ * @throws CurieError as {@link parseGridBytes}; `E_MEMORY` past the budget
+ */
+export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string): Promise<{ bytes: Uint8Array; raster: Raster }> {
+  let reader: XyzPointReader | undefined;
+  let decided = false;
+  let seen = 0;
+  const pending: Uint8Array[] = [];
+  const bytes = await readStreamWithinBudget(stream, source, (chunk) => {
+    if (decided) {
+      reader?.push(chunk);
+      return;
+    }
+    pending.push(chunk);
+    seen += chunk.length;
+    if (seen < SNIFF_BYTES) return;
+    decided = true;
+    const head = Buffer.concat(pending, seen);
+    if (!isTiff(head) && !looksBinary(head)) (reader = new XyzPointReader(source)).push(head);
+  });
+  if (bytes.length === 0 || !reader) return { bytes, raster: await parseGridBytes(bytes, source) };
+  return { bytes, raster: rasterFromPoints(reader.finish(), source) };
 }
 
 /** Text files have no NUL bytes; binary formats (PNG, NetCDF, zip, …) nearly always do early on. */

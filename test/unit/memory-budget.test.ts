@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { CurieError } from '../../src/errors.js';
 import { createCentroidList } from '../../src/grid/windows.js';
 import { gridGeometry } from '../../src/grid/geometry.js';
 import { readGeoTiff } from '../../src/io/geotiff.js';
-import { loadGrid } from '../../src/io/load.js';
+import { loadGrid, readGridStream } from '../../src/io/load.js';
 import { gridScattered } from '../../src/grid/scattered.js';
 import { parseXYZ, parseXYZBytes, readPoints, XyzPointReader } from '../../src/io/text.js';
 import { maxMemory, parseMemorySize, setMaxMemory } from '../../src/memory-budget.js';
@@ -229,19 +230,44 @@ describe('the text parser, chunk by chunk', () => {
   });
 });
 
+/** Run a shell pipeline into the built CLI; its exit code and stderr. */
+function pipeline(script: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stderr }));
+  });
+}
+
 describe('standard input', () => {
-  it('an endless standard input ends with the budget error, quickly', async () => {
+  const curie = `"${process.execPath}" "${CLI}"`;
+
+  it('an endless standard input ends with the budget error, quickly; an endless bad one at its first bad line', async () => {
     expect(existsSync(CLI)).toBe(true);
     const started = Date.now();
-    const result = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
-      const child = spawn('sh', ['-c', `yes '1 2 3' | "${process.execPath}" "${CLI}" map - --window 10km --max-memory 20MB`], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stderr }));
-    });
-    expect(result.stderr).toMatch(/^curie: standard input \(read so far, held twice while joined\) needs 20(\.\d)? MB, over the memory budget of 20 MB; write the grid to a regular file and crop it, or raise --max-memory \(library: setMaxMemory\)\n$/);
+    let result = await pipeline(`yes '1 2 3' | ${curie} map - --window 10km --max-memory 20MB`);
+    expect(result.stderr).toBe('curie: reading 524288 points of standard input needs 21 MB, over the memory budget of 20 MB; crop or thin the input, or raise --max-memory (library: setMaxMemory)\n');
+    expect(result.code).toBe(1);
+    result = await pipeline(`yes | ${curie} map - --window 10km`); // the default budget: the text is parsed as it arrives
+    expect(result.stderr).toBe('curie: standard input: line 2: expected 3 columns (x y value), found 1 in "y"\n');
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a stream is read within the budget, twice its bytes while they are joined', async () => {
+    setMaxMemory(2e6);
+    const error = await rejection(readGridStream(Readable.from([new Uint8Array(600_000), new Uint8Array(600_000)]), 'a pipe'));
+    expect(error.message).toBe('a pipe (read so far, held twice while joined) needs 2.4 MB, over the memory budget of 2 MB; write the grid to a regular file and crop it, or raise --max-memory (library: setMaxMemory)');
+  });
+
+  it('a GeoTIFF or a short text on a stream is read as from a file', async () => {
+    const values = new Float32Array(256).map((_, i) => i);
+    const tiff = tiledTiff(16, 16, 16, 8, deflateSync(new Uint8Array(values.buffer)));
+    const { raster } = await readGridStream(Readable.from([tiff.subarray(0, 100), tiff.subarray(100)]), 'a pipe');
+    expect(Array.from(raster.data.data)).toEqual(Array.from((await readGeoTiff(tiff)).data.data));
+    const text = await readGridStream(Readable.from([Buffer.from('0 0 1\n1 0 2\n0 1 3\n1 1 4\n')]), 'a pipe');
+    expect(Array.from(text.raster.data.data)).toEqual([1, 2, 3, 4]);
   });
 });
