@@ -17,7 +17,8 @@ import type { Raster } from './io/raster.js';
 import { isModuleRef, loadModuleExport, type ModuleRef } from './parallel/module-ref.js';
 import { type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js';
 import { type GridHandle, ROUTINES, type RoutineName, TABLE_COLUMNS } from './parallel/protocol.js';
-import { type RoutineArguments, serialiseSettings } from './parallel/settings.js';
+import { mapBytesPerWindow, type RoutineArguments, serialiseSettings } from './parallel/settings.js';
+import { checkAllocation } from './memory-budget.js';
 import type { RadialSpectrum } from './spectrum/radial.js';
 import { type Taper, taperWeights } from './spectrum/taper.js';
 import { windowHalfWidth } from './grid/windows.js';
@@ -331,6 +332,7 @@ export class CurieOptimiser extends CurieGrid {
       out.set(Array.from(values));
       return out;
     };
+    checkAllocation(`a ${routine} map of ${xc.length} windows`, xc.length * mapBytesPerWindow(routine, options.nsim), 'use fewer windows (a larger spacing of centres)');
     const live = options.workers === 0;
     const settings = serialiseSettings(checked, options, live);
     return this.#pool.run(

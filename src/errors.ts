@@ -12,7 +12,8 @@ export type CurieErrorCode =
   | 'E_NOT_FOUND'
   | 'E_ARGUMENT'
   | 'E_CRS'
-  | 'E_NO_SIGNAL';
+  | 'E_NO_SIGNAL'
+  | 'E_MEMORY';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {
@@ -27,7 +28,7 @@ export class CurieError extends Error {
 }
 
 /** Warning codes emitted through `process.emitWarning`, so scripts can filter them. */
-export type CurieWarningCode = 'CURIE_DEGREES' | 'CURIE_RTP_LOW_INCLINATION' | 'CURIE_DOWNWARD';
+export type CurieWarningCode = 'CURIE_DEGREES' | 'CURIE_RTP_LOW_INCLINATION' | 'CURIE_DOWNWARD' | 'CURIE_WORKERS';
 
 /** Emit a curie-depth warning (`process.emitWarning` with a `CURIE_…` code). */
 export function warn(code: CurieWarningCode, message: string): void {

@@ -6,10 +6,11 @@
  */
 export { CurieGrid, type GridInput } from './CurieGrid.js';
 export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors.js';
+export { maxMemory, parseMemorySize, setMaxMemory } from './memory-budget.js';
 
 export { loadGrid, type LoadGridOptions } from './io/load.js';
 export { readGeoTiff } from './io/geotiff.js';
-export { parseXYZ } from './io/text.js';
+export { parseXYZ, parseXYZBytes } from './io/text.js';
 export type { Raster } from './io/raster.js';
 
 export { gridGeometry, type GridGeometry } from './grid/geometry.js';

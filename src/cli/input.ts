@@ -1,17 +1,12 @@
 /**
  * The raster a command reads: a file, or `-` for text on standard input.
  */
-import { parseGridBytes, readSource } from '../io/load.js';
+import { parseGridBytes, readGridStream, readSource } from '../io/load.js';
 import type { Raster } from '../io/raster.js';
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** The input's bytes (for digests) and the raster parsed from them. */
 export async function readInput(input: string): Promise<{ bytes: Uint8Array; raster: Raster }> {
-  const { bytes, source } = input === '-' ? { bytes: await readStdin(), source: 'standard input' } : await readSource(input);
+  if (input === '-') return readGridStream(process.stdin, 'standard input');
+  const { bytes, source } = await readSource(input);
   return { bytes, raster: await parseGridBytes(bytes, source) };
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
+import { parseMemorySize, setMaxMemory } from '../memory-budget.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
 import { runMap } from './map.js';
 import { runPlot } from './plot.js';
@@ -18,6 +19,7 @@ let interrupted = false;
 let readerGone = false;
 /** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
 let abortable = false;
+const MAX_MEMORY_HELP = "memory budget, e.g. 4GB or 512MiB: inputs needing more are refused before reading them (default: half of this machine's memory)";
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function program(): Command {
@@ -25,6 +27,7 @@ function program(): Command {
     .description('Curie depth from magnetic-anomaly rasters (a port of PyCurious)')
     .version(version)
     .option('--debug', 'print stack traces of errors')
+    .option('--max-memory <size>', MAX_MEMORY_HELP)
     .exitOverride()
     // One line per error: commander's own suggestions ("(Did you mean --window?)") join it.
     .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
@@ -117,6 +120,12 @@ function program(): Command {
       return runMerge(parts, options);
     });
 
+  // --max-memory before or after the command's name; the command's own wins.
+  for (const command of curie.commands) command.option('--max-memory <size>', MAX_MEMORY_HELP);
+  curie.hook('preAction', (root, action) => {
+    const size = (action.opts().maxMemory ?? root.opts().maxMemory) as string | undefined;
+    if (size !== undefined) setMaxMemory(parseMemorySize(size, '--max-memory'));
+  });
   return curie;
 }
 

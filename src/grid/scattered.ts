@@ -2,6 +2,7 @@ import Delaunator from 'delaunator';
 import ndarray from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
 import { type Raster, sharedFloat64 } from '../io/raster.js';
+import { checkAllocation } from '../memory-budget.js';
 
 /** Scattered data points: coordinates (metres when projected) and one value per point. */
 export interface ScatteredPoints {
@@ -180,6 +181,7 @@ function checkTarget(target: GridTarget): Lattice {
   if (rows * cols > MAX_NODES) {
     throw new CurieError('E_ARGUMENT', `a ${rows} × ${cols} raster has more than ${MAX_NODES} nodes; use a coarser spacing or a smaller extent`);
   }
+  checkAllocation(`gridScattered onto a ${rows} × ${cols} raster`, 16 * rows * cols, 'use a coarser spacing or a smaller extent');
   return { rows, cols, xmin, xmax, ymin, ymax, xs: linspace(xmin, xmax, cols), ys: linspace(ymin, ymax, rows) };
 }
 

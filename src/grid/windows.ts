@@ -5,7 +5,8 @@
 import type { NdArray } from 'ndarray';
 import { CurieError, describeValue, fmt } from '../errors.js';
 import type { GridGeometry } from './geometry.js';
-import { arange } from './sequences.js';
+import { arange, arangeLength } from './sequences.js';
+import { checkAllocation } from '../memory-budget.js';
 
 /** Python's `round`: halves go to the even neighbour. */
 export function roundHalfEven(value: number): number {
@@ -78,6 +79,8 @@ function centresAlong(coords: Float64Array, h: number, spacing: number | undefin
   const inner = coords.subarray(h, coords.length - h);
   if (spacing === undefined) return inner;
   if (!(spacing > 0) || !Number.isFinite(spacing)) throw new CurieError('E_ARGUMENT', `spacing${axis} ${spacing} must be a positive distance in metres`);
+  const count = arangeLength(inner[0], inner[inner.length - 1], spacing);
+  checkAllocation(`createCentroidList with spacing${axis} ${fmt(spacing)} m (${fmt(count)} centres along ${axis.toLowerCase()})`, 8 * count, 'use a larger spacing');
   const list = arange(inner[0], inner[inner.length - 1], spacing);
   // numpy's arange excludes its end, so one possible centre gives none; keep that one.
   return list.length > 0 ? list : inner.slice(0, 1);
@@ -88,12 +91,14 @@ function centresAlong(coords: Float64Array, h: number, spacing: number | undefin
  * (numpy's `meshgrid` then `ravel`). With a spacing, centres are `first + i·spacing` while below
  * the last possible centre (numpy's `arange`).
  * @returns `xc`, `yc` in metres, one entry per window
- * @throws CurieError `E_WINDOW` when not even one window fits
+ * @throws CurieError `E_WINDOW` when not even one window fits; `E_MEMORY` when the spacings imply
+ *   more centres than the memory budget holds
  */
 export function createCentroidList(geometry: GridGeometry, window: number, options: CentroidOptions = {}): { xc: Float64Array; yc: Float64Array } {
   const h = checkWindowFits(geometry, window);
   const xs = centresAlong(geometry.xcoords, h, options.spacingX, 'X');
   const ys = centresAlong(geometry.ycoords, h, options.spacingY, 'Y');
+  checkAllocation(`createCentroidList: ${xs.length} × ${ys.length} window centres`, 16 * xs.length * ys.length, 'use a larger spacing of centres');
   const xc = new Float64Array(xs.length * ys.length);
   const yc = new Float64Array(xs.length * ys.length);
   for (let j = 0; j < ys.length; j++)

@@ -10,7 +10,7 @@ import { checkRange } from '../models/tanaka.js';
 import { checkPower, radialBinCount } from '../spectrum/radial.js';
 import { checkStart } from './fit.js';
 import { checkLevel } from './global-fit.js';
-import { checkCount, checkScales } from './mcmc.js';
+import { checkChain, checkCount, checkSamples, checkScales } from './mcmc.js';
 import { PARAMETERS } from './objective.js';
 import { checkSeed } from './rng.js';
 import type { FitSettings } from './window-routines.js';
@@ -104,9 +104,11 @@ export function checkRoutineArguments(geometry: GridGeometry, check: RoutineChec
   if (settings.level !== undefined) checkLevel(settings.level);
   if (check.seed !== undefined) checkSeed(check.seed);
   if (routine === 'metropolisHastings') {
-    checkCount(check.nsim as number, 'nsim');
-    checkCount(check.burnin as number, 'burnin', true);
+    checkChain(check.nsim as number, check.burnin as number);
     if (check.xScale !== undefined) checkScales(check.xScale);
   }
-  if (routine === 'sensitivity') checkCount(check.nsim as number, 'nsim');
+  if (routine === 'sensitivity') {
+    checkCount(check.nsim as number, 'nsim');
+    checkSamples(check.nsim as number);
+  }
 }

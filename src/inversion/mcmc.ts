@@ -2,6 +2,7 @@
  * Metropolis–Hastings sampling of [β, z_t, Δz, C] (PyCurious's `metropolis_hastings`), seeded.
  */
 import { CurieError, fmt } from '../errors.js';
+import { checkAllocation } from '../memory-budget.js';
 import type { Bounds } from './fit.js';
 import { misfit, type Objective } from './objective.js';
 import { createRng } from './rng.js';
@@ -32,6 +33,24 @@ export function checkScales(xScale: ArrayLike<number>): Float64Array {
   return Float64Array.from(scale);
 }
 
+/** Bytes per kept sample: the 4 parameters as rows and as columns, the Curie depths, sorted copies for the summary. */
+export const BYTES_PER_SAMPLE = 96;
+/** Most burn-in steps: they keep nothing, so only a cap bounds their time (1e8 steps is hours of misfits). */
+export const MAX_BURNIN = 1e8;
+
+/** Check `nsim` kept samples against the memory budget (before the chain runs, not after). */
+export function checkSamples(nsim: number): void {
+  checkAllocation(`nsim = ${fmt(nsim)} samples`, BYTES_PER_SAMPLE * nsim, 'use a smaller nsim');
+}
+
+/** Check a chain's length: whole numbers, `nsim` within the memory budget, burn-in within {@link MAX_BURNIN}. */
+export function checkChain(nsim: number, burnin: number): void {
+  checkCount(nsim, 'nsim');
+  checkCount(burnin, 'burnin', true);
+  checkSamples(nsim);
+  if (burnin > MAX_BURNIN) throw new CurieError('E_ARGUMENT', `burnin = ${fmt(burnin)} exceeds ${fmt(MAX_BURNIN)} steps; a few thousand are usually enough`);
+}
+
 /**
  * Sample the posterior exp(−misfit) from `start`. Burn-in first moves only downhill in the
  * tempered misfit/1000 (PyCurious's scheme), then `nsim` Metropolis steps with Gaussian proposals
@@ -39,8 +58,7 @@ export function checkScales(xScale: ArrayLike<number>): Float64Array {
  * rejected (PyCurious lets its chains wander to β < 0).
  */
 export function metropolisHastings(objective: Objective, start: ArrayLike<number>, bounds: Bounds, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
-  checkCount(nsim, 'nsim');
-  checkCount(burnin, 'burnin', true);
+  checkChain(nsim, burnin);
   const scale = checkScales(options.xScale ?? [1, 1, 1, 1]);
   const rng = createRng(options.seed ?? 0);
   const inside = (x: Float64Array) => x.every((v, j) => v >= bounds.lower[j] && v <= bounds.upper[j]);

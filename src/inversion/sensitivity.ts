@@ -4,7 +4,7 @@
 import type { Convention } from '../spectrum/convention.js';
 import type { Bounds } from './fit.js';
 import { fitGlobal } from './global-fit.js';
-import { checkCount } from './mcmc.js';
+import { checkCount, checkSamples } from './mcmc.js';
 import type { Objective } from './objective.js';
 import { recentre } from './priors.js';
 import { createRng } from './rng.js';
@@ -19,6 +19,7 @@ import { type ParameterSamples, parameterSamples } from './summary.js';
  */
 export function sensitivity(objective: Objective, start: ArrayLike<number>, bounds: Bounds, sigma: ArrayLike<number>, nsim: number, seed = 0, convention: Convention = 'default'): ParameterSamples {
   checkCount(nsim, 'nsim');
+  checkSamples(nsim);
   const rng = createRng(seed);
   const rows = new Float64Array(4 * nsim);
   for (let run = 0; run < nsim; run++) {

@@ -3,7 +3,8 @@ import type { GeoTIFFImage, TypedArray } from 'geotiff';
 import { CurieError, fmt } from '../errors.js';
 import { type Raster, sharedFloat64 } from './raster.js';
 import { geotiffLibrary } from './geotiff-library.js';
-import { useBoundedLzwDecoder } from './tiff-lzw.js';
+import { useBoundedDecoders } from './tiff-decoders.js';
+import { checkAllocation } from '../memory-budget.js';
 
 
 // GeoTIFF keys and values used here (GeoTIFF 1.0 spec, section 6).
@@ -51,10 +52,11 @@ export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'Ge
   if (bytes.length === 0) throw formatError(source, 'is empty');
   if (!isTiff(bytes)) throw formatError(source, `is not a TIFF file (it starts with bytes ${hexBytes(bytes)})`);
   try {
-    useBoundedLzwDecoder(); // geotiff's own LZW decoder can abort the process on corrupt data
+    useBoundedDecoders(); // a corrupt block must not inflate past its size (or abort the process)
     const tiff = await geotiffLibrary().fromArrayBuffer(ownArrayBuffer(bytes));
     const image = await tiff.getImage(0);
     await checkBlocksInside(image, bytes.length, source);
+    checkImageMemory(image, source);
     const layout = georeference(image, source);
     const [band] = (await image.readRasters({ samples: [await bandIndex(image, options.band, source)] })) as TypedArray[];
     const values = toNodeGrid(band, image.getWidth(), image.getHeight(), layout, noDataValue(image), await validityMask(tiff, image));
@@ -258,10 +260,24 @@ async function checkBlocksInside(image: GeoTIFFImage, fileBytes: number, source:
   }
 }
 
+/**
+ * The header can claim any size: check what reading band 1 allocates against the memory budget
+ * first: the band in its sample type, the Float64 result and one decoded block (all its bands).
+ */
+function checkImageMemory(image: GeoTIFFImage, source: string): void {
+  const [width, height, blockWidth, blockHeight] = [image.getWidth(), image.getHeight(), image.getTileWidth(), image.getTileHeight()];
+  const samples = image.getSamplesPerPixel();
+  const bitsPerPixel = Array.from({ length: samples }, (_, s) => image.getBitsPerSample(s)).reduce((sum, b) => sum + b, 0);
+  const blockBits = image.planarConfiguration === 2 ? image.getBitsPerSample(0) : bitsPerPixel;
+  const bytes = width * height * (8 + Math.ceil(image.getBitsPerSample(0) / 8)) + Math.ceil((blockWidth * blockBits) / 8) * blockHeight;
+  checkAllocation(`reading the ${width} × ${height} raster of ${source} (blocks ${blockWidth} × ${blockHeight}, ${samples} band${samples === 1 ? '' : 's'})`, bytes, 'crop it first (e.g. gdal_translate -srcwin)');
+}
+
 /** An ArrayBuffer holding exactly `bytes` (a Node Buffer is often a view into a shared pool). */
 function ownArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+  // Uint8Array's slice copies; a Buffer's own slice() would be a view of the same shared pool.
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
 }
 
 function hexBytes(bytes: Uint8Array): string {

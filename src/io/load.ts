@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { checkAllocation, maxMemory } from '../memory-budget.js';
 import { fileURLToPath } from 'node:url';
 import { CurieError } from '../errors.js';
 import { isTiff, readGeoTiff } from './geotiff.js';
 import type { Raster } from './raster.js';
-import { parseXYZ } from './text.js';
+import { parseXYZBytes, rasterFromPoints, XyzPointReader } from './text.js';
 
 /** Options of {@link loadGrid}. */
 export interface LoadGridOptions {
@@ -18,7 +20,7 @@ export interface LoadGridOptions {
  *
  * The format is detected from the first bytes (TIFF or BigTIFF signature → GeoTIFF, anything
  * else → text) unless `options.format` says otherwise. See {@link readGeoTiff} and
- * {@link parseXYZ} for what each reader accepts. The result has row 0 at the southern edge and
+ * {@link parseXYZBytes} for what each reader accepts. The result has row 0 at the southern edge and
  * node (cell-centre) coordinates in the file's units (metres for projected CRSs).
  *
  * @param pathOrBuffer a file path, a `file:` URL, or the file's bytes.
@@ -43,7 +45,7 @@ export async function parseGridBytes(bytes: Uint8Array, source: string, options:
   // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
   const format = options.format ?? (isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
   if (format === 'geotiff') return readGeoTiff(bytes, source, { band: options.band });
-  return parseXYZ(new TextDecoder('utf-8').decode(bytes), source);
+  return parseXYZBytes(bytes, source);
 }
 
 /**
@@ -59,10 +61,43 @@ export async function readSource(input: string | URL | ArrayBuffer | Uint8Array)
   }
   const path = input instanceof URL ? fileURLToPath(input) : input;
   try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    // A regular file's size is known: refuse it before reading; a FIFO or device (/dev/zero,
+    // /dev/stdin) may never end, so it is read up to the budget.
+    if (!info.isFile()) return { bytes: await readStreamWithinBudget(createReadStream(path), path), source: path };
+    checkAllocation(`reading ${path}`, info.size, 'crop it first');
     return { bytes: await readFile(path), source: path };
   } catch (error) {
+    if (error instanceof CurieError) throw error;
     throw new CurieError('E_NOT_FOUND', `${path} ${whyUnreadable(error)}`, { cause: error });
   }
+}
+
+/**
+ * All bytes of a stream that may never end (standard input, a FIFO, a device), stopping with
+ * E_MEMORY as soon as they exceed the memory budget. `source` names it in the message; `onChunk`
+ * sees each chunk as it arrives (an error it throws ends the read).
+ * @throws CurieError `E_MEMORY`
+ */
+export async function readStreamWithinBudget(
+  stream: AsyncIterable<unknown> & { destroy?: () => void },
+  source: string,
+  onChunk?: (chunk: Uint8Array) => void,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const budget = maxMemory();
+  let total = 0;
+  // Leaving the loop by the throw destroys the stream: a writer at its other end gets EPIPE and stops.
+  for await (const chunk of stream) {
+    const bytes = chunk as Uint8Array;
+    total += bytes.length;
+    // The chunks and their joined copy are both held for a moment: twice the bytes.
+    if (2 * total > budget) checkAllocation(`${source} (read so far, held twice while joined)`, 2 * total, 'write the grid to a regular file and crop it');
+    chunks.push(bytes);
+    onChunk?.(bytes);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function whyUnreadable(error: unknown): string {
@@ -71,6 +106,37 @@ function whyUnreadable(error: unknown): string {
   if (code === 'EISDIR') return 'is a directory, not a grid file';
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
   return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+
+/** Bytes that decide a stream's format (those {@link looksBinary} looks at). */
+const SNIFF_BYTES = 4096;
+
+/**
+ * Read a grid from a stream that may never end (standard input, a FIFO): a text grid is parsed as
+ * its chunks arrive, so a line that is not `x y value` ends the read at once (`yes | curie map -`
+ * fails on line 1, not after gigabytes); the bytes are read up to the memory budget (see
+ * {@link readStreamWithinBudget}) and returned too (for digests).
+ * @throws CurieError as {@link parseGridBytes}; `E_MEMORY` past the budget
+ */
+export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string): Promise<{ bytes: Uint8Array; raster: Raster }> {
+  let reader: XyzPointReader | undefined;
+  let decided = false;
+  let seen = 0;
+  const pending: Uint8Array[] = [];
+  const bytes = await readStreamWithinBudget(stream, source, (chunk) => {
+    if (decided) {
+      reader?.push(chunk);
+      return;
+    }
+    pending.push(chunk);
+    seen += chunk.length;
+    if (seen < SNIFF_BYTES) return;
+    decided = true;
+    const head = Buffer.concat(pending, seen);
+    if (!isTiff(head) && !looksBinary(head)) (reader = new XyzPointReader(source)).push(head);
+  });
+  if (bytes.length === 0 || !reader) return { bytes, raster: await parseGridBytes(bytes, source) };
+  return { bytes, raster: rasterFromPoints(reader.finish(), source) };
 }
 
 /** Text files have no NUL bytes; binary formats (PNG, NetCDF, zip, …) nearly always do early on. */

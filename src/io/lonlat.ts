@@ -1,6 +1,6 @@
 import { CurieError, fmt } from '../errors.js';
 import { readSource } from './load.js';
-import { readPoints } from './text.js';
+import { readPointsFromBytes } from './text.js';
 
 /** Scattered points read from a `longitude latitude value` file (degrees, degrees, file units). */
 export interface LonLatPoints {
@@ -27,7 +27,7 @@ export interface LonLatPoints {
  */
 export async function loadLonLatPoints(path: string | URL | Uint8Array): Promise<LonLatPoints> {
   const { bytes, source } = await readSource(path);
-  const points = readPoints(new TextDecoder('utf-8').decode(bytes), source);
+  const points = readPointsFromBytes(bytes, source);
   const n = points.count;
   for (let i = 0; i < n; i++) {
     const lon = points.x[i];

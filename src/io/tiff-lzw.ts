@@ -1,8 +1,6 @@
-import { geotiffLibrary } from './geotiff-library.js';
-
 // geotiff 3.0.5's own LZW decoder follows dictionary links without bounds: a corrupt LZW block can
 // make it grow a JS array until V8 aborts the whole process (no exception to catch). This decoder
-// is the same TIFF 6.0 LZW (MSB-first codes, 9 to 12 bits, "early change"), but every code is
+// (registered by tiff-decoders.ts) is the same TIFF 6.0 LZW (MSB-first codes, 9 to 12 bits, "early change"), but every code is
 // checked, strings are copied from fixed-size tables, and the output cannot exceed the block size.
 
 const CLEAR_CODE = 256;
@@ -85,24 +83,4 @@ export function decodeLzw(input: Uint8Array, maxBytes: number): Uint8Array {
     if (nextCode + 1 >= 1 << codeBits && codeBits < MAX_CODE_BITS) codeBits++;
   }
   return output.slice(0, written);
-}
-
-let registered = false;
-
-/** Make geotiff decode LZW with {@link decodeLzw} (once per process; affects every geotiff read). */
-export function useBoundedLzwDecoder(): void {
-  if (registered) return;
-  const { addDecoder, BaseDecoder } = geotiffLibrary();
-  /** geotiff decoder class for compression 5 (LZW) built on {@link decodeLzw}. */
-  class BoundedLzwDecoder extends BaseDecoder {
-    override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-      const { tileWidth, tileHeight, bitsPerSample, planarConfiguration } = this.parameters;
-      const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample);
-      const bitsPerPixel = planarConfiguration === 2 ? bits[0] : bits.reduce((sum, b) => sum + b, 0);
-      const maxBytes = Math.ceil((tileWidth * bitsPerPixel) / 8) * tileHeight;
-      return decodeLzw(new Uint8Array(buffer), maxBytes).buffer;
-    }
-  }
-  addDecoder(5, () => Promise.resolve(BoundedLzwDecoder), undefined, false);
-  registered = true;
 }

@@ -436,10 +436,19 @@ function steedCF2(mu: number, x: number, deriv: boolean, tol: number): void {
  * x ≤ 10: what the Bouligand model needs). Results go to `out`, scaled by e^x when `scaled`. Above
  * x = {@link BESSEL_K_SERIES_MAX} (without the complement) CF2 stops at relative precision `tol`
  * (default and minimum 1e-16): a caller that needs K only to a few digits saves iterations. Arguments are
- * not checked (callers do): ν < 0, x ≤ 0 or NaN give meaningless values. The cost grows
- * linearly with ν (recurrence from ν − ⌈ν − ½⌉).
+ * not checked (callers do): ν < 0, x ≤ 0 or NaN give meaningless values.
+ *
+ * Cost is bounded whatever ν: the recurrence from ν − ⌈ν − ½⌉ runs at most
+ * {@link BESSEL_K_DEBYE_ORDER} steps, or until K overflows (then K, K_{ν−1} and ∂K/∂ν are +∞ and
+ * E is NaN: not representable; for x ≤ 10 that is within ~300 steps); above that order K comes
+ * from Debye's uniform asymptotic expansion (without the complement, which needs x ≤ 10).
  */
 export function besselKCore(nu: number, x: number, scaled: boolean, flags: number, out: BesselKResult, tol = EPS): void {
+  const complementAsked = (flags & BESSEL_K_COMPLEMENT) !== 0;
+  if (nu > BESSEL_K_DEBYE_ORDER && !complementAsked) {
+    besselKDebye(nu, x, scaled, (flags & BESSEL_K_DERIVATIVE) !== 0, out);
+    return;
+  }
   const o = prepareOrder(nu);
   const mu = o.mu, n = o.n;
   const deriv = (flags & BESSEL_K_DERIVATIVE) !== 0;
@@ -474,6 +483,14 @@ export function besselKCore(nu: number, x: number, scaled: boolean, flags: numbe
     }
     kPrev = kCur;
     kCur = kNext;
+    if (kNext === Infinity && i < n - 1) {
+      // Every later K_j is +∞ too (the recurrence only adds positive terms): stop here.
+      out.k = Infinity;
+      out.km1 = Infinity; // K_{ν−1} ≥ K_{μ+i+1} = +∞ as i + 1 ≤ n − 1
+      out.dk = deriv ? Infinity : NaN;
+      out.e = out.de = out.halfXPowNu = NaN;
+      return;
+    }
   }
   let k: number, km1: number, dk: number;
   if (n === 0) {
@@ -500,6 +517,78 @@ export function besselKCore(nu: number, x: number, scaled: boolean, flags: numbe
   out.e = e;
   out.de = de;
   out.halfXPowNu = complement ? (n === 0 ? rho : rho * 0.5 * x) : NaN;
+}
+
+/**
+ * Order above which {@link besselKCore} uses Debye's expansion instead of the recurrence: there its
+ * first five terms are exact to ~1e-16 (the next is below u₅/ν⁵ < 1e-16), and the recurrence's
+ * 1000 steps cost ~10 µs.
+ */
+export const BESSEL_K_DEBYE_ORDER = 1000;
+
+/**
+ * Debye's polynomials u_k(p), k = 1…4 (Abramowitz & Stegun 9.3.9–10), as coefficients of p^k·(p²)^j,
+ * j = 0, 1, …, with their denominators folded in.
+ */
+const DEBYE_U: readonly (readonly number[])[] = [
+  [3 / 24, -5 / 24],
+  [81 / 1152, -462 / 1152, 385 / 1152],
+  [30375 / 414720, -369603 / 414720, 765765 / 414720, -425425 / 414720],
+  [4465125 / 39813120, -94121676 / 39813120, 349922430 / 39813120, -446185740 / 39813120, 185910725 / 39813120],
+];
+
+/**
+ * ln K_ν(x) (ln e^x K_ν(x) when `scaled`) and d ln K_ν(x)/dν by Debye's expansion (A&S 9.7.8):
+ * K_ν(νz) ~ √(π/2ν) e^{−νη} (1 + z²)^{−¼} Σ (−1)^k u_k(p)/ν^k, p = (1 + z²)^{−½},
+ * η = √(1 + z²) − asinh(1/z), for ν ≥ {@link BESSEL_K_DEBYE_ORDER}.
+ */
+function debyeLog(nu: number, x: number, scaled: boolean, result: Float64Array): void {
+  const z = x / nu;
+  const w = Math.sqrt(1 + z * z);
+  const p = 1 / w;
+  const nuW = Math.hypot(nu, x);
+  // x − νw = −ν²/(x + νw) without cancellation (x ≫ ν: e^x K_ν ≈ √(π/2x) e^{ν²/2x}).
+  const exponent = (scaled ? (-nu * nu) / (x + nuW) : -nuW) + nu * Math.asinh(nu / x);
+  let s = 1, ds = 0; // S = Σ (−1)^k u_k(p)/ν^k and dS/dp
+  let nuPower = 1;
+  for (let k = 1; k <= DEBYE_U.length; k++) {
+    const c = DEBYE_U[k - 1];
+    let u = 0, du = 0;
+    for (let j = c.length - 1; j >= 0; j--) {
+      u = u * p * p + c[j];
+      du = du * p * p + c[j] * (k + 2 * j);
+    }
+    u *= p ** k;
+    du *= p ** (k - 1);
+    nuPower *= -nu;
+    s += u / nuPower;
+    ds += du / nuPower;
+  }
+  result[0] = 0.5 * Math.log(Math.PI / (2 * nu)) + exponent - 0.25 * Math.log1p(z * z) + Math.log(s);
+  // d/dν at fixed x (dz/dν = −z/ν, dη/dz = w/z, dp/dν = z²p³/ν), and ∂S/∂ν through the powers of ν.
+  let dsNu = 0;
+  nuPower = 1;
+  for (let k = 1; k <= DEBYE_U.length; k++) {
+    nuPower *= -nu;
+    const c = DEBYE_U[k - 1];
+    let u = 0;
+    for (let j = c.length - 1; j >= 0; j--) u = u * p * p + c[j];
+    dsNu -= (k * u * p ** k) / (nuPower * nu);
+  }
+  const dsdnu = ds * ((z * z * p * p * p) / nu) + dsNu;
+  result[1] = -0.5 / nu + Math.asinh(nu / x) + (z * z) / (2 * nu * (1 + z * z)) + dsdnu / s;
+}
+
+const debye = new Float64Array(2);
+
+/** {@link besselKCore} for large orders (no complement): K_ν, K_{ν−1} and ∂K_ν/∂ν from {@link debyeLog}. */
+function besselKDebye(nu: number, x: number, scaled: boolean, deriv: boolean, out: BesselKResult): void {
+  debyeLog(nu - 1, x, scaled, debye);
+  out.km1 = Math.exp(debye[0]);
+  debyeLog(nu, x, scaled, debye);
+  out.k = Math.exp(debye[0]);
+  out.dk = deriv ? out.k * debye[1] : NaN;
+  out.e = out.de = out.halfXPowNu = NaN;
 }
 
 const scratch = besselKResult();

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { CurieError } from '../errors.js';
+import { CurieError, warn } from '../errors.js';
 import { type BatchResult, type BatchTask, type GridHandle, type RoutineName, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
 import { runBatch } from './run-batch.js';
 
@@ -78,8 +78,15 @@ function isAbort(error: unknown): boolean {
 
 /** Worker count from the options: a whole number ≥ 0. */
 export function workerCount(workers: number | undefined): number {
-  const count = workers ?? os.availableParallelism();
+  const parallelism = os.availableParallelism();
+  const count = workers ?? parallelism;
   if (!Number.isInteger(count) || count < 0) throw new CurieError('E_ARGUMENT', `workers = ${workers} must be a whole number ≥ 0 (0 computes in the calling thread)`);
+  // Each thread holds its own heap (~14 MB at rest, far more while fitting): threads beyond the
+  // cores only cost memory (1000 of them were OOM-killed at 13.8 GB).
+  if (count > parallelism) {
+    warn('CURIE_WORKERS', `workers = ${count} is more than this machine's ${parallelism} cores; using ${parallelism}`);
+    return parallelism;
+  }
   return count;
 }
 

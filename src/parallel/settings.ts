@@ -6,8 +6,19 @@ import { CurieError } from '../errors.js';
 import type { Distribution } from '../inversion/priors.js';
 import { describePrior } from '../inversion/priors.js';
 import type { FitSettings } from '../inversion/window-routines.js';
+import { BYTES_PER_SAMPLE } from '../inversion/mcmc.js';
 import { isModuleRef, type ModuleRef, originOf } from './module-ref.js';
 import type { PriorData, RoutineSettings, TaperSpec } from './protocol.js';
+
+/**
+ * Bytes a map holds per window in the calling thread: centres, status, the result table (9
+ * columns) and the streamed record, plus the samples a sampling routine returns for every window.
+ */
+export function mapBytesPerWindow(routine: string, nsim = 1000): number {
+  const samples = routine === 'metropolisHastings' || routine === 'sensitivity' ? nsim : 0;
+  // A bad nsim is the routine's to report (checkCount), not a memory problem.
+  return 256 + (Number.isInteger(samples) && samples > 0 ? BYTES_PER_SAMPLE * samples : 0);
+}
 
 /** Extra routine arguments of a map (MCMC, sensitivity, Tanaka). */
 export interface RoutineArguments {

@@ -8,7 +8,8 @@ import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
 import { fftPlan } from './fft.js';
 import { radon2d } from './radon.js';
-import { arange } from '../grid/sequences.js';
+import { arange, arangeLength } from '../grid/sequences.js';
+import { checkAllocation } from '../memory-budget.js';
 import { checkConvention, type Convention } from './convention.js';
 import { cachedTaper, wavenumberStep } from './radial.js';
 import type { Taper } from './taper.js';
@@ -62,6 +63,9 @@ export function azimuthalSpectrum(data: NdArray, dx: number, options: AzimuthalS
   if (!(Number.isFinite(step) && step > 0 && step < 180))
     throw new CurieError('E_ARGUMENT', `azimuthalSpectrum angle step theta = ${fmt(step)}° must be in (0, 180)`);
 
+  // One projection of n values and one spectrum of ~n/2 per angle: a tiny θ means billions of them.
+  const angles = arangeLength(0, 180, step);
+  checkAllocation(`azimuthalSpectrum with theta = ${fmt(step)}° (${fmt(angles)} angles of a ${n}-node window)`, 8 * angles * (2 * n + 2), 'use a larger theta (e.g. 1°)');
   const window = readWindow(data, 'azimuthalSpectrum window');
   // PyCurious's radial bin edges kbins = arange(dk, dk·n/2, dk), the same as the radial spectrum's,
   // and angles arange(0, 180, θ): ceil(180/θ) of them.

@@ -7,6 +7,7 @@ import { CurieError } from '../../src/errors.js';
 import { isTiff, readGeoTiff } from '../../src/io/geotiff.js';
 import { loadGrid } from '../../src/io/load.js';
 import type { Raster } from '../../src/io/raster.js';
+import { handMadeTiff, type TiffEntry } from '../helpers/tiff.js';
 
 /** File order (row 0 = top/north): 3 columns × 2 rows. */
 const TOP_ROW = [1, 2, 3];
@@ -50,35 +51,19 @@ async function rejection(promise: Promise<unknown>): Promise<CurieError> {
 
 /** A minimal little-endian Int16 TIFF without any georeferencing tags (written by hand). */
 function plainInt16Tiff(width: number, height: number, values: number[]): Uint8Array {
-  const entries: [tag: number, type: number, value: number][] = [
+  const entries: TiffEntry[] = [
     [256, 3, width],
     [257, 3, height],
     [258, 3, 16],
     [259, 3, 1],
     [262, 3, 1],
-    [273, 4, 0], // StripOffsets, filled below
+    [273, 4, 0], // StripOffsets
     [277, 3, 1],
     [278, 3, height],
     [279, 4, width * height * 2],
     [339, 3, 2], // SampleFormat: signed integer
   ];
-  const dataOffset = 8 + 2 + entries.length * 12 + 4;
-  const bytes = new Uint8Array(dataOffset + width * height * 2);
-  const view = new DataView(bytes.buffer);
-  bytes.set([0x49, 0x49, 42, 0]);
-  view.setUint32(4, 8, true);
-  view.setUint16(8, entries.length, true);
-  entries.forEach(([tag, type, value], i) => {
-    const at = 10 + i * 12;
-    view.setUint16(at, tag, true);
-    view.setUint16(at + 2, type, true);
-    view.setUint32(at + 4, 1, true);
-    const stored = tag === 273 ? dataOffset : value;
-    if (type === 3) view.setUint16(at + 8, stored, true);
-    else view.setUint32(at + 8, stored, true);
-  });
-  values.forEach((v, i) => view.setInt16(dataOffset + 2 * i, v, true));
-  return bytes;
+  return handMadeTiff(entries, new Uint8Array(Int16Array.from(values).buffer), 273);
 }
 
 describe('readGeoTiff', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BESSEL_K_COMPLEMENT,
+  BESSEL_K_DEBYE_ORDER,
   BESSEL_K_DERIVATIVE,
   besselK,
   besselKCore,
@@ -244,5 +245,41 @@ describe('besselKCore: ∂K/∂ν and the complement E_ν = ½Γ(ν) − (x/2)^�
         expect(relative(out.e, series(nu, x))).toBeLessThan(1e-12);
       }
     }
+  });
+});
+
+describe('besselKCore at large orders: a cost independent of ν', () => {
+  it('Debye’s expansion matches mpmath (30 digits) above ν = 1000, with ∂ ln K/∂ν', () => {
+    const out = besselKResult();
+    // [ν, x, e^x K_ν(x), ∂ ln K_ν(x)/∂ν]
+    const reference: Array<[number, number, number, number]> = [
+      [1000.05, 1e5, 0.58846413803118316707, 0.010000283318875302712],
+      [1000.05, 1e6, 0.0020664681394147032218, 0.0010000493332844488225],
+    ];
+    for (const [nu, x, k, dlnk] of reference) {
+      besselKCore(nu, x, true, BESSEL_K_DERIVATIVE, out);
+      expect(relative(out.k, k)).toBeLessThan(1e-13);
+      expect(relative(out.dk / out.k, dlnk)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('hands over from the recurrence to Debye’s expansion without a step (1e-12)', () => {
+    const below = besselKResult();
+    const above = besselKResult();
+    for (const x of [1500, 3000, 1e4, 1e6]) {
+      besselKCore(BESSEL_K_DEBYE_ORDER, x, true, BESSEL_K_DERIVATIVE, below);
+      besselKCore(BESSEL_K_DEBYE_ORDER * (1 + 1e-15), x, true, BESSEL_K_DERIVATIVE, above);
+      for (const key of ['k', 'km1', 'dk'] as const) expect(relative(above[key], below[key])).toBeLessThan(1e-12);
+    }
+  });
+
+  it('returns at once for huge orders: +∞ where K overflows, finite where it does not', () => {
+    expect(besselK(1e10, 5)).toBe(Infinity);
+    expect(besselKScaled(1e10, 1e12)).toBe(Infinity); // e^x K ≈ √(π/2x) e^{ν²/2x} = e^{5e7}
+    expect(relative(besselKScaled(1e10, 1e21), Math.sqrt(Math.PI / 2e21) * Math.exp(0.05))).toBeLessThan(1e-12); // x ≫ ν²
+    const out = besselKResult();
+    besselKCore(1e9, 5, false, BESSEL_K_DERIVATIVE | BESSEL_K_COMPLEMENT, out); // the Bouligand model's call at β ≈ 2e9
+    expect([out.k, out.km1, out.dk]).toEqual([Infinity, Infinity, Infinity]);
+    expect(out.e).toBeNaN();
   });
 });
