@@ -205,6 +205,6 @@ export function tanakaWindow(
   settings: WindowSpectrumSettings & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] },
 ): TanakaResult {
   const { k, Phi, sigmaPhi } = windowSpectrum(grid, window, xc, yc, { ...settings, power: settings.power ?? tanakaPower(settings.convention ?? 'default') });
-  const fit = tanaka1999(k, Phi, sigmaPhi, settings.kminRange, settings.kmaxRange);
+  const fit = tanaka1999(k, Phi, sigmaPhi, settings.kminRange, settings.kmaxRange, { convention: settings.convention });
   return { ...fit, ...computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor) };
 }

@@ -3,6 +3,7 @@
  * fits to a radial spectrum made with power 0.5, as PyCurious computes them.
  */
 import { CurieError, fmt } from '../errors.js';
+import { checkConvention, type Convention } from '../spectrum/convention.js';
 
 /** Slope, intercept and slope error of one weighted line fit. */
 interface LineFit {
@@ -56,10 +57,14 @@ export function checkRange(range: readonly [number, number], name: string): void
 /**
  * Tanaka et al. (1999) fits. With f = k/2π (cycles/km): the top fit is Phi against f for f in
  * `kminRange` with errors E = sigmaPhi²; the centroid fit is ln(e^Phi/(2πf)) against f for f in
- * `kmaxRange` with E = ln(e^{sigmaPhi²}/(2πf)). Each is weighted by 1/E².
+ * `kmaxRange` with E = ln(e^{sigmaPhi²}/(2πf)). Each is weighted by 1/E². Under the default
+ * convention the slopes and their errors are divided by 2π, so that `Ztr` and `Zor` are minus the
+ * depths to the top and to the centroid in km (ln|F| = c − |k|·z_t); under `'pycurious-1.1'` they
+ * are PyCurious's slopes against f, 2π times those depths.
  * @param k wavenumbers, rad/km (from a radial spectrum made with power 0.5)
  * @param Phi, sigmaPhi the spectrum and its standard deviation
  * @param kminRange, kmaxRange spatial-frequency ranges, cycles/km (inclusive)
+ * @param options `convention` (default `'default'`): see above
  * @throws CurieError `E_ARGUMENT` when a range holds fewer than 2 points, or arrays disagree in length
  */
 export function tanaka1999(
@@ -68,7 +73,9 @@ export function tanaka1999(
   sigmaPhi: ArrayLike<number>,
   kminRange: readonly [number, number] = [0.05, 0.2],
   kmaxRange: readonly [number, number] = [0.05, 0.2],
+  options: { convention?: Convention } = {},
 ): TanakaFit {
+  const convention = checkConvention(options.convention);
   if (k.length !== Phi.length || k.length !== sigmaPhi.length)
     throw new CurieError('E_ARGUMENT', `k, Phi and sigmaPhi have ${k.length}, ${Phi.length} and ${sigmaPhi.length} entries; they must be one spectrum`);
   checkRange(kminRange, 'kminRange');
@@ -94,7 +101,11 @@ export function tanaka1999(
       throw new CurieError('E_ARGUMENT', `${name} ${fmt(range[0])}…${fmt(range[1])} cycles/km holds ${points.length} spectrum point${points.length === 1 ? '' : 's'}; a line fit needs at least 2: widen it`);
   const t = weightedLineFit(top.X, top.Y, top.E);
   const c = weightedLineFit(centroid.X, centroid.Y, centroid.E);
-  return { Ztr: t.slope, btr: t.intercept, dZtr: t.slopeError, Zor: c.slope, bor: c.intercept, dZor: c.slopeError };
+  // The lines are fitted against f in cycles/km, so their slopes are 2π × the depths (ln|F| falls
+  // as e^{−|k|z} with |k| = 2πf). PyCurious 1.1 reports the slopes themselves; the default
+  // convention reports km.
+  const perKm = convention === 'pycurious-1.1' ? 1 : 1 / (2 * Math.PI);
+  return { Ztr: t.slope * perKm, btr: t.intercept, dZtr: t.slopeError * perKm, Zor: c.slope * perKm, bor: c.intercept, dZor: c.slopeError * perKm };
 }
 
 /**

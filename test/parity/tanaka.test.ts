@@ -11,7 +11,7 @@ describe("tanaka1999 and computeTanaka under convention 'pycurious-1.1' (power 0
     const grid = referenceGrid('pycurious-1.1');
     const window = c.grid === 'whole' ? grid.data : grid.subgrid(200e3, 152500, 152500);
     const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, { taper: 'hanning', power: 0.5, convention: 'pycurious-1.1' });
-    const fit = tanaka1999(k, Phi, sigmaPhi, c.kmin_range, c.kmax_range);
+    const fit = tanaka1999(k, Phi, sigmaPhi, c.kmin_range, c.kmax_range, { convention: 'pycurious-1.1' });
     for (const key of ['Ztr', 'btr', 'dZtr', 'Zor', 'bor', 'dZor'] as const) expect(Math.abs(fit[key] - c[key]) / Math.abs(c[key])).toBeLessThan(1e-9);
     const { Zb, eZb } = computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor);
     expect(Math.abs(Zb - c.Zb) / c.Zb).toBeLessThan(1e-9);
@@ -21,7 +21,7 @@ describe("tanaka1999 and computeTanaka under convention 'pycurious-1.1' (power 0
   it("PyCurious's own check: the whole grid gives Zb within 2 km of 10 km", () => {
     const grid = referenceGrid('pycurious-1.1');
     const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.data, { power: 0.5, convention: 'pycurious-1.1' });
-    const fit = tanaka1999(k, Phi, sigmaPhi, [0.005, 0.03], [0.03, 0.7]);
+    const fit = tanaka1999(k, Phi, sigmaPhi, [0.005, 0.03], [0.03, 0.7], { convention: 'pycurious-1.1' });
     expect(Math.abs(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor).Zb - 10)).toBeLessThan(2);
   });
 

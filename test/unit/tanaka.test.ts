@@ -13,14 +13,37 @@ describe('tanaka1999', () => {
   const Phi = f.map((x) => (x <= 0.05 ? 1 + topSlope * x : 2 + centroidSlope * x + Math.log(2 * Math.PI * x)));
   const sigma = f.map((_, i) => 0.5 + 0.01 * i);
 
-  it('recovers exact slopes and intercepts of linear spectra', () => {
-    const fit = tanaka1999(k, Phi, sigma, [0.01, 0.05], [0.06, 0.2]);
+  it('recovers exact slopes and intercepts of linear spectra (PyCurious 1.1: the slopes against f)', () => {
+    const fit = tanaka1999(k, Phi, sigma, [0.01, 0.05], [0.06, 0.2], { convention: 'pycurious-1.1' });
     expect(fit.Ztr).toBeCloseTo(topSlope, 10);
     expect(fit.btr).toBeCloseTo(1, 10);
     expect(fit.Zor).toBeCloseTo(centroidSlope, 10);
     expect(fit.bor).toBeCloseTo(2, 10);
     expect(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor)).toEqual({ Zb: Math.abs(2 * fit.Zor - fit.Ztr), eZb: 2 * fit.dZor + fit.dZtr });
     expect(computeTanaka(-3, 0.5, -8, 0.25)).toEqual({ Zb: 13, eZb: 1 });
+  });
+
+  it('by default gives depths in km: the slopes against f divided by 2π', () => {
+    const byDefault = tanaka1999(k, Phi, sigma, [0.01, 0.05], [0.06, 0.2]);
+    const slopes = tanaka1999(k, Phi, sigma, [0.01, 0.05], [0.06, 0.2], { convention: 'pycurious-1.1' });
+    expect(byDefault.Ztr).toBeCloseTo(topSlope / (2 * Math.PI), 10);
+    expect(byDefault.Zor).toBeCloseTo(centroidSlope / (2 * Math.PI), 10);
+    expect(byDefault.dZtr).toBeCloseTo(slopes.dZtr / (2 * Math.PI), 12);
+    expect(byDefault.btr).toBe(slopes.btr);
+  });
+
+  it("recovers the Curie depth of Tanaka's own model spectrum (z_t 1 km, Δz 10 km: Z_0 6 km, Z_b 11 km)", () => {
+    // ln|F| = c − |k| z_t + ln(1 − e^{−|k|Δz}), amplitude spectrum (power 1), k in rad/km.
+    const kk = Array.from({ length: 1000 }, (_, i) => 0.0005 * 2 * Math.PI * (i + 1));
+    const lnF = kk.map((x) => 3 - x * 1 + Math.log(1 - Math.exp(-x * 10)));
+    const fit = tanaka1999(kk, lnF, kk.map(() => 0.3), [0.2, 0.5], [0.0005, 0.003]);
+    expect(-fit.Ztr).toBeCloseTo(1, 4); // e^{−|k|Δz} ≤ 4e-6 over the top range
+    // The centroid line is Tanaka's small-k approximation: second order in kΔz/2 ≤ 0.1.
+    expect(-fit.Zor).toBeGreaterThan(6 * 0.97);
+    expect(-fit.Zor).toBeLessThan(6 * 1.03);
+    const { Zb } = computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor);
+    expect(Zb).toBeGreaterThan(11 * 0.97);
+    expect(Zb).toBeLessThan(11 * 1.03);
   });
 
   it('is an E_ARGUMENT error, not NaN, when a range holds fewer than 2 points', () => {
