@@ -78,9 +78,12 @@ export function mapChart(input: Raster | object, options: MapChartOptions = {}):
   const cells = pointCells(x, y, (i) => values[i], units);
   const verdict = result.verdict;
   const codes = verdict && typeof verdict === 'object' && 'length' in verdict && (verdict as ArrayLike<number>).length === values.length ? (verdict as ArrayLike<number>) : undefined;
-  // Colours span the resolved windows' values where there are verdicts: unresolved ones keep values that mean little.
-  const resolved = codes ? cells.filter((cell) => codes[cell.index] === 0).map((cell) => cell.value) : undefined;
-  const domain = robustDomain(resolved && resolved.some((v) => v !== null) ? resolved : cells.map((cell) => cell.value));
+  // Colours span the resolved windows' values where they are a good share of the map: unresolved
+  // ones keep values that mean little. With few resolved windows, every window's values.
+  const all = cells.map((cell) => cell.value);
+  const resolved = codes ? cells.filter((cell) => codes[cell.index] === 0 && cell.value !== null).map((cell) => cell.value) : [];
+  const finiteCount = all.filter((v) => v !== null).length;
+  const domain = robustDomain(resolved.length >= Math.max(5, 0.25 * finiteCount) ? resolved : all);
   const spec = heatmap(cells, units, options.label ?? fieldLabel(field), options.title, `${field} of ${values.length} windows`, domain);
   if (codes) {
     const marks = cells
@@ -117,19 +120,41 @@ function verdictLayer(marks: Array<{ x: number; y: number; verdict: string }>, u
 }
 
 /**
- * The colour domain: the 2–98 % range of the finite values, so that a few windows fitted to
- * absurd depths (unresolved ones keep their values) do not wash out the rest; colours saturate beyond.
+ * The colour domain: the values within Tukey's far fences (3 interquartile ranges beyond the
+ * quartiles), so that a few windows fitted to absurd depths (unresolved ones keep their values) do
+ * not wash out the rest, however few windows there are; colours saturate beyond.
  */
 export function robustDomain(values: Array<number | null>): [number, number] | undefined {
-  const finite = Float64Array.from(values.filter((v): v is number => v !== null)).sort();
+  const finite = Float64Array.from(values.filter((v): v is number => v !== null && Number.isFinite(v))).sort();
   if (finite.length === 0) return undefined;
-  const at = (q: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))];
-  const [low, high] = [at(0.02), at(0.98)];
+  const at = (q: number) => {
+    const position = q * (finite.length - 1), below = Math.floor(position);
+    return finite[below] + (finite[Math.min(below + 1, finite.length - 1)] - finite[below]) * (position - below);
+  };
+  const q1 = at(0.25), q3 = at(0.75), reach = 3 * (q3 - q1);
+  const low = Math.max(finite[0], q1 - reach), high = Math.min(finite[finite.length - 1], q3 + reach);
   return high > low ? [low, high] : undefined;
 }
 
+/** The colour channel of a heatmap: viridis over `domain`, clamped. */
+function colour(label: string, domain: [number, number] | undefined) {
+  return { field: 'value', type: 'quantitative', title: label, scale: { scheme: SCHEME, ...(domain ? { domain, clamp: true } : {}) } };
+}
+
+/**
+ * Whether the cells' centres lie on one lattice (every centre a whole number of steps from the
+ * first, to 1e-6 of a step): only then do the cells tile the plane.
+ */
+function regularCells(cells: Array<{ x0: number; x1: number; y0: number; y1: number }>): boolean {
+  if (cells.length === 0) return true;
+  const dx = cells[0].x1 - cells[0].x0, dy = cells[0].y1 - cells[0].y0;
+  const x0 = cells[0].x0, y0 = cells[0].y0;
+  const onLattice = (value: number, origin: number, step: number) => Math.abs((value - origin) / step - Math.round((value - origin) / step)) < 1e-6;
+  return cells.every((c) => onLattice(c.x0, x0, dx) && onLattice(c.y0, y0, dy));
+}
+
 /** A heatmap of cells with a colour bar titled `label`. */
-export function heatmap(cells: Array<{ value: number | null }>, units: AxisUnits, label: string, title: string | undefined, description: string, domain = robustDomain(cells.map((cell) => cell.value))): VegaLiteSpec & { layer: unknown[] } {
+export function heatmap(cells: Array<{ x0: number; x1: number; y0: number; y1: number; value: number | null }>, units: AxisUnits, label: string, title: string | undefined, description: string, domain = robustDomain(cells.map((cell) => cell.value))): VegaLiteSpec & { layer: unknown[] } {
   return {
     $schema: SCHEMA,
     ...(title ? { title } : {}),
@@ -139,8 +164,21 @@ export function heatmap(cells: Array<{ value: number | null }>, units: AxisUnits
     layer: [
       {
         data: { values: cells },
-        mark: { type: 'rect', invalid: 'filter' },
-        encoding: { ...cellEncoding(units), color: { field: 'value', type: 'quantitative', title: label, scale: { scheme: SCHEME, ...(domain ? { domain, clamp: true } : {}) } } },
+        ...(regularCells(cells)
+          ? {
+              // The stroke, in the fill's colour, closes the hairline seams antialiasing leaves between cells.
+              mark: { type: 'rect', invalid: 'filter', strokeWidth: 0.5 },
+              encoding: { ...cellEncoding(units), color: colour(label, domain), stroke: { ...colour(label, domain), legend: null } },
+            }
+          : {
+              // Centres off any lattice (e.g. projected to longitude/latitude): a square at each.
+              transform: [
+                { calculate: '(datum.x0 + datum.x1) / 2', as: 'x' },
+                { calculate: '(datum.y0 + datum.y1) / 2', as: 'y' },
+              ],
+              mark: { type: 'square', invalid: 'filter', size: 60, opacity: 1 },
+              encoding: { x: { field: 'x', type: 'quantitative', title: units.x, scale: { zero: false } }, y: { field: 'y', type: 'quantitative', title: units.y, scale: { zero: false } }, color: colour(label, domain) },
+            }),
       },
     ],
     resolve: { scale: { color: 'independent', shape: 'independent' } },

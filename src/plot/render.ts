@@ -26,7 +26,11 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   let compiled;
   try {
-    compiled = vegaLite.compile({ config: { font: 'DejaVu Sans, sans-serif', background: 'white' }, ...spec } as never).spec;
+    // Our defaults under the spec's own config: the font resvg has, a white page, legend titles
+    // long enough for a unit ("Curie depth, high end (km)").
+    const own = (spec.config ?? {}) as Record<string, unknown>;
+    const config = { font: 'DejaVu Sans, sans-serif', background: 'white', ...own, legend: { titleLimit: 360, labelLimit: 240, ...((own.legend as object) ?? {}) } };
+    compiled = vegaLite.compile({ ...spec, config } as never).spec;
   } catch (error) {
     throw new CurieError('E_ARGUMENT', `Vega-Lite cannot compile this spec: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }

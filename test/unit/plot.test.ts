@@ -59,6 +59,20 @@ describe('mapChart and intervalMapChart', async () => {
     expect(cells.encoding.x.title).toBe('x (km)');
     expect(cells.encoding.color.title).toBe('Curie depth (km)');
   });
+  it('centres off a lattice (projected to longitude/latitude) are drawn as squares, not lost', () => {
+    const lon = Array.from(xc, (x, i) => -44 + x / 111e3 + 1e-4 * Math.sin(i)), lat = Array.from(yc, (y) => -4 + y / 111e3);
+    const [cells] = layers(mapChart(map, { x: lon, y: lat }));
+    expect((cells.mark as { type: string }).type).toBe('square');
+    expect(cells.data.values.length).toBe(xc.length);
+    expect(cells.encoding.x.title).toBe('longitude (°)');
+    expect((layers(mapChart(map, { x: xc, y: yc })).at(0)!.mark as { type: string }).type).toBe('rect');
+  });
+  it('colours saturate past the far outliers, however few windows: 30 depths near 10 km and one of 9000 km', () => {
+    const depths = Float64Array.from({ length: 31 }, (_, i) => (i === 7 ? 9000 : 8 + (i % 5)));
+    const x = Float64Array.from({ length: 31 }, (_, i) => 1000 * i), y = new Float64Array(31);
+    const [cells] = layers(mapChart({ curieDepth: depths }, { x, y }));
+    expect((cells.encoding.color as { scale: { domain: number[] } }).scale.domain).toEqual([8, 17]); // quartiles 9 and 11: the far fence is 11 + 3·2
+  });
   it('a field the result lacks is an error naming the fields it has', () => {
     expect(() => mapChart(map, { x: xc, y: yc, field: 'depth' })).toThrow(/the map has no numeric field 'depth'; it has beta, zt, dz, C, curieDepth/);
     expect(() => mapChart(map, { field: 'beta' })).toThrow(/needs the window centres/);
