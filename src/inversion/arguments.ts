@@ -33,18 +33,22 @@ const PURPOSE: Record<keyof typeof POINTS_NEEDED, string> = {
 /** A routine of a map (see `ROUTINES` in parallel/protocol.ts). */
 export type CheckedRoutine = keyof typeof POINTS_NEEDED;
 
-/** Everything a routine's arguments may hold; each is checked when present. */
-export interface RoutineCheck {
-  routine: CheckedRoutine;
-  /** Window side, metres. */
-  window: number;
-  settings: Partial<FitSettings>;
+/** Extra routine arguments of a map (MCMC, sensitivity, Tanaka). */
+export interface RoutineArguments {
   nsim?: number;
   burnin?: number;
   xScale?: ArrayLike<number>;
   seed?: number;
   kminRange?: readonly [number, number];
   kmaxRange?: readonly [number, number];
+}
+
+/** Everything a routine's arguments may hold; each is checked when present. */
+export interface RoutineCheck extends RoutineArguments {
+  routine: CheckedRoutine;
+  /** Window side, metres. */
+  window: number;
+  settings: Partial<FitSettings>;
 }
 
 /** Smallest odd number of nodes a side whose radial spectrum has `points` bins. */

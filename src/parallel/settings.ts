@@ -5,6 +5,7 @@
 import { CurieError } from '../errors.js';
 import type { Distribution } from '../inversion/priors.js';
 import { describePrior } from '../inversion/priors.js';
+import type { RoutineArguments } from '../inversion/arguments.js';
 import type { FitSettings } from '../inversion/window-routines.js';
 import { BYTES_PER_SAMPLE } from '../inversion/mcmc.js';
 import { isModuleRef, type ModuleRef, originOf } from './module-ref.js';
@@ -20,15 +21,7 @@ export function mapBytesPerWindow(routine: string, nsim = 1000): number {
   return 256 + (Number.isInteger(samples) && samples > 0 ? BYTES_PER_SAMPLE * samples : 0);
 }
 
-/** Extra routine arguments of a map (MCMC, sensitivity, Tanaka). */
-export interface RoutineArguments {
-  nsim?: number;
-  burnin?: number;
-  xScale?: ArrayLike<number>;
-  seed?: number;
-  kminRange?: readonly [number, number];
-  kmaxRange?: readonly [number, number];
-}
+export type { RoutineArguments } from '../inversion/arguments.js';
 
 function crossing(what: string): CurieError {
   return new CurieError('E_ARGUMENT', `${what} is a function or object, which cannot be sent to worker threads; pass it as { module, export } (a module every worker imports), or use workers: 0`);
