@@ -41,8 +41,8 @@ export function parseXYZBytes(bytes: Uint8Array, source = 'text grid'): Raster {
 
 /** The lattice holding `points` as a raster (see {@link parseXYZ}); `points` come from an {@link XyzPointReader}. */
 export function rasterFromPoints(points: Points, source: string): Raster {
-  const xAxis = latticeAxis(points.x, points.count, 'x', source);
-  const yAxis = latticeAxis(points.y, points.count, 'y', source);
+  const xAxis = latticeAxis(points.x, points.count, 'x', source, points.line);
+  const yAxis = latticeAxis(points.y, points.count, 'y', source, points.line);
   const values = placeOnLattice(points, xAxis, yAxis, source);
   return {
     data: ndarray(values, [yAxis.nodes, xAxis.nodes]),
@@ -258,7 +258,7 @@ function parseValue(token: string): number | undefined {
  * then the median gap between distinct coordinates (robust to a stray point or a missing column),
  * refined to `(max − min)/(nodes − 1)` so that nodes far from `min` do not accumulate its error.
  */
-function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', source: string): Axis {
+function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', source: string, lines: ArrayLike<number>): Axis {
   const sorted = coordinates.slice(0, count).sort();
   const min = sorted[0];
   const max = sorted[count - 1];
@@ -266,15 +266,30 @@ function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', 
   if (range === 0) {
     throw new CurieError('E_LATTICE', `${source}: every point has ${name} = ${fmt(min)}; a grid needs at least 2 distinct ${name} values`);
   }
-  const mergeBelow = (0.5 * range) / (count - 1);
+  // The span of the central 98 % of the points: a stray point far outside must not set the scale
+  // below which repeats of one node are merged (it would merge every node into one).
+  const bulk = sorted[Math.floor(0.99 * (count - 1))] - sorted[Math.ceil(0.01 * (count - 1))];
+  const mergeBelow = (0.5 * (bulk > 0 ? bulk : range)) / (count - 1);
+  let widest = 0, widestAt = 0;
+  for (let k = 1; k < count; k++)
+    if (sorted[k] - sorted[k - 1] > widest) (widest = sorted[k] - sorted[k - 1]), (widestAt = k);
+  const strayBelow = widestAt <= count - widestAt;
+  const others = strayBelow ? [sorted[widestAt], max] : [min, sorted[widestAt - 1]];
   // The gaps reuse the sorted copy's front (a gap is written at or before the value it follows).
   let distinct = 0;
   for (let k = 1; k < count; k++) {
     const gap = sorted[k] - sorted[k - 1];
     if (gap > mergeBelow) sorted[distinct++] = gap;
   }
-  const gaps = sorted.subarray(0, distinct).sort();
-  const typicalGap = gaps[gaps.length >> 1];
+  const typicalGap = sorted.subarray(0, distinct).sort()[distinct >> 1];
+  // One gap far wider than the lattice's step with few points beyond it: those points are strays
+  // (a typo, a point of another file), not a lattice with missing columns. Blame the stray's line.
+  const beyond = Math.min(widestAt, count - widestAt);
+  if (widest > 4 * typicalGap && beyond <= Math.max(1, 0.01 * count)) {
+    const stray = strayBelow ? min : max;
+    const k = coordinates.subarray(0, count).indexOf(stray);
+    throw new CurieError('E_LATTICE', `${source}: line ${lines[k]}: ${name} = ${fmt(stray)} is ${fmt(widest)} away from the other points, whose ${name} runs ${fmt(others[0])} … ${fmt(others[1])} every ${fmt(typicalGap)}; fix or remove that line`);
+  }
   const steps = range / typicalGap;
   const nodes = Math.round(steps) + 1;
   // A stray point at either end would stretch the refined spacing and make every other point look

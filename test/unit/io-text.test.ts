@@ -156,3 +156,27 @@ describe('parseXYZ', () => {
     expect(single.message).toContain('every point has x = 5');
   });
 });
+
+describe('parseXYZ: a stray point is blamed on its own line', () => {
+  const lattice = (stray: string, at: number) => {
+    const lines = ['x y value', ...Array.from({ length: 100 }, (_, k) => `${(k % 10) * 1000} ${Math.floor(k / 10) * 1000} ${k}`)];
+    lines.splice(at - 1, 0, stray);
+    return `${lines.join('\n')}\n`;
+  };
+  it('far off in x (line 58) or in y (line 3), whichever end', () => {
+    for (const [stray, at, message] of [
+      ['9000000 5000 3', 58, /grid: line 58: x = 9000000 is 8991000 away from the other points, whose x runs 0 … 9000 every 1000; fix or remove that line/],
+      ['0 -7000000 1', 3, /grid: line 3: y = -7000000 is 7000000 away from the other points, whose y runs 0 … 9000 every 1000/],
+    ] as const) {
+      let error: unknown;
+      try {
+        parseXYZ(lattice(stray, at), 'grid');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CurieError);
+      expect((error as CurieError).code).toBe('E_LATTICE');
+      expect((error as CurieError).message).toMatch(message);
+    }
+  });
+});
