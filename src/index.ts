@@ -9,6 +9,8 @@ export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors
 
 export { loadGrid, type LoadGridOptions } from './io/load.js';
 export { readGeoTiff } from './io/geotiff.js';
+export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
+export { encodeNetcdf3, encodeNetcdfGrid, type NcType, type NcWriteAttribute, type NcWriteVariable, type NcWriteFile, type NetcdfGridOptions } from './io/write-netcdf.js';
 export { parseXYZ } from './io/text.js';
 export type { Raster } from './io/raster.js';
 
