@@ -8,6 +8,7 @@ export { CurieGrid, type GridInput } from './CurieGrid.js';
 export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors.js';
 
 export { loadGrid, type LoadGridOptions } from './io/load.js';
+export { saveGrid, type SaveGridOptions } from './io/save.js';
 export { readGeoTiff } from './io/geotiff.js';
 export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
 export { encodeNetcdf3, encodeNetcdfGrid, type NcType, type NcWriteAttribute, type NcWriteVariable, type NcWriteFile, type NetcdfGridOptions } from './io/write-netcdf.js';
