@@ -11,6 +11,7 @@ export { loadGrid, type LoadGridOptions } from './io/load.js';
 export { saveGrid, type SaveGridOptions } from './io/save.js';
 export { readGeoTiff } from './io/geotiff.js';
 export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
+export { projToWkt } from './io/proj-wkt.js';
 export { encodeNetcdf3, encodeNetcdfGrid, type NcType, type NcWriteAttribute, type NcWriteVariable, type NcWriteFile, type NetcdfGridOptions } from './io/write-netcdf.js';
 export { parseXYZ } from './io/text.js';
 export type { Raster } from './io/raster.js';

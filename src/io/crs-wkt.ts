@@ -1,3 +1,5 @@
+import { resolveCrs } from './crs.js';
+import { projToWkt } from './proj-wkt.js';
 import { isGeographicEpsg } from './write-geotiff.js';
 
 // CRSs in NetCDF files are WKT strings (GDAL's `spatial_ref`, CF's `crs_wkt`); curie-depth keeps a
@@ -31,12 +33,14 @@ const WGS84_GEOGCS =
   'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]';
 
 /**
- * The WKT1 of a CRS, as GDAL writes it, for the CRSs whose definition is known here: WKT given as
- * the CRS itself, EPSG:4326, EPSG:3857 and the WGS84 UTM zones (EPSG:32601–32660, 32701–32760).
- * Undefined for any other code: a writer then records only the code.
+ * The WKT1 of a CRS, as GDAL writes it: WKT given as the CRS itself; EPSG:4326, EPSG:3857 and the
+ * WGS84 UTM zones from templates; any other EPSG code that {@link resolveCrs} knows, and PROJ
+ * strings, converted from their PROJ definition (see {@link projToWkt}). Undefined when neither
+ * works: a writer then records only the code.
  */
 export function wktForCrs(crs: string): string | undefined {
   if (isWkt(crs)) return crs.trim();
+  if (/^\s*\+proj=/.test(crs)) return projToWkt(crs);
   const match = /^\s*EPSG:(\d+)\s*$/i.exec(crs);
   if (!match) return undefined;
   const code = Number(match[1]);
@@ -60,7 +64,11 @@ export function wktForCrs(crs: string): string | undefined {
       `PARAMETER["false_northing",${south ? 10000000 : 0}],${metre},AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","${code}"]]`
     );
   }
-  return undefined;
+  try {
+    return projToWkt(resolveCrs(code), code);
+  } catch {
+    return undefined; // a code not known offline
+  }
 }
 
 /** Whether a CRS (`'EPSG:NNNN'` or WKT) is geographic: coordinates are longitude and latitude in degrees. */

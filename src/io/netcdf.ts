@@ -59,8 +59,9 @@ async function openNetcdf(bytes: Uint8Array, source: string): Promise<NcDataset>
  * - Values equal to `_FillValue` or `missing_value`, or outside `valid_range`/`valid_min`/`valid_max`,
  *   become NaN; then `scale_factor` and `add_offset` are applied (CF packing).
  * - `crs`: from the variable's `grid_mapping` variable: its WKT (`spatial_ref` or `crs_wkt`) as
- *   `'EPSG:NNNN'` when the WKT ends with its EPSG code, else from an `epsg_code` attribute, else the
- *   WKT itself; `'EPSG:4326'` for a longitude/latitude grid without grid mapping.
+ *   `'EPSG:NNNN'` when the WKT ends with its EPSG code, else from an `epsg_code` attribute, else its
+ *   PROJ string (`proj4text`, as saveGrid writes it), else the WKT itself; `'EPSG:4326'` for a
+ *   longitude/latitude grid without grid mapping.
  *
  * @param bytes the whole file.
  * @param source the file's name for error messages.
@@ -246,9 +247,10 @@ function crsOf(dataset: NcDataset, variable: NcVariable): string | undefined {
   if (fromWkt?.startsWith('EPSG:')) return fromWkt;
   const code = crsFromEpsgAttribute(a.epsg_code ?? a.EPSG_code ?? a.epsg);
   if (code !== undefined) return code;
-  if (fromWkt !== undefined) return fromWkt;
+  // A PROJ string (which transformCoordinates takes) before a WKT without code (which it does not).
   const proj = textAttribute(a, 'proj4text') ?? textAttribute(a, 'proj4');
   if (proj?.trim().startsWith('+proj=')) return proj.trim();
+  if (fromWkt !== undefined) return fromWkt;
   if (textAttribute(a, 'grid_mapping_name') === 'latitude_longitude') return 'EPSG:4326';
   return undefined;
 }

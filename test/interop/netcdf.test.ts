@@ -6,6 +6,7 @@ import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGrid } from '../../src/io/load.js';
 import type { Raster } from '../../src/io/raster.js';
+import { projToWkt } from '../../src/io/proj-wkt.js';
 import { saveGrid } from '../../src/io/save.js';
 
 // NetCDF files written by real GDAL (gdal_translate's netCDF driver, Debian's gdal-bin) and by the
@@ -190,5 +191,44 @@ describe('NetCDF written by saveGrid, read by GDAL and ncdump', () => {
     expect(dump).toMatch(/x = 500500, 501500, 502500, 503500, 504500, 505500, 506500 ;/);
     expect(dump).toMatch(/z =\s+0, 841\.5/);
     expect((dump.match(/_,/g) ?? []).length).toBe(1);
+  });
+});
+
+describe('CRSs written as WKT from PROJ strings', () => {
+  // PROJ definitions as EPSG gives them (proj4's epsg-style strings); GDAL must project a point
+  // through our WKT exactly as through the EPSG code.
+  const cases: Array<[number, string, [number, number]]> = [
+    [3031, '+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs', [10, -75]],
+    [3413, '+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs', [-40, 75]],
+    [32761, '+proj=stere +lat_0=-90 +lon_0=0 +k=0.994 +x_0=2000000 +y_0=2000000 +datum=WGS84 +units=m +no_defs', [20, -80]],
+    [3577, '+proj=aea +lat_0=0 +lon_0=132 +lat_1=-18 +lat_2=-36 +x_0=0 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs', [140, -25]],
+    [2157, '+proj=tmerc +lat_0=53.5 +lon_0=-8 +k=0.99982 +x_0=600000 +y_0=750000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs', [-7, 53]],
+    [3035, '+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs', [5, 45]],
+    [3395, '+proj=merc +lon_0=0 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs', [30, 40]],
+    [2154, '+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs', [2, 47]],
+  ];
+  const project = (srs: string, [lon, lat]: [number, number]) =>
+    execFileSync('gdaltransform', ['-s_srs', '+proj=longlat +datum=WGS84 +no_defs', '-t_srs', srs, '-output_xy'], { input: `${lon} ${lat}\n`, encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+
+  it('GDAL projects through projToWkt(definition, code) as through EPSG:code, to the millimetre', () => {
+    for (const [code, definition, point] of cases) {
+      const wkt = projToWkt(definition, code);
+      expect(wkt, `EPSG:${code}`).toMatch(new RegExp(`AUTHORITY\\["EPSG","${code}"\\]\\]$`));
+      const [x, y] = project(wkt!, point);
+      const [ex, ey] = project(`EPSG:${code}`, point);
+      expect(Math.abs(x - ex), `EPSG:${code} x`).toBeLessThan(1e-3);
+      expect(Math.abs(y - ey), `EPSG:${code} y`).toBeLessThan(1e-3);
+    }
+  });
+
+  it('a raster whose CRS is a PROJ string is saved with WKT that GDAL reads', async () => {
+    const [, definition, point] = cases[0];
+    const path = join(dir, 'polar.nc');
+    await saveGrid({ data: ndarray(new Float64Array(4), [2, 2]), xmin: 0, xmax: 1000, ymin: 0, ymax: 1000, crs: definition }, path);
+    const wkt = execFileSync('gdalsrsinfo', ['-o', 'wkt1', path], { encoding: 'utf8' }).trim();
+    expect(wkt).toContain('Polar_Stereographic');
+    const [x, y] = project(wkt, point);
+    const [ex, ey] = project('EPSG:3031', point);
+    expect(Math.abs(x - ex) + Math.abs(y - ey)).toBeLessThan(1e-3);
   });
 });

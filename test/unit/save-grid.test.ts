@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurieError } from '../../src/errors.js';
 import { loadGrid } from '../../src/io/load.js';
 import type { Raster } from '../../src/io/raster.js';
+import { projToWkt } from '../../src/io/proj-wkt.js';
 import { saveGrid } from '../../src/io/save.js';
 
 let dir: string;
@@ -75,5 +76,21 @@ describe('saveGrid → loadGrid', () => {
       return loadGrid(join(dir, 'column.nc'));
     })();
     expect(Array.from(back.data.data)).toEqual([1, 2]);
+  });
+});
+
+describe('projToWkt', () => {
+  it("writes GDAL's WKT1 for a polar stereographic PROJ string, with the code; undefined for a projection it does not know", () => {
+    expect(projToWkt('+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs', 3031)).toBe(
+      'PROJCS["EPSG:3031",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],' +
+        'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]],' +
+        'PROJECTION["Polar_Stereographic"],PARAMETER["latitude_of_origin",-71],PARAMETER["central_meridian",0],PARAMETER["scale_factor",1],' +
+        'PARAMETER["false_easting",0],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","3031"]]',
+    );
+    // GRS80 with a null shift: its own ellipsoid, TOWGS84 kept.
+    expect(projToWkt('+proj=aea +lat_0=0 +lon_0=132 +lat_1=-18 +lat_2=-36 +x_0=0 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs')).toMatch(
+      /^PROJCS\["unknown",GEOGCS\["unknown",DATUM\["unknown",SPHEROID\["unknown",6378137,298\.2572221\d*\],TOWGS84\[0,0,0,0,0,0,0\]\].*PROJECTION\["Albers_Conic_Equal_Area"\],PARAMETER\["standard_parallel_1",-18\],PARAMETER\["standard_parallel_2",-36\],PARAMETER\["latitude_of_center",0\],PARAMETER\["longitude_of_center",132\]/,
+    );
+    expect(projToWkt('+proj=robin +lon_0=0 +datum=WGS84')).toBeUndefined();
   });
 });
