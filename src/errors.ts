@@ -12,7 +12,9 @@ export type CurieErrorCode =
   | 'E_NOT_FOUND'
   | 'E_ARGUMENT'
   | 'E_CRS'
-  | 'E_NO_SIGNAL';
+  | 'E_NO_SIGNAL'
+  | 'E_CHECKSUM'
+  | 'E_DOWNLOAD';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {

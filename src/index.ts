@@ -9,6 +9,8 @@ export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors
 
 export { loadGrid, type LoadGridOptions } from './io/load.js';
 export { saveGrid, type SaveGridOptions } from './io/save.js';
+export { downloadCachedFile, type DownloadOptions, type DownloadResult } from './io/download.js';
+export { KNOWN_DATASETS, knownDataset, type KnownDataset } from './io/datasets.js';
 export { readGeoTiff } from './io/geotiff.js';
 export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
 export { projToWkt } from './io/proj-wkt.js';
