@@ -14,6 +14,7 @@ export { KNOWN_DATASETS, knownDataset, type KnownDataset } from './io/datasets.j
 export { readGeoTiff } from './io/geotiff.js';
 export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
 export { projToWkt } from './io/proj-wkt.js';
+export { cfGridMappingToProj } from './io/cf-grid-mapping.js';
 export { encodeNetcdf3, encodeNetcdfGrid, type NcType, type NcWriteAttribute, type NcWriteVariable, type NcWriteFile, type NetcdfGridOptions } from './io/write-netcdf.js';
 export { parseXYZ } from './io/text.js';
 export type { Raster } from './io/raster.js';

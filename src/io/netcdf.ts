@@ -1,5 +1,6 @@
 import ndarray from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
+import { cfGridMappingToProj } from './cf-grid-mapping.js';
 import { crsFromEpsgAttribute, crsFromWkt, isWkt } from './crs-wkt.js';
 import { openHdf5 } from './hdf5-read.js';
 import { type NcDataset, type NcVariable, numberAttribute, textAttribute } from './netcdf-dataset.js';
@@ -60,8 +61,9 @@ async function openNetcdf(bytes: Uint8Array, source: string): Promise<NcDataset>
  *   become NaN; then `scale_factor` and `add_offset` are applied (CF packing).
  * - `crs`: from the variable's `grid_mapping` variable: its WKT (`spatial_ref` or `crs_wkt`) as
  *   `'EPSG:NNNN'` when the WKT ends with its EPSG code, else from an `epsg_code` attribute, else its
- *   PROJ string (`proj4text`, as saveGrid writes it), else the WKT itself; `'EPSG:4326'` for a
- *   longitude/latitude grid without grid mapping.
+ *   PROJ string (`proj4text`, as saveGrid writes it, or made from CF's projection parameters, see
+ *   {@link cfGridMappingToProj}), else the WKT itself; `'EPSG:4326'` for a longitude/latitude grid
+ *   without grid mapping.
  *
  * @param bytes the whole file.
  * @param source the file's name for error messages.
@@ -247,9 +249,12 @@ function crsOf(dataset: NcDataset, variable: NcVariable): string | undefined {
   if (fromWkt?.startsWith('EPSG:')) return fromWkt;
   const code = crsFromEpsgAttribute(a.epsg_code ?? a.EPSG_code ?? a.epsg);
   if (code !== undefined) return code;
-  // A PROJ string (which transformCoordinates takes) before a WKT without code (which it does not).
+  // A PROJ string (which transformCoordinates takes) before a WKT without code (which it does not):
+  // the one saveGrid stores, else one made from the CF parameters.
   const proj = textAttribute(a, 'proj4text') ?? textAttribute(a, 'proj4');
   if (proj?.trim().startsWith('+proj=')) return proj.trim();
+  const fromParameters = cfGridMappingToProj(a);
+  if (fromParameters !== undefined) return fromParameters;
   if (fromWkt !== undefined) return fromWkt;
   if (textAttribute(a, 'grid_mapping_name') === 'latitude_longitude') return 'EPSG:4326';
   return undefined;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transformCoordinates } from '../../src/io/crs.js';
 import { loadGrid } from '../../src/io/load.js';
 import type { Raster } from '../../src/io/raster.js';
 import { projToWkt } from '../../src/io/proj-wkt.js';
@@ -79,6 +80,16 @@ describe('NetCDF written by GDAL', () => {
       expect(extent(raster)).toEqual(LONLAT_NODES);
       expect(raster.crs).toBe('EPSG:4326');
     }
+  });
+
+  it('a CRS without EPSG code (custom Albers) comes back as a PROJ string that projects as GDAL does', async () => {
+    const custom = '+proj=aea +lat_1=-10 +lat_2=-30 +lat_0=-20 +lon_0=-50 +x_0=1000 +y_0=2000 +datum=WGS84 +units=m +no_defs';
+    const raster = await loadGrid(gdal('custom.nc', 'utm.asc', ['-a_srs', custom]));
+    expect(raster.crs).toMatch(/^\+proj=aea /);
+    const ours = transformCoordinates([-47.5], [-12.25], 'EPSG:4326', raster.crs!);
+    const theirs = execFileSync('gdaltransform', ['-s_srs', '+proj=longlat +datum=WGS84 +no_defs', '-t_srs', custom, '-output_xy'], { input: '-47.5 -12.25\n', encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    expect(Math.abs(ours.x[0] - theirs[0])).toBeLessThan(1e-3);
+    expect(Math.abs(ours.y[0] - theirs[1])).toBeLessThan(1e-3);
   });
 
   it('packed Int16 with scale_factor/add_offset (gdal_translate -a_scale -a_offset)', async () => {

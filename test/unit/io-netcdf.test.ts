@@ -83,6 +83,16 @@ describe('reading netCDF-3 grids', () => {
     expect((await readNetcdf(withMapping({ grid_mapping_name: 'latitude_longitude' }), 'd.nc')).crs).toBe('EPSG:4326');
   });
 
+  it('makes a PROJ string from CF projection parameters when the mapping has no WKT or code', async () => {
+    const withMapping = (attributes: Record<string, string | number[]>) =>
+      gridFile({ x: [0, 1], y: [0, 1], grid: { values: [1, 2, 3, 4], attributes: { grid_mapping: 'crs' } }, extra: [{ name: 'crs', dimensions: [], type: 'int', attributes }] });
+    const polar = { grid_mapping_name: 'polar_stereographic', straight_vertical_longitude_from_pole: [0], latitude_of_projection_origin: [-90], standard_parallel: [-71], false_easting: [0], false_northing: [0], semi_major_axis: [6378137], inverse_flattening: [298.257223563] };
+    expect((await readNetcdf(withMapping(polar), 'polar.nc')).crs).toBe('+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs');
+    const tm = { grid_mapping_name: 'transverse_mercator', longitude_of_central_meridian: [-8], latitude_of_projection_origin: [53.5], scale_factor_at_central_meridian: [0.99982], false_easting: [600000], false_northing: [750000], semi_major_axis: [6378137], inverse_flattening: [298.257222101] };
+    expect((await readNetcdf(withMapping(tm), 'tm.nc')).crs).toBe('+proj=tmerc +lat_0=53.5 +lon_0=-8 +k=0.99982 +x_0=600000 +y_0=750000 +a=6378137 +rf=298.257222101 +units=m +no_defs');
+    expect((await readNetcdf(withMapping({ grid_mapping_name: 'rotated_latitude_longitude', grid_north_pole_latitude: [40] }), 'rot.nc')).crs).toBeUndefined();
+  });
+
   it('reads a 64-bit offset file and a GMT 4/5 grid (x, y node coordinates, pixel registration)', async () => {
     const file: NcWriteFile = {
       format: '64bit-offset',
