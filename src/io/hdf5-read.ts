@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +75,8 @@ export async function openHdf5(bytes: Uint8Array, source: string): Promise<NcDat
       },
       close() {
         file.close();
-        void rm(directory, { recursive: true, force: true });
+        // At once: a command that exits right after reading must not leave the copy behind.
+        rmSync(directory, { recursive: true, force: true });
       },
     };
   } catch (error) {
