@@ -13,7 +13,9 @@ export type CurieErrorCode =
   | 'E_ARGUMENT'
   | 'E_CRS'
   | 'E_NO_SIGNAL'
-  | 'E_MEMORY';
+  | 'E_MEMORY'
+  | 'E_CHECKSUM'
+  | 'E_DOWNLOAD';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {

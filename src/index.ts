@@ -9,7 +9,14 @@ export { CurieError, type CurieErrorCode, type CurieWarningCode } from './errors
 export { maxMemory, parseMemorySize, setMaxMemory } from './memory-budget.js';
 
 export { loadGrid, type LoadGridOptions } from './io/load.js';
+export { saveGrid, type SaveGridOptions } from './io/save.js';
+export { downloadCachedFile, type DownloadOptions, type DownloadResult } from './io/download.js';
+export { KNOWN_DATASETS, knownDataset, type KnownDataset } from './io/datasets.js';
 export { readGeoTiff } from './io/geotiff.js';
+export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
+export { projToWkt } from './io/proj-wkt.js';
+export { cfGridMappingToProj } from './io/cf-grid-mapping.js';
+export { encodeNetcdf3, encodeNetcdfGrid, type NcType, type NcWriteAttribute, type NcWriteVariable, type NcWriteFile, type NetcdfGridOptions } from './io/write-netcdf.js';
 export { parseXYZ, parseXYZBytes } from './io/text.js';
 export type { Raster } from './io/raster.js';
 

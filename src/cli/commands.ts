@@ -7,11 +7,16 @@ import { spectrumChart } from '../plot/spectrum-chart.js';
 import { figureFormat, writeFigure } from './plot.js';
 import { CurieError, fmt } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { transformCoordinates } from '../io/crs.js';
+import { isGeographicCrs } from '../io/crs-wkt.js';
+import { parseGridBytes } from '../io/load.js';
+import { isNetcdf, listNetcdfVariables, type NetcdfVariableInfo } from '../io/netcdf.js';
+import type { Raster } from '../io/raster.js';
 import { writeGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
 import { synthesiseAnomaly } from '../synthetic/synthesise.js';
 import { parseDistance } from './distance.js';
-import { readInput } from './input.js';
+import { readInput, readInputBytes } from './input.js';
 import { parseNumber, parseTaper } from './map.js';
 import { type Part, readPart } from './part-file.js';
 import { restoreNaN } from './records.js';
@@ -23,12 +28,12 @@ async function writeOut(out: string | undefined, text: string): Promise<void> {
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
-export async function runSpectrum(input: string, options: { window: string; at: string; taper: string; power?: string; out?: string; plot?: string }): Promise<void> {
+export async function runSpectrum(input: string, options: { window: string; at: string; taper: string; power?: string; out?: string; plot?: string; variable?: string }): Promise<void> {
   const window = parseDistance(options.window, '--window');
   const at = options.at.split(',').map(Number);
   if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
   if (options.plot !== undefined) figureFormat(options.plot);
-  const grid = CurieOptimiser.fromRaster((await readInput(input)).raster);
+  const grid = CurieOptimiser.fromRaster((await readInput(input, options.variable)).raster);
   const taper = parseTaper(options.taper), power = parseNumber(options.power, '--power');
   const spectrum = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper, power });
   const { k, Phi, sigmaPhi } = spectrum;
@@ -72,9 +77,54 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
   await writeFileAtomic(options.out, bytes);
 }
 
-/** `curie info`: size, spacing, extent, CRS, NaN count, value range, largest window that fits. */
-export async function runInfo(input: string, options: { json?: boolean }): Promise<void> {
-  const { raster } = await readInput(input);
+/** The node extent in longitude/latitude (degrees): the raster's outline transformed point by point. */
+function lonLatExtent(raster: Raster): { lonmin: number; lonmax: number; latmin: number; latmax: number } | string {
+  const crs = raster.crs;
+  if (crs === undefined) return 'none (no CRS)';
+  if (isGeographicCrs(crs)) return { lonmin: raster.xmin, lonmax: raster.xmax, latmin: raster.ymin, latmax: raster.ymax };
+  // The outline, 50 points a side: a projected rectangle is curved in lon/lat, its extremes may lie mid-edge.
+  const n = 50;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i <= n; i++) {
+    const x = raster.xmin + ((raster.xmax - raster.xmin) * i) / n;
+    const y = raster.ymin + ((raster.ymax - raster.ymin) * i) / n;
+    xs.push(x, x, raster.xmin, raster.xmax);
+    ys.push(raster.ymin, raster.ymax, y, y);
+  }
+  let lonLat: { x: Float64Array; y: Float64Array };
+  try {
+    lonLat = transformCoordinates(xs, ys, crs, 'EPSG:4326');
+  } catch (error) {
+    return `unknown (${error instanceof Error ? error.message.split(':')[0] : String(error)})`;
+  }
+  const finite = (a: Float64Array) => Array.from(a).filter(Number.isFinite);
+  const lon = finite(lonLat.x);
+  const lat = finite(lonLat.y);
+  if (lon.length === 0 || lat.length === 0) return 'unknown (outside the projection)';
+  return { lonmin: Math.min(...lon), lonmax: Math.max(...lon), latmin: Math.min(...lat), latmax: Math.max(...lat) };
+}
+
+function describeVariable(v: NetcdfVariableInfo): string {
+  const label = [v.longName, v.units ? `[${v.units}]` : undefined].filter(Boolean).join(' ');
+  return `  ${v.grid ? '*' : ' '} ${v.name}(${v.dimensions.map((d, i) => `${d}=${v.shape[i]}`).join(', ')})${label ? ` ${label}` : ''}`;
+}
+
+/**
+ * `curie info`: size, spacing, extent (in the CRS and in lon/lat), CRS, NaN count, value range,
+ * largest window that fits, and for a NetCDF file its format and variables (grids starred). The
+ * variables are printed even when the grid cannot be chosen (several 2-D variables), before the error.
+ */
+export async function runInfo(input: string, options: { json?: boolean; variable?: string }): Promise<void> {
+  const { bytes, source } = await readInputBytes(input);
+  const netcdf = isNetcdf(bytes) ? await listNetcdfVariables(bytes, source) : undefined;
+  let raster: Raster;
+  try {
+    raster = await parseGridBytes(bytes, source, options.variable === undefined ? {} : { variable: options.variable });
+  } catch (error) {
+    if (netcdf && !options.json) process.stdout.write(`format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`);
+    throw error;
+  }
   const [rows, cols] = raster.data.shape;
   const values = raster.data.data;
   let nan = 0, min = Infinity, max = -Infinity;
@@ -87,27 +137,33 @@ export async function runInfo(input: string, options: { json?: boolean }): Promi
     }
   }
   const dx = (raster.xmax - raster.xmin) / (cols - 1), dy = (raster.ymax - raster.ymin) / (rows - 1);
+  const lonLat = lonLatExtent(raster);
   const info = {
     rows,
     cols,
     spacing: { x: dx, y: dy },
     extent: { xmin: raster.xmin, xmax: raster.xmax, ymin: raster.ymin, ymax: raster.ymax },
+    extentLonLat: typeof lonLat === 'string' ? null : lonLat,
     crs: raster.crs ?? null,
     nan,
     range: nan === rows * cols ? null : { min, max },
     // A window of 2h + 1 nodes fits when 2h + 1 ≤ min(rows, cols).
     largestWindow: 2 * Math.floor((Math.min(rows, cols) - 1) / 2) * dx,
+    ...(netcdf ? { format: netcdf.format, variables: netcdf.variables } : {}),
   };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
     return;
   }
+  const crsText = raster.crs === undefined ? 'none' : raster.crs.length > 100 ? `${raster.crs.slice(0, 97)}...` : raster.crs;
   process.stdout.write(
     [
+      ...(netcdf ? [`format: ${netcdf.format}`, 'variables (* = grid):', ...netcdf.variables.map(describeVariable)] : []),
       `size: ${rows} rows × ${cols} columns`,
       `spacing: ${fmt(dx)} × ${fmt(dy)} (x × y)`,
       `extent: x ${fmt(raster.xmin)} … ${fmt(raster.xmax)}, y ${fmt(raster.ymin)} … ${fmt(raster.ymax)} (node coordinates)`,
-      `crs: ${raster.crs ?? 'none'}`,
+      `extent in lon/lat: ${typeof lonLat === 'string' ? lonLat : `lon ${fmt(lonLat.lonmin)} … ${fmt(lonLat.lonmax)}, lat ${fmt(lonLat.latmin)} … ${fmt(lonLat.latmax)} (degrees)`}`,
+      `crs: ${crsText}`,
       `NaN values: ${nan}`,
       `value range: ${info.range ? `${fmt(min)} … ${fmt(max)}` : 'none (all NaN)'}`,
       `largest window: ${fmt(info.largestWindow)} (${fmt(info.largestWindow / 1000)} km if metres)`,

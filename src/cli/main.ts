@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
 import { parseMemorySize, setMaxMemory } from '../memory-budget.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
+import { runDownload } from './download.js';
 import { runMap } from './map.js';
 import { runPlot } from './plot.js';
 
@@ -35,8 +36,9 @@ function program(): Command {
   curie
     .command('map')
     .description('fit every window of a raster and write the Curie-depth map (NDJSON on stdout by default, streamed in window order)')
-    .argument('<input>', "GeoTIFF or 'x y value' text file, or - for text on standard input")
+    .argument('<input>', "GeoTIFF, NetCDF (.nc, .grd) or 'x y value' text file, or - for text on standard input")
     .requiredOption('--window <distance>', 'window side, e.g. 200km (bare numbers are metres)')
+    .option('--variable <name>', 'NetCDF: the variable to read (default: the only 2-D one)')
     .option('--spacing <distance>', 'distance between window centres (default: every node)')
     .option('--method <name>', 'bouligand or tanaka', 'bouligand')
     .option('--workers <n>', 'worker threads (default: one per core; 0 = no threads)')
@@ -65,8 +67,9 @@ function program(): Command {
   curie
     .command('spectrum')
     .description('radial power spectrum of one window, as CSV k,Phi,sigma (k in rad/km)')
-    .argument('<input>', "GeoTIFF or 'x y value' text file, or -")
+    .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")
     .requiredOption('--window <distance>', 'window side, e.g. 200km')
+    .option('--variable <name>', 'NetCDF: the variable to read (default: the only 2-D one)')
     .requiredOption('--at <x,y>', "window centre in the grid's coordinates (metres)")
     .option('--taper <name>', 'hanning, hamming, none or tukey:ALPHA', 'hanning')
     .option('--power <p>', 'exponent of |FFT| (default 2)')
@@ -105,10 +108,26 @@ function program(): Command {
 
   curie
     .command('info')
-    .description('size, spacing, extent, CRS, NaN count, value range and largest window of a raster')
-    .argument('<input>', "GeoTIFF or 'x y value' text file, or -")
+    .description('size, spacing, extent (also in lon/lat), CRS, NaN count, value range, largest window and NetCDF variables of a raster')
+    .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")
+    .option('--variable <name>', 'NetCDF: the variable to describe (default: the only 2-D one)')
     .option('--json', 'print JSON')
     .action((input: string, options) => runInfo(input, options));
+
+  curie
+    .command('download')
+    .description('download a known dataset (curie download --list) or an http(s) URL, checking its digest; a file already there with the right digest is kept')
+    .argument('[dataset]', 'emag2-v3, emag2-v3-npz, li2017-curie-depth, or an http(s) URL')
+    .option('--out <path>', 'file or existing directory (default: the dataset\'s file name here)')
+    .option('--sha256 <hex>', 'expected SHA-256 (overrides the registry\'s digest)')
+    .option('--md5 <hex>', 'expected MD5')
+    .option('--list', 'list the known datasets')
+    .option('--progress <mode>', 'bar or none (default: bar on a terminal)')
+    .option('--quiet', 'no progress output')
+    .action((dataset: string | undefined, options) => {
+      abortable = true;
+      return runDownload(dataset, options, controller.signal);
+    });
 
   curie
     .command('merge')

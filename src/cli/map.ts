@@ -28,6 +28,8 @@ export function verdictSummary(verdicts: Uint8Array, level: number): string {
 /** Options of `curie map` as commander gives them (strings, as typed). */
 export interface MapCommandOptions {
   window: string;
+  /** NetCDF: the variable to read. */
+  variable?: string;
   spacing?: string;
   method: string;
   workers?: string;
@@ -130,7 +132,7 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   if (options.progress !== undefined && !['bar', 'lines', 'none'].includes(options.progress))
     throw new CurieError('E_ARGUMENT', `--progress '${options.progress}' must be bar, lines or none`);
 
-  const { bytes, raster } = await readInput(inputPath);
+  const { bytes, raster } = await readInput(inputPath, options.variable);
   const optimiser = CurieOptimiser.fromRaster(raster, { priors, convention });
   try {
     if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))

@@ -4,29 +4,38 @@ import { checkAllocation, maxMemory } from '../memory-budget.js';
 import { fileURLToPath } from 'node:url';
 import { CurieError } from '../errors.js';
 import { isTiff, readGeoTiff } from './geotiff.js';
+import { isNetcdf, readNetcdf } from './netcdf.js';
 import type { Raster } from './raster.js';
 import { parseXYZBytes, rasterFromPoints, XyzPointReader } from './text.js';
 
 /** Options of {@link loadGrid}. */
 export interface LoadGridOptions {
   /** Force the format instead of detecting it from the first bytes. */
-  format?: 'geotiff' | 'xyz';
-  /** GeoTIFF: the band to read, 1-based or by its description (default the first). */
+  format?: 'geotiff' | 'netcdf' | 'xyz';
+  /**
+   * NetCDF only: the variable to read (e.g. `'z'`, `'Band1'`). Default: the file's only 2-D
+   * variable that is not a coordinate; a file with several is an error that lists them.
+   */
+  variable?: string;
+  /** GeoTIFF only: the band to read, 1-based or by its description (default the first). */
   band?: number | string;
 }
 
 /**
- * Load a magnetic-anomaly raster from a GeoTIFF or an `x y value` text grid.
+ * Load a magnetic-anomaly raster from a GeoTIFF, a NetCDF grid (netCDF-3 or netCDF-4/HDF5: CF,
+ * GDAL and GMT layouts) or an `x y value` text grid.
  *
- * The format is detected from the first bytes (TIFF or BigTIFF signature → GeoTIFF, anything
- * else → text) unless `options.format` says otherwise. See {@link readGeoTiff} and
- * {@link parseXYZBytes} for what each reader accepts. The result has row 0 at the southern edge and
+ * The format is detected from the first bytes (TIFF or BigTIFF signature → GeoTIFF, `CDF` or the
+ * HDF5 signature → NetCDF, anything else → text) unless `options.format` says otherwise. See
+ * {@link readGeoTiff}, {@link readNetcdf} and {@link parseXYZBytes} for what each reader accepts. The result has row 0 at the southern edge and
  * node (cell-centre) coordinates in the file's units (metres for projected CRSs).
  *
  * @param pathOrBuffer a file path, a `file:` URL, or the file's bytes.
  * @throws CurieError `E_NOT_FOUND` when the file does not exist, is a directory or cannot be read;
- *   `E_FORMAT` when it is empty, binary but not a TIFF, or malformed; `E_LATTICE` for irregular
- *   text grids; `E_ARGUMENT` for a URL that is not `file:`.
+ *   `E_FORMAT` when it is empty, binary but neither TIFF nor NetCDF, malformed, or a NetCDF file
+ *   without a 2-D variable; `E_LATTICE` for irregular text grids or NetCDF coordinates;
+ *   `E_ARGUMENT` for a URL that is not `file:`, or a NetCDF `variable` that is unknown or needed
+ *   (several 2-D variables).
  */
 export async function loadGrid(
   pathOrBuffer: string | URL | ArrayBuffer | Uint8Array,
@@ -43,7 +52,8 @@ export async function loadGrid(
 export async function parseGridBytes(bytes: Uint8Array, source: string, options: LoadGridOptions = {}): Promise<Raster> {
   if (bytes.length === 0) throw new CurieError('E_FORMAT', `${source} is empty`);
   // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
-  const format = options.format ?? (isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
+  const format = options.format ?? (isNetcdf(bytes) ? 'netcdf' : isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
+  if (format === 'netcdf') return readNetcdf(bytes, source, options.variable === undefined ? {} : { variable: options.variable });
   if (format === 'geotiff') return readGeoTiff(bytes, source, { band: options.band });
   return parseXYZBytes(bytes, source);
 }
@@ -118,7 +128,7 @@ const SNIFF_BYTES = 4096;
  * {@link readStreamWithinBudget}) and returned too (for digests).
  * @throws CurieError as {@link parseGridBytes}; `E_MEMORY` past the budget
  */
-export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string): Promise<{ bytes: Uint8Array; raster: Raster }> {
+export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string, options: LoadGridOptions = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
   let reader: XyzPointReader | undefined;
   let decided = false;
   let seen = 0;
@@ -135,7 +145,7 @@ export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?
     const head = Buffer.concat(pending, seen);
     if (!isTiff(head) && !looksBinary(head)) (reader = new XyzPointReader(source)).push(head);
   });
-  if (bytes.length === 0 || !reader) return { bytes, raster: await parseGridBytes(bytes, source) };
+  if (bytes.length === 0 || !reader) return { bytes, raster: await parseGridBytes(bytes, source, options) };
   return { bytes, raster: rasterFromPoints(reader.finish(), source) };
 }
 
