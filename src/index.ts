@@ -41,6 +41,8 @@ export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from 
 export { removeTrendLinear } from './filters/detrend.js';
 export { reduceToPole } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';
-export { transformCoordinates, type CrsInput, type TransformedCoordinates } from './io/crs.js';
+export { transformCoordinates, isGeographic, type CrsInput, type TransformedCoordinates } from './io/crs.js';
+export { convertExtent, type Extent, type ConvertExtentOptions } from './io/extent.js';
+export { trim } from './grid/trim.js';
 export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions } from './grid/scattered.js';
 export { loadLonLatPoints, type LonLatPoints } from './io/lonlat.js';

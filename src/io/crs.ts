@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import proj4 from 'proj4';
 import { CurieError } from '../errors.js';
 
@@ -5,8 +6,9 @@ import { CurieError } from '../errors.js';
  * A coordinate reference system: an EPSG code as a number (`4326`) or a string (`'EPSG:32723'`,
  * case-insensitive), or a PROJ string (`'+proj=utm +zone=23 +south +datum=WGS84 +units=m'`).
  *
- * EPSG codes known offline: 4326 (WGS84 longitude/latitude, degrees), 3857 (Web/Pseudo-Mercator,
- * metres) and every WGS84 UTM zone, 32601–32660 (north) and 32701–32760 (south), in metres.
+ * Every EPSG projected and geographic 2-D CRS is known offline (6091 codes): their PROJ strings
+ * are a table generated from PROJ's own database (`data/epsg-proj4.json`, made by
+ * `data/make-epsg-proj4.py`), with the datum's `+towgs84` shift where PROJ has a single one.
  */
 export type CrsInput = string | number;
 
@@ -21,19 +23,36 @@ export interface TransformedCoordinates {
 const WGS84_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
 const PSEUDO_MERCATOR = '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
 
+/** PROJ strings by EPSG code, read from the package's table the first time a code needs it. */
+let epsgTable: Record<string, string> | undefined;
+
+function loadEpsgTable(): Record<string, string> {
+  // data/ sits two levels above both src/io/crs.ts and dist/io/crs.js.
+  epsgTable ??= JSON.parse(readFileSync(new URL('../../data/epsg-proj4.json', import.meta.url), 'utf8')) as Record<string, string>;
+  return epsgTable;
+}
+
 /**
- * The PROJ string of an EPSG code known offline, or undefined. UTM zones are generated from the
- * code: 326zz is WGS84 / UTM zone zz north, 327zz zone zz south (zz = 1…60).
+ * The PROJ string of an EPSG code, or undefined for a code that is not a projected or geographic
+ * 2-D CRS of the EPSG dataset. WGS84 longitude/latitude, Web Mercator and the WGS84 UTM zones
+ * (326zz north, 327zz south, zz = 1…60) are answered without reading the table.
  */
 export function epsgDefinition(code: number): string | undefined {
+  if (!Number.isInteger(code) || code <= 0) return undefined;
   if (code === 4326) return WGS84_LONLAT;
   if (code === 3857) return PSEUDO_MERCATOR;
   const zone = code % 100;
   const family = Math.floor(code / 100);
-  if (Number.isInteger(code) && (family === 326 || family === 327) && zone >= 1 && zone <= 60) {
+  if ((family === 326 || family === 327) && zone >= 1 && zone <= 60) {
     return `+proj=utm +zone=${zone}${family === 327 ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`;
   }
-  return undefined;
+  const table = loadEpsgTable();
+  return Object.hasOwn(table, String(code)) && String(code) !== '_source' ? table[String(code)] : undefined;
+}
+
+/** Whether a CRS is geographic (longitude/latitude in degrees) rather than projected. */
+export function isGeographic(crs: CrsInput): boolean {
+  return /\+proj=(longlat|latlong|lonlat|latlon)\b/.test(resolveCrs(crs));
 }
 
 /**
@@ -49,7 +68,7 @@ export function resolveCrs(crs: CrsInput): string {
     if (definition === undefined) {
       throw new CurieError(
         'E_CRS',
-        `unknown CRS EPSG:${epsg[1]}: only EPSG:4326, EPSG:3857 and WGS84 UTM zones (EPSG:32601–32660, 32701–32760) are known offline; pass a PROJ string (+proj=…) instead`,
+        `unknown CRS EPSG:${epsg[1]}: not a projected or geographic CRS of the EPSG dataset (PROJ's database); check the code, or pass a PROJ string (+proj=…) instead`,
       );
     }
     return definition;
