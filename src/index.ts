@@ -44,5 +44,6 @@ export { upwardContinuation } from './filters/upward-continuation.js';
 export { transformCoordinates, isGeographic, type CrsInput, type TransformedCoordinates } from './io/crs.js';
 export { convertExtent, type Extent, type ConvertExtentOptions } from './io/extent.js';
 export { trim } from './grid/trim.js';
-export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions } from './grid/scattered.js';
+export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions, type GridMethod } from './grid/scattered.js';
+export type { LatticeSpec } from './grid/lattice.js';
 export { loadLonLatPoints, type LonLatPoints } from './io/lonlat.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gridScattered } from '../../src/grid/scattered.js';
@@ -118,6 +119,58 @@ describe('gridScattered: linear', () => {
   });
 });
 
+describe('gridScattered against scipy griddata (test/fixtures/make-griddata-reference.py)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/griddata-smooth.json', import.meta.url), 'utf8')) as {
+    x: number[]; y: number[]; values: number[]; extent: [number, number, number, number]; spacing: number; rows: number; cols: number;
+    linear: Array<number | null>; cubic: Array<number | null>; nearest: Array<number | null>; plane_cubic: Array<number | null>;
+  };
+  const range = Math.max(...fixture.values) - Math.min(...fixture.values);
+  // 300 random points, a smooth field: no cocircular points, so the triangulations are the same and
+  // linear, Clough–Tocher (with scipy's own gradient estimate) and nearest agree to rounding.
+  it.each(['linear', 'cubic', 'nearest'] as const)('%s equals scipy to 1e-9 of the data range, NaN where scipy is', (method) => {
+    const raster = gridScattered({ x: fixture.x, y: fixture.y, values: fixture.values }, { extent: fixture.extent, spacing: fixture.spacing, method });
+    expect(raster.data.shape).toEqual([fixture.rows, fixture.cols]);
+    let compared = 0;
+    fixture[method].forEach((expected, i) => {
+      const ours = raster.data.data[i];
+      if (expected === null) expect(ours).toBeNaN();
+      else {
+        expect(Math.abs(ours - expected) / range, `node ${i}`).toBeLessThan(1e-9);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(0.8 * fixture.rows * fixture.cols);
+  });
+
+  // scipy's gradient estimate stops on an absolute 1e-6 per metre: in metre coordinates a plane
+  // comes back to ~1e-5 of its range (28 here), not to rounding; scipy's does the same, value for value.
+  it('cubic brings a plane back as scipy does (to 1e-5 of its range, equal to scipy to 1e-9)', () => {
+    const plane = fixture.x.map((px, i) => 3 + 2e-4 * px - 1e-4 * fixture.y[i]);
+    const cubic = gridScattered({ x: fixture.x, y: fixture.y, values: plane }, { extent: fixture.extent, spacing: fixture.spacing, method: 'cubic' });
+    fixture.plane_cubic.forEach((expected, i) => {
+      const v = cubic.data.data[i];
+      if (expected === null) return expect(v).toBeNaN();
+      const exact = 3 + 2e-4 * (fixture.extent[0] + 2000 * (i % fixture.cols)) - 1e-4 * (fixture.extent[2] + 2000 * Math.floor(i / fixture.cols));
+      expect(Math.abs(v - exact) / 28).toBeLessThan(1e-5);
+      expect(Math.abs(v - expected) / 28).toBeLessThan(1e-9);
+    });
+  });
+});
+
+describe('gridScattered: projection and default extent', () => {
+  it('projects lon/lat points with from/to and records the target CRS; the extent defaults to whole cells inside the data', async () => {
+    const points = await loadLonLatPoints(EMAG2);
+    const raster = gridScattered(points, { spacing: 5000, from: 'EPSG:4326', to: 32723 });
+    expect(raster.crs).toBe('EPSG:32723');
+    // projected data span x 500 000…1 057 002 m, y 9 500 700…9 889 470 m
+    expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual([500_000, 1_055_000, 9_505_000, 9_885_000]);
+    expect(raster.data.shape).toEqual([77, 112]);
+    const { x, y } = transformCoordinates(points.x, points.y, 4326, 32723);
+    const same = gridScattered({ x, y, values: points.values }, { extent: [500_000, 1_055_000, 9_505_000, 9_885_000], spacing: 5000 });
+    expect(Array.from(raster.data.data)).toEqual(Array.from(same.data.data));
+  });
+});
+
 describe('gridScattered: nearest', () => {
   it('takes the nearest point, worked by hand; ties go to the first point', () => {
     // Points: A (0,0)=1, B (3,0)=2, C (0,3)=3, D (3,3)=4, E (1,1)=5. Nodes 0…3 step 1.
@@ -169,7 +222,14 @@ describe('gridScattered: bad input', () => {
     expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], shape: [1, 5] }), 'E_ARGUMENT', 'shape = [1, 5]');
     expectCurieError(() => gridScattered(points, { extent: [0, Infinity, 0, 1], spacing: 1 }), 'E_ARGUMENT', 'xmax = Infinity');
     expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target), 'E_ARGUMENT', 'one line');
-    expectCurieError(() => gridScattered(points, target, { method: 'cubic' as 'linear' }), 'E_ARGUMENT', 'cubic');
+    expectCurieError(() => gridScattered(points, target, { method: 'spline' as 'linear' }), 'E_ARGUMENT', 'spline', 'cubic');
+    expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target, { method: 'cubic' }), 'E_ARGUMENT', 'one line');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1] }), 'E_ARGUMENT', 'spacing or a shape');
+    expectCurieError(() => gridScattered(points, { spacing: 5 }), 'E_ARGUMENT', 'spacing = 5', 'fewer than 2 nodes', 'finer');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1e6, 0, 1e6], spacing: 0.01 }), 'E_ARGUMENT', 'spacing = 0.01', 'coarser');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 3 }), 'E_ARGUMENT', 'spacing = 3', 'fewer than 2 nodes');
+    expectCurieError(() => gridScattered(points, { spacing: 0.5, to: 'EPSG:32723' }), 'E_ARGUMENT', 'needs from');
+    expectCurieError(() => gridScattered(points, { spacing: 0.5, from: 4326, to: 'EPSG:999999' }), 'E_CRS', 'EPSG:999999');
   });
 
   it('grids collinear points with nearest', () => {
