@@ -102,6 +102,19 @@ export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>,
   if (x.length !== y.length) {
     throw new CurieError('E_ARGUMENT', `x has ${x.length} coordinates but y has ${y.length}; give one y per x`);
   }
+  const n = x.length;
+  const out = { x: new Float64Array(n), y: new Float64Array(n) };
+  coordinateTransformer(from, to)(x, y, out.x, out.y);
+  return out;
+}
+
+/**
+ * A reusable transformation from one CRS to another: `(x, y, outX, outY)` writes the transformed
+ * points into `outX`, `outY` (NaN for a point that is not finite or cannot be represented). For
+ * transforming many batches (a raster row by row) without resolving the CRSs each time.
+ * @throws CurieError `E_CRS` for an unknown CRS or a PROJ string proj4 cannot parse.
+ */
+export function coordinateTransformer(from: CrsInput, to: CrsInput): (x: ArrayLike<number>, y: ArrayLike<number>, outX: Float64Array, outY: Float64Array) => void {
   const source = resolveCrs(from);
   const target = resolveCrs(to);
   let converter: proj4.Converter;
@@ -111,30 +124,28 @@ export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>,
     const message = error instanceof Error ? error.message : String(error);
     throw new CurieError('E_CRS', `cannot use CRS "${from}" → "${to}": ${message.split('\n')[0]}`, { cause: error });
   }
-  const n = x.length;
-  const outX = new Float64Array(n);
-  const outY = new Float64Array(n);
   const point: [number, number] = [0, 0];
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    const yi = y[i];
-    if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
-      outX[i] = NaN;
-      outY[i] = NaN;
-      continue;
+  return (x, y, outX, outY) => {
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i];
+      const yi = y[i];
+      if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
+        outX[i] = NaN;
+        outY[i] = NaN;
+        continue;
+      }
+      point[0] = xi;
+      point[1] = yi;
+      let result: number[] | null | undefined;
+      try {
+        result = converter.forward(point) as number[] | null | undefined;
+      } catch {
+        result = undefined;
+      }
+      const rx = result?.[0];
+      const ry = result?.[1];
+      outX[i] = typeof rx === 'number' && Number.isFinite(rx) ? rx : NaN;
+      outY[i] = typeof ry === 'number' && Number.isFinite(ry) ? ry : NaN;
     }
-    point[0] = xi;
-    point[1] = yi;
-    let result: number[] | null | undefined;
-    try {
-      result = converter.forward(point) as number[] | null | undefined;
-    } catch {
-      result = undefined;
-    }
-    const rx = result?.[0];
-    const ry = result?.[1];
-    outX[i] = typeof rx === 'number' && Number.isFinite(rx) ? rx : NaN;
-    outY[i] = typeof ry === 'number' && Number.isFinite(ry) ? ry : NaN;
-  }
-  return { x: outX, y: outY };
+  };
 }
