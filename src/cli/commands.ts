@@ -4,7 +4,7 @@
 import { CurieGrid } from '../CurieGrid.js';
 import { CurieError, fmt } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { writeGeoTiff } from '../io/write-geotiff.js';
+import { rasterGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
 import { synthesiseAnomaly } from '../synthetic/synthesise.js';
 import { parseDistance } from './distance.js';
@@ -54,10 +54,7 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
     ...(options.method === 'spectral' ? { amplitudes } : {}),
     ...(options.crs ? { crs: options.crs } : {}),
   });
-  const [rows, cols] = raster.data.shape;
-  const spacing = (raster.xmax - raster.xmin) / (cols - 1);
-  const bytes = writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX: spacing, spacingY: spacing, crs: raster.crs, bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }] });
-  await writeFileAtomic(options.out, bytes);
+  await writeFileAtomic(options.out, rasterGeoTiff(raster, 'anomaly'));
 }
 
 /** `curie info`: size, spacing, extent, CRS, NaN count, value range, largest window that fits. */
