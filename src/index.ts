@@ -41,7 +41,7 @@ export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from 
 export { removeTrendLinear } from './filters/detrend.js';
 export { reduceToPole } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';
-export { transformCoordinates, coordinateTransformer, isGeographic, type CrsInput, type TransformedCoordinates } from './io/crs.js';
+export { transformCoordinates, coordinateTransformer, isGeographic, toLonLat, type CrsInput, type TransformedCoordinates } from './io/crs.js';
 export { convertExtent, type Extent, type ConvertExtentOptions } from './io/extent.js';
 export { trim } from './grid/trim.js';
 export { ungrid, type UngridOptions } from './grid/ungrid.js';
@@ -49,3 +49,4 @@ export { reproject, type ReprojectOptions } from './grid/reproject.js';
 export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions, type GridMethod } from './grid/scattered.js';
 export type { LatticeSpec } from './grid/lattice.js';
 export { loadLonLatPoints, type LonLatPoints } from './io/lonlat.js';
+export { loadPoints, type PointColumns, type LoadPointsOptions } from './io/points.js';

@@ -149,3 +149,17 @@ export function coordinateTransformer(from: CrsInput, to: CrsInput): (x: ArrayLi
     }
   };
 }
+
+/**
+ * WGS84 longitude and latitude (degrees) of points given in `crs`, e.g. the window centres of a map
+ * of a projected grid (the CLI's `lon`, `lat` columns).
+ * @param x eastings (metres for most projected CRSs) or longitudes.
+ * @param y northings or latitudes; as many as `x`.
+ * @param crs CRS of the points.
+ * @returns `{ lon, lat }` in degrees, NaN where the point cannot be transformed.
+ * @throws CurieError `E_CRS` for an unknown CRS; `E_ARGUMENT` for lengths that differ.
+ */
+export function toLonLat(x: ArrayLike<number>, y: ArrayLike<number>, crs: CrsInput): { lon: Float64Array; lat: Float64Array } {
+  const { x: lon, y: lat } = transformCoordinates(x, y, crs, 4326);
+  return { lon, lat };
+}
