@@ -2,6 +2,8 @@
  * `npm run bench`: prints speed figures (medians) of the built package. A benchmark, not a test:
  * nothing here passes or fails. Run on an idle machine and compare medians and ratios.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchInversion } from './inversion.mjs';
 import { benchIo } from './io.mjs';
 import { benchSpectrum } from './spectrum.mjs';
@@ -10,3 +12,5 @@ console.log(`node ${process.version}, ${new Date().toISOString()}`);
 benchSpectrum();
 benchInversion();
 benchIo();
+// Peak memory is per process: gridding 10 million points runs in a child of its own (~30 s).
+process.stdout.write(execFileSync(process.execPath, [fileURLToPath(new URL('./grid-memory.mjs', import.meta.url))], { encoding: 'utf8' }));

@@ -29,7 +29,8 @@ export interface Triangulation {
 }
 
 /**
- * Triangulate points (coordinates shifted near the origin for precision). Each point is located by
+ * Triangulate points given interleaved `[x0, y0, x1, y1, …]` (shifted near the origin for
+ * precision; delaunator works on this array itself, no copy). Each point is located by
  * a directed walk from the triangle of the previous point (scipy's `_find_simplex_directed`): in
  * the current triangle compute the barycentric coordinates; if one is below −EPS, step across the
  * edge opposite that vertex (the most negative one); a hull edge there means the point is outside
@@ -37,13 +38,8 @@ export interface Triangulation {
  * back to scanning every triangle.
  * @throws CurieError `E_ARGUMENT` when the points are all on one line.
  */
-export function triangulate(x: Float64Array, y: Float64Array): Triangulation {
-  const count = x.length;
-  const coords = new Float64Array(2 * count);
-  for (let i = 0; i < count; i++) {
-    coords[2 * i] = x[i];
-    coords[2 * i + 1] = y[i];
-  }
+export function triangulate(coords: Float64Array): Triangulation {
+  const count = coords.length / 2;
   const delaunay = new Delaunator(coords);
   const triangles = delaunay.triangles;
   const halfedges = delaunay.halfedges;
@@ -57,12 +53,12 @@ export function triangulate(x: Float64Array, y: Float64Array): Triangulation {
     const a = triangles[3 * t];
     const b = triangles[3 * t + 1];
     const c = triangles[3 * t + 2];
-    const ax = x[a];
-    const ay = y[a];
-    const bax = x[b] - ax;
-    const bay = y[b] - ay;
-    const cax = x[c] - ax;
-    const cay = y[c] - ay;
+    const ax = coords[2 * a];
+    const ay = coords[2 * a + 1];
+    const bax = coords[2 * b] - ax;
+    const bay = coords[2 * b + 1] - ay;
+    const cax = coords[2 * c] - ax;
+    const cay = coords[2 * c + 1] - ay;
     const det = bax * cay - bay * cax;
     if (det === 0) return false;
     const qax = qx - ax;

@@ -37,7 +37,9 @@ beforeAll(async () => {
   // The same shift gridScattered applies (centre of the bounding box), so the same triangulation.
   const cx = 0.5 * (Math.min(...x) + Math.max(...x));
   const cy = 0.5 * (Math.min(...y) + Math.max(...y));
-  const tri = triangulate(x.map((v) => v - cx), y.map((v) => v - cy));
+  const coords = new Float64Array(2 * x.length);
+  x.forEach((v, i) => { coords[2 * i] = v - cx; coords[2 * i + 1] = y[i] - cy; });
+  const tri = triangulate(coords);
   ourTriangle = reference.triangle.map((_, i) => {
     const t = tri.locate(reference.extent[0] + (i % reference.cols) * reference.spacing - cx, reference.extent[2] + Math.floor(i / reference.cols) * reference.spacing - cy);
     return t < 0 ? [] : [tri.triangles[3 * t], tri.triangles[3 * t + 1], tri.triangles[3 * t + 2]].sort((a, b) => a - b);

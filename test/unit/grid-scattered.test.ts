@@ -255,3 +255,35 @@ describe('loadLonLatPoints', () => {
     expect(points.values[1]).toBeNaN();
   });
 });
+
+describe('gridScattered: linear by tiles', () => {
+  it('gives the one-triangulation values tile by tile, random points and the EMAG2 lattice (NaN outside the hull included)', async () => {
+    const random = lcg(11);
+    const n = 20_000;
+    const x = Float64Array.from({ length: n }, () => 500_000 + 100_000 * random() ** 1.5); // uneven density
+    const y = Float64Array.from({ length: n }, () => 9_500_000 + 80_000 * random());
+    const v = Float64Array.from(x, (px, i) => Math.sin(px / 7000) * Math.cos(y[i] / 9000));
+    const target = { extent: [495_000, 600_000, 9_495_000, 9_585_000] as const, spacing: 500 };
+    const whole = gridScattered({ x, y, values: v }, target);
+    const tiled = gridScattered({ x, y, values: v }, { ...target, tilePoints: 1500 });
+    let nan = 0;
+    whole.data.data.forEach((expected, i) => {
+      if (Number.isNaN(expected)) nan++;
+      // random points: no cocircular ties, the same triangles
+      expect(Number.isNaN(expected) ? tiled.data.data[i] : Math.abs(tiled.data.data[i] - expected)).toSatisfy((d: number) => (Number.isNaN(expected) ? Number.isNaN(d) : d < 1e-12));
+    });
+    expect(nan).toBeGreaterThan(100);
+    const points = await loadLonLatPoints(EMAG2);
+    const emag = { spacing: 5000, from: 4326, to: 32723 } as const;
+    const a = gridScattered(points, emag);
+    const b = gridScattered(points, { ...emag, tilePoints: 500 });
+    // a projected lon/lat lattice is a near-tie in every cell: either diagonal, values within the cell
+    let same = 0;
+    a.data.data.forEach((expected, i) => {
+      if (Number.isNaN(expected)) return expect(b.data.data[i]).toBeNaN();
+      if (Math.abs(b.data.data[i] - expected) < 1e-9) same++;
+    });
+    expect(same / a.data.data.length).toBeGreaterThan(0.9);
+    expectCurieError(() => gridScattered(points, { ...emag, tilePoints: 0 }), 'E_ARGUMENT', 'tilePoints = 0');
+  });
+});
