@@ -3,6 +3,8 @@
  * 5000 × 5000 map. A benchmark, not a test:
  * nothing here passes or fails. Run on an idle machine and compare medians and ratios.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchInversion } from './inversion.mjs';
 import { benchIo } from './io.mjs';
 import { benchMapMemory } from './memory-map.mjs';
@@ -13,3 +15,5 @@ benchSpectrum();
 benchInversion();
 benchIo();
 benchMapMemory();
+// Peak memory is per process: gridding 10 million points runs in a child of its own (~30 s).
+process.stdout.write(execFileSync(process.execPath, [fileURLToPath(new URL('./grid-memory.mjs', import.meta.url))], { encoding: 'utf8' }));

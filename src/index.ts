@@ -49,8 +49,13 @@ export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from 
 export { removeTrendLinear } from './filters/detrend.js';
 export { reduceToPole } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';
-export { transformCoordinates, type CrsInput, type TransformedCoordinates } from './io/crs.js';
-export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions } from './grid/scattered.js';
+export { transformCoordinates, coordinateTransformer, isGeographic, toLonLat, type CrsInput, type TransformedCoordinates } from './io/crs.js';
+export { convertExtent, type Extent, type ConvertExtentOptions } from './io/extent.js';
+export { trim } from './grid/trim.js';
+export { ungrid, type UngridOptions } from './grid/ungrid.js';
+export { reproject, type ReprojectOptions } from './grid/reproject.js';
+export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions, type GridMethod } from './grid/scattered.js';
+export type { LatticeSpec } from './grid/lattice.js';
 export { loadLonLatPoints, type LonLatPoints } from './io/lonlat.js';
 
 export { spectrumChart, type SpectrumChartOptions, type ModelParameters } from './plot/spectrum-chart.js';
@@ -62,3 +67,4 @@ export { renderSvg, renderPng, type RenderPngOptions } from './plot/render.js';
 export { display, type DisplayOptions } from './plot/display.js';
 export type { VegaLiteSpec } from './plot/spec.js';
 export { misfitSurface, type MisfitSurface } from './inversion/global-fit.js';
+export { loadPoints, type PointColumns, type LoadPointsOptions } from './io/points.js';

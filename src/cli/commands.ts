@@ -12,7 +12,7 @@ import { isGeographicCrs } from '../io/crs-wkt.js';
 import { parseGridBytes } from '../io/load.js';
 import { isNetcdf, listNetcdfVariables, type NetcdfVariableInfo } from '../io/netcdf.js';
 import type { Raster } from '../io/raster.js';
-import { writeGeoTiff } from '../io/write-geotiff.js';
+import { rasterGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
 import { synthesiseAnomaly } from '../synthetic/synthesise.js';
 import { parseDistance } from './distance.js';
@@ -71,10 +71,7 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
     ...(options.method === 'spectral' ? { amplitudes } : {}),
     ...(options.crs ? { crs: options.crs } : {}),
   });
-  const [rows, cols] = raster.data.shape;
-  const spacing = (raster.xmax - raster.xmin) / (cols - 1);
-  const bytes = writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX: spacing, spacingY: spacing, crs: raster.crs, bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }] });
-  await writeFileAtomic(options.out, bytes);
+  await writeFileAtomic(options.out, rasterGeoTiff(raster, 'anomaly'));
 }
 
 /** The node extent in longitude/latitude (degrees): the raster's outline transformed point by point. */

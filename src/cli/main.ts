@@ -40,6 +40,10 @@ function program(): Command {
     .requiredOption('--window <distance>', 'window side, e.g. 200km (bare numbers are metres)')
     .option('--variable <name>', 'NetCDF: the variable to read (default: the only 2-D one)')
     .option('--spacing <distance>', 'distance between window centres (default: every node)')
+    .option('--to <EPSG:code>', 'reproject the input to this CRS first (e.g. a lon/lat GeoTIFF to EPSG:32723); needs --cell')
+    .option('--cell <distance>', 'with --to: grid cell (node spacing) of the reprojected grid, e.g. 5km')
+    .option('--from <EPSG:code>', "with --to: the input's CRS when the file records none")
+    .option('--resample <name>', 'with --to: bilinear, cubic or nearest (default bilinear)')
     .option('--method <name>', 'bouligand or tanaka', 'bouligand')
     .option('--workers <n>', 'worker threads (default: one per core; 0 = no threads)')
     .option('--taper <name>', 'hanning, hamming, none or tukey:ALPHA', 'hanning')
@@ -55,7 +59,7 @@ function program(): Command {
     .option('--kmax-range <a,b>', 'tanaka: spatial frequencies of the centroid fit, cycles/km (default 0.05,0.2)')
     .option('--seed <n>', 'seed of random streams (recorded with the run)')
     .option('--shard <I/N|auto>', 'compute windows i with i mod N = I; auto reads MPI or Slurm variables; writes OUT.part-I-of-N.ndjson')
-    .option('--out <file>', 'output file: .csv, .ndjson, .json or .tif (default: NDJSON on stdout)')
+    .option('--out <file>', 'output file: .csv, .ndjson, .json or .tif (default: NDJSON on stdout); CSV and NDJSON end with lon,lat when the grid has a CRS')
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
     .option('--quiet', 'no progress output')
@@ -63,6 +67,20 @@ function program(): Command {
       abortable = true;
       return runMap(input, options, controller.signal);
     });
+
+  curie
+    .command('grid')
+    .description('grid scattered points (text) or reproject a raster (GeoTIFF) onto a regular grid, written as a GeoTIFF')
+    .argument('<input>', "text file of points (x y value columns, e.g. lon lat nT) or a GeoTIFF")
+    .requiredOption('--cell <distance>', "grid cell (node spacing), e.g. 5km, in the target CRS's units")
+    .option('--from <EPSG:code>', "CRS of the input (points: needed with --to; GeoTIFF: when the file records none)")
+    .option('--to <EPSG:code>', 'CRS of the grid, e.g. EPSG:32723 (points are projected, then triangulated)')
+    .option('--extent <xmin,xmax,ymin,ymax>', 'first and last nodes in the target CRS (default: the data extent trimmed to whole cells)')
+    .option('--method <name>', 'linear, nearest or cubic (linear is bilinear for a GeoTIFF; cubic is Clough–Tocher for points, cubic convolution for a GeoTIFF)', 'linear')
+    .option('--columns <x,y,value>', 'columns of x, y and value in a text file, from 1 (default 1,2,3)')
+    .requiredOption('--out <file.tif>', 'output GeoTIFF')
+    // loaded on use: proj4 and the gridding code would slow every other command's start
+    .action(async (input: string, options) => (await import('./grid.js')).runGrid(input, options));
 
   curie
     .command('spectrum')

@@ -3,7 +3,8 @@
  */
 import { createHash } from 'node:crypto';
 import { CurieOptimiser } from '../CurieOptimiser.js';
-import { CurieError, fmt } from '../errors.js';
+import { CurieError, fmt, warn } from '../errors.js';
+import type { Raster } from '../io/raster.js';
 import type { ParameterName } from '../inversion/objective.js';
 import type { TanakaResult } from '../inversion/window-routines.js';
 import { ndjsonLine } from '../io/write-table.js';
@@ -50,6 +51,10 @@ export interface MapCommandOptions {
   quiet?: boolean;
   level?: string;
   convention?: string;
+  to?: string;
+  from?: string;
+  cell?: string;
+  resample?: string;
 }
 
 /** First line of a shard's part file: what run it belongs to. */
@@ -132,7 +137,11 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   if (options.progress !== undefined && !['bar', 'lines', 'none'].includes(options.progress))
     throw new CurieError('E_ARGUMENT', `--progress '${options.progress}' must be bar, lines or none`);
 
-  const { bytes, raster } = await readInput(inputPath, options.variable);
+  const reprojection = parseReprojection(options);
+  const input = await readInput(inputPath, options.variable);
+  const bytes = input.bytes;
+  const raster = reprojection ? await reprojectInput(input.raster, reprojection) : input.raster;
+  const lonLat = await centreLonLat(raster.crs);
   const optimiser = CurieOptimiser.fromRaster(raster, { priors, convention });
   try {
     if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))
@@ -140,10 +149,11 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
     // Arguments every window shares are checked once, before any output is opened.
     optimiser.checkArguments(method === 'bouligand' ? 'optimise' : 'tanaka', window, { taper, power, ...start, level, kminRange, kmaxRange });
     const { xc, yc } = optimiser.createCentroidList(window, spacing === undefined ? {} : { spacingX: spacing, spacingY: spacing });
-    const settings = { method, window, spacing: spacing ?? null, taper, power, start, priors, convention, level: method === 'bouligand' ? level : null, kminRange: method === 'tanaka' ? kminRange : null, kmaxRange: method === 'tanaka' ? kmaxRange : null };
+    const settings = { method, window, spacing: spacing ?? null, taper, power, start, priors, convention, level: method === 'bouligand' ? level : null, kminRange: method === 'tanaka' ? kminRange : null, kmaxRange: method === 'tanaka' ? kmaxRange : null, ...(reprojection ? { reprojection } : {}) };
+    const centres = lonLat?.(xc, yc);
     const description: MapDescription = {
       method,
-      fields: fieldsOf(method),
+      fields: fieldsOf(method, centres !== undefined),
       xc,
       yc,
       spacing: { spacingX: spacing ?? optimiser.dx, spacingY: spacing ?? optimiser.dy },
@@ -170,7 +180,9 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
     // Rows are written in window order by one chain of promises, so back-pressure paces the map.
     let writing = Promise.resolve();
     const emit = (local: number, record: Record<string, number | string | null>) => {
-      writing = writing.then(() => sink.write(indices[local], record));
+      const i = indices[local];
+      const row = centres ? { ...record, lon: centres.lon[i], lat: centres.lat[i] } : record;
+      writing = writing.then(() => sink.write(i, row));
     };
     const common = { workers, signal, taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
     try {
@@ -199,4 +211,48 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   } finally {
     await optimiser.close();
   }
+}
+
+/** `--to`, `--cell`, `--from`, `--resample` of `curie map`: reproject the input before mapping. */
+interface Reprojection {
+  to: string;
+  from: string | null;
+  /** Grid cell (node spacing) of the reprojected grid, metres. */
+  cell: number;
+  method: 'bilinear' | 'cubic' | 'nearest';
+}
+
+function parseReprojection(options: MapCommandOptions): Reprojection | undefined {
+  if (options.to === undefined) {
+    for (const [flag, value] of [['--cell', options.cell], ['--from', options.from], ['--resample', options.resample]] as const)
+      if (value !== undefined) throw new CurieError('E_ARGUMENT', `${flag} reprojects the input and needs --to EPSG:CODE, the CRS to map in`);
+    return undefined;
+  }
+  if (options.cell === undefined) throw new CurieError('E_ARGUMENT', `--to ${options.to} needs --cell, the grid cell of the reprojected grid (e.g. --cell 5km); --spacing is the spacing of window centres`);
+  const method = options.resample ?? 'bilinear';
+  if (method !== 'bilinear' && method !== 'cubic' && method !== 'nearest') throw new CurieError('E_ARGUMENT', `--resample '${method}' must be bilinear, cubic or nearest`);
+  return { to: options.to, from: options.from ?? null, cell: parseDistance(options.cell, '--cell'), method };
+}
+
+// proj4 takes ~0.2 s to load: the CLI loads the projection code only for maps that need it.
+async function reprojectInput(raster: Raster, r: Reprojection): Promise<Raster> {
+  const { reproject } = await import('../grid/reproject.js');
+  return reproject(raster, r.to, { spacing: r.cell, method: r.method, ...(r.from ? { from: r.from } : {}) });
+}
+
+/**
+ * The WGS84 lon/lat of window centres in the grid's CRS, or undefined when the grid has no CRS.
+ * A CRS proj4 cannot use (a WKT without an EPSG code) drops the columns with a warning rather than
+ * the map.
+ */
+async function centreLonLat(crs: string | undefined): Promise<((x: Float64Array, y: Float64Array) => { lon: Float64Array; lat: Float64Array }) | undefined> {
+  if (crs === undefined) return undefined;
+  const { resolveCrs, toLonLat } = await import('../io/crs.js');
+  try {
+    resolveCrs(crs);
+  } catch (error) {
+    warn('CURIE_NO_LONLAT', `no lon/lat columns: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  return (x, y) => toLonLat(x, y, crs);
 }

@@ -3,14 +3,18 @@
  */
 import type { OptimiseRoutineRow } from '../CurieOptimiser.js';
 import type { TanakaResult } from '../inversion/window-routines.js';
-import { BOULIGAND_FIELDS, TANAKA_FIELDS, type TableRecord } from '../io/write-table.js';
+import { BOULIGAND_FIELDS, LONLAT_FIELDS, TANAKA_FIELDS, type TableRecord } from '../io/write-table.js';
 
 /** The two mapping methods of `curie map`. */
 export type Method = 'bouligand' | 'tanaka';
 
-/** Output fields of a method, in file order. */
-export function fieldsOf(method: Method): readonly string[] {
-  return method === 'tanaka' ? TANAKA_FIELDS : BOULIGAND_FIELDS;
+/**
+ * Output fields of a method, in file order; with `lonLat` (a grid with a CRS) `lon`, `lat` (WGS84
+ * degrees of the window centre) come last, so that every other column keeps its position.
+ */
+export function fieldsOf(method: Method, lonLat = false): readonly string[] {
+  const fields = method === 'tanaka' ? TANAKA_FIELDS : BOULIGAND_FIELDS;
+  return lonLat ? [...fields, ...LONLAT_FIELDS] : fields;
 }
 
 /** The row of a Bouligand fit at centre (x, y), metres. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import proj4 from 'proj4';
 import { CurieError } from '../errors.js';
 
@@ -5,8 +6,9 @@ import { CurieError } from '../errors.js';
  * A coordinate reference system: an EPSG code as a number (`4326`) or a string (`'EPSG:32723'`,
  * case-insensitive), or a PROJ string (`'+proj=utm +zone=23 +south +datum=WGS84 +units=m'`).
  *
- * EPSG codes known offline: 4326 (WGS84 longitude/latitude, degrees), 3857 (Web/Pseudo-Mercator,
- * metres) and every WGS84 UTM zone, 32601–32660 (north) and 32701–32760 (south), in metres.
+ * Every EPSG projected and geographic 2-D CRS is known offline (6091 codes): their PROJ strings
+ * are a table generated from PROJ's own database (`data/epsg-proj4.json`, made by
+ * `data/make-epsg-proj4.py`), with the datum's `+towgs84` shift where PROJ has a single one.
  */
 export type CrsInput = string | number;
 
@@ -21,19 +23,36 @@ export interface TransformedCoordinates {
 const WGS84_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
 const PSEUDO_MERCATOR = '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
 
+/** PROJ strings by EPSG code, read from the package's table the first time a code needs it. */
+let epsgTable: Record<string, string> | undefined;
+
+function loadEpsgTable(): Record<string, string> {
+  // data/ sits two levels above both src/io/crs.ts and dist/io/crs.js.
+  epsgTable ??= JSON.parse(readFileSync(new URL('../../data/epsg-proj4.json', import.meta.url), 'utf8')) as Record<string, string>;
+  return epsgTable;
+}
+
 /**
- * The PROJ string of an EPSG code known offline, or undefined. UTM zones are generated from the
- * code: 326zz is WGS84 / UTM zone zz north, 327zz zone zz south (zz = 1…60).
+ * The PROJ string of an EPSG code, or undefined for a code that is not a projected or geographic
+ * 2-D CRS of the EPSG dataset. WGS84 longitude/latitude, Web Mercator and the WGS84 UTM zones
+ * (326zz north, 327zz south, zz = 1…60) are answered without reading the table.
  */
 export function epsgDefinition(code: number): string | undefined {
+  if (!Number.isInteger(code) || code <= 0) return undefined;
   if (code === 4326) return WGS84_LONLAT;
   if (code === 3857) return PSEUDO_MERCATOR;
   const zone = code % 100;
   const family = Math.floor(code / 100);
-  if (Number.isInteger(code) && (family === 326 || family === 327) && zone >= 1 && zone <= 60) {
+  if ((family === 326 || family === 327) && zone >= 1 && zone <= 60) {
     return `+proj=utm +zone=${zone}${family === 327 ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`;
   }
-  return undefined;
+  const table = loadEpsgTable();
+  return Object.hasOwn(table, String(code)) && String(code) !== '_source' ? table[String(code)] : undefined;
+}
+
+/** Whether a CRS is geographic (longitude/latitude in degrees) rather than projected. */
+export function isGeographic(crs: CrsInput): boolean {
+  return /\+proj=(longlat|latlong|lonlat|latlon)\b/.test(resolveCrs(crs));
 }
 
 /**
@@ -49,7 +68,7 @@ export function resolveCrs(crs: CrsInput): string {
     if (definition === undefined) {
       throw new CurieError(
         'E_CRS',
-        `unknown CRS EPSG:${epsg[1]}: only EPSG:4326, EPSG:3857 and WGS84 UTM zones (EPSG:32601–32660, 32701–32760) are known offline; pass a PROJ string (+proj=…) instead`,
+        `unknown CRS EPSG:${epsg[1]}: not a projected or geographic CRS of the EPSG dataset (PROJ's database); check the code, or pass a PROJ string (+proj=…) instead`,
       );
     }
     return definition;
@@ -83,6 +102,19 @@ export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>,
   if (x.length !== y.length) {
     throw new CurieError('E_ARGUMENT', `x has ${x.length} coordinates but y has ${y.length}; give one y per x`);
   }
+  const n = x.length;
+  const out = { x: new Float64Array(n), y: new Float64Array(n) };
+  coordinateTransformer(from, to)(x, y, out.x, out.y);
+  return out;
+}
+
+/**
+ * A reusable transformation from one CRS to another: `(x, y, outX, outY)` writes the transformed
+ * points into `outX`, `outY` (NaN for a point that is not finite or cannot be represented). For
+ * transforming many batches (a raster row by row) without resolving the CRSs each time.
+ * @throws CurieError `E_CRS` for an unknown CRS or a PROJ string proj4 cannot parse.
+ */
+export function coordinateTransformer(from: CrsInput, to: CrsInput): (x: ArrayLike<number>, y: ArrayLike<number>, outX: Float64Array, outY: Float64Array) => void {
   const source = resolveCrs(from);
   const target = resolveCrs(to);
   let converter: proj4.Converter;
@@ -92,30 +124,42 @@ export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>,
     const message = error instanceof Error ? error.message : String(error);
     throw new CurieError('E_CRS', `cannot use CRS "${from}" → "${to}": ${message.split('\n')[0]}`, { cause: error });
   }
-  const n = x.length;
-  const outX = new Float64Array(n);
-  const outY = new Float64Array(n);
   const point: [number, number] = [0, 0];
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    const yi = y[i];
-    if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
-      outX[i] = NaN;
-      outY[i] = NaN;
-      continue;
+  return (x, y, outX, outY) => {
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i];
+      const yi = y[i];
+      if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
+        outX[i] = NaN;
+        outY[i] = NaN;
+        continue;
+      }
+      point[0] = xi;
+      point[1] = yi;
+      let result: number[] | null | undefined;
+      try {
+        result = converter.forward(point) as number[] | null | undefined;
+      } catch {
+        result = undefined;
+      }
+      const rx = result?.[0];
+      const ry = result?.[1];
+      outX[i] = typeof rx === 'number' && Number.isFinite(rx) ? rx : NaN;
+      outY[i] = typeof ry === 'number' && Number.isFinite(ry) ? ry : NaN;
     }
-    point[0] = xi;
-    point[1] = yi;
-    let result: number[] | null | undefined;
-    try {
-      result = converter.forward(point) as number[] | null | undefined;
-    } catch {
-      result = undefined;
-    }
-    const rx = result?.[0];
-    const ry = result?.[1];
-    outX[i] = typeof rx === 'number' && Number.isFinite(rx) ? rx : NaN;
-    outY[i] = typeof ry === 'number' && Number.isFinite(ry) ? ry : NaN;
-  }
-  return { x: outX, y: outY };
+  };
+}
+
+/**
+ * WGS84 longitude and latitude (degrees) of points given in `crs`, e.g. the window centres of a map
+ * of a projected grid (the CLI's `lon`, `lat` columns).
+ * @param x eastings (metres for most projected CRSs) or longitudes.
+ * @param y northings or latitudes; as many as `x`.
+ * @param crs CRS of the points.
+ * @returns `{ lon, lat }` in degrees, NaN where the point cannot be transformed.
+ * @throws CurieError `E_CRS` for an unknown CRS; `E_ARGUMENT` for lengths that differ.
+ */
+export function toLonLat(x: ArrayLike<number>, y: ArrayLike<number>, crs: CrsInput): { lon: Float64Array; lat: Float64Array } {
+  const { x: lon, y: lat } = transformCoordinates(x, y, crs, 4326);
+  return { lon, lat };
 }

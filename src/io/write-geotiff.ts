@@ -1,6 +1,7 @@
 import type { GeotiffWriterMetadata } from 'geotiff';
 import { geotiffLibrary } from './geotiff-library.js';
 import { CurieError, fmt } from '../errors.js';
+import type { Raster } from './raster.js';
 
 // GeoTIFF export of Curie-depth maps with geotiff's own writer (`writeArrayBuffer`): one Float64
 // band per quantity, pixel-interleaved in a single uncompressed strip, big-endian.
@@ -342,4 +343,20 @@ function checkHeaderFits(bytes: Uint8Array): void {
   if (end > dataStart) {
     throw new CurieError('E_ARGUMENT', `the GeoTIFF header needs ${end} bytes but geotiff's writer has room for ${dataStart}: use fewer or shorter band names`);
   }
+}
+
+/**
+ * A one-band GeoTIFF of a raster (Float64, NaN nodata, its CRS when it has one): what `curie synth`
+ * and `curie grid` write. Node spacing must be equal along x and y (checked by writeGeoTiff).
+ * @param raster the raster (node extent, metres when projected).
+ * @param bandName the band's description, e.g. `'anomaly'`.
+ */
+export function rasterGeoTiff(raster: Raster, bandName: string): Uint8Array {
+  const [rows, cols] = raster.data.shape;
+  const spacingX = (raster.xmax - raster.xmin) / (cols - 1);
+  const dy = (raster.ymax - raster.ymin) / (rows - 1);
+  // one pixel size when the two agree to rounding (a square-celled grid stays square in the file)
+  const spacingY = Math.abs(dy - spacingX) <= 1e-9 * spacingX ? spacingX : dy;
+  const values = Float64Array.from({ length: rows * cols }, (_, i) => raster.data.get(Math.floor(i / cols), i % cols));
+  return writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX, spacingY, crs: raster.crs, bands: [{ name: bandName, values }] });
 }

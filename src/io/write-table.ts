@@ -25,6 +25,12 @@ export const BOULIGAND_FIELDS = ['x', 'y', 'beta', 'zt', 'dz', 'C', 'curie_depth
  */
 export const TANAKA_FIELDS = ['x', 'y', 'Ztr', 'dZtr', 'Zor', 'dZor', 'curie_depth', 'curie_depth_error', 'status', 'message'] as const;
 
+/**
+ * Columns appended to a map's fields when its grid has a CRS: `lon`, `lat`, the window centre in
+ * WGS84 degrees (east and north positive). Last, so that the columns before keep their positions.
+ */
+export const LONLAT_FIELDS = ['lon', 'lat'] as const;
+
 /** One value of a table row: a number, a string, or nothing (`null`/`undefined`, an empty field). */
 export type TableValue = number | string | null | undefined;
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { epsgDefinition, resolveCrs, transformCoordinates } from '../../src/io/crs.js';
+import { readFileSync } from 'node:fs';
+import ndarray from 'ndarray';
+import { epsgDefinition, isGeographic, resolveCrs, transformCoordinates } from '../../src/io/crs.js';
+import { convertExtent } from '../../src/io/extent.js';
+import { trim } from '../../src/grid/trim.js';
 import { expectCurieError } from '../helpers/errors.js';
 
 /**
@@ -94,20 +98,112 @@ describe('transformCoordinates', () => {
     expect(x[1]).toBeCloseTo(500000, 6);
   });
 
-  it('knows every WGS84 UTM zone by formula and nothing else beyond 4326 and 3857', () => {
+  it('knows every WGS84 UTM zone by formula and every other EPSG projected or geographic code from the table', () => {
     for (let zone = 1; zone <= 60; zone++) {
       expect(epsgDefinition(32600 + zone)).toBe(`+proj=utm +zone=${zone} +datum=WGS84 +units=m +no_defs`);
       expect(epsgDefinition(32700 + zone)).toBe(`+proj=utm +zone=${zone} +south +datum=WGS84 +units=m +no_defs`);
     }
-    for (const code of [32600, 32661, 32700, 32761, 27700, 4269]) expect(epsgDefinition(code)).toBeUndefined();
+    expect(epsgDefinition(27700)).toMatch(/^\+proj=tmerc .*\+ellps=airy/);
+    expect(epsgDefinition(4269)).toMatch(/^\+proj=longlat .*\+datum=NAD83/);
+    expect(epsgDefinition(3031)).toMatch(/^\+proj=stere \+lat_0=-90 \+lat_ts=-71/);
+    // not CRSs (an ellipsoid, a unit, a vertical CRS), the table's own note, nonsense
+    for (const code of [7030, 9001, 5703, 32600, 0, -4326, 1.5]) expect(epsgDefinition(code)).toBeUndefined();
     expect(resolveCrs(' EPSG:4326 ')).toBe(resolveCrs(4326));
   });
 
+  it('tells geographic from projected CRSs', () => {
+    expect(isGeographic(4326)).toBe(true);
+    expect(isGeographic('EPSG:4269')).toBe(true);
+    expect(isGeographic(32723)).toBe(false);
+    expect(isGeographic('+proj=utm +zone=23 +south +datum=WGS84')).toBe(false);
+  });
+
+  it('transforms between two datums with the table’s Helmert shift (ED50 UTM 31N → WGS84 UTM 31N moves ~100 m)', () => {
+    const { x, y } = transformCoordinates([500000], [5400000], 'EPSG:23031', 'EPSG:32631');
+    const shift = Math.hypot(x[0] - 500000, y[0] - 5400000);
+    expect(shift).toBeGreaterThan(80);
+    expect(shift).toBeLessThan(250);
+  });
+
   it('rejects an unknown CRS with E_CRS naming it, and unequal lengths with E_ARGUMENT', () => {
-    expectCurieError(() => transformCoordinates([0], [0], 4326, 'EPSG:27700'), 'E_CRS', 'EPSG:27700', 'PROJ string');
-    expectCurieError(() => transformCoordinates([0], [0], 32661, 4326), 'E_CRS', 'EPSG:32661');
+    expectCurieError(() => transformCoordinates([0], [0], 4326, 'EPSG:999999'), 'E_CRS', 'EPSG:999999', 'PROJ string');
+    expectCurieError(() => transformCoordinates([0], [0], 5703, 4326), 'E_CRS', 'EPSG:5703');
     expectCurieError(() => transformCoordinates([0], [0], 'WGS 84', 4326), 'E_CRS', 'WGS 84');
     expectCurieError(() => transformCoordinates([0], [0], 4326, '+proj=nosuchprojection'), 'E_CRS', 'nosuchprojection');
     expectCurieError(() => transformCoordinates([0, 1], [0], 4326, 32723), 'E_ARGUMENT', '2', '1');
+  });
+});
+
+describe('transformCoordinates against PROJ (pyproj 3.4.1, PROJ 9.1.1; test/fixtures/make-crs-reference.py)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/crs-pyproj.json', import.meta.url), 'utf8')) as {
+    cases: Array<{ epsg: number; name: string; lon: number[]; lat: number[]; x: number[]; y: number[] }>;
+  };
+  it.each(fixture.cases.map((c) => [c.epsg, c.name, c] as const))('EPSG:%i (%s) equals PROJ to 1 cm, both ways', (code, _name, c) => {
+    const forward = transformCoordinates(c.lon, c.lat, 4326, code);
+    const back = transformCoordinates(c.x, c.y, code, 'EPSG:4326');
+    for (let i = 0; i < c.lon.length; i++) {
+      expect(Math.hypot(forward.x[i] - c.x[i], forward.y[i] - c.y[i]), `${c.lon[i]}, ${c.lat[i]}`).toBeLessThan(0.01);
+      // 1 cm is ~9e-8° of latitude
+      expect(Math.abs(back.y[i] - c.lat[i])).toBeLessThan(1e-7);
+      if (Math.abs(c.lat[i]) < 89.999) expect(Math.abs((((back.x[i] - c.lon[i] + 540) % 360) - 180) * Math.cos((c.lat[i] * Math.PI) / 180))).toBeLessThan(1e-7);
+    }
+  });
+});
+
+describe('convertExtent', () => {
+  it('is the bounding box of the densified edges: a box across the central meridian bulges past its corners', () => {
+    // PROJ, edges sampled at 1001 points: ymax 7 788 518.69 m, 2.8 km north of the corners' 7 785 705.97 m
+    const [xmin, xmax, ymin, ymax] = convertExtent([-48, -42, -30, -20], 'EPSG:4326', 'EPSG:32723');
+    expect(xmin).toBeCloseTo(186073.67956642434, 3);
+    expect(xmax).toBeCloseTo(813926.3204335751, 3);
+    expect(ymin).toBeCloseTo(6677424.095615236, 3);
+    expect(Math.abs(ymax - 7788518.692330036)).toBeLessThan(0.5); // 101 points an edge: within 0.5 m of the exact edge
+    const corners = convertExtent([-48, -42, -30, -20], 'EPSG:4326', 'EPSG:32723', { densify: 2 });
+    expect(corners[3]).toBeCloseTo(7785705.973673515, 3);
+  });
+
+  it('round-trips a UTM box through lon/lat to a box holding it', () => {
+    const box = [520e3, 1020e3, 9520e3, 9880e3] as const;
+    const lonlat = convertExtent(box, 32723, 4326);
+    expect(lonlat[0]).toBeGreaterThan(-45);
+    expect(lonlat[1]).toBeLessThan(-40);
+    const back = convertExtent(lonlat, 4326, 32723);
+    expect(back[0]).toBeLessThanOrEqual(box[0]);
+    expect(back[1]).toBeGreaterThanOrEqual(box[1]);
+    expect(back[2]).toBeLessThanOrEqual(box[2]);
+    expect(back[3]).toBeGreaterThanOrEqual(box[3]);
+  });
+
+  it('rejects a malformed extent, a bad densify and an unknown CRS', () => {
+    expectCurieError(() => convertExtent([1, 0, 0, 1], 4326, 32723), 'E_ARGUMENT', 'xmin = 1');
+    expectCurieError(() => convertExtent([0, 1, 0] as never, 4326, 32723), 'E_ARGUMENT', '[0,1,0]');
+    expectCurieError(() => convertExtent([0, 1, 0, 1], 4326, 32723, { densify: 1 }), 'E_ARGUMENT', 'densify = 1');
+    expectCurieError(() => convertExtent([0, 1, 0, 1], 4326, 'EPSG:1'), 'E_CRS', 'EPSG:1');
+  });
+});
+
+describe('trim', () => {
+  const values = Float64Array.from({ length: 6 * 5 }, (_, i) => i);
+  const raster = { data: ndarray(values, [6, 5]), xmin: 100, xmax: 140, ymin: 0, ymax: 50, crs: 'EPSG:32723' };
+
+  it('keeps the nodes inside the extent, edges included', () => {
+    const cropped = trim(raster, [110, 130, 10, 40]);
+    expect(cropped.data.shape).toEqual([4, 3]);
+    expect([cropped.xmin, cropped.xmax, cropped.ymin, cropped.ymax]).toEqual([110, 130, 10, 40]);
+    expect(cropped.data.get(0, 0)).toBe(values[1 * 5 + 1]);
+    expect(cropped.data.get(3, 2)).toBe(values[4 * 5 + 3]);
+    expect(cropped.crs).toBe('EPSG:32723');
+  });
+
+  it('rounds inwards between nodes and clips to the raster', () => {
+    const cropped = trim(raster, [105, 1e6, -1e6, 24]);
+    expect([cropped.xmin, cropped.xmax, cropped.ymin, cropped.ymax]).toEqual([110, 140, 0, 20]);
+    expect(cropped.data.shape).toEqual([3, 4]);
+    expect(cropped.data.get(2, 3)).toBe(values[2 * 5 + 4]);
+  });
+
+  it('rejects an extent holding fewer than 2 × 2 nodes with E_OUTSIDE naming it', () => {
+    expectCurieError(() => trim(raster, [200, 300, 0, 50]), 'E_OUTSIDE', '[200, 300, 0, 50]', '100…140');
+    expectCurieError(() => trim(raster, [101, 119, 0, 50]), 'E_OUTSIDE');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gridScattered } from '../../src/grid/scattered.js';
@@ -118,6 +119,58 @@ describe('gridScattered: linear', () => {
   });
 });
 
+describe('gridScattered against scipy griddata (test/fixtures/make-griddata-reference.py)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/griddata-smooth.json', import.meta.url), 'utf8')) as {
+    x: number[]; y: number[]; values: number[]; extent: [number, number, number, number]; spacing: number; rows: number; cols: number;
+    linear: Array<number | null>; cubic: Array<number | null>; nearest: Array<number | null>; plane_cubic: Array<number | null>;
+  };
+  const range = Math.max(...fixture.values) - Math.min(...fixture.values);
+  // 300 random points, a smooth field: no cocircular points, so the triangulations are the same and
+  // linear, Clough–Tocher (with scipy's own gradient estimate) and nearest agree to rounding.
+  it.each(['linear', 'cubic', 'nearest'] as const)('%s equals scipy to 1e-9 of the data range, NaN where scipy is', (method) => {
+    const raster = gridScattered({ x: fixture.x, y: fixture.y, values: fixture.values }, { extent: fixture.extent, spacing: fixture.spacing, method });
+    expect(raster.data.shape).toEqual([fixture.rows, fixture.cols]);
+    let compared = 0;
+    fixture[method].forEach((expected, i) => {
+      const ours = raster.data.data[i];
+      if (expected === null) expect(ours).toBeNaN();
+      else {
+        expect(Math.abs(ours - expected) / range, `node ${i}`).toBeLessThan(1e-9);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(0.8 * fixture.rows * fixture.cols);
+  });
+
+  // scipy's gradient estimate stops on an absolute 1e-6 per metre: in metre coordinates a plane
+  // comes back to ~1e-5 of its range (28 here), not to rounding; scipy's does the same, value for value.
+  it('cubic brings a plane back as scipy does (to 1e-5 of its range, equal to scipy to 1e-9)', () => {
+    const plane = fixture.x.map((px, i) => 3 + 2e-4 * px - 1e-4 * fixture.y[i]);
+    const cubic = gridScattered({ x: fixture.x, y: fixture.y, values: plane }, { extent: fixture.extent, spacing: fixture.spacing, method: 'cubic' });
+    fixture.plane_cubic.forEach((expected, i) => {
+      const v = cubic.data.data[i];
+      if (expected === null) return expect(v).toBeNaN();
+      const exact = 3 + 2e-4 * (fixture.extent[0] + 2000 * (i % fixture.cols)) - 1e-4 * (fixture.extent[2] + 2000 * Math.floor(i / fixture.cols));
+      expect(Math.abs(v - exact) / 28).toBeLessThan(1e-5);
+      expect(Math.abs(v - expected) / 28).toBeLessThan(1e-9);
+    });
+  });
+});
+
+describe('gridScattered: projection and default extent', () => {
+  it('projects lon/lat points with from/to and records the target CRS; the extent defaults to whole cells inside the data', async () => {
+    const points = await loadLonLatPoints(EMAG2);
+    const raster = gridScattered(points, { spacing: 5000, from: 'EPSG:4326', to: 32723 });
+    expect(raster.crs).toBe('EPSG:32723');
+    // projected data span x 500 000…1 057 002 m, y 9 500 700…9 889 470 m
+    expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual([500_000, 1_055_000, 9_505_000, 9_885_000]);
+    expect(raster.data.shape).toEqual([77, 112]);
+    const { x, y } = transformCoordinates(points.x, points.y, 4326, 32723);
+    const same = gridScattered({ x, y, values: points.values }, { extent: [500_000, 1_055_000, 9_505_000, 9_885_000], spacing: 5000 });
+    expect(Array.from(raster.data.data)).toEqual(Array.from(same.data.data));
+  });
+});
+
 describe('gridScattered: nearest', () => {
   it('takes the nearest point, worked by hand; ties go to the first point', () => {
     // Points: A (0,0)=1, B (3,0)=2, C (0,3)=3, D (3,3)=4, E (1,1)=5. Nodes 0…3 step 1.
@@ -169,7 +222,14 @@ describe('gridScattered: bad input', () => {
     expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], shape: [1, 5] }), 'E_ARGUMENT', 'shape = [1, 5]');
     expectCurieError(() => gridScattered(points, { extent: [0, Infinity, 0, 1], spacing: 1 }), 'E_ARGUMENT', 'xmax = Infinity');
     expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target), 'E_ARGUMENT', 'one line');
-    expectCurieError(() => gridScattered(points, target, { method: 'cubic' as 'linear' }), 'E_ARGUMENT', 'cubic');
+    expectCurieError(() => gridScattered(points, target, { method: 'spline' as 'linear' }), 'E_ARGUMENT', 'spline', 'cubic');
+    expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target, { method: 'cubic' }), 'E_ARGUMENT', 'one line');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1] }), 'E_ARGUMENT', 'spacing or a shape');
+    expectCurieError(() => gridScattered(points, { spacing: 5 }), 'E_ARGUMENT', 'spacing = 5', 'fewer than 2 nodes', 'finer');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1e6, 0, 1e6], spacing: 0.01 }), 'E_ARGUMENT', 'spacing = 0.01', 'coarser');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 3 }), 'E_ARGUMENT', 'spacing = 3', 'fewer than 2 nodes');
+    expectCurieError(() => gridScattered(points, { spacing: 0.5, to: 'EPSG:32723' }), 'E_ARGUMENT', 'needs from');
+    expectCurieError(() => gridScattered(points, { spacing: 0.5, from: 4326, to: 'EPSG:999999' }), 'E_CRS', 'EPSG:999999');
   });
 
   it('grids collinear points with nearest', () => {
@@ -193,5 +253,37 @@ describe('loadLonLatPoints', () => {
     expect(Array.from(points.y)).toEqual([-4.5, -4.5]);
     expect(points.values[0]).toBe(16.5);
     expect(points.values[1]).toBeNaN();
+  });
+});
+
+describe('gridScattered: linear by tiles', () => {
+  it('gives the one-triangulation values tile by tile, random points and the EMAG2 lattice (NaN outside the hull included)', async () => {
+    const random = lcg(11);
+    const n = 20_000;
+    const x = Float64Array.from({ length: n }, () => 500_000 + 100_000 * random() ** 1.5); // uneven density
+    const y = Float64Array.from({ length: n }, () => 9_500_000 + 80_000 * random());
+    const v = Float64Array.from(x, (px, i) => Math.sin(px / 7000) * Math.cos(y[i] / 9000));
+    const target = { extent: [495_000, 600_000, 9_495_000, 9_585_000] as const, spacing: 500 };
+    const whole = gridScattered({ x, y, values: v }, target);
+    const tiled = gridScattered({ x, y, values: v }, { ...target, tilePoints: 1500 });
+    let nan = 0;
+    whole.data.data.forEach((expected, i) => {
+      if (Number.isNaN(expected)) nan++;
+      // random points: no cocircular ties, the same triangles
+      expect(Number.isNaN(expected) ? tiled.data.data[i] : Math.abs(tiled.data.data[i] - expected)).toSatisfy((d: number) => (Number.isNaN(expected) ? Number.isNaN(d) : d < 1e-12));
+    });
+    expect(nan).toBeGreaterThan(100);
+    const points = await loadLonLatPoints(EMAG2);
+    const emag = { spacing: 5000, from: 4326, to: 32723 } as const;
+    const a = gridScattered(points, emag);
+    const b = gridScattered(points, { ...emag, tilePoints: 500 });
+    // a projected lon/lat lattice is a near-tie in every cell: either diagonal, values within the cell
+    let same = 0;
+    a.data.data.forEach((expected, i) => {
+      if (Number.isNaN(expected)) return expect(b.data.data[i]).toBeNaN();
+      if (Math.abs(b.data.data[i] - expected) < 1e-9) same++;
+    });
+    expect(same / a.data.data.length).toBeGreaterThan(0.9);
+    expectCurieError(() => gridScattered(points, { ...emag, tilePoints: 0 }), 'E_ARGUMENT', 'tilePoints = 0');
   });
 });

@@ -162,7 +162,7 @@ describe('files', () => {
   it('gridScattered onto a raster larger than the budget', () => {
     setMaxMemory(1e6);
     const points = { x: [0, 1, 0], y: [0, 0, 1], values: [1, 2, 3] };
-    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 1e-3 }), 'E_MEMORY', 'gridScattered onto a 1001 × 1001 raster needs 16 MB');
+    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 1e-3 }), 'E_MEMORY', 'a 1001 × 1001 output raster needs 16 MB');
   });
 });
 
