@@ -11,7 +11,9 @@ export type CurieErrorCode =
   | 'E_LATTICE'
   | 'E_NOT_FOUND'
   | 'E_ARGUMENT'
-  | 'E_CRS';
+  | 'E_CRS'
+  /** An output could not be written (disk full, permission denied, reader gone…). */
+  | 'E_WRITE';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {

@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { CurieGrid } from '../CurieGrid.js';
 import { CurieError, fmt } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { openOutput } from '../io/output.js';
+import { checkOutput } from '../io/output-target.js';
 import { writeGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
 import { synthesiseAnomaly } from '../synthetic/synthesise.js';
@@ -14,9 +15,16 @@ import { type PartHeader, parseNumber, parseTaper } from './map.js';
 import { restoreNaN } from './records.js';
 import { formatFor, openSink } from './sinks.js';
 
-async function writeOut(out: string | undefined, text: string): Promise<void> {
-  if (out === undefined) process.stdout.write(text);
-  else await writeFileAtomic(out, text);
+/** Write `text` to the file `out` (atomically) or to standard output, every write error one line. */
+async function writeOut(out: string | undefined, text: string | Uint8Array): Promise<void> {
+  const output = await openOutput(out);
+  try {
+    await output.write(text);
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw error;
+  }
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
@@ -24,6 +32,7 @@ export async function runSpectrum(input: string, options: { window: string; at: 
   const window = parseDistance(options.window, '--window');
   const at = options.at.split(',').map(Number);
   if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
+  if (options.out !== undefined) await checkOutput(options.out, [input]);
   const grid = CurieGrid.fromRaster((await readInput(input)).raster);
   const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper: parseTaper(options.taper), power: parseNumber(options.power, '--power') });
   const fields = ['k', 'Phi', 'sigma'];
@@ -40,7 +49,9 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
   if (options.method !== 'spectral' && options.method !== 'layered') throw new CurieError('E_ARGUMENT', `--method '${options.method}' must be spectral or layered`);
   const amplitudes = options.amplitudes ?? 'exact';
   if (amplitudes !== 'exact' && amplitudes !== 'random') throw new CurieError('E_ARGUMENT', `--amplitudes '${amplitudes}' must be random or exact`);
-  if (formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
+  // A device or FIFO (/dev/null, a pipe) takes the GeoTIFF whatever its name.
+  const target = await checkOutput(options.out, []);
+  if (target.kind !== 'direct' && formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
   const raster = synthesiseAnomaly({
     rows: integer(options.rows, '--rows'),
     cols: integer(options.cols, '--cols'),
@@ -57,7 +68,7 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
   const [rows, cols] = raster.data.shape;
   const spacing = (raster.xmax - raster.xmin) / (cols - 1);
   const bytes = writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX: spacing, spacingY: spacing, crs: raster.crs, bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }] });
-  await writeFileAtomic(options.out, bytes);
+  await writeOut(options.out, bytes);
 }
 
 /** `curie info`: size, spacing, extent, CRS, NaN count, value range, largest window that fits. */
@@ -87,10 +98,11 @@ export async function runInfo(input: string, options: { json?: boolean }): Promi
     largestWindow: 2 * Math.floor((Math.min(rows, cols) - 1) / 2) * dx,
   };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+    await writeOut(undefined, `${JSON.stringify(info, null, 2)}\n`);
     return;
   }
-  process.stdout.write(
+  await writeOut(
+    undefined,
     [
       `size: ${rows} rows × ${cols} columns`,
       `spacing: ${fmt(dx)} × ${fmt(dy)} (x × y)`,
@@ -133,6 +145,7 @@ async function readPart(file: string): Promise<Part> {
 /** `curie merge`: join the parts of a sharded run into the file a single run writes, byte for byte. */
 export async function runMerge(files: string[], options: { out: string; format?: string }): Promise<void> {
   if (files.length === 0) throw new CurieError('E_ARGUMENT', 'curie merge needs the part files of a sharded run');
+  await checkOutput(options.out, files);
   const parts = await Promise.all(files.map(readPart));
   const first = parts[0].header;
   const byShard = new Map<number, Part>();

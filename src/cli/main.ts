@@ -2,21 +2,26 @@
 /**
  * `curie`: Curie-depth maps from the command line. Bad input ends with one line on stderr and a
  * non-zero exit code (a stack trace only with --debug); nothing is written under the requested
- * name unless the command succeeds.
+ * name unless the command succeeds. Exit codes: 0 success (also when the reader of the output
+ * went away, e.g. `| head`), 1 an error, 2 a usage error, 70 an internal error (a bug),
+ * 128 + N the signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
+import { OutputError } from '../io/output-target.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
 import { runMap } from './map.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const controller = new AbortController();
-let interrupted = false;
 let readerGone = false;
-/** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
-let abortable = false;
+/**
+ * Signals that end a command, with their numbers (the exit code is 128 + number, as a shell
+ * reports a process killed by them): Ctrl-C, `kill`/Slurm's time limit/`scancel`, a closed terminal.
+ */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function program(): Command {
@@ -53,10 +58,7 @@ function program(): Command {
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
     .option('--quiet', 'no progress output')
-    .action((input: string, options) => {
-      abortable = true;
-      return runMap(input, options, controller.signal);
-    });
+    .action((input: string, options) => runMap(input, options, controller.signal));
 
   curie
     .command('spectrum')
@@ -118,16 +120,21 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`curie: warning: ${warning.message.split('\n')[0]}\n`);
     if (debug && warning.stack) process.stderr.write(`${warning.stack}\n`);
   });
-  // Ctrl-C: a map stops its workers and removes its temporary file, then exits with 130. Other
-  // commands (and a second Ctrl-C) exit at once; the exit hook of the atomic writer removes any
-  // temporary file, so nothing is left under the requested name either way.
-  process.on('SIGINT', () => {
-    if (interrupted || !abortable) {
-      process.stderr.write('curie: interrupted; nothing was written under the output name\n');
-      process.exit(130);
-    }
-    interrupted = true;
-    controller.abort();
+  // Ctrl-C, SIGTERM, SIGHUP, in any phase: one line, then exit at once with 128 + the signal's
+  // number. The exit hook of the atomic writer removes every temporary file, so the output keeps
+  // its old content; worker threads end with the process. Every phase keeps the event loop free
+  // (long synchronous work runs in worker threads or in slices), so this runs within milliseconds.
+  for (const [name, number] of Object.entries(STOP_SIGNALS))
+    process.on(name, () => {
+      const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
+      process.stderr.write(`curie: ${what}; nothing was written under the output name\n`);
+      process.exit(128 + number);
+    });
+  // A crash (a bug) is one line too (its stack with --debug), and leaves no temporary file.
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`curie: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (a bug; please report it with the --debug output)\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exit(70);
   });
   // A reader that goes away (`curie map … | head -n 3`) ends the map quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -146,11 +153,10 @@ async function main(argv: string[]): Promise<number> {
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return 2;
     }
-    if (readerGone) return 0;
-    if (interrupted) {
-      process.stderr.write('curie: interrupted; nothing was written under the output name\n');
-      return 130;
-    }
+    // The reader of the output went away (`| head`, a closed FIFO): it took what it wanted, so
+    // this is a quiet success, exit code 0, not SIGPIPE's 141 (which `set -o pipefail` would
+    // turn into a failed pipeline).
+    if (readerGone || (error instanceof OutputError && error.errno === 'EPIPE')) return 0;
     // Let pending warnings (emitted on the next tick) print first: they often explain the error.
     await new Promise((resolve) => setImmediate(resolve));
     const message = error instanceof CurieError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -14,7 +14,8 @@ import { createProgress, progressMode } from './progress.js';
 import { bouligandRecord, fieldsOf, type Method, tanakaRecord } from './records.js';
 import { parseShard, type Shard } from './shard.js';
 import { formatFor, type MapDescription, openSink, type Sink } from './sinks.js';
-import { openAtomicStream } from '../io/atomic-write.js';
+import { openOutput } from '../io/output.js';
+import { checkOutput } from '../io/output-target.js';
 import { checkLevel } from '../inversion/global-fit.js';
 import { VERDICTS } from '../inversion/verdict.js';
 import { checkConvention, tanakaPower } from '../spectrum/convention.js';
@@ -130,6 +131,10 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   if (options.progress !== undefined && !['bar', 'lines', 'none'].includes(options.progress))
     throw new CurieError('E_ARGUMENT', `--progress '${options.progress}' must be bar, lines or none`);
 
+  // The output is examined before anything is read or computed: an input given as output, a
+  // directory, are refused now rather than after the map.
+  if (options.out !== undefined) await checkOutput(shard ? partPath(options.out, shard) : options.out, [inputPath]);
+
   const { bytes, raster } = await readInput(inputPath);
   const optimiser = CurieOptimiser.fromRaster(raster, { priors, convention });
   try {
@@ -152,11 +157,11 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
 
     let sink: Sink;
     if (shard) {
-      const file = await openAtomicStream(partPath(options.out!, shard));
+      const file = await openOutput(partPath(options.out!, shard));
       const header: PartHeader = { curie_part: 1, shard: shard.index, shards: shard.count, total: xc.length, run: runDigest(bytes, settings), format, description: { ...description, xc: Array.from(xc), yc: Array.from(yc) } };
-      file.stream.write(`${JSON.stringify(header)}\n`);
+      await file.write(`${JSON.stringify(header)}\n`);
       sink = {
-        write: (i, r) => void file.stream.write(ndjsonLine({ i, ...r })),
+        write: (i, r) => file.write(ndjsonLine({ i, ...r })),
         close: () => file.commit(),
         abort: () => file.abort(),
       };
@@ -164,11 +169,19 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
 
     const progress = createProgress(progressMode(options.progress, options.quiet ?? false), shard ? `curie map (shard ${shard.index}/${shard.count})` : 'curie map');
     // Rows are written in window order by one chain of promises, so back-pressure paces the map.
+    // A failed write (disk full, reader gone) stops the map at once: nothing more can be delivered.
     let writing = Promise.resolve();
+    let writeFailure: unknown;
+    const stopWriting = new AbortController();
     const emit = (local: number, record: Record<string, number | string | null>) => {
-      writing = writing.then(() => sink.write(indices[local], record));
+      writing = writing
+        .then(() => (writeFailure === undefined ? sink.write(indices[local], record) : undefined))
+        .catch((error: unknown) => {
+          writeFailure ??= error;
+          stopWriting.abort(error);
+        });
     };
-    const common = { workers, signal, taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
+    const common = { workers, signal: AbortSignal.any([signal, stopWriting.signal]), taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
     try {
       if (method === 'bouligand') {
         const map = await optimiser.optimiseRoutine(window, mine.xc, mine.yc, { ...common, ...start, level, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
@@ -184,11 +197,12 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
           onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
         });
       await writing;
+      if (writeFailure !== undefined) throw writeFailure;
       await sink.close();
     } catch (error) {
-      await writing.catch(() => {});
+      await writing;
       await sink.abort();
-      throw error;
+      throw writeFailure ?? error;
     } finally {
       progress.stop();
     }
