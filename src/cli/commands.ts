@@ -6,11 +6,11 @@ import { CurieGrid } from '../CurieGrid.js';
 import { CurieError, fmt } from '../errors.js';
 import { openOutput } from '../io/output.js';
 import { checkOutput } from '../io/output-target.js';
-import { writeGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
-import { synthesiseAnomaly } from '../synthetic/synthesise.js';
 import { parseDistance } from './distance.js';
 import { readInput } from './input.js';
+import { synthesiseOffThread } from './off-thread.js';
+import { phase } from './phase.js';
 import { type PartHeader, parseNumber, parseTaper } from './map.js';
 import { restoreNaN } from './records.js';
 import { formatFor, openSink } from './sinks.js';
@@ -40,7 +40,7 @@ export async function runSpectrum(input: string, options: { window: string; at: 
 }
 
 /** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */
-export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }): Promise<void> {
+export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }, signal?: AbortSignal): Promise<void> {
   const integer = (text: string, what: string) => {
     const value = Number(text);
     if (!Number.isInteger(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a whole number`);
@@ -52,7 +52,9 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
   // A device or FIFO (/dev/null, a pipe) takes the GeoTIFF whatever its name.
   const target = await checkOutput(options.out, []);
   if (target.kind !== 'direct' && formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
-  const raster = synthesiseAnomaly({
+  // Synthesis (seconds to minutes for large grids) runs in a worker thread: a signal ends it at once.
+  phase('synthesising', `${options.rows} × ${options.cols}`);
+  const bytes = await synthesiseOffThread({
     rows: integer(options.rows, '--rows'),
     cols: integer(options.cols, '--cols'),
     spacing: parseDistance(options.spacing, '--spacing'),
@@ -64,10 +66,8 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
     method: options.method,
     ...(options.method === 'spectral' ? { amplitudes } : {}),
     ...(options.crs ? { crs: options.crs } : {}),
-  });
-  const [rows, cols] = raster.data.shape;
-  const spacing = (raster.xmax - raster.xmin) / (cols - 1);
-  const bytes = writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX: spacing, spacingY: spacing, crs: raster.crs, bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }] });
+  }, signal);
+  phase('writing', options.out);
   await writeOut(options.out, bytes);
 }
 

@@ -12,6 +12,7 @@ import { CurieError } from '../errors.js';
 import { OutputError } from '../io/output-target.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
 import { runMap } from './map.js';
+import { showPhases } from './phase.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,6 +30,7 @@ function program(): Command {
     .description('Curie depth from magnetic-anomaly rasters (a port of PyCurious)')
     .version(version)
     .option('--debug', 'print stack traces of errors')
+    .option('--trace', 'print a line on stderr as each phase begins (reading, parsing, synthesising, fitting, writing)')
     .exitOverride()
     // One line per error: commander's own suggestions ("(Did you mean --window?)") join it.
     .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
@@ -88,7 +90,7 @@ function program(): Command {
     .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
     .action((options) => {
-      return runSynth(options);
+      return runSynth(options, controller.signal);
     });
 
   curie
@@ -113,6 +115,7 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  showPhases(argv.includes('--trace'));
   // Warnings (e.g. CURIE_DEGREES: a grid that looks like longitude/latitude) as one line each, in
   // place of Node's two-line "(node:PID) …" form; --debug adds where they came from.
   process.removeAllListeners('warning');

@@ -10,6 +10,7 @@ import { ndjsonLine } from '../io/write-table.js';
 import type { Taper } from '../spectrum/taper.js';
 import { parseDistance } from './distance.js';
 import { readInput } from './input.js';
+import { phase } from './phase.js';
 import { createProgress, progressMode } from './progress.js';
 import { bouligandRecord, fieldsOf, type Method, tanakaRecord } from './records.js';
 import { parseShard, type Shard } from './shard.js';
@@ -135,7 +136,7 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   // directory, are refused now rather than after the map.
   if (options.out !== undefined) await checkOutput(shard ? partPath(options.out, shard) : options.out, [inputPath]);
 
-  const { bytes, raster } = await readInput(inputPath);
+  const { bytes, raster } = await readInput(inputPath, signal);
   const optimiser = CurieOptimiser.fromRaster(raster, { priors, convention });
   try {
     if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))
@@ -182,6 +183,7 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
         });
     };
     const common = { workers, signal: AbortSignal.any([signal, stopWriting.signal]), taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
+    phase('fitting', `${indices.length} windows`);
     try {
       if (method === 'bouligand') {
         const map = await optimiser.optimiseRoutine(window, mine.xc, mine.yc, { ...common, ...start, level, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
@@ -198,6 +200,7 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
         });
       await writing;
       if (writeFailure !== undefined) throw writeFailure;
+      phase('writing', options.out ?? 'standard output');
       await sink.close();
     } catch (error) {
       await writing;
