@@ -4,11 +4,13 @@
  * non-zero exit code (a stack trace only with --debug); nothing is written under the requested
  * name unless the command succeeds. Exit codes: 0 success (also when the reader of the output
  * went away, e.g. `| head`), 1 an error, 2 a usage error, 70 an internal error (a bug),
- * 128 + N the signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+ * killed by signal N (Ctrl-C, SIGTERM, SIGHUP: after removing its temporary files it ends by the
+ * same signal, so the shell reports 128 + N: 130, 143, 129).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
+import { removeTemporaryFiles } from '../io/atomic-write.js';
 import { OutputError } from '../io/output-target.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
 import { runMap } from './map.js';
@@ -30,7 +32,7 @@ function program(): Command {
     .description('Curie depth from magnetic-anomaly rasters (a port of PyCurious)')
     .version(version)
     .option('--debug', 'print stack traces of errors')
-    .option('--trace', 'print a line on stderr as each phase begins (reading, parsing, synthesising, fitting, writing)')
+    .option('--trace', 'print a line on stderr as each phase begins (reading, parsing, opening, synthesising, fitting, writing)')
     .exitOverride()
     // One line per error: commander's own suggestions ("(Did you mean --window?)") join it.
     .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
@@ -123,14 +125,20 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`curie: warning: ${warning.message.split('\n')[0]}\n`);
     if (debug && warning.stack) process.stderr.write(`${warning.stack}\n`);
   });
-  // Ctrl-C, SIGTERM, SIGHUP, in any phase: one line, then exit at once with 128 + the signal's
-  // number. The exit hook of the atomic writer removes every temporary file, so the output keeps
-  // its old content; worker threads end with the process. Every phase keeps the event loop free
+  // Ctrl-C, SIGTERM, SIGHUP, in any phase: remove every temporary file (the output keeps its old
+  // content), one line, then end by the same signal, its default action restored, as careful Unix
+  // tools do: the shell reports 128 + its number (130, 143, 129), and a calling script or loop
+  // sees that its child was interrupted and stops too. (Not process.exit: it waits for libuv's
+  // threads, and one blocked opening a FIFO would hang it.) Every phase keeps the event loop free
   // (long synchronous work runs in worker threads or in slices), so this runs within milliseconds.
   for (const [name, number] of Object.entries(STOP_SIGNALS))
     process.on(name, () => {
+      removeTemporaryFiles();
       const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
       process.stderr.write(`curie: ${what}; nothing was written under the output name\n`);
+      process.removeAllListeners(name);
+      process.kill(process.pid, name);
+      // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.
       process.exit(128 + number);
     });
   // A crash (a bug) is one line too (its stack with --debug), and leaves no temporary file.
@@ -139,6 +147,8 @@ async function main(argv: string[]): Promise<number> {
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     process.exit(70);
   });
+  // A failing stderr (closed, full) has nowhere to be reported: it must not crash the command.
+  process.stderr.on('error', () => {});
   // A reader that goes away (`curie map … | head -n 3`) ends the map quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') {

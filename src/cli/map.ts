@@ -157,6 +157,8 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
     const mine = { xc: Float64Array.from(indices, (i) => xc[i]), yc: Float64Array.from(indices, (i) => yc[i]) };
 
     let sink: Sink;
+    // Opening waits for the reader of a FIFO, as `cat > fifo` does.
+    phase('opening', options.out ?? 'standard output');
     if (shard) {
       const file = await openOutput(partPath(options.out!, shard));
       const header: PartHeader = { curie_part: 1, shard: shard.index, shards: shard.count, total: xc.length, run: runDigest(bytes, settings), format, description: { ...description, xc: Array.from(xc), yc: Array.from(yc) } };

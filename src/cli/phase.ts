@@ -1,5 +1,6 @@
 /**
- * With `--trace`, a line on stderr as each phase of a command begins (`curie: trace: parsing
+ * With `--trace`, a line on stderr as each phase of a command begins (reading, parsing, opening the
+ * output, synthesising, fitting, writing) (`curie: trace: parsing
  * grid.xyz (0.052 s)`), with the seconds since the start: where time goes, and where a stop
  * request landed.
  */

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { constants, open as openCallback, unlinkSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { CurieError } from '../errors.js';
 import { classifyOutput, describeErrno, outputError, type OutputTarget } from './output-target.js';
 
@@ -46,7 +48,11 @@ export interface AtomicStream {
 const pending = new Set<string>();
 let exitHookInstalled = false;
 
-function removePending(): void {
+/**
+ * Delete every temporary file of this process not yet renamed or removed, at once (synchronously):
+ * for a signal handler that is about to end the process. Runs by itself on exit and on a crash.
+ */
+export function removeTemporaryFiles(): void {
   for (const file of pending) {
     try {
       unlinkSync(file);
@@ -61,10 +67,10 @@ function track(path: string): void {
   pending.add(path);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once('exit', removePending);
+    process.once('exit', removeTemporaryFiles);
     // A crash (an uncaught exception or unhandled rejection) skips 'exit' handlers; the monitor
     // runs just before it without changing how the process ends.
-    process.on('uncaughtExceptionMonitor', removePending);
+    process.on('uncaughtExceptionMonitor', removeTemporaryFiles);
   }
 }
 
@@ -95,13 +101,42 @@ async function openTemp(target: OutputTarget): Promise<{ handle: FileHandle; tem
   }
 }
 
-/** Open a FIFO or device for writing in place. */
-async function openDirect(target: OutputTarget): Promise<FileHandle> {
+const openFd = promisify(openCallback);
+
+/** How often a FIFO without a reader is tried again, ms. */
+const FIFO_RETRY_MS = 50;
+
+/**
+ * Open a FIFO or device for writing in place, as a stream. A FIFO is opened non-blocking, and
+ * again every {@link FIFO_RETRY_MS} until a reader has it open (ENXIO until then): a plain open
+ * would block a libuv thread until the reader comes, and a blocked thread makes `process.exit`
+ * (Ctrl-C) wait for it. Its writes then go through a pipe handle, as standard output's do.
+ */
+async function openDirect(target: OutputTarget): Promise<Writable> {
   try {
-    return await open(target.file, 'w');
+    if (!target.fifo) return (await open(target.file, 'w')).createWriteStream();
+    for (;;) {
+      try {
+        const fd = await openFd(target.file, constants.O_WRONLY | constants.O_NONBLOCK);
+        return new Socket({ fd, readable: false, writable: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+        await new Promise((resolve) => setTimeout(resolve, FIFO_RETRY_MS));
+      }
+    }
   } catch (error) {
     throw outputError(target.path, error);
   }
+}
+
+/** End a stream and wait until it is closed; rejects with its first error. */
+function endStream(stream: Writable, data?: Uint8Array | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failure: unknown;
+    stream.on('error', (error) => (failure ??= error));
+    stream.once('close', () => (failure === undefined && stream.writableFinished ? resolve() : reject(failure ?? new Error('the stream closed early'))));
+    stream.end(data);
+  });
 }
 
 /** Turn ENOENT/ENOTDIR on the temporary file into an error naming the output directory. */
@@ -140,13 +175,11 @@ async function removeTemp(tempPath: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
   const target = await classifyOutput(path);
   if (target.kind === 'direct') {
-    const handle = await openDirect(target);
+    const stream = await openDirect(target);
     try {
-      await handle.writeFile(data);
+      await endStream(stream, data);
     } catch (error) {
       throw outputError(path, error);
-    } finally {
-      await handle.close().catch(() => undefined);
     }
     return;
   }
@@ -181,10 +214,15 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
  */
 export async function openAtomicStream(path: string, options: AtomicWriteOptions = {}): Promise<AtomicStream> {
   const target = await classifyOutput(path);
-  const { handle, tempPath } = target.kind === 'direct' ? { handle: await openDirect(target), tempPath: undefined } : await openTemp(target);
-  // The stream owns the handle: it closes it when it ends or is destroyed (with `fsync` first when
-  // asked: `flush`). A FileHandle stream must not be closed from outside, or close() waits forever.
-  const stream = handle.createWriteStream({ flush: options.fsync === true });
+  let stream: Writable, tempPath: string | undefined;
+  if (target.kind === 'direct') stream = await openDirect(target);
+  else {
+    const temp = await openTemp(target);
+    tempPath = temp.tempPath;
+    // The stream owns the handle: it closes it when it ends or is destroyed (with `fsync` first when
+    // asked: `flush`). A FileHandle stream must not be closed from outside, or close() waits forever.
+    stream = temp.handle.createWriteStream({ flush: options.fsync === true });
+  }
   let failure: unknown;
   stream.on('error', (error) => {
     failure ??= error;

@@ -22,6 +22,8 @@ export interface OutputTarget {
   path: string;
   /** Where the bytes go: the symbolic links of `path` followed (absolute). */
   file: string;
+  /** A FIFO (named pipe): opened without blocking a thread until its reader comes. */
+  fifo?: boolean;
 }
 
 /** Longest chain of symbolic links followed (Linux's own limit). */
@@ -71,7 +73,8 @@ export async function classifyOutput(path: string): Promise<OutputTarget> {
   // Absent (or a link to nothing yet): created where the links lead, as `cat > path` would.
   if (info === undefined) return { kind: 'replace', path, file: await followLinks(absolute) };
   if (info.isFile()) return { kind: 'replace', path, file: await realpath(absolute) };
-  if (info.isFIFO() || info.isCharacterDevice()) return { kind: 'direct', path, file: absolute };
+  if (info.isFIFO()) return { kind: 'direct', path, file: absolute, fifo: true };
+  if (info.isCharacterDevice()) return { kind: 'direct', path, file: absolute };
   const example = info.isDirectory() ? `, e.g. ${join(path, 'map.csv')}` : '';
   throw new CurieError('E_ARGUMENT', `output ${path} is ${kindOf(info)}; give the name of a file to write${example}`);
 }
