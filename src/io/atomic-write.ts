@@ -114,7 +114,7 @@ const FIFO_RETRY_MS = 50;
  */
 async function openDirect(target: OutputTarget): Promise<Writable> {
   try {
-    if (!target.fifo) return (await open(target.file, 'w')).createWriteStream();
+    if (!target.fifo) return (await open(target.file, target.append ? 'a' : 'w')).createWriteStream();
     for (;;) {
       try {
         const fd = await openFd(target.file, constants.O_WRONLY | constants.O_NONBLOCK);

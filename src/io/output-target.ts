@@ -12,6 +12,8 @@ import { CurieError } from '../errors.js';
 //   file goes next to the target, and the link stays a link);
 // - a FIFO or a character device (/dev/null, /dev/stdout on a terminal or pipe, /proc/self/fd/1):
 //   written directly, as `cat > X` would; renaming over it would replace the device with a file;
+// - a regular file reached through an open descriptor (`--out /dev/stdout >> log`): appended to in
+//   place, as the descriptor's owner asked;
 // - a directory, socket or block device: refused with one line.
 
 /** How an output is written; see {@link classifyOutput}. */
@@ -24,6 +26,23 @@ export interface OutputTarget {
   file: string;
   /** A FIFO (named pipe): opened without blocking a thread until its reader comes. */
   fifo?: boolean;
+  /** A regular file reached through an open descriptor (`/dev/stdout` of `>> log`): appended to. */
+  append?: boolean;
+}
+
+/** Links to a descriptor the process already has open: `/proc/self/fd/1`, `/dev/fd/1`, `/dev/stdout`. */
+const DESCRIPTOR = /^(\/proc\/(self|thread-self|\d+)\/fd\/\d+|\/dev\/fd\/\d+|\/dev\/std(in|out|err))$/;
+
+/** Whether `path` or a link on its way is a descriptor link (see {@link DESCRIPTOR}). */
+async function throughDescriptor(path: string): Promise<boolean> {
+  let current = path;
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    if (DESCRIPTOR.test(current)) return true;
+    const info = await lstat(current).catch(() => undefined);
+    if (!info?.isSymbolicLink()) return false;
+    current = resolve(dirname(current), await readlink(current));
+  }
+  return false;
 }
 
 /** Longest chain of symbolic links followed (Linux's own limit). */
@@ -61,6 +80,7 @@ function kindOf(info: Stats): string {
  *   a loop of symbolic links; `E_NOT_FOUND` when it cannot be examined (permission denied…)
  */
 export async function classifyOutput(path: string): Promise<OutputTarget> {
+  if (path.trim() === '') throw new CurieError('E_ARGUMENT', `output '${path}' is empty; give the name of a file to write`);
   const absolute = resolve(path);
   let info: Stats | undefined;
   try {
@@ -72,6 +92,9 @@ export async function classifyOutput(path: string): Promise<OutputTarget> {
   }
   // Absent (or a link to nothing yet): created where the links lead, as `cat > path` would.
   if (info === undefined) return { kind: 'replace', path, file: await followLinks(absolute) };
+  // The file behind an open descriptor (`--out /dev/stdout >> log`) belongs to whoever opened it:
+  // written in place and appended to (the shell's `>` has emptied it already), never replaced.
+  if (info.isFile() && (await throughDescriptor(absolute))) return { kind: 'direct', path, file: absolute, append: true };
   if (info.isFile()) return { kind: 'replace', path, file: await realpath(absolute) };
   if (info.isFIFO()) return { kind: 'direct', path, file: absolute, fifo: true };
   if (info.isCharacterDevice()) return { kind: 'direct', path, file: absolute };
@@ -154,10 +177,11 @@ export async function checkOutput(output: string, inputs: readonly string[], opt
 }
 
 /**
- * Whether `path` is a FIFO or character device (`/dev/stdout`, `/dev/null`, a named pipe): an
- * output written in place, whose name says nothing about the format wanted.
+ * Whether `path` is a FIFO, a character device or an open descriptor (`/dev/stdout`, `/dev/null`,
+ * a named pipe): an output written in place, whose name says nothing about the format wanted.
  */
 export function isStreamDevice(path: string): boolean {
+  if (path.trim() !== '' && DESCRIPTOR.test(resolve(path))) return true;
   try {
     const info = statSync(path, { throwIfNoEntry: false });
     return info !== undefined && (info.isFIFO() || info.isCharacterDevice());

@@ -108,6 +108,27 @@ describe('writing through links and into FIFOs', () => {
   });
 });
 
+describe('a file behind an open descriptor (`--out /dev/stdout >> log`)', () => {
+  it('is appended to in place, never replaced (the caller opened it, maybe for appending)', async () => {
+    const out = await emptyDir('descriptor');
+    const log = join(out, 'log.ndjson');
+    await writeFile(log, 'line0\n');
+    const fd = openSync(log, 'a');
+    try {
+      expect(await classifyOutput(`/proc/self/fd/${fd}`)).toMatchObject({ kind: 'direct', append: true });
+      await writeFileAtomic(`/dev/fd/${fd}`, 'line1\n');
+    } finally {
+      closeSync(fd);
+    }
+    expect(await readFile(log, 'utf8')).toBe('line0\nline1\n');
+    expect(await readdir(out)).toEqual(['log.ndjson']);
+  });
+
+  it('an empty name is refused', async () => {
+    expect((await rejection(classifyOutput(''))).message).toBe("output '' is empty; give the name of a file to write");
+  });
+});
+
 describe('write errors', () => {
   it('a full disk is one line naming the output, with its errno; no temporary file is left', async () => {
     const whole = await rejection(writeFileAtomic('/dev/full', 'x'));
