@@ -7,7 +7,7 @@ import { CurieError } from '../errors.js';
 import { openOutput } from '../io/output.js';
 import { isStreamDevice } from '../io/output-target.js';
 import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
-import { csvHeader, csvRow, jsonDocument, ndjsonLine, type TableRecord } from '../io/write-table.js';
+import { csvHeader, csvRow, jsonDocumentParts, ndjsonLine, type TableRecord } from '../io/write-table.js';
 import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
 import type { Method } from './records.js';
 
@@ -81,7 +81,14 @@ export async function openSink(format: Format, out: string | undefined, descript
   return {
     write: (i, r) => void (rows[i] = r),
     close: async () => {
-      await output.write(format === 'json' ? jsonDocument(description.metadata, Array.from(rows)) : geotiffBytes(description, rows));
+      if (format === 'geotiff') await output.write(geotiffBytes(description, rows));
+      // Part by part, with a turn of the event loop between parts (a large map's document takes
+      // long enough to make a signal wait).
+      else
+        for (const part of jsonDocumentParts(description.metadata, Array.from(rows))) {
+          await output.write(part);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       await output.commit();
     },
     abort: () => output.abort(),
