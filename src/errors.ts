@@ -15,7 +15,9 @@ export type CurieErrorCode =
   | 'E_NO_SIGNAL'
   | 'E_MEMORY'
   | 'E_CHECKSUM'
-  | 'E_DOWNLOAD';
+  | 'E_DOWNLOAD'
+  /** An output could not be written (disk full, permission denied, reader gone…). */
+  | 'E_WRITE';
 
 /** The one error class curie-depth throws for bad input; `code` says which kind of problem it is. */
 export class CurieError extends Error {

@@ -6,25 +6,32 @@ import { CurieOptimiser } from '../CurieOptimiser.js';
 import { spectrumChart } from '../plot/spectrum-chart.js';
 import { figureFormat, writeFigure } from './plot.js';
 import { CurieError, fmt } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { transformCoordinates } from '../io/crs.js';
 import { isGeographicCrs } from '../io/crs-wkt.js';
-import { parseGridBytes } from '../io/load.js';
 import { isNetcdf, listNetcdfVariables, type NetcdfVariableInfo } from '../io/netcdf.js';
+import { openOutput } from '../io/output.js';
+import { checkOutput } from '../io/output-target.js';
 import type { Raster } from '../io/raster.js';
-import { rasterGeoTiff } from '../io/write-geotiff.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
-import { synthesiseAnomaly } from '../synthetic/synthesise.js';
 import { parseDistance } from './distance.js';
-import { readInput, readInputBytes } from './input.js';
+import { parseInput, readInput, readInputBytes } from './input.js';
+import { synthesiseOffThread } from './off-thread.js';
+import { phase } from './phase.js';
 import { parseNumber, parseTaper } from './map.js';
 import { type Part, readPart } from './part-file.js';
 import { restoreNaN } from './records.js';
 import { formatFor, openSink } from './sinks.js';
 
-async function writeOut(out: string | undefined, text: string): Promise<void> {
-  if (out === undefined) process.stdout.write(text);
-  else await writeFileAtomic(out, text);
+/** Write `text` to the file `out` (atomically) or to standard output, every write error one line. */
+async function writeOut(out: string | undefined, text: string | Uint8Array): Promise<void> {
+  const output = await openOutput(out);
+  try {
+    await output.write(text);
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw error;
+  }
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
@@ -33,7 +40,9 @@ export async function runSpectrum(input: string, options: { window: string; at: 
   const at = options.at.split(',').map(Number);
   if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
   if (options.plot !== undefined) figureFormat(options.plot);
-  const grid = CurieOptimiser.fromRaster((await readInput(input, options.variable)).raster);
+  if (options.out !== undefined) await checkOutput(options.out, [input]);
+  if (options.plot !== undefined) await checkOutput(options.plot, [input]);
+  const grid = CurieOptimiser.fromRaster((await readInput(input, { variable: options.variable })).raster);
   const taper = parseTaper(options.taper), power = parseNumber(options.power, '--power');
   const spectrum = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper, power });
   const { k, Phi, sigmaPhi } = spectrum;
@@ -48,7 +57,7 @@ export async function runSpectrum(input: string, options: { window: string; at: 
 }
 
 /** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */
-export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }): Promise<void> {
+export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }, signal?: AbortSignal): Promise<void> {
   const integer = (text: string, what: string) => {
     const value = Number(text);
     if (!Number.isInteger(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a whole number`);
@@ -57,8 +66,12 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
   if (options.method !== 'spectral' && options.method !== 'layered') throw new CurieError('E_ARGUMENT', `--method '${options.method}' must be spectral or layered`);
   const amplitudes = options.amplitudes ?? 'exact';
   if (amplitudes !== 'exact' && amplitudes !== 'random') throw new CurieError('E_ARGUMENT', `--amplitudes '${amplitudes}' must be random or exact`);
-  if (formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
-  const raster = synthesiseAnomaly({
+  // A device or FIFO (/dev/null, a pipe) takes the GeoTIFF whatever its name.
+  const target = await checkOutput(options.out, []);
+  if (target.kind !== 'direct' && formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
+  // Synthesis (seconds to minutes for large grids) runs in a worker thread: a signal ends it at once.
+  phase('synthesising', `${options.rows} × ${options.cols}`);
+  const bytes = await synthesiseOffThread({
     rows: integer(options.rows, '--rows'),
     cols: integer(options.cols, '--cols'),
     spacing: parseDistance(options.spacing, '--spacing'),
@@ -70,8 +83,9 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
     method: options.method,
     ...(options.method === 'spectral' ? { amplitudes } : {}),
     ...(options.crs ? { crs: options.crs } : {}),
-  });
-  await writeFileAtomic(options.out, rasterGeoTiff(raster, 'anomaly'));
+  }, signal);
+  phase('writing', options.out);
+  await writeOut(options.out, bytes);
 }
 
 /** The node extent in longitude/latitude (degrees): the raster's outline transformed point by point. */
@@ -112,12 +126,12 @@ function describeVariable(v: NetcdfVariableInfo): string {
  * largest window that fits, and for a NetCDF file its format and variables (grids starred). The
  * variables are printed even when the grid cannot be chosen (several 2-D variables), before the error.
  */
-export async function runInfo(input: string, options: { json?: boolean; variable?: string }): Promise<void> {
+export async function runInfo(input: string, options: { json?: boolean; variable?: string }, signal?: AbortSignal): Promise<void> {
   const { bytes, source } = await readInputBytes(input);
   const netcdf = isNetcdf(bytes) ? await listNetcdfVariables(bytes, source) : undefined;
   let raster: Raster;
   try {
-    raster = await parseGridBytes(bytes, source, options.variable === undefined ? {} : { variable: options.variable });
+    raster = (await parseInput(bytes, source, { variable: options.variable, signal })).raster;
   } catch (error) {
     if (netcdf && !options.json) process.stdout.write(`format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`);
     throw error;
@@ -149,11 +163,12 @@ export async function runInfo(input: string, options: { json?: boolean; variable
     ...(netcdf ? { format: netcdf.format, variables: netcdf.variables } : {}),
   };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+    await writeOut(undefined, `${JSON.stringify(info, null, 2)}\n`);
     return;
   }
   const crsText = raster.crs === undefined ? 'none' : raster.crs.length > 100 ? `${raster.crs.slice(0, 97)}...` : raster.crs;
-  process.stdout.write(
+  await writeOut(
+    undefined,
     [
       ...(netcdf ? [`format: ${netcdf.format}`, 'variables (* = grid):', ...netcdf.variables.map(describeVariable)] : []),
       `size: ${rows} rows × ${cols} columns`,
@@ -172,6 +187,7 @@ export async function runInfo(input: string, options: { json?: boolean; variable
 /** `curie merge`: join the parts of a sharded run into the file a single run writes, byte for byte. */
 export async function runMerge(files: string[], options: { out: string; format?: string }): Promise<void> {
   if (files.length === 0) throw new CurieError('E_ARGUMENT', 'curie merge needs the part files of a sharded run');
+  await checkOutput(options.out, files);
   const parts = await Promise.all(files.map(readPart));
   const first = parts[0].header;
   const byShard = new Map<number, Part>();

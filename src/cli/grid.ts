@@ -6,6 +6,7 @@ import { CurieError, fmt } from '../errors.js';
 import { reproject } from '../grid/reproject.js';
 import { canonicalCrs, gridScattered } from '../grid/scattered.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { checkOutput } from '../io/output-target.js';
 import { resolveCrs, transformCoordinates } from '../io/crs.js';
 import type { Extent } from '../io/extent.js';
 import { isTiff } from '../io/geotiff.js';
@@ -73,6 +74,8 @@ export async function runGrid(input: string, options: GridCommandOptions): Promi
   if (method !== 'linear' && method !== 'nearest' && method !== 'cubic') throw new CurieError('E_ARGUMENT', `--method '${method}' must be linear, nearest or cubic`);
   // Unknown CRSs fail before the input is read.
   for (const crs of [options.from, options.to]) if (crs !== undefined) resolveCrs(crs);
+  // The output is examined before the work: the input given as output, a directory, are refused now.
+  await checkOutput(options.out, [input]);
   const { bytes, source } = await readSource(input);
   let raster: Raster;
   if (isTiff(bytes)) {

@@ -2,25 +2,35 @@
 /**
  * `curie`: Curie-depth maps from the command line. Bad input ends with one line on stderr and a
  * non-zero exit code (a stack trace only with --debug); nothing is written under the requested
- * name unless the command succeeds.
+ * name unless the command succeeds. Exit codes: 0 success (also when the reader of the output
+ * went away, e.g. `| head`), 1 an error, 2 a usage error, 70 an internal error (a bug),
+ * killed by signal N (Ctrl-C, SIGTERM, SIGHUP: after removing its temporary files it ends by the
+ * same signal, so the shell reports 128 + N: 130, 143, 129).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CurieError } from '../errors.js';
 import { parseMemorySize, setMaxMemory } from '../memory-budget.js';
+import { removeTemporaryFiles } from '../io/atomic-write.js';
+import { OutputError } from '../io/output-target.js';
 import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
 import { runDownload } from './download.js';
 import { runMap } from './map.js';
 import { runPlot } from './plot.js';
+import { showPhases } from './phase.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const controller = new AbortController();
-let interrupted = false;
 let readerGone = false;
 /** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
 let abortable = false;
 const MAX_MEMORY_HELP = "memory budget, e.g. 4GB or 512MiB: inputs needing more are refused before reading them (default: half of this machine's memory)";
+/**
+ * Signals that end a command, with their numbers (the exit code is 128 + number, as a shell
+ * reports a process killed by them): Ctrl-C, `kill`/Slurm's time limit/`scancel`, a closed terminal.
+ */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function program(): Command {
@@ -29,6 +39,7 @@ function program(): Command {
     .version(version)
     .option('--debug', 'print stack traces of errors')
     .option('--max-memory <size>', MAX_MEMORY_HELP)
+    .option('--trace', 'print a line on stderr as each phase begins (reading, parsing, opening, synthesising, fitting, writing)')
     .exitOverride()
     // One line per error: commander's own suggestions ("(Did you mean --window?)") join it.
     .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
@@ -63,10 +74,7 @@ function program(): Command {
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
     .option('--quiet', 'no progress output')
-    .action((input: string, options) => {
-      abortable = true;
-      return runMap(input, options, controller.signal);
-    });
+    .action((input: string, options) => runMap(input, options, controller.signal));
 
   curie
     .command('grid')
@@ -112,7 +120,7 @@ function program(): Command {
     .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
     .action((options) => {
-      return runSynth(options);
+      return runSynth(options, controller.signal);
     });
 
   curie
@@ -130,7 +138,7 @@ function program(): Command {
     .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")
     .option('--variable <name>', 'NetCDF: the variable to describe (default: the only 2-D one)')
     .option('--json', 'print JSON')
-    .action((input: string, options) => runInfo(input, options));
+    .action((input: string, options) => runInfo(input, options, controller.signal));
 
   curie
     .command('download')
@@ -168,6 +176,7 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  showPhases(argv.includes('--trace'));
   // Warnings (e.g. CURIE_DEGREES: a grid that looks like longitude/latitude) as one line each, in
   // place of Node's two-line "(node:PID) …" form; --debug adds where they came from.
   process.removeAllListeners('warning');
@@ -175,17 +184,30 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`curie: warning: ${warning.message.split('\n')[0]}\n`);
     if (debug && warning.stack) process.stderr.write(`${warning.stack}\n`);
   });
-  // Ctrl-C: a map stops its workers and removes its temporary file, then exits with 130. Other
-  // commands (and a second Ctrl-C) exit at once; the exit hook of the atomic writer removes any
-  // temporary file, so nothing is left under the requested name either way.
-  process.on('SIGINT', () => {
-    if (interrupted || !abortable) {
-      process.stderr.write('curie: interrupted; nothing was written under the output name\n');
-      process.exit(130);
-    }
-    interrupted = true;
-    controller.abort();
+  // Ctrl-C, SIGTERM, SIGHUP, in any phase: remove every temporary file (the output keeps its old
+  // content), one line, then end by the same signal, its default action restored, as careful Unix
+  // tools do: the shell reports 128 + its number (130, 143, 129), and a calling script or loop
+  // sees that its child was interrupted and stops too. (Not process.exit: it waits for libuv's
+  // threads, and one blocked opening a FIFO would hang it.) Every phase keeps the event loop free
+  // (long synchronous work runs in worker threads or in slices), so this runs within milliseconds.
+  for (const [name, number] of Object.entries(STOP_SIGNALS))
+    process.on(name, () => {
+      removeTemporaryFiles();
+      const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
+      process.stderr.write(`curie: ${what}; nothing was written under the output name\n`);
+      process.removeAllListeners(name);
+      process.kill(process.pid, name);
+      // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.
+      process.exit(128 + number);
+    });
+  // A crash (a bug) is one line too (its stack with --debug), and leaves no temporary file.
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`curie: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (a bug; please report it with the --debug output)\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exit(70);
   });
+  // A failing stderr (closed, full) has nowhere to be reported: it must not crash the command.
+  process.stderr.on('error', () => {});
   // A reader that goes away (`curie map … | head -n 3`) ends the map quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') {
@@ -203,11 +225,10 @@ async function main(argv: string[]): Promise<number> {
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return 2;
     }
-    if (readerGone) return 0;
-    if (interrupted) {
-      process.stderr.write('curie: interrupted; nothing was written under the output name\n');
-      return 130;
-    }
+    // The reader of the output went away (`| head`, a closed FIFO): it took what it wanted, so
+    // this is a quiet success, exit code 0, not SIGPIPE's 141 (which `set -o pipefail` would
+    // turn into a failed pipeline).
+    if (readerGone || (error instanceof OutputError && error.errno === 'EPIPE')) return 0;
     // Let pending warnings (emitted on the next tick) print first: they often explain the error.
     await new Promise((resolve) => setImmediate(resolve));
     const message = error instanceof CurieError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);

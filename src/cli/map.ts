@@ -1,7 +1,7 @@
 /**
  * `curie map`: fit every window of a raster and write the map, streaming rows in window order.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { CurieOptimiser } from '../CurieOptimiser.js';
 import { CurieError, fmt, warn } from '../errors.js';
 import type { Raster } from '../io/raster.js';
@@ -11,11 +11,13 @@ import { ndjsonLine } from '../io/write-table.js';
 import type { Taper } from '../spectrum/taper.js';
 import { parseDistance } from './distance.js';
 import { readInput } from './input.js';
+import { phase } from './phase.js';
 import { createProgress, progressMode } from './progress.js';
 import { bouligandRecord, fieldsOf, type Method, tanakaRecord } from './records.js';
 import { parseShard, type Shard } from './shard.js';
 import { formatFor, type MapDescription, openSink, type Sink } from './sinks.js';
-import { openAtomicStream } from '../io/atomic-write.js';
+import { openOutput } from '../io/output.js';
+import { checkOutput } from '../io/output-target.js';
 import { checkLevel } from '../inversion/global-fit.js';
 import { VERDICTS } from '../inversion/verdict.js';
 import { checkConvention, tanakaPower } from '../spectrum/convention.js';
@@ -104,9 +106,23 @@ export function parsePriors(texts: string[]): Partial<Record<ParameterName, [num
   return priors;
 }
 
-/** Digest of the input bytes and the options that change the results. */
-function runDigest(input: Uint8Array, settings: unknown): string {
-  return createHash('sha256').update(input).update(JSON.stringify(settings)).digest('hex');
+/** Digest of the input bytes (`input`: the hash state after them) and the options that change the results. */
+function runDigest(input: Hash, settings: unknown): string {
+  return input.copy().update(JSON.stringify(settings)).digest('hex');
+}
+
+/** Bytes hashed per turn of the event loop (~20 ms): a 200 MB input takes about half a second. */
+const HASH_SLICE = 8 << 20;
+
+/** The SHA-256 state after `bytes`, fed in slices so that a signal or abort is handled meanwhile. */
+async function hashBytes(bytes: Uint8Array, signal: AbortSignal): Promise<Hash> {
+  const hash = createHash('sha256');
+  for (let start = 0; start < bytes.length; start += HASH_SLICE) {
+    hash.update(bytes.subarray(start, start + HASH_SLICE));
+    await new Promise((resolve) => setImmediate(resolve));
+    signal.throwIfAborted();
+  }
+  return hash;
 }
 
 /** The path of shard I of N's part file for output `out`. */
@@ -138,8 +154,13 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
     throw new CurieError('E_ARGUMENT', `--progress '${options.progress}' must be bar, lines or none`);
 
   const reprojection = parseReprojection(options);
-  const input = await readInput(inputPath, options.variable);
+  // The output is examined before anything is read or computed: an input given as output, a
+  // directory, are refused now rather than after the map.
+  if (options.out !== undefined) await checkOutput(shard ? partPath(options.out, shard) : options.out, [inputPath]);
+
+  const input = await readInput(inputPath, { variable: options.variable, signal });
   const bytes = input.bytes;
+  const inputHash = await hashBytes(bytes, signal);
   const raster = reprojection ? await reprojectInput(input.raster, reprojection) : input.raster;
   const lonLat = await centreLonLat(raster.crs);
   const optimiser = CurieOptimiser.fromRaster(raster, { priors, convention });
@@ -158,19 +179,21 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
       yc,
       spacing: { spacingX: spacing ?? optimiser.dx, spacingY: spacing ?? optimiser.dy },
       crs: raster.crs,
-      metadata: { ...settings, windows: xc.length, crs: raster.crs ?? null, grid: { rows: optimiser.ny, cols: optimiser.nx, xmin: optimiser.xmin, xmax: optimiser.xmax, ymin: optimiser.ymin, ymax: optimiser.ymax }, input_sha256: createHash('sha256').update(bytes).digest('hex') },
+      metadata: { ...settings, windows: xc.length, crs: raster.crs ?? null, grid: { rows: optimiser.ny, cols: optimiser.nx, xmin: optimiser.xmin, xmax: optimiser.xmax, ymin: optimiser.ymin, ymax: optimiser.ymax }, input_sha256: inputHash.copy().digest('hex') },
     };
     // This process's windows: all, or those i with i mod N = I.
     const indices = Array.from(xc, (_, i) => i).filter((i) => !shard || i % shard.count === shard.index);
     const mine = { xc: Float64Array.from(indices, (i) => xc[i]), yc: Float64Array.from(indices, (i) => yc[i]) };
 
     let sink: Sink;
+    // Opening waits for the reader of a FIFO, as `cat > fifo` does.
+    phase('opening', options.out ?? 'standard output');
     if (shard) {
-      const file = await openAtomicStream(partPath(options.out!, shard));
-      const header: PartHeader = { curie_part: 1, shard: shard.index, shards: shard.count, total: xc.length, run: runDigest(bytes, settings), format, description: { ...description, xc: Array.from(xc), yc: Array.from(yc) } };
-      file.stream.write(`${JSON.stringify(header)}\n`);
+      const file = await openOutput(partPath(options.out!, shard));
+      const header: PartHeader = { curie_part: 1, shard: shard.index, shards: shard.count, total: xc.length, run: runDigest(inputHash, settings), format, description: { ...description, xc: Array.from(xc), yc: Array.from(yc) } };
+      await file.write(`${JSON.stringify(header)}\n`);
       sink = {
-        write: (i, r) => void file.stream.write(ndjsonLine({ i, ...r })),
+        write: (i, r) => file.write(ndjsonLine({ i, ...r })),
         close: () => file.commit(),
         abort: () => file.abort(),
       };
@@ -178,13 +201,22 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
 
     const progress = createProgress(progressMode(options.progress, options.quiet ?? false), shard ? `curie map (shard ${shard.index}/${shard.count})` : 'curie map');
     // Rows are written in window order by one chain of promises, so back-pressure paces the map.
+    // A failed write (disk full, reader gone) stops the map at once: nothing more can be delivered.
     let writing = Promise.resolve();
+    let writeFailure: unknown;
+    const stopWriting = new AbortController();
     const emit = (local: number, record: Record<string, number | string | null>) => {
       const i = indices[local];
       const row = centres ? { ...record, lon: centres.lon[i], lat: centres.lat[i] } : record;
-      writing = writing.then(() => sink.write(i, row));
+      writing = writing
+        .then(() => (writeFailure === undefined ? sink.write(i, row) : undefined))
+        .catch((error: unknown) => {
+          writeFailure ??= error;
+          stopWriting.abort(error);
+        });
     };
-    const common = { workers, signal, taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
+    const common = { workers, signal: AbortSignal.any([signal, stopWriting.signal]), taper, power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
+    phase('fitting', `${indices.length} windows`);
     try {
       if (method === 'bouligand') {
         const map = await optimiser.optimiseRoutine(window, mine.xc, mine.yc, { ...common, ...start, level, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
@@ -200,11 +232,13 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
           onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
         });
       await writing;
+      if (writeFailure !== undefined) throw writeFailure;
+      phase('writing', options.out ?? 'standard output');
       await sink.close();
     } catch (error) {
-      await writing.catch(() => {});
+      await writing;
       await sink.abort();
-      throw error;
+      throw writeFailure ?? error;
     } finally {
       progress.stop();
     }

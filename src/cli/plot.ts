@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CurieError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { checkOutput } from '../io/output-target.js';
 import { loadGrid } from '../io/load.js';
 import { parseTable, type Table } from '../io/read-table.js';
 import { VERDICTS, type VerdictName } from '../inversion/verdict.js';
@@ -54,6 +55,7 @@ function tableChart(table: Table, source: string, field: string | undefined, tit
 /** `curie plot <input> --out fig.svg|fig.png [--field NAME] [--title TEXT]`. */
 export async function runPlot(input: string, options: { out: string; field?: string; title?: string }): Promise<void> {
   figureFormat(options.out);
+  await checkOutput(options.out, [input]);
   const title = options.title ?? path.basename(input);
   const extension = path.extname(input).toLowerCase();
   let spec: VegaLiteSpec;

@@ -3,11 +3,11 @@
  * GeoTIFF written at the end. Files are written under a temporary name and renamed on success.
  */
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { CurieError } from '../errors.js';
-import { openAtomicStream } from '../io/atomic-write.js';
+import { openOutput } from '../io/output.js';
+import { isStreamDevice } from '../io/output-target.js';
 import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
-import { csvHeader, csvRow, jsonDocument, ndjsonLine, type TableRecord } from '../io/write-table.js';
+import { csvHeader, csvRow, jsonDocumentParts, ndjsonLine, type TableRecord } from '../io/write-table.js';
 import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
 import type { Method } from './records.js';
 
@@ -15,7 +15,7 @@ import type { Method } from './records.js';
 export type Format = 'csv' | 'ndjson' | 'geotiff' | 'json';
 export const FORMATS: readonly Format[] = ['csv', 'ndjson', 'geotiff', 'json'];
 
-/** The format from `--format`, else from the output's extension; NDJSON for standard output. */
+/** The format from `--format`, else from the output's extension; NDJSON for standard output (and a device or FIFO without extension). */
 export function formatFor(out: string | undefined, format: string | undefined): Format {
   if (format !== undefined) {
     if (!(FORMATS as readonly string[]).includes(format)) throw new CurieError('E_ARGUMENT', `--format '${format}' is not one of ${FORMATS.join(', ')}`);
@@ -25,6 +25,8 @@ export function formatFor(out: string | undefined, format: string | undefined): 
   const extension = path.extname(out).toLowerCase();
   const byExtension: Record<string, Format> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'json', '.tif': 'geotiff', '.tiff': 'geotiff' };
   const found = byExtension[extension];
+  // A device or named pipe (/dev/stdout, a FIFO) without a known extension: NDJSON, as on standard output.
+  if (!found && isStreamDevice(out)) return 'ndjson';
   if (!found) throw new CurieError('E_ARGUMENT', `cannot tell the output format of '${out}' from its extension; use .csv, .ndjson, .json, .tif or --format`);
   return found;
 }
@@ -49,25 +51,11 @@ export interface Sink {
   abort(): Promise<void>;
 }
 
-/** Write a line to a stream, waiting when it is full (so a slow reader, like `head`, paces the map). */
-async function writeLine(stream: Writable, line: string | Uint8Array): Promise<void> {
-  if (!stream.write(line)) await new Promise<void>((resolve, reject) => {
-    const done = () => { stream.off('error', failed); resolve(); };
-    const failed = (error: Error) => { stream.off('drain', done); reject(error); };
-    stream.once('drain', done);
-    stream.once('error', failed);
-  });
-}
-
 /** A sink streaming lines (CSV or NDJSON) to stdout or an atomically written file. */
 async function lineSink(out: string | undefined, header: string | undefined, line: (index: number, record: TableRecord) => string): Promise<Sink> {
-  if (out === undefined) {
-    if (header) await writeLine(process.stdout, header);
-    return { write: (i, r) => writeLine(process.stdout, line(i, r)), close: async () => {}, abort: async () => {} };
-  }
-  const file = await openAtomicStream(out);
-  if (header) await writeLine(file.stream, header);
-  return { write: (i, r) => writeLine(file.stream, line(i, r)), close: () => file.commit(), abort: () => file.abort() };
+  const output = await openOutput(out);
+  if (header) await output.write(header);
+  return { write: (i, r) => output.write(line(i, r)), close: () => output.commit(), abort: () => output.abort() };
 }
 
 /** Whole-map GeoTIFF bands from the rows, NaN where a window failed or is missing. */
@@ -88,14 +76,21 @@ export async function openSink(format: Format, out: string | undefined, descript
   if (out === undefined) throw new CurieError('E_ARGUMENT', `--format ${format} needs --out FILE`);
   // The temporary file is created now, so that a missing output directory fails before the map is
   // computed rather than after; the whole document is written into it at the end.
-  const file = await openAtomicStream(out);
+  const output = await openOutput(out);
   const rows: TableRecord[] = new Array(description.xc.length);
   return {
     write: (i, r) => void (rows[i] = r),
     close: async () => {
-      await writeLine(file.stream, format === 'json' ? jsonDocument(description.metadata, Array.from(rows)) : geotiffBytes(description, rows));
-      await file.commit();
+      if (format === 'geotiff') await output.write(geotiffBytes(description, rows));
+      // Part by part, with a turn of the event loop between parts (a large map's document takes
+      // long enough to make a signal wait).
+      else
+        for (const part of jsonDocumentParts(description.metadata, Array.from(rows))) {
+          await output.write(part);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      await output.commit();
     },
-    abort: () => file.abort(),
+    abort: () => output.abort(),
   };
 }

@@ -97,10 +97,25 @@ export function ndjsonLine(record: TableRecord): string {
  * @param windows one record per window, e.g. with the fields of {@link BOULIGAND_FIELDS}.
  */
 export function jsonDocument(metadata: Record<string, unknown>, windows: readonly TableRecord[]): string {
+  return Array.from(jsonDocumentParts(metadata, windows)).join('');
+}
+
+/**
+ * {@link jsonDocument} in consecutive parts (joined, the same text), at most `perPart` windows in
+ * each: a writer can hand each to a stream and let the event loop turn in between.
+ */
+export function* jsonDocumentParts(metadata: Record<string, unknown>, windows: readonly TableRecord[], perPart = 4096): Generator<string, void, undefined> {
   const meta = JSON.stringify(metadata, finiteOrNull, 2).replace(/\n/g, '\n  ');
-  const rows = windows.map((w) => `    ${JSON.stringify(w, finiteOrNull)}`);
-  const list = rows.length === 0 ? '[]' : `[\n${rows.join(',\n')}\n  ]`;
-  return `{\n  "metadata": ${meta},\n  "windows": ${list}\n}\n`;
+  if (windows.length === 0) {
+    yield `{\n  "metadata": ${meta},\n  "windows": []\n}\n`;
+    return;
+  }
+  yield `{\n  "metadata": ${meta},\n  "windows": [\n`;
+  for (let start = 0; start < windows.length; start += perPart) {
+    const rows = windows.slice(start, start + perPart).map((w) => `    ${JSON.stringify(w, finiteOrNull)}`);
+    yield `${start > 0 ? ',\n' : ''}${rows.join(',\n')}`;
+  }
+  yield '\n  ]\n}\n';
 }
 
 /** JSON.stringify replacer: non-finite numbers → null (what JSON.stringify does, made explicit). */

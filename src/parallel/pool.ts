@@ -7,7 +7,7 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import { CurieError, warn } from '../errors.js';
 import { type BatchResult, type BatchTask, type GridHandle, type RoutineName, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
-import { runBatch } from './run-batch.js';
+import { runBatchSteps } from './run-batch.js';
 
 /** Progress of a map: windows finished out of all. */
 export interface MapProgress {
@@ -76,6 +76,18 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }
 
+/** Longest stretch of work (ms) in the calling thread (`workers: 0`) between turns of the event loop. */
+const SLICE_MS = 25;
+
+/**
+ * Most windows in a batch computed in the calling thread: a batch's spectra are computed together
+ * before its first fit (~10 ms a window of 101² nodes), a stretch the event loop cannot interrupt.
+ */
+const CALLING_THREAD_BATCH = 8;
+
+/** Batches in flight per worker thread: enough to keep each busy, few enough that early windows finish first. */
+const IN_FLIGHT_PER_WORKER = 2;
+
 /** Worker count from the options: a whole number ≥ 0. */
 export function workerCount(workers: number | undefined): number {
   const parallelism = os.availableParallelism();
@@ -91,23 +103,26 @@ export function workerCount(workers: number | undefined): number {
 }
 
 /**
- * Batches of window indices: enough per batch to amortise messaging (at most 64), enough batches to
- * balance load. Windows with the same centre x go together, so that a batch's windows of one grid
- * column share their rows' Fourier transforms (run-batch.ts): such groups, in order of first
- * appearance, fill batches whole while they fit; a group larger than a batch is split evenly (each
- * window's result is the same bits whichever windows it is computed with). The last 2·workers
- * batches are halved, so that the workers finish close together.
+ * Batches of window indices: enough per batch to amortise messaging (at most `maxSize`, 64 by
+ * default), enough batches to balance load. Windows with the same centre x go together, so that a
+ * batch's windows of one grid column share their rows' Fourier transforms (run-batch.ts): such
+ * groups, in order of first appearance, fill batches whole while they fit; a group larger than a
+ * batch is split evenly (each window's result is the same bits whichever windows it is computed
+ * with). Batches are then ordered by their first window, so that the first windows of the map
+ * are computed first (a map streamed in window order, `| head`, gets its first rows early); the
+ * first 2·workers batches are halved, so those rows come sooner still, and the last 2·workers,
+ * so that the workers finish close together.
  */
-function batches(total: number, workers: number, xc: ArrayLike<number>): number[][] {
+function batches(total: number, workers: number, xc: ArrayLike<number>, maxSize = 64): number[][] {
   const threads = Math.max(workers, 1);
-  const size = Math.max(1, Math.min(64, Math.ceil(total / (threads * 8))));
+  const size = Math.max(1, Math.min(maxSize, Math.ceil(total / (threads * 8))));
   const groups = new Map<number, number[]>();
   for (let i = 0; i < total; i++) {
     const group = groups.get(xc[i]);
     if (group) group.push(i);
     else groups.set(xc[i], [i]);
   }
-  const out: number[][] = [];
+  let out: number[][] = [];
   let current: number[] = [];
   for (const group of groups.values()) {
     const per = Math.ceil(group.length / Math.ceil(group.length / size));
@@ -121,9 +136,15 @@ function batches(total: number, workers: number, xc: ArrayLike<number>): number[
     }
   }
   if (current.length > 0) out.push(current);
+  // Indices within a batch ascend (groups are filled in window order), so [0] is its first window.
+  const byFirstWindow = (a: number[], b: number[]) => a[0] - b[0];
+  out.sort(byFirstWindow);
   if (out.length < 4 * threads) return out;
-  const tail = out.splice(out.length - 2 * threads).flatMap((batch) => (batch.length > 1 ? [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)] : [batch]));
-  return out.concat(tail);
+  const halve = (batch: number[]) => (batch.length > 1 ? [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)] : [batch]);
+  // The first 2·workers batches are halved too, so the first windows are done sooner.
+  const head = out.splice(0, 2 * threads).flatMap(halve).sort(byFirstWindow);
+  const tail = out.splice(out.length - 2 * threads).flatMap(halve);
+  return head.concat(out, tail);
 }
 
 /**
@@ -179,11 +200,22 @@ export class WorkerPool {
     };
 
     if (workers === 0) {
-      for (const indices of batches(total, 1, request.xc)) {
-        // Yield between batches so that an abort (or anything else) can run.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (signal?.aborted) throw abortError(signal);
-        collect(runBatch(task(indices)), indices);
+      // In the calling thread, the event loop gets a turn at least every SLICE_MS (between
+      // windows), so that an abort, a signal or a reader's back-pressure is handled meanwhile.
+      let sliceStart = performance.now();
+      for (const indices of batches(total, 1, request.xc, CALLING_THREAD_BATCH)) {
+        const steps = runBatchSteps(task(indices));
+        for (let step = steps.next(); ; step = steps.next()) {
+          if (step.done) {
+            collect(step.value, indices);
+            break;
+          }
+          if (performance.now() - sliceStart >= SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
+          if (signal?.aborted) throw abortError(signal);
+        }
       }
     } else {
       const { pool, release } = this.#acquire(workers);
@@ -223,8 +255,23 @@ export class WorkerPool {
           }
         }
       };
+      // Batches go to the pool in window order, a bounded number at a time: each worker takes the
+      // earliest batch not yet started, so the first windows are done first, whatever the queue.
+      const queue = batches(total, workers, request.xc);
+      let next = 0;
+      let failed = false;
+      const lane = async () => {
+        while (!failed && next < queue.length) {
+          try {
+            await runWithRetry(queue[next++]);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+      };
       try {
-        await Promise.all(batches(total, workers, request.xc).map(runWithRetry));
+        await Promise.all(Array.from({ length: Math.min(queue.length, IN_FLIGHT_PER_WORKER * workers) }, lane));
       } finally {
         signal?.removeEventListener('abort', forward);
         release();

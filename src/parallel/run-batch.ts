@@ -62,6 +62,19 @@ function errorMessage(error: unknown): string {
 
 /** Compute every window of a batch; results go to the shared table/status and the returned messages. */
 export function runBatch(task: BatchTask): BatchResult {
+  const steps = runBatchSteps(task);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link runBatch} one window at a time: the generator pauses after each window (yielding its
+ * index) and returns the batch's result. Lets the calling thread (`workers: 0`) give the event loop
+ * a turn between windows, so that a signal or an abort is handled within one window's time.
+ */
+export function* runBatchSteps(task: BatchTask): Generator<number, BatchResult, void> {
   const grid = gridFromHandle(task.grid);
   const settings = resolveSettings(task.settings);
   const status = new Uint8Array(task.status);
@@ -125,6 +138,7 @@ export function runBatch(task: BatchTask): BatchResult {
       messages.push([i, errorMessage(error)]);
       status[i] = STATUS.windowError;
     }
+    yield i;
   }
   return results ? { messages, results } : { messages };
 }

@@ -212,6 +212,19 @@ describe('streaming', () => {
     const all = await optimiser.parallelise('tanaka', 50e3, [xc[0], -1, xc[2]], [yc[0], -1, yc[2]], { workers: 2, kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3], onResult: (i, r) => tanaka.push([i, r]) });
     expect(tanaka).toEqual(all.map((r, i) => [i, r]));
   });
+
+  it('computes the first windows first: the first three are handed on before a quarter of the map is done', async () => {
+    // So `curie map … | head -n 3` returns long before the map ends (it used to wait for over half of it).
+    const { optimiser, xc, yc } = smallMap();
+    opened.push(optimiser);
+    for (const workers of [0, 1, 2]) {
+      let done = 0;
+      const doneWhenHandedOn: number[] = [];
+      await optimiser.optimiseRoutine(50e3, xc, yc, { workers, onProgress: (p) => (done = p.done), onWindow: (i) => void (i < 3 && doneWhenHandedOn.push(done)) });
+      expect(doneWhenHandedOn, `workers ${workers}`).toHaveLength(3);
+      expect(doneWhenHandedOn[2], `workers ${workers}`).toBeLessThanOrEqual(xc.length / 4);
+    }
+  });
 });
 
 describe("inside a user's own worker thread", () => {

@@ -83,7 +83,7 @@ describe('openAtomicStream', () => {
     const path = join(out, 'map.ndjson');
     await writeFile(path, 'previous\n');
     const output = await openAtomicStream(path);
-    expect(dirname(output.tempPath)).toBe(out);
+    expect(dirname(output.tempPath!)).toBe(out);
     for (let i = 0; i < 1000; i++) output.stream.write(`{"i":${i}}\n`);
     expect(await readFile(path, 'utf8')).toBe('previous\n'); // untouched until commit
     await output.commit();
@@ -107,7 +107,7 @@ describe('openAtomicStream', () => {
     const out = await emptyDir('abort');
     const output = await openAtomicStream(join(out, 'map.csv'), { fsync: true });
     output.stream.write('x,y\n1,');
-    expect(await readdir(out)).toEqual([basename(output.tempPath)]);
+    expect(await readdir(out)).toEqual([basename(output.tempPath!)]);
     await output.abort();
     await output.abort();
     expect(await readdir(out)).toEqual([]);
@@ -129,10 +129,15 @@ describe('openAtomicStream', () => {
     await expectNotFound(openAtomicStream(join(missing, 'map.csv')), `output directory ${missing} does not exist`);
   });
 
-  it('removes pending temporary files when the process exits (e.g. process.exit in a Ctrl-C handler)', async () => {
-    // The child runs plain JavaScript: transpile the module and its one dependency next to each other.
+  for (const [how, ending, status] of [
+    ['exits (e.g. process.exit in a Ctrl-C handler)', `process.on('SIGINT', () => process.exit(130));
+      process.kill(process.pid, 'SIGINT');`, 130],
+    ['crashes (an uncaught exception)', `setImmediate(() => { throw new Error('a bug'); });`, 1],
+  ] as const)
+  it(`removes pending temporary files when the process ${how}`, async () => {
+    // The child runs plain JavaScript: transpile the module and its dependencies next to each other.
     const js = await emptyDir('exit-js');
-    for (const name of ['io/atomic-write', 'errors']) {
+    for (const name of ['io/atomic-write', 'io/output-target', 'errors']) {
       const source = await readFile(new URL(`../../src/${name}.ts`, import.meta.url), 'utf8');
       const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
       await mkdir(dirname(join(js, `${name}.js`)), { recursive: true });
@@ -147,14 +152,14 @@ describe('openAtomicStream', () => {
       output.stream.write('x,y\\n1,');
       await new Promise((r) => output.stream.write('', r));
       console.log(readdirSync(${JSON.stringify(out)}).join(' '));
-      process.on('SIGINT', () => process.exit(130));
-      process.kill(process.pid, 'SIGINT');
+      ${ending}
       setTimeout(() => {}, 5000);
     `;
     await writeFile(join(js, 'child.mjs'), script);
     const child = spawnSync(process.execPath, [join(js, 'child.mjs')], { encoding: 'utf8' });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(130);
+    if (status === 130) expect(child.stderr).toBe('');
+    else expect(child.stderr).toContain('Error: a bug');
+    expect(child.status).toBe(status);
     expect(child.stdout.trim()).toMatch(/^\.map\.csv\.\d+\.[0-9a-f]{12}\.tmp$/); // the temporary file existed
     expect(await readdir(out)).toEqual([]); // and is gone, with no map.csv
   });

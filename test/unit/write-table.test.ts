@@ -7,6 +7,7 @@ import {
   csvRow,
   formatNumber,
   jsonDocument,
+  jsonDocumentParts,
   ndjsonLine,
 } from '../../src/io/write-table.js';
 
@@ -89,5 +90,14 @@ describe('NDJSON and JSON', () => {
     );
     expect(JSON.parse(text).windows[1].curie_depth).toBeNull();
     expect(JSON.parse(jsonDocument({}, []))).toEqual({ metadata: {}, windows: [] });
+  });
+
+  it('comes in parts of at most perPart windows that join into the same text', () => {
+    const windows = Array.from({ length: 7 }, (_, i) => ({ x: i, y: -i, curie_depth: i === 3 ? NaN : i / 3, message: i === 5 ? 'a "quoted"\nline' : '' }));
+    for (const count of [0, 1, 3, 7]) {
+      const parts = Array.from(jsonDocumentParts({ method: 'tanaka' }, windows.slice(0, count), 3));
+      expect(parts.join('')).toBe(jsonDocument({ method: 'tanaka' }, windows.slice(0, count)));
+      expect(parts).toHaveLength(count === 0 ? 1 : 2 + Math.ceil(count / 3));
+    }
   });
 });
