@@ -126,12 +126,12 @@ function describeVariable(v: NetcdfVariableInfo): string {
  * largest window that fits, and for a NetCDF file its format and variables (grids starred). The
  * variables are printed even when the grid cannot be chosen (several 2-D variables), before the error.
  */
-export async function runInfo(input: string, options: { json?: boolean; variable?: string }, signal?: AbortSignal): Promise<void> {
+export async function runInfo(input: string, options: { json?: boolean; variable?: string; columns?: string }, signal?: AbortSignal): Promise<void> {
   const { bytes, source } = await readInputBytes(input);
   const netcdf = isNetcdf(bytes) ? await listNetcdfVariables(bytes, source) : undefined;
   let raster: Raster;
   try {
-    raster = (await parseInput(bytes, source, { variable: options.variable, signal })).raster;
+    raster = (await parseInput(bytes, source, { variable: options.variable, columns: options.columns, signal })).raster;
   } catch (error) {
     if (netcdf && !options.json) process.stdout.write(`format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`);
     throw error;

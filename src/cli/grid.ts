@@ -7,6 +7,7 @@ import { reproject } from '../grid/reproject.js';
 import { canonicalCrs, gridScattered } from '../grid/scattered.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutput } from '../io/output-target.js';
+import { parseColumns } from './input.js';
 import { resolveCrs, transformCoordinates } from '../io/crs.js';
 import type { Extent } from '../io/extent.js';
 import { isTiff } from '../io/geotiff.js';
@@ -34,14 +35,6 @@ function parseExtent(text: string): Extent {
   if (parts.length !== 4 || !parts.every(Number.isFinite) || !(parts[0] < parts[1] && parts[2] < parts[3]))
     throw new CurieError('E_ARGUMENT', `--extent '${text}' must be XMIN,XMAX,YMIN,YMAX (first and last nodes, in the target CRS's units) with XMIN < XMAX and YMIN < YMAX`);
   return parts as unknown as Extent;
-}
-
-/** `--columns 1,2,3` (1-based x, y, value). */
-function parseColumns(text: string): [number, number, number] {
-  const parts = text.split(',').map((p) => Number(p));
-  if (parts.length !== 3 || !parts.every((c) => Number.isInteger(c) && c >= 1))
-    throw new CurieError('E_ARGUMENT', `--columns '${text}' must be three column numbers from 1 (x, y, value), e.g. 1,2,3`);
-  return parts as [number, number, number];
 }
 
 /** Error unless the grid's nodes overlap the data's bounding box (both in the target CRS). */

@@ -1,10 +1,32 @@
 /**
  * The raster a command reads: a file, or `-` for text on standard input.
  */
-import { readGridStream, readSource, readStreamWithinBudget } from '../io/load.js';
+import { CurieError } from '../errors.js';
+import { type LoadGridOptions, readGridStream, readSource, readStreamWithinBudget } from '../io/load.js';
 import type { Raster } from '../io/raster.js';
 import { parseOffThread } from './off-thread.js';
 import { phase } from './phase.js';
+
+/** `--columns 2,3,5` → the 1-based columns of x, y and the value. */
+export function parseColumns(text: string): [number, number, number] {
+  const parts = text.split(',').map((p) => Number(p));
+  if (parts.length !== 3 || !parts.every((c) => Number.isInteger(c) && c >= 1))
+    throw new CurieError('E_ARGUMENT', `--columns '${text}' must be three column numbers from 1 (x, y, value), e.g. 1,2,3`);
+  return parts as [number, number, number];
+}
+
+/** What a command reads: a NetCDF variable, text columns, and the signal that ends the reading. */
+export interface InputOptions {
+  variable?: string;
+  /** `--columns` as given. */
+  columns?: string;
+  signal?: AbortSignal;
+}
+
+/** The loader's options from a command's. */
+function loadOptions(options: InputOptions): LoadGridOptions {
+  return { ...(options.variable === undefined ? {} : { variable: options.variable }), ...(options.columns === undefined ? {} : { columns: parseColumns(options.columns) }) };
+}
 
 /** The input's bytes and name: a file, or standard input (read within the memory budget). */
 export async function readInputBytes(input: string): Promise<{ bytes: Uint8Array; source: string }> {
@@ -16,9 +38,10 @@ export async function readInputBytes(input: string): Promise<{ bytes: Uint8Array
  * Parse an input's bytes in a worker thread (off-thread.ts), so that a signal is obeyed at once
  * however long it takes; `signal` ends it. The bytes given are moved there: use the returned ones.
  */
-export async function parseInput(bytes: Uint8Array, source: string, options: { variable?: string; signal?: AbortSignal } = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
+export async function parseInput(bytes: Uint8Array, source: string, options: InputOptions = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
+  const load = loadOptions(options);
   phase('parsing', `${source} (${bytes.length} bytes)`);
-  return parseOffThread(bytes, source, options.signal, options.variable === undefined ? {} : { variable: options.variable });
+  return parseOffThread(bytes, source, options.signal, load);
 }
 
 /**
@@ -27,10 +50,11 @@ export async function parseInput(bytes: Uint8Array, source: string, options: { v
  * {@link parseInput}). Standard input, which may never end, is parsed as it arrives (a line that
  * is not a grid ends the read at once), within the memory budget, the event loop turning between chunks.
  */
-export async function readInput(input: string, options: { variable?: string; signal?: AbortSignal } = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
+export async function readInput(input: string, options: InputOptions = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
   if (input === '-') {
+    const load = loadOptions(options);
     phase('reading', 'standard input');
-    return readGridStream(process.stdin, 'standard input', options.variable === undefined ? {} : { variable: options.variable });
+    return readGridStream(process.stdin, 'standard input', load);
   }
   const { bytes, source } = await readInputBytes(input);
   return parseInput(bytes, source, options);

@@ -50,6 +50,7 @@ function program(): Command {
     .argument('<input>', "GeoTIFF, NetCDF (.nc, .grd) or 'x y value' text file, or - for text on standard input")
     .requiredOption('--window <distance>', 'window side, e.g. 200km (bare numbers are metres)')
     .option('--variable <name>', 'NetCDF: the variable to read (default: the only 2-D one)')
+    .option('--columns <x,y,value>', "text grids: the columns of x, y and the value, from 1 (default 1,2,3)")
     .option('--spacing <distance>', 'distance between window centres (default: every node)')
     .option('--to <EPSG:code>', 'reproject the input to this CRS first (e.g. a lon/lat GeoTIFF to EPSG:32723); needs --cell')
     .option('--cell <distance>', 'with --to: grid cell (node spacing) of the reprojected grid, e.g. 5km')
@@ -137,6 +138,7 @@ function program(): Command {
     .description('size, spacing, extent (also in lon/lat), CRS, NaN count, value range, largest window and NetCDF variables of a raster')
     .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")
     .option('--variable <name>', 'NetCDF: the variable to describe (default: the only 2-D one)')
+    .option('--columns <x,y,value>', "text grids: the columns of x, y and the value, from 1 (default 1,2,3)")
     .option('--json', 'print JSON')
     .action((input: string, options) => runInfo(input, options, controller.signal));
 

@@ -30,6 +30,8 @@ export function verdictSummary(verdicts: Uint8Array, level: number): string {
 
 /** Options of `curie map` as commander gives them (strings, as typed). */
 export interface MapCommandOptions {
+  /** Text grids: the columns of x, y and the value (`--columns 2,3,5`). */
+  columns?: string;
   window: string;
   /** NetCDF: the variable to read. */
   variable?: string;
@@ -158,7 +160,7 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   // directory, are refused now rather than after the map.
   if (options.out !== undefined) await checkOutput(shard ? partPath(options.out, shard) : options.out, [inputPath]);
 
-  const input = await readInput(inputPath, { variable: options.variable, signal });
+  const input = await readInput(inputPath, { variable: options.variable, columns: options.columns, signal });
   const bytes = input.bytes;
   const inputHash = await hashBytes(bytes, signal);
   const raster = reprojection ? await reprojectInput(input.raster, reprojection) : input.raster;

@@ -19,6 +19,8 @@ export interface LoadGridOptions {
   variable?: string;
   /** GeoTIFF only: the band to read, 1-based or by its description (default the first). */
   band?: number | string;
+  /** Text grids only: 1-based columns of x, y and the value (default `[1, 2, 3]`). */
+  columns?: readonly [x: number, y: number, value: number];
 }
 
 /**
@@ -55,7 +57,7 @@ export async function parseGridBytes(bytes: Uint8Array, source: string, options:
   const format = options.format ?? (isNetcdf(bytes) ? 'netcdf' : isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
   if (format === 'netcdf') return readNetcdf(bytes, source, options.variable === undefined ? {} : { variable: options.variable });
   if (format === 'geotiff') return readGeoTiff(bytes, source, { band: options.band });
-  return parseXYZBytes(bytes, source);
+  return parseXYZBytes(bytes, source, options.columns === undefined ? {} : { columns: options.columns });
 }
 
 /**
@@ -143,7 +145,7 @@ export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?
     if (seen < SNIFF_BYTES) return;
     decided = true;
     const head = Buffer.concat(pending, seen);
-    if (!isTiff(head) && !looksBinary(head)) (reader = new XyzPointReader(source)).push(head);
+    if (!isTiff(head) && !looksBinary(head)) (reader = new XyzPointReader(source, 0, options.columns === undefined ? {} : { columns: options.columns })).push(head);
   });
   if (bytes.length === 0 || !reader) return { bytes, raster: await parseGridBytes(bytes, source, options) };
   return { bytes, raster: rasterFromPoints(reader.finish(), source) };

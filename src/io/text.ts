@@ -26,8 +26,8 @@ import { type Raster, sharedFloat64 } from './raster.js';
  * @throws CurieError `E_FORMAT` for a line that is not three numbers (naming the line),
  *   `E_LATTICE` for points off the lattice, repeated or missing nodes.
  */
-export function parseXYZ(text: string, source = 'text grid'): Raster {
-  return rasterFromPoints(readPoints(text, source), source);
+export function parseXYZ(text: string, source = 'text grid', options: TextGridOptions = {}): Raster {
+  return rasterFromPoints(readPoints(text, source, options), source);
 }
 
 /**
@@ -35,8 +35,23 @@ export function parseXYZ(text: string, source = 'text grid'): Raster {
  * longest string (512 MiB) loads too, with memory proportional to its number of points.
  * @throws CurieError as {@link parseXYZ}; `E_MEMORY` when the points or the lattice exceed the memory budget
  */
-export function parseXYZBytes(bytes: Uint8Array, source = 'text grid'): Raster {
-  return rasterFromPoints(readPointsFromBytes(bytes, source), source);
+export function parseXYZBytes(bytes: Uint8Array, source = 'text grid', options: TextGridOptions = {}): Raster {
+  return rasterFromPoints(readPointsFromBytes(bytes, source, options), source);
+}
+
+/** Options of the text readers. */
+export interface TextGridOptions {
+  /**
+   * 1-based columns of x, y and the value (default `[1, 2, 3]`: lines of exactly three columns);
+   * with columns given, lines may hold more columns than these (e.g. `[2, 3, 5]` of a 5-column file).
+   */
+  columns?: readonly [x: number, y: number, value: number];
+}
+
+/** Check `columns`: three whole numbers ≥ 1 (`E_ARGUMENT` otherwise). */
+export function checkColumns(columns: readonly number[]): void {
+  if (!Array.isArray(columns) || columns.length !== 3 || !columns.every((c) => Number.isInteger(c) && c >= 1))
+    throw new CurieError('E_ARGUMENT', `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. [1, 2, 3]`);
 }
 
 /** The lattice holding `points` as a raster (see {@link parseXYZ}); `points` come from an {@link XyzPointReader}. */
@@ -107,15 +122,25 @@ export class XyzPointReader {
   #carry = '';
   #lineNumber = 0;
   #headerAllowed = true;
-  readonly #starts = [0, 0, 0];
-  readonly #ends = [0, 0, 0];
+  /** 0-based token of x, y and the value; whether lines must hold exactly three tokens. */
+  readonly #picks: readonly [number, number, number];
+  readonly #exact: boolean;
+  readonly #starts: number[];
+  readonly #ends: number[];
 
   /**
    * @param source name of the input for error messages
    * @param expectedPoints how many points to make room for at first (they grow by doubling):
    *   e.g. the number of lines when the whole file is at hand
+   * @param options `columns` of x, y and the value (see {@link TextGridOptions})
    */
-  constructor(source: string, expectedPoints = 0) {
+  constructor(source: string, expectedPoints = 0, options: TextGridOptions = {}) {
+    if (options.columns !== undefined) checkColumns(options.columns);
+    const columns = options.columns ?? [1, 2, 3];
+    this.#picks = [columns[0] - 1, columns[1] - 1, columns[2] - 1];
+    this.#exact = options.columns === undefined;
+    this.#starts = new Array<number>(Math.max(...columns)).fill(0);
+    this.#ends = new Array<number>(Math.max(...columns)).fill(0);
     this.#source = source;
     this.#capacity = Math.max(16, expectedPoints);
     this.#checkBudget(this.#capacity);
@@ -173,7 +198,7 @@ export class XyzPointReader {
         if (p === lineEnd) break;
         const start = p;
         while (p < lineEnd && !isSeparator(text.charCodeAt(p))) p++;
-        if (tokens < 3) {
+        if (tokens < starts.length) {
           starts[tokens] = start;
           ends[tokens] = p;
         }
@@ -183,24 +208,26 @@ export class XyzPointReader {
       lineStart = lineEnd + 1;
       if (tokens === 0 || text.charCodeAt(starts[0]) === HASH) continue;
 
+      const [ix, iy, iv] = this.#picks;
       const token = (i: number) => text.slice(starts[i], ends[i]);
-      const x = tokens > 0 ? Number(token(0)) : NaN;
-      const y = tokens > 1 ? Number(token(1)) : NaN;
+      const x = tokens > ix ? Number(token(ix)) : NaN;
+      const y = tokens > iy ? Number(token(iy)) : NaN;
       if (this.#headerAllowed && (Number.isNaN(x) || Number.isNaN(y))) {
         this.#headerAllowed = false; // a header line: column names, skipped
         continue;
       }
       this.#headerAllowed = false;
       const where = `${source}: line ${lineNumber}`;
-      if (tokens !== 3) {
+      if (this.#exact ? tokens !== 3 : tokens < starts.length) {
         const line = text.slice(thisLineStart, lineEnd).trim();
-        throw new CurieError('E_FORMAT', `${where}: expected 3 columns (x y value), found ${tokens} in "${clip(line)}"`);
+        const expected = this.#exact ? '3 columns (x y value)' : `at least ${starts.length} columns (x, y, value in columns ${ix + 1}, ${iy + 1}, ${iv + 1})`;
+        throw new CurieError('E_FORMAT', `${where}: expected ${expected}, found ${tokens} in "${clip(line)}"${this.#exact && tokens > 3 ? '; choose the columns of x, y and the value (columns option, --columns)' : ''}`);
       }
-      if (!Number.isFinite(x)) throw notFinite(where, 'x', token(0));
-      if (!Number.isFinite(y)) throw notFinite(where, 'y', token(1));
-      const value = parseValue(token(2));
+      if (!Number.isFinite(x)) throw notFinite(where, 'x', token(ix));
+      if (!Number.isFinite(y)) throw notFinite(where, 'y', token(iy));
+      const value = parseValue(token(iv));
       if (value === undefined) {
-        throw new CurieError('E_FORMAT', `${where}: value = "${clip(token(2))}" is not a number (use nan for missing values)`);
+        throw new CurieError('E_FORMAT', `${where}: value = "${clip(token(iv))}" is not a number (use nan for missing values)`);
       }
       let points = this.#points;
       if (points.count === this.#capacity) {
@@ -218,8 +245,8 @@ export class XyzPointReader {
 }
 
 /** The points of a whole text (see {@link XyzPointReader}). */
-export function readPoints(text: string, source: string): Points {
-  const reader = new XyzPointReader(source, Math.min(text.length >> 4, 1 << 24));
+export function readPoints(text: string, source: string, options: TextGridOptions = {}): Points {
+  const reader = new XyzPointReader(source, Math.min(text.length >> 4, 1 << 24), options);
   reader.pushText(text);
   return reader.finish();
 }
@@ -235,8 +262,8 @@ function lineCount(bytes: Uint8Array): number {
 }
 
 /** The points of a whole file's bytes, read in chunks (see {@link XyzPointReader}). */
-export function readPointsFromBytes(bytes: Uint8Array, source: string): Points {
-  const reader = new XyzPointReader(source, lineCount(bytes));
+export function readPointsFromBytes(bytes: Uint8Array, source: string, options: TextGridOptions = {}): Points {
+  const reader = new XyzPointReader(source, lineCount(bytes), options);
   for (let at = 0; at < bytes.length; at += CHUNK_BYTES) reader.push(bytes.subarray(at, at + CHUNK_BYTES));
   return reader.finish();
 }

@@ -180,3 +180,18 @@ describe('parseXYZ: a stray point is blamed on its own line', () => {
     }
   });
 });
+
+describe('parseXYZ: columns of x, y and the value', () => {
+  const text = `id x y other value\n${Array.from({ length: 12 }, (_, k) => `${k} ${(k % 4) * 500} ${Math.floor(k / 4) * 500} -1 ${k * 1.5}`).join('\n')}\n`;
+  it('reads x, y, value from columns 2, 3, 5 of a 5-column file', () => {
+    const raster = parseXYZ(text, 'five', { columns: [2, 3, 5] });
+    expect(raster.data.shape).toEqual([3, 4]);
+    expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual([0, 1500, 0, 1000]);
+    expect(raster.data.get(2, 3)).toBe(11 * 1.5);
+  });
+  it('without columns a 5-column line is an error that says how to choose them; bad columns name the value', () => {
+    expect(() => parseXYZ(text, 'five')).toThrow(/five: line 2: expected 3 columns \(x y value\), found 5 in "0 0 0 -1 0"; choose the columns of x, y and the value/);
+    expect(() => parseXYZ(text, 'five', { columns: [2, 3, 9] })).toThrow(/line 2: expected at least 9 columns \(x, y, value in columns 2, 3, 9\), found 5/);
+    expect(() => parseXYZ(text, 'five', { columns: [0, 3, 5] })).toThrow(/columns \[0,3,5\] must be three column numbers from 1/);
+  });
+});
