@@ -13,7 +13,7 @@ import { type Bounds, checkStart, type FitResult, fitSpectrum } from './fit.js';
 import { linearSystem, type LinearSystem, logMarginal, type NodeProfile, type NodeSums, nodeSums, profileNode } from './linear-profile.js';
 import { type CoarseLattice, coarseLattice, extendBeta, interpolate, latticeEnd, nodeJ, nodeM, sumsAt } from './lattice.js';
 import { BETA_STEP, latticeBeta, latticeDz, LOG_DZ_STEP, modelBank, SUBDIVISIONS } from './model-bank.js';
-import { misfit, type Objective, PARAMETERS } from './objective.js';
+import { misfit, type Objective, PARAMETERS, type ParameterName } from './objective.js';
 import { type Intervals, intervalsFromNodes, type LatticeDensity, type WeightedNode, weighLattice } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
 import { judge, type Verdict } from './verdict.js';
@@ -202,8 +202,17 @@ export interface MisfitSurface {
 /**
  * The coarse lattice the global fit scans, with its misfit at every node (z_t and C profiled out
  * exactly): for a figure of the β–Δz misfit surface (PyCurious's Ex3), or to see its basins.
+ * @param priorsGiven `[β, z_t, Δz, C]` (undefined for none) or by name, e.g. an optimiser's `priorPdf`
+ * @param bounds e.g. an optimiser's `bounds`
  */
-export function misfitSurface(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Distribution | undefined>, bounds: Bounds, convention: Convention = 'default'): MisfitSurface {
+export function misfitSurface(
+  spectrum: SpectrumWithErrors,
+  priorsGiven: ReadonlyArray<Distribution | undefined> | Partial<Record<ParameterName, Distribution | null | undefined>>,
+  bounds: Bounds,
+  convention: Convention = 'default',
+): MisfitSurface {
+  // Priors as a list [β, z_t, Δz, C] or by name (an optimiser's `priorPdf`).
+  const priors = Array.isArray(priorsGiven) ? priorsGiven : PARAMETERS.map((name) => (priorsGiven as Partial<Record<ParameterName, Distribution | null>>)[name] ?? undefined);
   checkBoundsAndPriors(bounds, priors);
   const { lattice, values } = scanLattice(windowProblem(spectrum, priors, bounds, convention));
   return {

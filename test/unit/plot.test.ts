@@ -96,6 +96,8 @@ describe('misfitSurfaceChart and posteriorChart', () => {
     expect(surface.misfit.length).toBe(surface.beta.length * surface.dz.length);
     // The global fit polishes the best node: its misfit is at or below the surface's minimum.
     expect(fit.misfit).toBeLessThanOrEqual(Math.min(...surface.misfit) + 1e-9);
+    // Priors by name (an optimiser's priorPdf) give the same surface.
+    expect(Array.from(misfitSurface(spectrum, optimiser.priorPdf, optimiser.bounds).misfit)).toEqual(Array.from(surface.misfit));
     const [cells, best] = layers(misfitSurfaceChart(surface, { best: fit }));
     expect(Math.min(...cells.data.values.map((c) => c.value as number))).toBe(0);
     expect(best.data.values[0]).toMatchObject({ beta: fit.beta, dz: fit.dz });
