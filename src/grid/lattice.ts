@@ -6,14 +6,18 @@ import { linspace } from './sequences.js';
 /** Nodes beyond which an output raster would not fit in memory anyway: an error, not a RangeError. */
 export const MAX_NODES = 500_000_000;
 
-/** The nodes of an output raster: `xs[c]`, `ys[r]` as numpy's `linspace`, row 0 at `ymin`. */
-export interface Lattice {
+/** A grid's size and node extent: `rows × cols` nodes from (xmin, ymin) to (xmax, ymax), metres or degrees. */
+export interface NodeExtent {
   rows: number;
   cols: number;
   xmin: number;
   xmax: number;
   ymin: number;
   ymax: number;
+}
+
+/** The nodes of an output raster: `xs[c]`, `ys[r]` as numpy's `linspace`, row 0 at `ymin`. */
+export interface Lattice extends NodeExtent {
   xs: Float64Array;
   ys: Float64Array;
 }

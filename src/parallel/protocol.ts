@@ -6,6 +6,7 @@
 import type { Bounds } from '../inversion/fit.js';
 import type { Convention } from '../spectrum/convention.js';
 import type { ModuleRef } from './module-ref.js';
+import type { NodeExtent } from '../grid/lattice.js';
 
 /** Routines a map can run on every window. */
 export type RoutineName = 'optimise' | 'metropolisHastings' | 'sensitivity' | 'tanaka' | 'radialSpectrum';
@@ -22,17 +23,11 @@ export const STATUS = { ok: 0, notConverged: 1, windowError: 2, workerFailure: 3
 export const TABLE_COLUMNS = ['beta', 'zt', 'dz', 'C', 'curieDepth', 'misfit', 'curieDepthLow', 'curieDepthHigh', 'verdict'] as const;
 
 /** A grid shared with workers: the values live in `buffer` (Float64, row-major) from element `offset`. */
-export interface GridHandle {
+export interface GridHandle extends NodeExtent {
   /** Identifies the grid across tasks, so a worker rebuilds it once. */
   id: string;
   buffer: SharedArrayBuffer;
   offset: number;
-  rows: number;
-  cols: number;
-  xmin: number;
-  xmax: number;
-  ymin: number;
-  ymax: number;
 }
 
 /** A taper as data: a name, a Tukey α, weights, or a module export. */

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, openSync } from 'node:fs';
-import { link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { link, lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { CurieError } from '../../src/errors.js';
 import { openAtomicStream, writeFileAtomic } from '../../src/io/atomic-write.js';
 import { openOutput } from '../../src/io/output.js';
@@ -13,22 +13,7 @@ import { classifyOutput, OutputError, refuseInputAsOutput } from '../../src/io/o
 // replaced atomically, symbolic links followed, FIFOs and devices written in place, directories
 // refused; an output that is an input is refused; write errors are one line naming the output.
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'curie-output-'));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function emptyDir(name: string): Promise<string> {
-  const path = join(dir, name);
-  await rm(path, { recursive: true, force: true });
-  await mkdir(path);
-  return path;
-}
+const { emptyDir } = useTempDir('curie-output-');
 
 async function rejection(promise: Promise<unknown>): Promise<CurieError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);

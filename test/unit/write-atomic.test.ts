@@ -1,29 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import ts from 'typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { CurieError } from '../../src/errors.js';
 import { openAtomicStream, tempPathFor, writeFileAtomic } from '../../src/io/atomic-write.js';
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'curie-atomic-'));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** A fresh empty directory inside the test directory. */
-async function emptyDir(name: string): Promise<string> {
-  const path = join(dir, name);
-  await rm(path, { recursive: true, force: true });
-  await mkdir(path);
-  return path;
-}
+const { emptyDir, root } = useTempDir('curie-atomic-');
 
 async function expectNotFound(promise: Promise<unknown>, ...fragments: string[]): Promise<void> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -35,10 +19,10 @@ async function expectNotFound(promise: Promise<unknown>, ...fragments: string[])
 
 describe('tempPathFor', () => {
   it('is a hidden, unique name in the same directory', () => {
-    const path = join(dir, 'map.tif');
+    const path = join(root(), 'map.tif');
     const a = tempPathFor(path);
     const b = tempPathFor(path);
-    expect(dirname(a)).toBe(dir);
+    expect(dirname(a)).toBe(root());
     expect(basename(a)).toMatch(new RegExp(`^\\.map\\.tif\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
     expect(a).not.toBe(b);
   });
@@ -57,7 +41,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('names a missing output directory', async () => {
-    const missing = join(dir, 'no-such-dir');
+    const missing = join(root(), 'no-such-dir');
     await expectNotFound(writeFileAtomic(join(missing, 'map.tif'), 'x'), `output directory ${missing} does not exist`, 'map.tif');
     await expectNotFound(writeFileAtomic(join(missing, 'deeper', 'map.tif'), 'x'), join(missing, 'deeper'));
   });
@@ -125,7 +109,7 @@ describe('openAtomicStream', () => {
   });
 
   it('names a missing output directory', async () => {
-    const missing = join(dir, 'missing-for-stream');
+    const missing = join(root(), 'missing-for-stream');
     await expectNotFound(openAtomicStream(join(missing, 'map.csv')), `output directory ${missing} does not exist`);
   });
 
