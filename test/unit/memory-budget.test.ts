@@ -225,7 +225,7 @@ describe('the text parser, chunk by chunk', () => {
         return (error as Error).message;
       }
     })();
-    expect(wholeMessage).toBe('chunks.xyz: line 2: expected 3 columns (x y value), found 4 in "0 1 2 3"');
+    expect(wholeMessage).toBe('chunks.xyz: line 2: expected 3 columns (x y value), found 4 in "0 1 2 3"; choose the columns of x, y and the value (columns option, --columns)');
     for (const seed of [4, 5]) expect(() => chunked(bad, seed)).toThrow(wholeMessage);
   });
 });
