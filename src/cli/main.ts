@@ -92,6 +92,15 @@ function program(): Command {
     .action(async (input: string, options) => (await import('./grid.js')).runGrid(input, options));
 
   curie
+    .command('explore')
+    .description('serve the Curie-depth explorer page on this machine (and FILE, which it loads on start); prints its URL first')
+    .argument('[file]', "GeoTIFF or 'x y value' text grid to open in the page")
+    .option('--port <n>', 'port to listen on (0 = a free port)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    // loaded on use: the HTTP server is of no use to the other commands
+    .action(async (file: string | undefined, options) => (await import('./explore.js')).runExplore(file, options, controller.signal));
+
+  curie
     .command('spectrum')
     .description('radial power spectrum of one window, as CSV k,Phi,sigma (k in rad/km)')
     .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")

@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CurieOptimiser, loadGrid } from '../../src/index.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+// The explorer page (`curie explore`) in Debian's Chromium driven by playwright-core (no browser
+// download; .ci/run installs the `chromium` package). Without Chromium these tests fail: they must
+// never be skipped. The page's numbers must be the library's: a click equals `optimise`, a map
+// equals `curie map`'s CSV. The screenshot the README shows is made here.
+
+const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
+const GRID = join(import.meta.dirname, '../../data/synthetic-anomaly.tif');
+const SCREENSHOT = join(import.meta.dirname, '../../src/web/explorer.png');
+const temp = useTempDir('curie-explore-');
+
+let server: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [CLI, 'explore', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The first line of stdout is the URL, printed once the server listens.
+  const [line] = await Promise.race([
+    createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]),
+    new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`curie explore exited with ${code}`)))),
+  ]);
+  url = line;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  page.on('console', (message) => void (message.type() === 'error' && consoleErrors.push(message.text())));
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+describe('curie explore', () => {
+  it('prints a local URL first and serves the page', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(await page.title()).toBe('Curie-depth explorer');
+  });
+
+  it('loads a GeoTIFF through the file input and fits the clicked window as optimise does', async () => {
+    await page.getByTestId('file-input').setInputFiles(GRID);
+    const map = page.getByTestId('anomaly-map');
+    await expect.poll(() => map.getAttribute('data-rows')).toBe('305');
+    expect(await map.getAttribute('data-cols')).toBe('305');
+    await map.click(); // the centre
+    const summary = page.getByTestId('fit-summary');
+    await expect.poll(() => summary.getAttribute('data-curie-depth')).not.toBeNull();
+    const [xc, yc, window, depth] = await Promise.all(['data-xc', 'data-yc', 'data-window', 'data-curie-depth'].map((name) => summary.getAttribute(name).then(Number)));
+    // The centre node of a 305-node grid at 1 km: (152 500, 152 500) m.
+    expect([xc, yc, window]).toEqual([152500, 152500, 200000]);
+    const fit = CurieOptimiser.fromRaster(await loadGrid(GRID)).optimise(window, xc, yc);
+    expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
+    await expect.poll(() => summary.textContent()).toContain(fit.verdict!);
+    // The spectrum chart is drawn: its σ bars and points, and the fit's curve.
+    expect(await page.getByTestId('window-spectrum').locator('svg').count()).toBe(1);
+  });
+
+  it("maps every window in Web Workers with curie map's windows and values", async () => {
+    await page.locator('#spacing').fill('50');
+    await page.getByTestId('run-map').click();
+    const depthMap = page.getByTestId('depth-map');
+    await expect.poll(() => depthMap.getAttribute('data-windows'), { timeout: 60_000 }).toBe('9');
+    expect(await depthMap.getAttribute('data-total')).toBe('9');
+    expect(await depthMap.getAttribute('data-window')).toBe('200000');
+    expect(await depthMap.getAttribute('data-spacing')).toBe('50000');
+    expect(await page.getByTestId('map-progress').evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([9, 9]);
+    const out = join(temp.root(), 'map.csv');
+    const run = spawnSync(process.execPath, [CLI, 'map', GRID, '--window', '200km', '--spacing', '50km', '--out', out, '--quiet'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+    const pageCsv = readFileSync((await download.path())!, 'utf8');
+    const [pageHeader, ...pageRows] = pageCsv.trim().split('\n').map((line) => line.split(','));
+    const [cliHeader, ...cliRows] = readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(','));
+    expect(pageHeader).toEqual(cliHeader);
+    expect(pageRows).toHaveLength(9);
+    expect(cliRows).toHaveLength(9);
+    // The same windows in the same order, with the same verdicts and statuses, and the same numbers:
+    // the fit to 1e-9 (relative); the intervals' ends, which come from a profile of the misfit and
+    // move with the last bits of the fit (Chromium's V8 is not Node's), to 1e-4.
+    const tolerance = (field: string) => (field.startsWith('curie_depth_') ? 1e-4 : 1e-9);
+    pageRows.forEach((row, i) =>
+      cliHeader.forEach((field, j) => {
+        const [a, b] = [Number(row[j]), Number(cliRows[i][j])];
+        if (['x', 'y', 'verdict', 'status', 'message'].includes(field) || !Number.isFinite(b)) expect(row[j], `${field} of window ${i}`).toBe(cliRows[i][j]);
+        else expect(Math.abs(a - b), `${field} of window ${i}: ${a} vs ${b}`).toBeLessThanOrEqual(tolerance(field) * Math.abs(b));
+      }),
+    );
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('keeps the grid it has and says why when a file is bad', async () => {
+    await page.getByTestId('file-input').setInputFiles({ name: 'broken.tif', mimeType: 'image/tiff', buffer: Buffer.from('II*\0 this is not a TIFF') });
+    const message = page.locator('#message');
+    await expect.poll(() => message.isVisible()).toBe(true);
+    expect(await message.textContent()).toMatch(/^Could not load broken\.tif: .+ \(still showing synthetic-anomaly\.tif\)$/);
+    expect(await page.getByTestId('anomaly-map').getAttribute('data-rows')).toBe('305');
+    expect(await page.getByTestId('depth-map').getAttribute('data-windows')).toBe('9');
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
