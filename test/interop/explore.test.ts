@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +10,12 @@ import { useTempDir } from '../helpers/temp-dir.js';
 // The explorer page (`curie explore`) in Debian's Chromium driven by playwright-core (no browser
 // download; .ci/run installs the `chromium` package). Without Chromium these tests fail: they must
 // never be skipped. The page's numbers must be the library's: a click equals `optimise`, a map
-// equals `curie map`'s CSV. The screenshot the README shows is made here.
+// equals `curie map`'s CSV. The screenshot the README shows is made here (CURIE_UPDATE_SCREENSHOT=1).
 
 const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
 const GRID = join(import.meta.dirname, '../../data/synthetic-anomaly.tif');
-const SCREENSHOT = join(import.meta.dirname, '../../src/web/explorer.png');
+/** The README's screenshot: rewritten by the test with CURIE_UPDATE_SCREENSHOT=1 (else made in a temporary directory). */
+const README_SCREENSHOT = join(import.meta.dirname, '../../src/web/explorer.png');
 const temp = useTempDir('curie-explore-');
 
 let server: ChildProcess;
@@ -98,7 +99,9 @@ describe('curie explore', () => {
         else expect(Math.abs(a - b), `${field} of window ${i}: ${a} vs ${b}`).toBeLessThanOrEqual(tolerance(field) * Math.abs(b));
       }),
     );
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    const screenshot = process.env.CURIE_UPDATE_SCREENSHOT === '1' ? README_SCREENSHOT : join(temp.root(), 'explorer.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(readFileSync(screenshot).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 
   it('keeps the grid it has and says why when a file is bad', async () => {
@@ -108,6 +111,27 @@ describe('curie explore', () => {
     expect(await message.textContent()).toMatch(/^Could not load broken\.tif: .+ \(still showing synthetic-anomaly\.tif\)$/);
     expect(await page.getByTestId('anomaly-map').getAttribute('data-rows')).toBe('305');
     expect(await page.getByTestId('depth-map').getAttribute('data-windows')).toBe('9');
+  });
+
+  it('loads an x y value text grid and fits its windows as optimise does', async () => {
+    // The grid's south-west 121 × 121 nodes as text, x fastest.
+    const raster = await loadGrid(GRID);
+    const lines: string[] = [];
+    for (let r = 0; r < 121; r++) for (let c = 0; c < 121; c++) lines.push(`${raster.xmin + 1000 * c} ${raster.ymin + 1000 * r} ${raster.data.get(r, c)}`);
+    const text = join(temp.root(), 'corner.xyz');
+    writeFileSync(text, `${lines.join('\n')}\n`);
+    await page.getByTestId('file-input').setInputFiles(text);
+    await expect.poll(() => page.getByTestId('anomaly-map').getAttribute('data-cols')).toBe('121');
+    expect(await page.locator('#message').isVisible()).toBe(false);
+    await page.locator('#window').fill('60');
+    await page.getByTestId('anomaly-map').click({ position: { x: 10, y: 10 } }); // north-west: snapped inward
+    const summary = page.getByTestId('fit-summary');
+    await expect.poll(() => summary.getAttribute('data-window')).toBe('60000');
+    const [xc, yc, depth] = await Promise.all(['data-xc', 'data-yc', 'data-curie-depth'].map((name) => summary.getAttribute(name).then(Number)));
+    // The window's 61 nodes fit from the corner node 30 inward: (30 500, 90 500) m.
+    expect([xc, yc]).toEqual([30500, 90500]);
+    const fit = CurieOptimiser.fromRaster(await loadGrid(text)).optimise(60000, xc, yc);
+    expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
   });
 
   it('logged no console errors', () => {
