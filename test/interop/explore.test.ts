@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { CurieOptimiser, loadGrid } from '../../src/index.js';
+import { CurieOptimiser, loadGrid, readGeoTiff } from '../../src/index.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 // The explorer page (`curie explore`) in Debian's Chromium driven by playwright-core (no browser
@@ -44,6 +44,44 @@ afterAll(async () => {
   server?.kill('SIGTERM');
 });
 
+/** Run `curie map` on the test grid (window 200 km, centres every 50 km) with `args`; the text of `out`. */
+function curieMap(args: string[], out: string): string {
+  const run = spawnSync(process.execPath, [CLI, 'map', GRID, '--window', '200km', '--spacing', '50km', '--quiet', ...args], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return readFileSync(out, 'utf8');
+}
+
+/** Click a download link of the page; the downloaded file's path. */
+async function downloadPath(selector: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  return (await file.path())!;
+}
+
+async function download(selector: string): Promise<string> {
+  return readFileSync(await downloadPath(selector), 'utf8');
+}
+
+/**
+ * Two map CSVs agree: the same columns, windows in the same order, the same verdicts, statuses and
+ * messages, the fit's numbers to 1e-9 (relative) and the intervals' ends, which come from a profile
+ * of the misfit and move with the last bits of the fit (Chromium's V8 is not Node's), to 1e-4.
+ */
+function expectSameMap(pageCsv: string, cliCsv: string): void {
+  const [pageHeader, ...pageRows] = pageCsv.trim().split('\n').map((line) => line.split(','));
+  const [cliHeader, ...cliRows] = cliCsv.trim().split('\n').map((line) => line.split(','));
+  expect(pageHeader).toEqual(cliHeader);
+  expect(pageRows).toHaveLength(cliRows.length);
+  const tolerance = (field: string) => (field === 'curie_depth_low' || field === 'curie_depth_high' ? 1e-4 : 1e-9);
+  pageRows.forEach((row, i) =>
+    cliHeader.forEach((field, j) => {
+      const [a, b] = [Number(row[j]), Number(cliRows[i][j])];
+      if (['x', 'y', 'verdict', 'status', 'message'].includes(field) || !Number.isFinite(b)) expect(row[j], `${field} of window ${i}`).toBe(cliRows[i][j]);
+      else expect(Math.abs(a - b), `${field} of window ${i}: ${a} vs ${b}`).toBeLessThanOrEqual(tolerance(field) * Math.abs(b));
+    }),
+  );
+}
+
 describe('curie explore', () => {
   it('prints a local URL first and serves the page', async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -76,32 +114,31 @@ describe('curie explore', () => {
     expect(await depthMap.getAttribute('data-total')).toBe('9');
     expect(await depthMap.getAttribute('data-window')).toBe('200000');
     expect(await depthMap.getAttribute('data-spacing')).toBe('50000');
-    expect(await page.getByTestId('map-progress').evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([9, 9]);
-    const out = join(temp.root(), 'map.csv');
-    const run = spawnSync(process.execPath, [CLI, 'map', GRID, '--window', '200km', '--spacing', '50km', '--out', out, '--quiet'], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
-    const pageCsv = readFileSync((await download.path())!, 'utf8');
-    const [pageHeader, ...pageRows] = pageCsv.trim().split('\n').map((line) => line.split(','));
-    const [cliHeader, ...cliRows] = readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(','));
-    expect(pageHeader).toEqual(cliHeader);
-    expect(pageRows).toHaveLength(9);
-    expect(cliRows).toHaveLength(9);
-    // The same windows in the same order, with the same verdicts and statuses, and the same numbers:
-    // the fit to 1e-9 (relative); the intervals' ends, which come from a profile of the misfit and
-    // move with the last bits of the fit (Chromium's V8 is not Node's), to 1e-4.
-    const tolerance = (field: string) => (field.startsWith('curie_depth_') ? 1e-4 : 1e-9);
-    pageRows.forEach((row, i) =>
-      cliHeader.forEach((field, j) => {
-        const [a, b] = [Number(row[j]), Number(cliRows[i][j])];
-        if (['x', 'y', 'verdict', 'status', 'message'].includes(field) || !Number.isFinite(b)) expect(row[j], `${field} of window ${i}`).toBe(cliRows[i][j]);
-        else expect(Math.abs(a - b), `${field} of window ${i}: ${a} vs ${b}`).toBeLessThanOrEqual(tolerance(field) * Math.abs(b));
-      }),
-    );
+    expect(await page.getByTestId('map-progress').evaluate((p) => [(p as unknown as { value: number }).value, (p as unknown as { max: number }).max])).toEqual([9, 9]);
+    const cliCsv = curieMap(['--out', join(temp.root(), 'map.csv')], join(temp.root(), 'map.csv'));
+    expectSameMap(await download('#download-csv'), cliCsv);
+    // The GeoTIFF: the same lattice and bands as curie map's.
+    const cliTif = join(temp.root(), 'map.tif');
+    curieMap(['--out', cliTif], cliTif);
+    const pageTif = readFileSync(await downloadPath('#download-tif'));
+    for (const band of ['curie_depth', 'verdict', 'status']) {
+      const [a, b] = await Promise.all([readGeoTiff(pageTif, 'page.tif', { band }), readGeoTiff(readFileSync(cliTif), 'map.tif', { band })]);
+      expect([a.xmin, a.xmax, a.ymin, a.ymax, a.data.shape]).toEqual([b.xmin, b.xmax, b.ymin, b.ymax, b.data.shape]);
+      a.data.data.forEach((v, i) => expect(Math.abs(v - b.data.data[i]), `${band} ${i}`).toBeLessThanOrEqual(1e-9 * Math.abs(b.data.data[i])));
+    }
     const screenshot = process.env.CURIE_UPDATE_SCREENSHOT === '1' ? README_SCREENSHOT : join(temp.root(), 'explorer.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(readFileSync(screenshot).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it("maps with Tanaka's method as curie map --method tanaka does", async () => {
+    await page.locator('#method').selectOption('tanaka');
+    await page.getByTestId('run-map').click();
+    const depthMap = page.getByTestId('depth-map');
+    await expect.poll(() => depthMap.getAttribute('data-windows'), { timeout: 60_000 }).toBe('9');
+    const out = join(temp.root(), 'tanaka.csv');
+    expectSameMap(await download('#download-csv'), curieMap(['--method', 'tanaka', '--out', out], out));
+    await page.locator('#method').selectOption('bouligand');
   });
 
   it('keeps the grid it has and says why when a file is bad', async () => {

@@ -4,6 +4,7 @@
  * fails with code `ERR_BUFFER_TOO_LARGE` as soon as it is produced (a DEFLATE bomb is stopped, not
  * inflated), and with `Z_SYNC_FLUSH` a stream cut short yields what it holds.
  */
+/// <reference path="./pako.d.ts" />
 import { Inflate } from 'pako';
 
 export const constants = { Z_SYNC_FLUSH: 2 } as const;
