@@ -25,6 +25,8 @@ const controller = new AbortController();
 let readerGone = false;
 /** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
 let abortable = false;
+/** Whether the command is `curie explore`'s server (signals are its normal end). */
+let serving = false;
 const MAX_MEMORY_HELP = "memory budget, e.g. 4GB or 512MiB: inputs needing more are refused before reading them (default: half of this machine's memory)";
 /**
  * Signals that end a command, with their numbers (the exit code is 128 + number, as a shell
@@ -98,7 +100,10 @@ function program(): Command {
     .option('--port <n>', 'port to listen on (0 = a free port)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     // loaded on use: the HTTP server is of no use to the other commands
-    .action(async (file: string | undefined, options) => (await import('./explore.js')).runExplore(file, options, controller.signal));
+    .action(async (file: string | undefined, options) => {
+      serving = true;
+      return (await import('./explore.js')).runExplore(file, options, controller.signal);
+    });
 
   curie
     .command('spectrum')
@@ -205,7 +210,8 @@ async function main(argv: string[]): Promise<number> {
     process.on(name, () => {
       removeTemporaryFiles();
       const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
-      process.stderr.write(`curie: ${what}; nothing was written under the output name\n`);
+      // `curie explore` writes no output: stopping it is how it ends.
+      process.stderr.write(serving ? `curie: ${what}; the explorer has stopped\n` : `curie: ${what}; nothing was written under the output name\n`);
       process.removeAllListeners(name);
       process.kill(process.pid, name);
       // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.

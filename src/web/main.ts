@@ -79,6 +79,7 @@ async function load(bytes: Uint8Array, name: string): Promise<void> {
     return;
   }
   showMessage(undefined);
+  running?.abort(); // a map of the grid that was
   drawAnomaly(loaded);
   resetResults();
 }
@@ -294,8 +295,12 @@ function offer(id: string, bytes: BlobPart, type: string, filename: string): voi
   link.hidden = false;
 }
 
+/** The running map's stop switch (the button reads "Stop" meanwhile). */
+let running: AbortController | undefined;
+
 /** Map every window in Web Workers, then draw the Curie-depth map and offer CSV and GeoTIFF. */
 async function mapAll(): Promise<void> {
+  if (running) return running.abort();
   if (!loaded) return;
   const current = loaded;
   let choice: ReturnType<typeof controls>, centres: { xc: Float64Array; yc: Float64Array }, spacing: number;
@@ -313,7 +318,8 @@ async function mapAll(): Promise<void> {
   Object.assign(depthMap.dataset, { window: String(choice.window), spacing: String(spacing), total: String(total) });
   depthMap.replaceChildren();
   $('download-csv').hidden = $('download-tif').hidden = true;
-  runButton.disabled = true;
+  running = new AbortController();
+  runButton.textContent = 'Stop';
   progress.max = total;
   progress.value = 0;
   const started = performance.now();
@@ -330,7 +336,7 @@ async function mapAll(): Promise<void> {
         ...centres,
         settings: choice.settings,
       },
-      { onProgress: (done) => ((progress.value = done), (status.textContent = `${done} / ${total} windows`)) },
+      { signal: running.signal, onProgress: (done) => ((progress.value = done), (status.textContent = `${done} / ${total} windows`)) },
     );
     const seconds = (performance.now() - started) / 1000;
     const records: TableRecord[] = Array.from(centres.xc, (x, i) => {
@@ -352,9 +358,11 @@ async function mapAll(): Promise<void> {
     depthMap.dataset.seconds = String(seconds);
     depthMap.dataset.windows = String(total);
   } catch (error) {
-    showMessage(`Map failed: ${errorText(error)}`);
+    if (error instanceof DOMException && error.name === 'AbortError') status.textContent = `stopped after ${progress.value} of ${total} windows`;
+    else showMessage(`Map failed: ${errorText(error)}`);
   } finally {
-    runButton.disabled = false;
+    running = undefined;
+    runButton.textContent = 'Map all';
   }
 }
 runButton.addEventListener('click', () => void mapAll());

@@ -36,8 +36,9 @@ let gridCount = 0;
 /**
  * Run a map in `workers` Web Workers (default: one per logical core).
  * @param onProgress called after each window with the number done and the total
+ * @param signal stops the map: the workers end at once and the promise rejects with an AbortError
  */
-export function runMap(job: MapJob, options: { workers?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<MapOutcome> {
+export function runMap(job: MapJob, options: { workers?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<MapOutcome> {
   const total = job.xc.length;
   const count = Math.max(1, Math.min(options.workers ?? navigator.hardwareConcurrency ?? 2, Math.ceil(total / BATCH)));
   const batches: number[][] = [];
@@ -50,9 +51,13 @@ export function runMap(job: MapJob, options: { workers?: number; onProgress?: (d
     const workers: Worker[] = [];
     const stop = (error?: Error) => {
       workers.forEach((w) => w.terminate());
+      options.signal?.removeEventListener('abort', abort);
       if (error) reject(error);
       else resolve(outcome);
     };
+    const abort = () => stop(new DOMException('the map was stopped', 'AbortError'));
+    if (options.signal?.aborted) return abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     const give = (worker: Worker) => {
       if (next >= batches.length) return;
       const request: WorkerRequest = { type: 'batch', batch: next, routine: job.routine, window: job.window, xc: job.xc, yc: job.yc, indices: batches[next++], settings: job.settings };

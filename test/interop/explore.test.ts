@@ -192,6 +192,19 @@ describe('curie explore', () => {
     await page.locator('#taper').selectOption('hanning');
   });
 
+  it('stops a running map when asked, and says how far it got', async () => {
+    await page.locator('#spacing').fill('1'); // 60 × 60 windows of 60 km on the text grid (numpy's arange: not the last centre)
+    const button = page.getByTestId('run-map');
+    await button.click();
+    const depthMap = page.getByTestId('depth-map');
+    await expect.poll(() => depthMap.getAttribute('data-total')).toBe('3600');
+    await expect.poll(() => button.textContent()).toBe('Stop');
+    await button.click();
+    await expect.poll(() => page.locator('#map-status').textContent()).toMatch(/^stopped after \d+ of 3600 windows$/);
+    expect(await depthMap.getAttribute('data-windows')).toBeNull();
+    expect(await button.textContent()).toBe('Map all');
+  });
+
   it('logged no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });

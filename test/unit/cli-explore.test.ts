@@ -50,6 +50,16 @@ describe('curie explore', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(GRID))).toBe(true);
   });
 
+  it('ends by the signal that stops it, saying so in one line', async () => {
+    await explore();
+    const stderr: string[] = [];
+    child!.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child!.once('exit', (_, signal) => resolve(signal)));
+    child!.kill('SIGTERM');
+    expect(await ended).toBe('SIGTERM');
+    expect(stderr.join('')).toBe('curie: stopped by SIGTERM; the explorer has stopped\n');
+  });
+
   it('refuses a missing file and a bad port with one line and exit code 1', () => {
     const missing = spawnSync(process.execPath, [CLI, 'explore', 'no-such-grid.tif', '--port', '0'], { encoding: 'utf8' });
     expect([missing.status, missing.stdout, missing.stderr]).toEqual([1, '', "curie: cannot serve 'no-such-grid.tif': not a readable file; give a GeoTIFF or text grid\n"]);
