@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchExplore } from './explore.mjs';
 import { benchInversion } from './inversion.mjs';
 import { benchIo } from './io.mjs';
 import { benchMapMemory } from './memory-map.mjs';
@@ -17,3 +18,5 @@ benchIo();
 benchMapMemory();
 // Peak memory is per process: gridding 10 million points runs in a child of its own (~30 s).
 process.stdout.write(execFileSync(process.execPath, [fileURLToPath(new URL('./grid-memory.mjs', import.meta.url))], { encoding: 'utf8' }));
+// The explorer page in Debian's Chromium (playwright-core): click → fit shown, a 121-window map.
+await benchExplore();

@@ -25,6 +25,8 @@ const controller = new AbortController();
 let readerGone = false;
 /** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
 let abortable = false;
+/** Whether the command is `curie explore`'s server (signals are its normal end). */
+let serving = false;
 const MAX_MEMORY_HELP = "memory budget, e.g. 4GB or 512MiB: inputs needing more are refused before reading them (default: half of this machine's memory)";
 /**
  * Signals that end a command, with their numbers (the exit code is 128 + number, as a shell
@@ -90,6 +92,18 @@ function program(): Command {
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
     // loaded on use: proj4 and the gridding code would slow every other command's start
     .action(async (input: string, options) => (await import('./grid.js')).runGrid(input, options));
+
+  curie
+    .command('explore')
+    .description('serve the Curie-depth explorer page on this machine (and FILE, which it loads on start); prints its URL first')
+    .argument('[file]', "GeoTIFF or 'x y value' text grid to open in the page")
+    .option('--port <n>', 'port to listen on (0 = a free port)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    // loaded on use: the HTTP server is of no use to the other commands
+    .action(async (file: string | undefined, options) => {
+      serving = true;
+      return (await import('./explore.js')).runExplore(file, options, controller.signal);
+    });
 
   curie
     .command('spectrum')
@@ -196,7 +210,8 @@ async function main(argv: string[]): Promise<number> {
     process.on(name, () => {
       removeTemporaryFiles();
       const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
-      process.stderr.write(`curie: ${what}; nothing was written under the output name\n`);
+      // `curie explore` writes no output: stopping it is how it ends.
+      process.stderr.write(serving ? `curie: ${what}; the explorer has stopped\n` : `curie: ${what}; nothing was written under the output name\n`);
       process.removeAllListeners(name);
       process.kill(process.pid, name);
       // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.

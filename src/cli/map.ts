@@ -5,11 +5,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { CurieOptimiser } from '../CurieOptimiser.js';
 import { CurieError, fmt, warn } from '../errors.js';
 import type { Raster } from '../io/raster.js';
-import type { ParameterName } from '../inversion/objective.js';
 import type { TanakaResult } from '../inversion/window-routines.js';
 import { ndjsonLine } from '../io/write-table.js';
 import type { Taper } from '../spectrum/taper.js';
 import { parseDistance } from './distance.js';
+import { parsePriors } from './prior-option.js';
 import { readInput } from './input.js';
 import { phase } from './phase.js';
 import { createProgress, progressMode } from './progress.js';
@@ -73,6 +73,8 @@ export interface PartHeader {
   description: Omit<MapDescription, 'xc' | 'yc'> & { xc: number[]; yc: number[] };
 }
 
+export { parsePriors };
+
 /** `--taper` text → taper. */
 export function parseTaper(text: string): Taper {
   if (text === 'hanning' || text === 'hamming' || text === 'none') return text;
@@ -94,18 +96,6 @@ function parseRange(text: string | undefined, what: string): [number, number] | 
   const parts = text.split(',').map((p) => Number(p));
   if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0] < parts[1])) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be LOW,HIGH in cycles/km with LOW < HIGH`);
   return [parts[0], parts[1]];
-}
-
-/** `--prior beta=3,0.5` (repeatable) → normal priors `[mean, sd]`. */
-export function parsePriors(texts: string[]): Partial<Record<ParameterName, [number, number]>> {
-  const priors: Partial<Record<ParameterName, [number, number]>> = {};
-  for (const text of texts) {
-    const match = /^(beta|zt|dz|C)=([^,]+),([^,]+)$/.exec(text.trim());
-    const mean = Number(match?.[2]), sd = Number(match?.[3]);
-    if (!match || !Number.isFinite(mean) || !(sd > 0)) throw new CurieError('E_ARGUMENT', `--prior '${text}' must be NAME=MEAN,SD with NAME beta, zt, dz or C and SD > 0`);
-    priors[match[1] as ParameterName] = [mean, sd];
-  }
-  return priors;
 }
 
 /** Digest of the input bytes (`input`: the hash state after them) and the options that change the results. */

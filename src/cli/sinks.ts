@@ -6,9 +6,8 @@ import path from 'node:path';
 import { CurieError } from '../errors.js';
 import { openOutput } from '../io/output.js';
 import { isStreamDevice } from '../io/output-target.js';
-import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
+import { mapGeoTiffBytes } from '../io/map-geotiff.js';
 import { csvHeader, csvRow, jsonDocumentParts, ndjsonLine, type TableRecord } from '../io/write-table.js';
-import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
 import type { Method } from './records.js';
 
 /** Output formats of `curie map`. */
@@ -58,17 +57,6 @@ async function lineSink(out: string | undefined, header: string | undefined, lin
   return { write: (i, r) => output.write(line(i, r)), close: () => output.commit(), abort: () => output.abort() };
 }
 
-/** Whole-map GeoTIFF bands from the rows, NaN where a window failed or is missing. */
-function geotiffBytes(description: MapDescription, rows: TableRecord[]): Uint8Array {
-  const lattice = centroidLattice(description.xc, description.yc, description.spacing);
-  const names = description.method === 'tanaka' ? TANAKA_BANDS : BOULIGAND_BANDS;
-  // The verdict travels as its word in tables and as its code (0 resolved, 1 lower-bound, 2 unresolved) in a band.
-  const value = (r: TableRecord | undefined, name: string) =>
-    name === 'verdict' && typeof r?.verdict === 'string' ? VERDICTS.indexOf(r.verdict as VerdictName) : typeof r?.[name] === 'number' ? (r[name] as number) : NaN;
-  const bands = names.map((name) => ({ name, values: Float64Array.from(rows, (r) => value(r, name)) }));
-  return writeGeoTiff({ ...lattice, bands, crs: description.crs });
-}
-
 /** A sink for the whole map in `format`, written to `out` (or stdout for NDJSON/CSV without `out`). */
 export async function openSink(format: Format, out: string | undefined, description: MapDescription): Promise<Sink> {
   if (format === 'ndjson') return lineSink(out, undefined, (_, r) => ndjsonLine(r));
@@ -81,7 +69,7 @@ export async function openSink(format: Format, out: string | undefined, descript
   return {
     write: (i, r) => void (rows[i] = r),
     close: async () => {
-      if (format === 'geotiff') await output.write(geotiffBytes(description, rows));
+      if (format === 'geotiff') await output.write(mapGeoTiffBytes(description, rows));
       // Part by part, with a turn of the event loop between parts (a large map's document takes
       // long enough to make a signal wait).
       else

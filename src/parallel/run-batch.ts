@@ -36,8 +36,11 @@ function resolve<T>(value: unknown, fromData: (data: never) => T): T {
   return fromData(value as never);
 }
 
-/** Settings as data → the functions and distributions the routines take. */
-function resolveSettings(settings: RoutineSettings): FitSettings {
+/**
+ * Settings as data → the functions and distributions the routines take (also the explorer page's
+ * single-window fits, so that a click and a map fit a window with the same settings).
+ */
+export function resolveSettings(settings: RoutineSettings): FitSettings {
   return {
     bounds: settings.bounds,
     priors: settings.priors.map((p) => (p === null ? undefined : resolve<Distribution>(p, priorFromDescription))),

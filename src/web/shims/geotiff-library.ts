@@ -1,0 +1,11 @@
+/**
+ * Browser build of `io/geotiff-library.ts` (swapped in by scripts/build-web.mjs): the same
+ * `geotiffLibrary()` with a static import, since a page has no require(). The readers and the
+ * writer reach `geotiff` through this one function, as in Node.
+ */
+import * as GeoTiffModule from 'geotiff';
+
+/** The geotiff module. */
+export function geotiffLibrary(): typeof GeoTiffModule {
+  return GeoTiffModule;
+}
