@@ -1,5 +1,5 @@
 /**
- * Browser build of `io/geotiff-library.ts` (swapped in by scripts/build-web.mjs): the same
+ * Browser build of `io/geotiff-library.ts` (swapped in by src/web/build.mjs): the same
  * `geotiffLibrary()` with a static import, since a page has no require(). The readers and the
  * writer reach `geotiff` through this one function, as in Node.
  */

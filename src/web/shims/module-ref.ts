@@ -1,5 +1,5 @@
 /**
- * Browser build of `parallel/module-ref.ts` (swapped in by scripts/build-web.mjs): a page cannot
+ * Browser build of `parallel/module-ref.ts` (swapped in by src/web/build.mjs): a page cannot
  * import a user's module by path, so settings are always data there and `{ module, export }`
  * references are refused with the library's one-line error.
  */

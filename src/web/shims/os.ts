@@ -1,5 +1,5 @@
 /**
- * `node:os` for the page (swapped in by scripts/build-web.mjs): only `totalmem`, which the memory
+ * `node:os` for the page (swapped in by src/web/build.mjs): only `totalmem`, which the memory
  * budget halves. Browsers report memory only roughly (`navigator.deviceMemory`, GiB, capped at 8);
  * 4 GiB where they do not.
  */

@@ -1,5 +1,5 @@
 /**
- * The `process` the library touches, for the page (injected by scripts/build-web.mjs): an empty
+ * The `process` the library touches, for the page (injected by src/web/build.mjs): an empty
  * environment and warnings on the console (the library emits them with `process.emitWarning`).
  */
 export const process = {

@@ -1,5 +1,5 @@
 /**
- * `node:zlib` for the page (swapped in by scripts/build-web.mjs): the bounded `inflateSync` the
+ * `node:zlib` for the page (swapped in by src/web/build.mjs): the bounded `inflateSync` the
  * TIFF decoders use, on pako (geotiff's own inflater). As in Node, output past `maxOutputLength`
  * fails with code `ERR_BUFFER_TOO_LARGE` as soon as it is produced (a DEFLATE bomb is stopped, not
  * inflated), and with `Z_SYNC_FLUSH` a stream cut short yields what it holds.
