@@ -3,7 +3,7 @@
  * Bundles the explorer page (src/web/) into dist/web/ with esbuild: the page, its map worker, the
  * HTML and CSS. The library's own modules go in unchanged; the three that need Node have browser
  * versions in src/web/shims/ (geotiff through a static import, module references refused, os'
- * memory, zlib's bounded inflate on pako), `process` is injected, and any other `node:` import fails the build, so nothing
+ * memory, zlib's bounded inflate on pako, netCDF-4 refused, fs without the EPSG table), `process` is injected, and any other `node:` import fails the build, so nothing
  * Node-only can slip onto the page's path. Everything is local: the page works offline.
  */
 import { build } from 'esbuild';
@@ -19,12 +19,13 @@ const out = path.join(root, 'dist/web');
 const SWAPS = {
   'io/geotiff-library.ts': 'web/shims/geotiff-library.ts',
   'parallel/module-ref.ts': 'web/shims/module-ref.ts',
+  'io/hdf5-read.ts': 'web/shims/hdf5-read.ts',
 };
 
 const browserPlugin = {
   name: 'curie-browser',
   setup(b) {
-    b.onResolve({ filter: /^node:(os|zlib)$/ }, (args) => ({ path: path.join(web, `shims/${args.path.slice(5)}.ts`) }));
+    b.onResolve({ filter: /^node:(os|zlib|fs)$/ }, (args) => ({ path: path.join(web, `shims/${args.path.slice(5)}.ts`) }));
     b.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} imported by ${path.relative(root, args.importer)} cannot run in the browser` }] }));
     b.onResolve({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith('.')) return undefined;

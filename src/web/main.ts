@@ -10,6 +10,7 @@ import vegaEmbed from 'vega-embed';
 import { gridGeometry } from '../grid/geometry.js';
 import { createCentroidList, windowHalfWidth } from '../grid/windows.js';
 import { isTiff, readGeoTiff } from '../io/geotiff.js';
+import { isNetcdf, readNetcdf } from '../io/netcdf.js';
 import { parseXYZBytes } from '../io/text.js';
 import type { Raster } from '../io/raster.js';
 import { csvHeader, csvRow, type TableRecord } from '../io/write-table.js';
@@ -61,9 +62,10 @@ function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-/** The grid in a file's bytes: GeoTIFF by its signature, else an `x y value` text grid. */
+/** The grid in a file's bytes: GeoTIFF or NetCDF (netCDF-3) by their signatures, else an `x y value` text grid. */
 async function readGrid(bytes: Uint8Array, name: string): Promise<Raster> {
   if (isTiff(bytes)) return readGeoTiff(bytes, name);
+  if (isNetcdf(bytes)) return readNetcdf(bytes, name);
   return parseXYZBytes(bytes, name);
 }
 

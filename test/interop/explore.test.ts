@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { CurieOptimiser, loadGrid, readGeoTiff } from '../../src/index.js';
+import ndarray from 'ndarray';
+import { CurieOptimiser, loadGrid, readGeoTiff, saveGrid } from '../../src/index.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 // The explorer page (`curie explore`) in Debian's Chromium driven by playwright-core (no browser
@@ -169,6 +170,25 @@ describe('curie explore', () => {
     // The window's 61 nodes fit from the corner node 30 inward: (30 500, 90 500) m.
     expect([xc, yc]).toEqual([30500, 90500]);
     const fit = CurieOptimiser.fromRaster(await loadGrid(text)).optimise(60000, xc, yc);
+    expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('loads a NetCDF (netCDF-3) grid and fits its windows as optimise does', async () => {
+    // The grid's south-west 121 × 121 nodes, written by saveGrid as CF netCDF-3.
+    const raster = await loadGrid(GRID);
+    const values = new Float64Array(121 * 121);
+    for (let r = 0; r < 121; r++) for (let c = 0; c < 121; c++) values[r * 121 + c] = raster.data.get(r, c);
+    const nc = join(temp.root(), 'corner.nc');
+    await saveGrid({ data: ndarray(values, [121, 121]), xmin: raster.xmin, xmax: raster.xmin + 120e3, ymin: raster.ymin, ymax: raster.ymin + 120e3 }, nc);
+    await page.getByTestId('file-input').setInputFiles(nc);
+    await expect.poll(() => page.getByTestId('anomaly-map').getAttribute('data-cols')).toBe('121');
+    expect(await page.locator('#message').isVisible()).toBe(false);
+    await page.locator('#window').fill('60');
+    await page.getByTestId('anomaly-map').click();
+    const summary = page.getByTestId('fit-summary');
+    await expect.poll(() => summary.getAttribute('data-window')).toBe('60000');
+    const [xc, yc, depth] = await Promise.all(['data-xc', 'data-yc', 'data-curie-depth'].map((name) => summary.getAttribute(name).then(Number)));
+    const fit = CurieOptimiser.fromRaster(await loadGrid(nc)).optimise(60000, xc, yc);
     expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
   });
 
