@@ -11,6 +11,7 @@ import { gridGeometry } from '../grid/geometry.js';
 import { createCentroidList, windowHalfWidth } from '../grid/windows.js';
 import { isTiff, readGeoTiff } from '../io/geotiff.js';
 import { isNetcdf, readNetcdf } from '../io/netcdf.js';
+import { toLonLat } from '../io/crs.js';
 import { parseXYZBytes } from '../io/text.js';
 import type { Raster } from '../io/raster.js';
 import { csvHeader, csvRow, type TableRecord } from '../io/write-table.js';
@@ -60,6 +61,16 @@ function showMessage(text: string | undefined): void {
 
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+/** The WGS84 lon/lat of window centres in `crs`, or undefined without a CRS or for one the page cannot resolve. */
+function centresLonLat(x: Float64Array, y: Float64Array, crs: string | undefined): { lon: Float64Array; lat: Float64Array } | undefined {
+  if (crs === undefined) return undefined;
+  try {
+    return toLonLat(x, y, crs);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The grid in a file's bytes: GeoTIFF or NetCDF (netCDF-3) by their signatures, else an `x y value` text grid. */
@@ -372,8 +383,11 @@ async function mapAll(): Promise<void> {
     const values = { [field]: Float64Array.from(records, (r) => r[field] as number), ...(choice.method === 'bouligand' ? { verdict: Uint8Array.from(records, (r) => VERDICTS.indexOf(r.verdict as never)) } : {}) };
     if (loaded !== current) return;
     await vegaEmbed(depthMap, mapChart(values, { x: centres.xc, y: centres.yc, field, title: `Curie depth, ${choice.method}, window ${choice.window / 1000} km` }) as never, { actions: false, renderer: 'canvas' });
-    const fields = fieldsOf(choice.method);
-    offer('download-csv', csvHeader(fields) + records.map((r) => csvRow(fields.map((f) => r[f]))).join(''), 'text/csv', 'curie-map.csv');
+    // As curie map: the centres' lon,lat as the last columns when the grid has a CRS the page knows.
+    const lonLat = centresLonLat(centres.xc, centres.yc, current.raster.crs);
+    const rows: TableRecord[] = lonLat ? records.map((r, i) => ({ ...r, lon: lonLat.lon[i], lat: lonLat.lat[i] })) : records;
+    const fields = fieldsOf(choice.method, lonLat !== undefined);
+    offer('download-csv', csvHeader(fields) + rows.map((r) => csvRow(fields.map((f) => r[f]))).join(''), 'text/csv', 'curie-map.csv');
     const tif = mapGeoTiffBytes({ method: choice.method, ...centres, spacing: { spacingX: spacing, spacingY: spacing }, crs: current.raster.crs }, records);
     offer('download-tif', tif as BlobPart, 'image/tiff', 'curie-map.tif');
     const counts = VERDICTS.map((name) => `${records.filter((r) => r.verdict === name).length} ${name}`).join(', ');

@@ -173,25 +173,6 @@ describe('curie explore', () => {
     expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
   });
 
-  it('loads a NetCDF (netCDF-3) grid and fits its windows as optimise does', async () => {
-    // The grid's south-west 121 × 121 nodes, written by saveGrid as CF netCDF-3.
-    const raster = await loadGrid(GRID);
-    const values = new Float64Array(121 * 121);
-    for (let r = 0; r < 121; r++) for (let c = 0; c < 121; c++) values[r * 121 + c] = raster.data.get(r, c);
-    const nc = join(temp.root(), 'corner.nc');
-    await saveGrid({ data: ndarray(values, [121, 121]), xmin: raster.xmin, xmax: raster.xmin + 120e3, ymin: raster.ymin, ymax: raster.ymin + 120e3 }, nc);
-    await page.getByTestId('file-input').setInputFiles(nc);
-    await expect.poll(() => page.getByTestId('anomaly-map').getAttribute('data-cols')).toBe('121');
-    expect(await page.locator('#message').isVisible()).toBe(false);
-    await page.locator('#window').fill('60');
-    await page.getByTestId('anomaly-map').click();
-    const summary = page.getByTestId('fit-summary');
-    await expect.poll(() => summary.getAttribute('data-window')).toBe('60000');
-    const [xc, yc, depth] = await Promise.all(['data-xc', 'data-yc', 'data-curie-depth'].map((name) => summary.getAttribute(name).then(Number)));
-    const fit = CurieOptimiser.fromRaster(await loadGrid(nc)).optimise(60000, xc, yc);
-    expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
-  });
-
   it("fits with the taper and priors chosen as optimise does with the same options, and names a bad prior", async () => {
     await page.locator('#taper').selectOption('hamming');
     await page.locator('#priors').fill('beta=3,0.5; zt=1,0.5');
@@ -223,6 +204,37 @@ describe('curie explore', () => {
     await expect.poll(() => page.locator('#map-status').textContent()).toMatch(/^stopped after \d+ of 3600 windows$/);
     expect(await depthMap.getAttribute('data-windows')).toBeNull();
     expect(await button.textContent()).toBe('Map all');
+  });
+
+  it('loads a NetCDF (netCDF-3) grid and fits its windows as optimise does', async () => {
+    // The grid's south-west 121 × 121 nodes, written by saveGrid as CF netCDF-3.
+    const raster = await loadGrid(GRID);
+    const values = new Float64Array(121 * 121);
+    for (let r = 0; r < 121; r++) for (let c = 0; c < 121; c++) values[r * 121 + c] = raster.data.get(r, c);
+    const nc = join(temp.root(), 'corner.nc');
+    // In UTM 23S, so that the map's CSV gets the centres' lon,lat as curie map's does.
+    await saveGrid({ data: ndarray(values, [121, 121]), xmin: raster.xmin + 500e3, xmax: raster.xmin + 620e3, ymin: raster.ymin + 9500e3, ymax: raster.ymin + 9620e3, crs: 'EPSG:32723' }, nc);
+    await page.getByTestId('file-input').setInputFiles(nc);
+    await expect.poll(() => page.getByTestId('anomaly-map').getAttribute('data-cols')).toBe('121');
+    expect(await page.locator('#message').isVisible()).toBe(false);
+    await page.locator('#window').fill('60');
+    await page.getByTestId('anomaly-map').click();
+    const summary = page.getByTestId('fit-summary');
+    await expect.poll(() => summary.getAttribute('data-window')).toBe('60000');
+    const [xc, yc, depth] = await Promise.all(['data-xc', 'data-yc', 'data-curie-depth'].map((name) => summary.getAttribute(name).then(Number)));
+    const fit = CurieOptimiser.fromRaster(await loadGrid(nc)).optimise(60000, xc, yc);
+    expect(Math.abs(depth - fit.curieDepth)).toBeLessThanOrEqual(1e-9);
+    // A small map: the same CSV as curie map of the same file, lon,lat included.
+    await page.locator('#method').selectOption('bouligand');
+    await page.locator('#spacing').fill('30');
+    await page.getByTestId('run-map').click();
+    await expect.poll(() => page.getByTestId('depth-map').getAttribute('data-windows'), { timeout: 60_000 }).toBe('4'); // centres 30 and 60 km a side (numpy's arange stops before 90)
+    const out = join(temp.root(), 'nc-map.csv');
+    const run = spawnSync(process.execPath, [CLI, 'map', nc, '--window', '60km', '--spacing', '30km', '--quiet', '--out', out], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const pageCsv = await download('#download-csv');
+    expect(pageCsv.split('\n')[0].endsWith(',lon,lat')).toBe(true);
+    expectSameMap(pageCsv, readFileSync(out, 'utf8'));
   });
 
   it('logged no console errors', () => {
