@@ -71,7 +71,6 @@ function program(): Command {
     .option('--prior <name=mean,sd>', 'normal prior on beta, zt, dz or C (repeatable)', collect, [])
     .option('--kmin-range <a,b>', 'tanaka: spatial frequencies of the top fit, cycles/km (default 0.05,0.2)')
     .option('--kmax-range <a,b>', 'tanaka: spatial frequencies of the centroid fit, cycles/km (default 0.05,0.2)')
-    .option('--seed <n>', 'seed of random streams (recorded with the run)')
     .option('--shard <I/N|auto>', 'compute windows i with i mod N = I; auto reads MPI or Slurm variables; writes OUT.part-I-of-N.ndjson')
     .option('--out <file>', 'output file: .csv, .ndjson, .json or .tif (default: NDJSON on stdout); CSV and NDJSON end with lon,lat when the grid has a CRS')
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')

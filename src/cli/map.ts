@@ -47,7 +47,6 @@ export interface MapCommandOptions {
   prior: string[];
   kminRange?: string;
   kmaxRange?: string;
-  seed?: string;
   shard?: string;
   out?: string;
   format?: string;
@@ -138,7 +137,6 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   const priors = parsePriors(options.prior);
   const kminRange = parseRange(options.kminRange, '--kmin-range') ?? [0.05, 0.2];
   const kmaxRange = parseRange(options.kmaxRange, '--kmax-range') ?? [0.05, 0.2];
-  const seed = parseNumber(options.seed, '--seed') ?? 0;
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   if (shard && options.out === undefined) throw new CurieError('E_ARGUMENT', '--shard needs --out FILE: each shard writes FILE.part-I-of-N.ndjson for curie merge');
   const format = formatFor(options.out, options.format);
@@ -220,7 +218,6 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
           ...common,
           kminRange,
           kmaxRange,
-          seed,
           onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
         });
       await writing;
