@@ -13,10 +13,9 @@ import { CurieError } from '../errors.js';
 import { parseMemorySize, setMaxMemory } from '../memory-budget.js';
 import { removeTemporaryFiles } from '../io/atomic-write.js';
 import { OutputError } from '../io/output-target.js';
-import { runInfo, runMerge, runSpectrum, runSynth } from './commands.js';
-import { runDownload } from './download.js';
-import { runMap } from './map.js';
-import { runPlot } from './plot.js';
+// Commands are imported when run: `--help`, a usage error or a small command does not load the
+// fitting, plotting and I/O code of the others.
+const commands = () => import('./commands.js');
 import { showPhases } from './phase.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -76,7 +75,7 @@ function program(): Command {
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
     .option('--quiet', 'no progress output')
-    .action((input: string, options) => runMap(input, options, controller.signal));
+    .action(async (input: string, options) => (await import('./map.js')).runMap(input, options, controller.signal));
 
   curie
     .command('grid')
@@ -116,7 +115,7 @@ function program(): Command {
     .option('--out <file>', 'CSV file (default: standard output)')
     .option('--plot <file>', 'also draw the spectrum and its global fit: .svg or .png')
     .action((input: string, options) => {
-      return runSpectrum(input, options);
+      return commands().then((c) => c.runSpectrum(input, options));
     });
 
   curie
@@ -134,7 +133,7 @@ function program(): Command {
     .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
     .requiredOption('--out <file.tif>', 'output GeoTIFF')
     .action((options) => {
-      return runSynth(options, controller.signal);
+      return commands().then((c) => c.runSynth(options, controller.signal));
     });
 
   curie
@@ -144,7 +143,7 @@ function program(): Command {
     .requiredOption('--out <file>', 'figure: .svg or .png')
     .option('--field <name>', 'the map column or GeoTIFF band to draw (default curie_depth, or band 1)')
     .option('--title <text>', 'title (default: the input file name)')
-    .action((input: string, options) => runPlot(input, options));
+    .action(async (input: string, options) => (await import('./plot.js')).runPlot(input, options));
 
   curie
     .command('info')
@@ -153,7 +152,7 @@ function program(): Command {
     .option('--variable <name>', 'NetCDF: the variable to describe (default: the only 2-D one)')
     .option('--columns <x,y,value>', "text grids: the columns of x, y and the value, from 1 (default 1,2,3)")
     .option('--json', 'print JSON')
-    .action((input: string, options) => runInfo(input, options, controller.signal));
+    .action(async (input: string, options) => (await commands()).runInfo(input, options, controller.signal));
 
   curie
     .command('download')
@@ -167,7 +166,7 @@ function program(): Command {
     .option('--quiet', 'no progress output')
     .action((dataset: string | undefined, options) => {
       abortable = true;
-      return runDownload(dataset, options, controller.signal);
+      return import('./download.js').then((d) => d.runDownload(dataset, options, controller.signal));
     });
 
   curie
@@ -177,7 +176,7 @@ function program(): Command {
     .requiredOption('--out <file>', 'output file: .csv, .ndjson, .json or .tif')
     .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
     .action((parts: string[], options) => {
-      return runMerge(parts, options);
+      return commands().then((c) => c.runMerge(parts, options));
     });
 
   // --max-memory before or after the command's name; the command's own wins.
