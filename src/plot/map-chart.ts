@@ -4,6 +4,7 @@
  */
 import { CurieError } from '../errors.js';
 import type { Raster } from '../io/raster.js';
+import { quantileSorted } from '../inversion/summary.js';
 import { VERDICTS } from '../inversion/verdict.js';
 import { type AxisUnits, cellEncoding, pointCells, rasterCells, unitsOf } from './cells.js';
 import { HEIGHT, SCHEMA, SCHEME, type VegaLiteSpec, WIDTH } from './spec.js';
@@ -127,11 +128,7 @@ function verdictLayer(marks: Array<{ x: number; y: number; verdict: string }>, u
 export function robustDomain(values: Array<number | null>): [number, number] | undefined {
   const finite = Float64Array.from(values.filter((v): v is number => v !== null && Number.isFinite(v))).sort();
   if (finite.length === 0) return undefined;
-  const at = (q: number) => {
-    const position = q * (finite.length - 1), below = Math.floor(position);
-    return finite[below] + (finite[Math.min(below + 1, finite.length - 1)] - finite[below]) * (position - below);
-  };
-  const q1 = at(0.25), q3 = at(0.75), reach = 3 * (q3 - q1);
+  const q1 = quantileSorted(finite, 0.25), q3 = quantileSorted(finite, 0.75), reach = 3 * (q3 - q1);
   const low = Math.max(finite[0], q1 - reach), high = Math.min(finite[finite.length - 1], q3 + reach);
   return high > low ? [low, high] : undefined;
 }
