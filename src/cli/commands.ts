@@ -35,7 +35,7 @@ async function writeOut(out: string | undefined, text: string | Uint8Array): Pro
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
-export async function runSpectrum(input: string, options: { window: string; at: string; taper: string; power?: string; out?: string; plot?: string; variable?: string }): Promise<void> {
+export async function runSpectrum(input: string, options: { window: string; at: string; taper?: string; power?: string; out?: string; plot?: string; variable?: string }): Promise<void> {
   const window = parseDistance(options.window, '--window');
   const at = options.at.split(',').map(Number);
   if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);

@@ -7,7 +7,7 @@ import { CurieError, fmt, warn } from '../errors.js';
 import type { Raster } from '../io/raster.js';
 import type { TanakaResult } from '../inversion/window-routines.js';
 import { ndjsonLine } from '../io/write-table.js';
-import type { Taper } from '../spectrum/taper.js';
+import { MAX_MULTITAPER, type Taper } from '../spectrum/taper.js';
 import { parseDistance } from './distance.js';
 import { parsePriors } from './prior-option.js';
 import { readInput } from './input.js';
@@ -20,7 +20,7 @@ import { openOutput } from '../io/output.js';
 import { checkOutput } from '../io/output-target.js';
 import { checkLevel } from '../inversion/global-fit.js';
 import { VERDICTS } from '../inversion/verdict.js';
-import { checkConvention, tanakaPower } from '../spectrum/convention.js';
+import { checkConvention, defaultTaper, tanakaPower } from '../spectrum/convention.js';
 
 /** One line counting a map's verdicts, e.g. `120 windows: 41 resolved, 52 lower-bound, 27 unresolved (90 % intervals)`. */
 export function verdictSummary(verdicts: Uint8Array, level: number): string {
@@ -38,7 +38,7 @@ export interface MapCommandOptions {
   spacing?: string;
   method: string;
   workers?: string;
-  taper: string;
+  taper?: string;
   power?: string;
   beta?: string;
   zt?: string;
@@ -74,12 +74,15 @@ export interface PartHeader {
 
 export { parsePriors };
 
-/** `--taper` text → taper. */
-export function parseTaper(text: string): Taper {
+/** `--taper` text → taper; absent → undefined (the convention's default taper). */
+export function parseTaper(text: string | undefined): Taper | undefined {
+  if (text === undefined) return undefined;
   if (text === 'hanning' || text === 'hamming' || text === 'none') return text;
   const tukey = /^tukey:([0-9.eE+-]+)$/.exec(text);
   if (tukey && Number.isFinite(Number(tukey[1])) && Number(tukey[1]) >= 0 && Number(tukey[1]) <= 1) return { tukey: Number(tukey[1]) };
-  throw new CurieError('E_ARGUMENT', `--taper '${text}' must be hanning, hamming, none or tukey:ALPHA with 0 ≤ ALPHA ≤ 1`);
+  const multitaper = /^multitaper:([0-9]+)$/.exec(text);
+  if (multitaper && Number(multitaper[1]) >= 1 && Number(multitaper[1]) <= MAX_MULTITAPER) return { multitaper: Number(multitaper[1]) };
+  throw new CurieError('E_ARGUMENT', `--taper '${text}' must be multitaper:K with 1 ≤ K ≤ ${MAX_MULTITAPER}, hanning, hamming, none or tukey:ALPHA with 0 ≤ ALPHA ≤ 1`);
 }
 
 /** A finite number option, or undefined when absent. */
@@ -129,8 +132,8 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
   const method: Method = options.method;
   const workers = options.workers === undefined ? undefined : parseNumber(options.workers, '--workers');
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new CurieError('E_ARGUMENT', `--workers '${options.workers}' must be a whole number ≥ 0`);
-  const taper = parseTaper(options.taper);
   const convention = checkConvention(options.convention ?? 'default');
+  const taper = parseTaper(options.taper) ?? defaultTaper(convention);
   const level = checkLevel(parseNumber(options.level, '--level') ?? 0.9);
   const power = parseNumber(options.power, '--power') ?? (method === 'tanaka' ? tanakaPower(convention) : 2);
   const start = { beta: parseNumber(options.beta, '--beta'), zt: parseNumber(options.zt, '--zt'), dz: parseNumber(options.dz, '--dz'), C: parseNumber(options.C, '--C') };

@@ -50,6 +50,11 @@ export interface FitResult {
   chi2PerDof?: number;
   /** Why `converged` is false, when the fit knows (e.g. Δz on its plateau). */
   note?: string;
+  /**
+   * Multitaper fits: the bias of the taper's spectral window, per bin, removed from the spectrum's
+   * `Phi` before the fit (see spectral-window.ts). The misfit is of `Phi − spectrumBias`.
+   */
+  spectrumBias?: Float64Array;
 }
 
 /** Check a starting point against the bounds: `E_ARGUMENT` naming the parameter. */

@@ -19,14 +19,18 @@ import { asNormal, describePrior, type Distribution } from './priors.js';
 import { judge, type Verdict } from './verdict.js';
 
 /**
- * The posterior's temperature is LIKELIHOOD_SCALE × χ²/dof of the fit: the errors' scale is
+ * The posterior's temperature is a likelihood scale × χ²/dof of the fit: the errors' scale is
  * read off the residuals (a Birge ratio: σ_mean sets the relative weights of the bins, the fit's
- * scatter their common scale), and 1.5 widens it for what residuals do not show, the correlation
- * between neighbouring bins and the taper's leakage. Calibrated by Monte Carlo on Gaussian random
- * fields of known answer (test/calibration, 180 windows a regime): 90 % intervals then cover the
- * truth in 87 % of thin-layer windows and 88 % of thick ones (1.25: 86 % and 84 %; 1.0: 82 % both).
+ * scatter their common scale), and the scale widens it for what residuals do not show, the
+ * correlation between neighbouring bins, which a taper's spectral window sets. Calibrated by Monte
+ * Carlo on Gaussian random fields of known answer (test/calibration): 1.5 for a single taper (Hann:
+ * 90 % intervals then cover the truth in 87 % of thin-layer windows and 88 % of thick ones; 1.25:
+ * 86 % and 84 %; 1.0: 82 % both), {@link MULTITAPER_LIKELIHOOD_SCALE} for a multitaper set, whose
+ * wider spectral window correlates more neighbouring bins.
  */
 export const LIKELIHOOD_SCALE = 1.5;
+/** The likelihood scale of a 2 × 2 (or larger) sine multitaper, calibrated as {@link LIKELIHOOD_SCALE}. */
+export const MULTITAPER_LIKELIHOOD_SCALE = 4;
 
 /** A radial spectrum to fit, with the error of each bin's mean when known. */
 export interface SpectrumWithErrors {
@@ -47,6 +51,8 @@ export interface GlobalFitOptions {
   /** Node spacing of the window, km, and its side, km (for the verdict's rules). */
   spacingKm?: number;
   windowKm?: number;
+  /** The posterior's likelihood scale (default {@link LIKELIHOOD_SCALE}, a single taper's). */
+  likelihoodScale?: number;
 }
 
 /** Check a level: a number strictly between 0 and 1. */
@@ -412,7 +418,7 @@ export function fitGlobal(spectrum: SpectrumWithErrors, priors: ReadonlyArray<Di
   const dof = Math.max(1, n - 4);
   // A spectrum fitting better than χ²/dof = 0.1 (a noise-free synthetic) has no scatter left to
   // read the errors' scale from: σ_mean then sets it, at a tenth.
-  const temperature = LIKELIHOOD_SCALE * Math.max(chi2 / dof, 0.1);
+  const temperature = (options.likelihoodScale ?? LIKELIHOOD_SCALE) * Math.max(chi2 / dof, 0.1);
 
   const coarse = weighLattice(problem.systems[0], lattice, temperature);
   const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse, temperature);

@@ -30,8 +30,8 @@ export interface GridHandle extends NodeExtent {
   offset: number;
 }
 
-/** A taper as data: a name, a Tukey α, weights, or a module export. */
-export type TaperSpec = 'hanning' | 'hamming' | 'none' | { tukey: number } | { weights: number[] } | ModuleRef;
+/** A taper as data: a name, a Tukey α, a multitaper's K, weights, or a module export. */
+export type TaperSpec = 'hanning' | 'hamming' | 'none' | { tukey: number } | { multitaper: number } | { weights: number[] } | ModuleRef;
 /** A prior as data: a built-in distribution, a module export, or none. */
 export type PriorData = { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] } | ModuleRef | null;
 

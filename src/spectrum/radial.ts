@@ -7,15 +7,18 @@
 import type { NdArray } from 'ndarray';
 import { CurieError, describeValue, fmt } from '../errors.js';
 import { arangeLength } from '../grid/sequences.js';
-import { checkConvention, type Convention } from './convention.js';
+import { checkConvention, type Convention, defaultTaper } from './convention.js';
 import { gatheredScaledLog, MIN_NORMAL, scaledLog } from './fast-log.js';
-import { type Taper, taperWeights } from './taper.js';
+import { type Taper, taperSet, taperWeights } from './taper.js';
 import { nanMessage, readWindow, shape2d, squareSide } from './window-data.js';
 import { countNonFinite, rowParity, type StridedSource, taperedWindowSpectra } from './window-fft.js';
 
 /** Options of {@link radialSpectrum}. */
 export interface RadialSpectrumOptions {
-  /** Taper applied to rows and columns before the FFT; default `'hanning'` (PyCurious's default). */
+  /**
+   * Taper applied to rows and columns before the FFT; default the convention's ({@link defaultTaper}):
+   * `{ multitaper: 2 }`, or `'hanning'` (PyCurious's default) under `'pycurious-1.1'`.
+   */
   taper?: Taper;
   /** Exponent applied to |FFT|: 2 for Bouligand et al. (2009) (default), 1 for Tanaka et al. (1999) (0.5 in PyCurious 1.1). */
   power?: number;
@@ -46,16 +49,22 @@ export interface RadialSpectrum {
  * How much a taper inflates the variance of an average over neighbouring Fourier cells in 2-D,
  * `(n Σw⁴ / (Σw²)²)²`: 1 for no taper, (35/18)² ≈ 3.8 for Hann, ≈ 3.2 for Hamming. The number of
  * independent cells in a bin is its count of distinct cells divided by this (Welch 1967's
- * equivalent degrees of freedom of tapered spectral averages).
+ * equivalent degrees of freedom of tapered spectral averages). For a set of K orthogonal tapers
+ * whose periodograms are averaged, the same sum of squared correlations over all lags gives
+ * `(K n Σ_j(Σ_p t_p(j)²)² / (Σ_j Σ_p t_p(j)²)²)²` (6.25 for 2 sine tapers a side): their cells
+ * are more correlated, but each scatters far less (a mean of K² periodograms).
  */
-export function taperInflation(weights: Float64Array): number {
-  let s2 = 0, s4 = 0;
-  for (let i = 0; i < weights.length; i++) {
-    const w2 = weights[i] * weights[i];
-    s2 += w2;
-    s4 += w2 * w2;
+export function taperInflation(tapers: Float64Array | readonly Float64Array[]): number {
+  const set = tapers instanceof Float64Array ? [tapers] : tapers;
+  const n = set[0].length;
+  let total = 0, s4 = 0;
+  for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (const taper of set) sum += taper[j] * taper[j];
+    total += sum;
+    s4 += sum * sum;
   }
-  const oneD = s2 > 0 ? (weights.length * s4) / (s2 * s2) : 1;
+  const oneD = total > 0 ? (set.length * n * s4) / (total * total) : 1;
   return oneD * oneD;
 }
 
@@ -226,6 +235,21 @@ export function cachedTaper(taper: Taper, n: number): Float64Array {
   return weights;
 }
 
+
+const taperSetCache = new Map<string, Float64Array[]>();
+
+/** The 1-D tapers of a taper ({@link taperSet}), cached as {@link cachedTaper}. */
+function cachedTaperSet(taper: Taper, n: number): Float64Array[] {
+  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperSet(taper, n);
+  const key = `${JSON.stringify(taper)}:${n}`;
+  let set = taperSetCache.get(key);
+  if (!set) {
+    set = taperSet(taper, n);
+    taperSetCache.set(key, set);
+  }
+  return set;
+}
+
 /** The validated settings of a radial spectrum of n × n windows. */
 interface SpectrumPlan {
   n: number;
@@ -233,23 +257,48 @@ interface SpectrumPlan {
   dk: number;
   halfPower: number;
   layout: BinLayout;
-  weights: Float64Array;
+  /** The window's 1-D tapers: one, or a multitaper's K (each window is transformed K² times). */
+  tapers: Float64Array[];
   /** Per bin: 1/√n_eff, the factor from sigmaPhi to sigmaMean. */
   meanErrorFactor: Float64Array;
 }
 
 function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): SpectrumPlan {
-  const { taper = 'hanning', power = 2 } = options;
+  const { power = 2 } = options;
   const convention = checkConvention(options.convention);
+  const taper = options.taper ?? defaultTaper(convention);
   if (!(dx > 0) || !Number.isFinite(dx)) throw new CurieError('E_ARGUMENT', `node spacing dx = ${dx} must be a positive number of metres`);
   checkPower(power);
   const nbins = radialBinCount(n);
   if (nbins < 1) throw new CurieError('E_ARGUMENT', `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`);
-  const weights = cachedTaper(taper, n);
+  const tapers = cachedTaperSet(taper, n);
   const layout = binLayout(n, nbins);
-  const inflation = taperInflation(weights);
+  const inflation = taperInflation(tapers);
   const meanErrorFactor = layout.count.map((count) => 1 / Math.sqrt(Math.max(1, count / (2 * inflation))));
-  return { n, dx, dk: wavenumberStep(n, dx, convention), halfPower: 0.5 * power, layout, weights, meanErrorFactor };
+  return { n, dx, dk: wavenumberStep(n, dx, convention), halfPower: 0.5 * power, layout, tapers, meanErrorFactor };
+}
+
+/** The bins of a radial spectrum, without data: what a window of a size and taper can measure. */
+export interface RadialBins {
+  /** Mean wavenumber of each bin, rad/km. */
+  k: Float64Array;
+  /** Cells of the full spectrum in each bin. */
+  count: Float64Array;
+  /** The taper's variance inflation ({@link taperInflation}). */
+  inflation: number;
+  /** Periodograms averaged in each cell: 1, or K² for `{ multitaper: K }`. */
+  periodograms: number;
+}
+
+/**
+ * The bins of the radial spectrum of an n × n window with node spacing `dx` (metres), as
+ * {@link radialSpectrum} makes them, without data.
+ * @throws CurieError `E_ARGUMENT` as radialSpectrum (too small a window, bad taper or spacing)
+ */
+export function radialBins(n: number, dx: number, options: RadialSpectrumOptions = {}): RadialBins {
+  const plan = spectrumPlan(n, dx, options);
+  const k = plan.layout.meanRadius.map((radius) => radius * plan.dk);
+  return { k, count: plan.layout.count.slice(), inflation: taperInflation(plan.tapers), periodograms: plan.tapers.length ** 2 };
 }
 
 /**
@@ -276,17 +325,9 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
       ? { data: data.data, offset: data.offset, rowStride, colStride }
       : { data: readWindow(data, 'radialSpectrum window'), offset: 0, rowStride: n, colStride: 1 };
   let result: RadialSpectrum | undefined;
-  taperedWindowSpectra(
-    source,
-    n,
-    parity,
-    [0],
-    plan.weights,
-    (_, squares) => {
-      result = spectrumOfSquares(squares, plan, () => countNonFinite(source.data, source.offset, source.rowStride, source.colStride, n, n));
-    },
-    true,
-  );
+  windowPowers(source, n, parity, [0], plan.tapers, (_, squares) => {
+    result = spectrumOfSquares(squares, plan, () => countNonFinite(source.data, source.offset, source.rowStride, source.colStride, n, n));
+  });
   return result!;
 }
 
@@ -324,23 +365,49 @@ export function radialSpectraSharingColumns(grid: NdArray, dx: number, side: num
   const offset = grid.offset + col0 * colStride;
   const source: StridedSource = { data: grid.data, offset, rowStride, colStride };
   const results = new Array<RadialSpectrum | CurieError>(rowStarts.length);
-  taperedWindowSpectra(
-    source,
-    side,
-    rowParity(offset, rowStride),
-    rowStarts,
-    plan.weights,
-    (i, squares) => {
-      try {
-        results[i] = spectrumOfSquares(squares, plan, () => countNonFinite(grid.data as Float64Array, offset + rowStarts[i] * rowStride, rowStride, colStride, side, side));
-      } catch (error) {
-        if (!(error instanceof CurieError)) throw error;
-        results[i] = error;
-      }
-    },
-    true,
-  );
+  windowPowers(source, side, rowParity(offset, rowStride), rowStarts, plan.tapers, (i, squares) => {
+    try {
+      results[i] = spectrumOfSquares(squares, plan, () => countNonFinite(grid.data as Float64Array, offset + rowStarts[i] * rowStride, rowStride, colStride, side, side));
+    } catch (error) {
+      if (!(error instanceof CurieError)) throw error;
+      results[i] = error;
+    }
+  });
   return results;
+}
+
+/**
+ * |F|² over the half-spectrum of each window (see taperedWindowSpectra), or for a multitaper the
+ * mean of its K² periodograms, added in a fixed order (p, then q) so a window gives the same bits
+ * alone and among others.
+ */
+function windowPowers(source: StridedSource, n: number, parity: number, rowStarts: ArrayLike<number>, tapers: Float64Array[], visit: (i: number, squares: Float64Array) => void): void {
+  if (tapers.length === 1) {
+    taperedWindowSpectra(source, n, parity, rowStarts, tapers[0], visit, true);
+    return;
+  }
+  const size = n * ((n >> 1) + 1);
+  const sums = Array.from(rowStarts, () => new Float64Array(size));
+  for (const rowTaper of tapers)
+    for (const columnTaper of tapers)
+      taperedWindowSpectra(
+        source,
+        n,
+        parity,
+        rowStarts,
+        columnTaper,
+        (i, squares) => {
+          const sum = sums[i];
+          for (let u = 0; u < size; u++) sum[u] += squares[u];
+        },
+        true,
+        rowTaper,
+      );
+  const scale = 1 / (tapers.length * tapers.length);
+  sums.forEach((sum, i) => {
+    for (let u = 0; u < size; u++) sum[u] *= scale;
+    visit(i, sum);
+  });
 }
 
 /**

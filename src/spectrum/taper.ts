@@ -9,9 +9,58 @@ export type TaperFunction = (n: number) => ArrayLike<number>;
 /**
  * A taper by name or definition: `'hanning'` (numpy's `hanning`, PyCurious's default), `'hamming'`,
  * `'none'` (all ones, PyCurious's `taper=None`), `{ tukey: alpha }` (scipy's `windows.tukey`),
- * `{ weights }` (exactly n weights) or a function `(n) => weights`.
+ * `{ weights }` (exactly n weights), a function `(n) => weights`, or `{ multitaper: K }`: the K × K
+ * products of Riedel & Sidorenko's (1995) sine tapers, whose periodograms are averaged (see
+ * {@link taperSet}). A single taper keeps about a quarter of a window's information at the lowest
+ * wavenumbers (Hann: a 2-D variance inflation of 3.8 on a log spectrum that scatters by π²/6);
+ * K = 2 roughly halves the error of a Curie depth at four transforms a window.
  */
-export type Taper = 'hanning' | 'hamming' | 'none' | { tukey: number } | { weights: ArrayLike<number> } | TaperFunction;
+export type Taper = 'hanning' | 'hamming' | 'none' | { tukey: number } | { weights: ArrayLike<number> } | TaperFunction | { multitaper: number };
+
+/** Most sine tapers a side: K × K transforms a window, and a spectral window K + 1 bins wide. */
+export const MAX_MULTITAPER = 4;
+
+/** Whether a taper is a multitaper set (more than one transform a window). */
+export function isMultitaper(taper: Taper): taper is { multitaper: number } {
+  return taper !== null && typeof taper === 'object' && 'multitaper' in taper;
+}
+
+/**
+ * K orthonormal tapers `sin(πp·x)·sin(πx)`, x = (j+1)/(n+1), p = 1 … K (Gram–Schmidt in order):
+ * the first is the Hann window, and each goes to zero at the ends with zero slope, so their
+ * spectral windows fall off as f⁻⁶ as Hann's does (plain sine tapers, f⁻⁴, leak enough power from
+ * the steep low wavenumbers to flatten the highest bins: a 2 km top read as 1.5 km).
+ */
+function hannSineTapers(n: number, K: number): Float64Array[] {
+  const tapers: Float64Array[] = [];
+  for (let p = 1; p <= K; p++) {
+    const taper = Float64Array.from({ length: n }, (_, j) => Math.sin((Math.PI * p * (j + 1)) / (n + 1)) * Math.sin((Math.PI * (j + 1)) / (n + 1)));
+    for (const previous of tapers) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += taper[j] * previous[j];
+      for (let j = 0; j < n; j++) taper[j] -= dot * previous[j];
+    }
+    let norm = 0;
+    for (let j = 0; j < n; j++) norm += taper[j] * taper[j];
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < n; j++) taper[j] /= norm;
+    tapers.push(taper);
+  }
+  return tapers;
+}
+
+/**
+ * The 1-D tapers of a taper: one vector of n weights, or K sine tapers for `{ multitaper: K }`,
+ * whose 2-D products t_p(row)·t_q(column), p, q = 1 … K, are the window's K² tapers.
+ * @throws CurieError `E_ARGUMENT` as {@link taperWeights}, or for K not an integer in 1 … 4
+ */
+export function taperSet(taper: Taper, n: number): Float64Array[] {
+  if (!isMultitaper(taper)) return [taperWeights(taper, n)];
+  const K = taper.multitaper;
+  if (!Number.isInteger(K) || K < 1 || K > MAX_MULTITAPER)
+    throw new CurieError('E_ARGUMENT', `multitaper ${String(K)} must be a whole number of sine tapers a side from 1 to ${MAX_MULTITAPER} (2 is the usual choice)`);
+  return hannSineTapers(n, K);
+}
 
 /** Weights `a − b·cos(2πj/(n−1))` (numpy's generalised cosine windows; one sample → 1). */
 function cosineWindow(n: number, a: number, b: number): Float64Array {
@@ -71,5 +120,6 @@ export function taperWeights(taper: Taper, n: number): Float64Array {
     if (!Number.isFinite(taper.tukey)) throw new CurieError('E_ARGUMENT', `Tukey taper alpha ${taper.tukey} must be a finite number in [0, 1]`);
     return tukeyWindow(n, taper.tukey);
   }
-  throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { weights } or (n) => weights`);
+  if (isMultitaper(taper)) throw new CurieError('E_ARGUMENT', `taper ${describe(taper)} is a set of tapers, not one: this spectrum takes a single taper ('hanning', 'hamming', 'none', { tukey: alpha }, { weights })`);
+  throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { multitaper: K }, { weights } or (n) => weights`);
 }

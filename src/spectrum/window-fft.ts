@@ -148,9 +148,10 @@ const ROW_BUFFER_LIMIT = 1 << 21;
  * `src` and whose column 0 is column 0 of `src`. Each is passed to `visit(i, spectrum)` as it is
  * made, in an unspecified order; `spectrum` is scratch memory, valid during the call only. Row
  * pairing follows `parity0`, the {@link rowParity} of `src`'s row 0, so that a window gives the same
- * bits alone and among others.
+ * bits alone and among others. `weights` taper both axes, unless `rowWeights` (the taper of the
+ * window's rows, applied in the column pass) is given: a multitaper's products t_p(row)·t_q(column).
  */
-export function taperedWindowSpectra(src: StridedSource, n: number, parity0: number, rowStarts: ArrayLike<number>, weights: Float64Array, visit: (i: number, spectrum: Float64Array) => void, squared = false): void {
+export function taperedWindowSpectra(src: StridedSource, n: number, parity0: number, rowStarts: ArrayLike<number>, weights: Float64Array, visit: (i: number, spectrum: Float64Array) => void, squared = false, rowWeights = weights): void {
   const count = rowStarts.length;
   if (count === 0) return;
   const half = (n >> 1) + 1;
@@ -162,12 +163,12 @@ export function taperedWindowSpectra(src: StridedSource, n: number, parity0: num
     const lo = rowStarts[order[from]];
     let to = from + 1;
     while (to < count && rowStarts[order[to]] + n - lo + 2 * (to + 1 - from) <= maxSlots) to++;
-    spectraOfChunk(src, n, half, parity0, rowStarts, order.slice(from, to), weights, visit, squared);
+    spectraOfChunk(src, n, half, parity0, rowStarts, order.slice(from, to), weights, visit, squared, rowWeights);
     from = to;
   }
 }
 
-function spectraOfChunk(src: StridedSource, n: number, half: number, parity0: number, rowStarts: ArrayLike<number>, windows: number[], weights: Float64Array, visit: (i: number, spectrum: Float64Array) => void, squared: boolean): void {
+function spectraOfChunk(src: StridedSource, n: number, half: number, parity0: number, rowStarts: ArrayLike<number>, windows: number[], weights: Float64Array, visit: (i: number, spectrum: Float64Array) => void, squared: boolean, rowWeights: Float64Array): void {
   const fft = engine(n);
   const { data, offset, rowStride, colStride } = src;
   const isFirst = (row: number) => ((parity0 + row) & 1) === 0; // first row of an absolute pair
@@ -236,7 +237,7 @@ function spectraOfChunk(src: StridedSource, n: number, half: number, parity0: nu
       const slot = paired ? pairSlot[(row - aBase) >> 1] + (isFirst(row) ? 0 : 1) : soloBase + solos.get(row)!;
       rowStart[j] = 2 * half * slot;
     }
-    fft.taperedColumns(rows, rowStart, weights, out, half, squared);
+    fft.taperedColumns(rows, rowStart, rowWeights, out, half, squared);
     visit(i, out);
   }
 }

@@ -1,11 +1,14 @@
 /**
  * Monte-Carlo calibration of the 90 % intervals: Gaussian random fields whose expected spectrum is
  * Bouligand's (synthesiseAnomaly 'spectral' with random amplitudes), many seeds, non-overlapping
- * windows of each, in four regimes. Prints the coverage table; asserts the issue's bars where Δz
- * is resolvable (k_min·Δz ≤ 0.5 and π·Δz/dx ≥ 10) and honesty (coverage) everywhere else.
+ * windows of each, in four regimes, with the default taper (the 2 × 2 multitaper). Prints the
+ * coverage table; asserts the issue's bars where Δz is resolvable (k_min·Δz ≤ 0.5 and
+ * π·Δz/dx ≥ 10) and honesty (coverage) everywhere else. The single Hann taper (PyCurious's, an
+ * option) is calibrated on the two resolvable regimes for coverage; its widths cannot meet the
+ * width bar (see README, "How far to trust a Curie depth": the Cramér–Rao bound of its spectrum).
  */
 import { describe, expect, it } from 'vitest';
-import { CurieOptimiser, type FitResult, synthesiseAnomaly } from '../../src/index.js';
+import { CurieOptimiser, type FitResult, synthesiseAnomaly, type Taper } from '../../src/index.js';
 
 interface Regime {
   name: string;
@@ -16,17 +19,19 @@ interface Regime {
   size: number;
   window: number;
   resolvable: boolean;
-  /** Lowest coverage asserted: the issue's 0.85, except where it is not yet met (measured, see the README). */
-  minCoverage: number;
-  /** Widest median interval asserted, as a fraction of the true depth: the issue's 1, except where not yet met. */
+  /** The taper fitted (default: the convention's, the 2 × 2 multitaper). */
+  taper?: Taper;
+  /** Widest median interval asserted, as a fraction of the true depth: the issue's 1 (Infinity: not asserted). */
   maxWidth: number;
 }
 
 const REGIMES: Regime[] = [
-  { name: 'thin layer, 200 km windows, 1 km cells', zt: 1, dz: 8, beta: 3, spacing: 1000, size: 603, window: 200e3, resolvable: true, minCoverage: 0.85, maxWidth: 1.25 },
-  { name: 'thick layer, 300 km windows, 1 km cells', zt: 2, dz: 16, beta: 3, spacing: 1000, size: 903, window: 300e3, resolvable: true, minCoverage: 0.85, maxWidth: 1.7 },
-  { name: 'window too small (100 km, Δz 40 km)', zt: 1, dz: 40, beta: 3, spacing: 1000, size: 303, window: 100e3, resolvable: false, minCoverage: 0.85, maxWidth: Infinity },
-  { name: 'cells too coarse (5 km cells, Δz 2 km)', zt: 1, dz: 2, beta: 3, spacing: 5000, size: 123, window: 200e3, resolvable: false, minCoverage: 0.85, maxWidth: Infinity },
+  { name: 'thin layer, 200 km windows, 1 km cells', zt: 1, dz: 8, beta: 3, spacing: 1000, size: 603, window: 200e3, resolvable: true, maxWidth: 1 },
+  { name: 'thick layer, 300 km windows, 1 km cells', zt: 2, dz: 16, beta: 3, spacing: 1000, size: 903, window: 300e3, resolvable: true, maxWidth: 1 },
+  { name: 'window too small (100 km, Δz 40 km)', zt: 1, dz: 40, beta: 3, spacing: 1000, size: 303, window: 100e3, resolvable: false, maxWidth: Infinity },
+  { name: 'cells too coarse (5 km cells, Δz 2 km)', zt: 1, dz: 2, beta: 3, spacing: 5000, size: 123, window: 200e3, resolvable: false, maxWidth: Infinity },
+  { name: 'Hann taper: thin layer, 200 km windows', zt: 1, dz: 8, beta: 3, spacing: 1000, size: 603, window: 200e3, resolvable: true, taper: 'hanning', maxWidth: Infinity },
+  { name: 'Hann taper: thick layer, 300 km windows', zt: 2, dz: 16, beta: 3, spacing: 1000, size: 903, window: 300e3, resolvable: true, taper: 'hanning', maxWidth: Infinity },
 ];
 const SEEDS = 20;
 
@@ -46,7 +51,7 @@ function run(regime: Regime): Outcome {
       for (let b = 0; b < per; b++) {
         const xc = raster.xmin + (a * n + (n - 1) / 2) * regime.spacing;
         const yc = raster.ymin + (b * n + (n - 1) / 2) * regime.spacing;
-        fits.push(optimiser.optimise(regime.window, xc, yc));
+        fits.push(optimiser.optimise(regime.window, xc, yc, regime.taper ? { taper: regime.taper } : {}));
       }
   }
   return { truth: regime.zt + regime.dz, fits };
@@ -72,20 +77,17 @@ describe('90 % intervals on Gaussian random fields of known Curie depth', () => 
       medianWidth: median(resolved.map((f) => f.interval!.curieDepth[1] - f.interval!.curieDepth[0])),
       medianError: median(fits.map((f) => Math.abs(f.curieDepth - truth))),
       truth,
-      minCoverage: regime.minCoverage,
       maxWidth: regime.maxWidth,
     };
   });
   console.log(`coverage of nominal 90 % Curie-depth intervals (${SEEDS} seeds each)`);
   console.table(table.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(3)) : v]))));
 
-  // Measured at 20 seeds (180 windows a regime): coverage 87 % (thin) and 88 % (thick), within the
-  // issue's 85–95 %; but the median widths, 10.6 km for a 9 km layer and 28 km for 18 km, exceed its
-  // bar of the true depth. The fits are biased shallow by the taper's leakage at the lowest
-  // wavenumbers, which the model does not carry, and the intervals pay for it in width. Asserted at
-  // what is reached (maxWidth), so that a regression shows.
-  it.each(table.filter((_, i) => REGIMES[i].resolvable))('$regime: covers $minCoverage–95 %, ≥ 80 % resolved, median width ≤ $maxWidth × the true depth', (row) => {
-    expect(row.coverage).toBeGreaterThanOrEqual(row.minCoverage);
+  // Measured at 20 seeds (180 windows a regime): see the README's calibration table. The Hann rows
+  // assert coverage and the share resolved only: their median widths (10.6 km for a 9 km layer,
+  // 28 km for 18 km) sit at the Cramér–Rao bound of a single-taper spectrum, above the issue's bar.
+  it.each(table.filter((_, i) => REGIMES[i].resolvable))('$regime: covers 85–95 %, ≥ 80 % resolved, median width ≤ $maxWidth × the true depth', (row) => {
+    expect(row.coverage).toBeGreaterThanOrEqual(0.85);
     expect(row.coverage).toBeLessThanOrEqual(0.95);
     expect(row.resolved).toBeGreaterThanOrEqual(0.8);
     expect(row.medianWidth).toBeLessThanOrEqual(row.maxWidth * row.truth);

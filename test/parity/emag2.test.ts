@@ -43,37 +43,43 @@ describe('EMAG2 Maranhão, 200 km windows every 20 km (120 windows)', () => {
   });
 
   describe('intervals and verdicts (default convention)', () => {
-    let map: OptimiseRoutineResult;
+    let map: OptimiseRoutineResult, hann: OptimiseRoutineResult;
     beforeAll(async () => {
-      map = await CurieOptimiser.fromRaster(raster).optimiseRoutine(reference.window, xc, yc, { workers: 0 });
+      const optimiser = CurieOptimiser.fromRaster(raster);
+      map = await optimiser.optimiseRoutine(reference.window, xc, yc, { workers: 0 });
+      hann = await optimiser.optimiseRoutine(reference.window, xc, yc, { workers: 0, taper: 'hanning' });
     });
 
-    it('every resolved window has a finite interval, a depth below half the window, and PyCurious 1.1’s depth inside in ≥ 80 %', () => {
-      const resolved = reference.windows.map((_, i) => i).filter((i) => map.verdict[i] === 0);
+    it('with the Hann taper, every resolved window has a finite interval, a depth below half the window, and PyCurious 1.1’s depth inside in ≥ 80 %', () => {
+      const resolved = reference.windows.map((_, i) => i).filter((i) => hann.verdict[i] === 0);
       let inside = 0;
       for (const i of resolved) {
-        expect(Number.isFinite(map.curieDepthHigh[i])).toBe(true);
-        expect(map.curieDepthHigh[i]).toBeLessThan(reference.window / 2000);
+        expect(Number.isFinite(hann.curieDepthHigh[i])).toBe(true);
+        expect(hann.curieDepthHigh[i]).toBeLessThan(reference.window / 2000);
         const theirs = reference.windows[i].zt + reference.windows[i].dz;
-        if (map.curieDepthLow[i] <= theirs && theirs <= map.curieDepthHigh[i]) inside++;
+        if (hann.curieDepthLow[i] <= theirs && theirs <= hann.curieDepthHigh[i]) inside++;
       }
-      console.log(`EMAG2: ${resolved.length} resolved, PyCurious 1.1's depth inside ${inside} of them`);
+      console.log(`EMAG2 (Hann): ${resolved.length} resolved, PyCurious 1.1's depth inside ${inside} of them`);
       expect(resolved.length).toBeGreaterThan(0);
       expect(inside / resolved.length).toBeGreaterThanOrEqual(0.8);
     });
 
     it('windows that are not resolved say why, and an open upper end is Infinity, never a bound’s value', () => {
-      let open = 0;
-      reference.windows.forEach((_, i) => {
-        if (map.verdict[i] === 0) return;
-        expect(map.curieDepthHigh[i]).toBe(Infinity);
-        expect(map.curieDepthLow[i]).toBeGreaterThanOrEqual(0);
-        expect(Number.isFinite(map.curieDepthLow[i])).toBe(true);
-        open++;
-      });
-      // These 200 km windows mostly do not bound the base (β ≈ 7.5 trades with Δz; see the README):
-      // the issue's aim of a quarter resolved is not met by honest intervals here (13 of 120).
-      expect(open).toBeGreaterThan(90);
+      for (const result of [map, hann]) {
+        let open = 0;
+        reference.windows.forEach((_, i) => {
+          if (result.verdict[i] === 0) return;
+          expect(result.curieDepthHigh[i]).toBe(Infinity);
+          expect(result.curieDepthLow[i]).toBeGreaterThanOrEqual(0);
+          expect(Number.isFinite(result.curieDepthLow[i])).toBe(true);
+          open++;
+        });
+        // These 200 km windows of 5 km cells (19 bins) do not bound the base: the Cramér–Rao bound
+        // of their spectra puts a 90 % interval of a 16 km Curie depth at > 100 km (README, "How far
+        // to trust a Curie depth"). Measured: 120 of 120 open with the default multitaper, 107 with Hann.
+        expect(open).toBeGreaterThan(90);
+      }
+      console.log(`EMAG2: ${map.verdict.filter((v) => v === 0).length} resolved (multitaper), ${hann.verdict.filter((v) => v === 0).length} (Hann)`);
     });
   });
 });

@@ -279,6 +279,7 @@ describe('bad input: exit code ≠ 0, one line on stderr saying what and where, 
     const cases: Array<[string[], RegExp]> = [
       [['--method', 'spector'], /--method 'spector' must be bouligand or tanaka/],
       [['--taper', 'tukey:2'], /--taper 'tukey:2'/],
+      [['--taper', 'multitaper:9'], /--taper 'multitaper:9' must be multitaper:K with 1 ≤ K ≤ 4/],
       [['--format', 'xyz'], /--format 'xyz' is not one of/],
       [['--progress', 'loud'], /--progress 'loud' must be bar, lines or none/],
       [['--shard', '2/2'], /0 ≤ I < N/],
@@ -491,6 +492,7 @@ describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
       [[], {}],
       [['--taper', 'none', '--power', '1'], { taper: 'none', power: 1 }],
       [['--taper', 'tukey:0.25'], { taper: { tukey: 0.25 } }],
+      [['--taper', 'multitaper:3'], { taper: { multitaper: 3 } }],
     ];
     for (const [extra, options] of cases) {
       const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.subgrid(30_000, 25_500, 35_500), options);
@@ -551,7 +553,7 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
   it('JSON: { metadata, windows } with the same records', async () => {
     const doc = JSON.parse((await smallMap('map.json')).toString('utf8')) as { metadata: Record<string, unknown>; windows: Array<Record<string, unknown>> };
     expect(Object.keys(doc)).toEqual(['metadata', 'windows']);
-    expect(doc.metadata).toMatchObject({ method: 'bouligand', window: 30_000, spacing: 5_000, windows: SMALL.windows, power: 2, taper: 'hanning', crs: null });
+    expect(doc.metadata).toMatchObject({ method: 'bouligand', window: 30_000, spacing: 5_000, windows: SMALL.windows, power: 2, taper: { multitaper: 2 }, crs: null });
     const roundTrip = JSON.parse(JSON.stringify(bouligandRecords())) as unknown;
     expect(doc.windows).toEqual(roundTrip);
   });

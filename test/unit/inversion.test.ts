@@ -323,7 +323,11 @@ describe('CurieOptimiser', () => {
   it('optimise and minFunc agree: weighted by sigmaMean by default, unweighted under pycurious-1.1; a bad window is a CurieError', () => {
     const optimiser = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000);
     const fit = optimiser.optimise(50_000, 30_000, 30_000);
-    const spectrum = optimiser.radialSpectrum(optimiser.subgrid(50_000, 30_000, 30_000));
+    const raw = optimiser.radialSpectrum(optimiser.subgrid(50_000, 30_000, 30_000));
+    // The default multitaper's fit is of the spectrum less its spectral window's bias.
+    expect(fit.spectrumBias).toHaveLength(raw.k.length);
+    expect(Math.max(...fit.spectrumBias!.map(Math.abs))).toBeGreaterThan(1e-3);
+    const spectrum = { ...raw, Phi: raw.Phi.map((value, i) => value - fit.spectrumBias![i]) };
     const x = [fit.beta, fit.zt, fit.dz, fit.C];
     expect(optimiser.minFunc(x, spectrum.k, spectrum.Phi, spectrum.sigmaMean)).toBe(fit.misfit);
     // The default misfit is ½Σ((Φ_model − Φ)/σ)², by hand.
@@ -339,6 +343,7 @@ describe('CurieOptimiser', () => {
     const old = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000, { convention: 'pycurious-1.1' });
     expect(old.convention).toBe('pycurious-1.1');
     const oldFit = old.optimise(50_000, 30_000, 30_000);
+    expect(oldFit.spectrumBias).toBeUndefined();
     const oldSpectrum = old.radialSpectrum(old.subgrid(50_000, 30_000, 30_000));
     const oldX = [oldFit.beta, oldFit.zt, oldFit.dz, oldFit.C];
     // PyCurious's min_func ignores sigma: any sigma gives the same number.
