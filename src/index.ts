@@ -67,4 +67,5 @@ export { renderSvg, renderPng, type RenderPngOptions } from './plot/render.js';
 export { display, type DisplayOptions } from './plot/display.js';
 export type { VegaLiteSpec } from './plot/spec.js';
 export { misfitSurface, type MisfitSurface } from './inversion/global-fit.js';
+export { resolutionBound, type ResolutionBound, type ResolutionBoundOptions } from './inversion/resolution.js';
 export { loadPoints, type PointColumns, type LoadPointsOptions } from './io/points.js';

@@ -153,6 +153,21 @@ export function digamma(x: number): number {
   return shift + Math.log(x) - 0.5 / x - inverseOddSeries(DIGAMMA_ASYMPTOTIC, x) / x;
 }
 
+/**
+ * ψ′(x), the trigamma function, for x > 0 (relative accuracy ~1e-15): recurrence up to x ≥ 10, then
+ * ψ′(x) ≈ 1/x + 1/(2x²) + Σ B_2k / x^{2k+1}. The variance of ln of a Gamma(x) variable: π²/6 for the
+ * log of one periodogram value (an exponential), ψ′(K²) for the mean of K² independent ones.
+ */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  let shift = 0;
+  while (x < 10) shift += 1 / (x * x++); // ψ′(x) = ψ′(x+1) + 1/x²
+  const y = 1 / (x * x);
+  // Bernoulli numbers B_2 … B_14: 1/6, −1/30, 1/42, −1/30, 5/66, −691/2730, 7/6.
+  const tail = y * (1 / 6 + y * (-1 / 30 + y * (1 / 42 + y * (-1 / 30 + y * (5 / 66 + y * (-691 / 2730 + y * (7 / 6)))))));
+  return shift + 1 / x + y / 2 + tail / x;
+}
+
 /** 1/(2k+1)!, k = 0…8: sinh(z)/z = Σ z^{2k}/(2k+1)!, to 1e-19 for |z| < ½. */
 const SINHC: readonly number[] = [
   1, 1 / 6, 1 / 120, 1 / 5040, 1 / 362880, 1 / 39916800, 1 / 6227020800, 1 / 1307674368000,

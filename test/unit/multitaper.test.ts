@@ -4,12 +4,12 @@
  */
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { azimuthalSpectrum, bouligand2009, CurieGrid, CurieOptimiser, radialSpectrum, taperWeights } from '../../src/index.js';
+import { azimuthalSpectrum, bouligand2009, CurieGrid, CurieOptimiser, radialSpectrum, resolutionBound, taperWeights } from '../../src/index.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
 import { defaultBounds } from '../../src/inversion/fit.js';
 import { spectralWindowBias } from '../../src/inversion/spectral-window.js';
 import { fft2d } from '../../src/spectrum/fft.js';
-import { taperInflation } from '../../src/spectrum/radial.js';
+import { radialBins, taperInflation } from '../../src/spectrum/radial.js';
 import { taperSet } from '../../src/spectrum/taper.js';
 import { expectCurieError } from '../helpers/errors.js';
 import { seededRandom } from '../helpers/random.js';
@@ -188,5 +188,38 @@ describe('spectral-window bias', () => {
     const window = grid.subgrid(30_000, 20_000, 20_000);
     expect(Array.from(grid.radialSpectrum(window).Phi)).toEqual(Array.from(optimiser.radialSpectrum(window).Phi));
     expect(Array.from(optimiser.radialSpectrum(window).Phi)).toEqual(Array.from(radialSpectrum(window, 1000, { taper: { multitaper: 2 } }).Phi));
+  });
+});
+
+describe('resolutionBound (Cramér–Rao)', () => {
+  it('with β and Δz known, z_t and C are a straight line: var(z_t) = 1 / (4 Σ w (k − k̄_w)²) in closed form', () => {
+    const options = { beta: 3, zt: 1, dz: 8, window: 100e3, spacing: 2000, taper: 'hanning' as const };
+    const bound = resolutionBound({ ...options, known: ['beta', 'dz'] });
+    const bins = radialBins(51, 2000, { taper: 'hanning' });
+    const weights = Array.from(bins.count, (count) => Math.max(1, count / (2 * bins.inflation)) / (Math.PI ** 2 / 6));
+    const total = weights.reduce((s, w) => s + w, 0);
+    const mean = weights.reduce((s, w, i) => s + w * bins.k[i], 0) / total;
+    const spread = weights.reduce((s, w, i) => s + w * (bins.k[i] - mean) ** 2, 0);
+    expect(bound.sd.zt).toBeCloseTo(1 / Math.sqrt(4 * spread), 12);
+    expect(bound.sd.curieDepth).toBe(bound.sd.zt);
+    expect(bound.sd.beta).toBe(0);
+    expect(bound.width / (2 * 1.6448536269514722 * bound.sd.zt)).toBeCloseTo(1, 7); // normalQuantile is good to ~1e-9
+  });
+
+  it('larger windows and more tapers bound tighter; β known tightens the base most', () => {
+    const base = { beta: 3, zt: 1, dz: 15, spacing: 5000 };
+    const small = resolutionBound({ ...base, window: 200e3 }), large = resolutionBound({ ...base, window: 400e3 });
+    expect(large.width).toBeLessThan(small.width / 1.5);
+    expect(resolutionBound({ ...base, window: 200e3, taper: 'hanning' }).width).toBeGreaterThan(1.3 * small.width);
+    expect(resolutionBound({ ...base, window: 200e3, known: ['beta'] }).width).toBeLessThan(small.width / 3);
+    expect(small.kMinDz).toBeCloseTo(radialBins(41, 5000).k[0] * 15, 12);
+    expect(small.piDzOverDx).toBeCloseTo((Math.PI * 15) / 5, 12);
+  });
+
+  it('bad values are E_ARGUMENT naming them', () => {
+    expectCurieError(() => resolutionBound({ beta: 3, zt: 1, dz: 0, window: 200e3, spacing: 1000 }), 'E_ARGUMENT', 'dz = 0');
+    expectCurieError(() => resolutionBound({ beta: 3, zt: -1, dz: 5, window: 200e3, spacing: 1000 }), 'E_ARGUMENT', 'zt = -1');
+    expectCurieError(() => resolutionBound({ beta: 3, zt: 1, dz: 5, window: 200e3, spacing: 1000, known: ['C' as 'zt'] }), 'E_ARGUMENT', "known parameter 'C'");
+    expectCurieError(() => resolutionBound({ beta: 3, zt: 1, dz: 5, window: 200e3, spacing: 1000, level: 1 }), 'E_ARGUMENT', 'level 1');
   });
 });

@@ -8,6 +8,7 @@ import {
   besselKResult,
   besselKScaled,
   digamma,
+  trigamma,
   gamma,
   lnGamma,
 } from '../../src/models/special.js';
@@ -96,6 +97,16 @@ describe('gamma, lnGamma, digamma', () => {
     expect(Math.abs(digamma(3.7) - 1.1671535393615113859)).toBeLessThan(1e-15);
     expect(Math.abs(digamma(0.2) + 5.2890398965921882955)).toBeLessThan(1e-14);
     expect(Math.abs(digamma(-1.5) - 0.70315664064524318723)).toBeLessThan(1e-14);
+  });
+
+  it("trigamma: ψ′(1) = π²/6, ψ′(½) = π²/2, ψ′(x+1) = ψ′(x) − 1/x², and scipy's polygamma(1, x)", () => {
+    expect(Math.abs(trigamma(1) / (Math.PI ** 2 / 6) - 1)).toBeLessThan(1e-15);
+    expect(Math.abs(trigamma(0.5) / (Math.PI ** 2 / 2) - 1)).toBeLessThan(1e-15);
+    for (const x of [0.3, 1.7, 4.2, 9.9, 25]) expect(Math.abs(trigamma(x) - trigamma(x + 1) - 1 / (x * x))).toBeLessThan(4e-15 * (1 + 1 / (x * x)));
+    for (const [x, value] of [[3.7, 0.31003785767003833], [0.2, 26.26737720542378], [25.5, 0.03999466964956292], [12, 0.0869018728717684]])
+      expect(Math.abs(trigamma(x) / value - 1)).toBeLessThan(2e-15);
+    expect(trigamma(0)).toBeNaN();
+    expect(trigamma(-1)).toBeNaN();
   });
 
   it('returns the documented special values', () => {
