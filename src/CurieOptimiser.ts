@@ -5,7 +5,8 @@
 import type { NdArray } from 'ndarray';
 import { CurieError, describeValue, fmt } from './errors.js';
 import { CurieGrid, type CurieGridOptions, type GridInput } from './CurieGrid.js';
-import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
+import { type Bounds, defaultBounds } from './inversion/bounds.js';
+import type { FitResult } from './inversion/fit.js';
 import { checkLevel } from './inversion/global-fit.js';
 import { checkRoutineArguments } from './inversion/arguments.js';
 import { type VerdictName, VERDICTS } from './inversion/verdict.js';

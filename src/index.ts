@@ -41,7 +41,8 @@ export { windowSeed } from './parallel/run-batch.js';
 export type { ModuleRef } from './parallel/module-ref.js';
 export type { MapProgress, MapRunOptions } from './parallel/pool.js';
 export type { RoutineName } from './parallel/protocol.js';
-export type { Bounds, FitResult } from './inversion/fit.js';
+export type { Bounds } from './inversion/bounds.js';
+export type { FitResult } from './inversion/fit.js';
 export type { ParameterSamples, SampleSummary } from './inversion/summary.js';
 
 export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from './synthetic/index.js';

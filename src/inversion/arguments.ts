@@ -8,7 +8,7 @@ import type { GridGeometry } from '../grid/geometry.js';
 import { checkWindowFits } from '../grid/windows.js';
 import { checkRange } from '../models/tanaka.js';
 import { checkPower, radialBinCount } from '../spectrum/radial.js';
-import { checkStart } from './fit.js';
+import { checkStart } from './bounds.js';
 import { checkLevel } from './global-fit.js';
 import { checkChain, checkCount, checkSamples, checkScales } from './mcmc.js';
 import { PARAMETERS } from './objective.js';

@@ -2,7 +2,7 @@
  * Sensitivity analysis (PyCurious's `sensitivity`): refit many perturbed copies of a spectrum.
  */
 import type { Convention } from '../spectrum/convention.js';
-import type { Bounds } from './fit.js';
+import type { Bounds } from './bounds.js';
 import { fitGlobal } from './global-fit.js';
 import { checkCount, checkSamples } from './mcmc.js';
 import type { Objective } from './objective.js';

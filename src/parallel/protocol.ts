@@ -3,7 +3,7 @@
  * centroid lists and the result table are SharedArrayBuffers, so messages carry handles to them,
  * never copies of their contents.
  */
-import type { Bounds } from '../inversion/fit.js';
+import type { Bounds } from '../inversion/bounds.js';
 import type { Convention } from '../spectrum/convention.js';
 import type { ModuleRef } from './module-ref.js';
 import type { NodeExtent } from '../grid/lattice.js';
