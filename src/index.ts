@@ -36,7 +36,7 @@ export { bouligand2009, maus1995 } from './models/bouligand.js';
 export { computeTanaka, tanaka1999, type TanakaFit } from './models/tanaka.js';
 
 export { normal, uniform, lognormal, type Distribution, type PriorSpec } from './inversion/priors.js';
-export { createRng, type RandomSource } from './inversion/rng.js';
+export { createRng, type RandomSource } from './rng.js';
 export { windowSeed } from './parallel/run-batch.js';
 export type { ModuleRef } from './parallel/module-ref.js';
 export type { MapProgress, MapRunOptions } from './parallel/pool.js';

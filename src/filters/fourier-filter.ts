@@ -4,7 +4,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { CurieError, describeValue } from '../errors.js';
 import { fft2d } from '../spectrum/fft.js';
-import { readWindow, shape2d } from '../spectrum/window-data.js';
+import { readWindow, shape2d } from '../grid/window-data.js';
 import { angularFrequencies } from '../spectrum/frequencies.js';
 
 /**

@@ -12,7 +12,7 @@ import { checkStart } from './bounds.js';
 import { checkLevel } from './global-fit.js';
 import { checkChain, checkCount, checkSamples, checkScales } from './mcmc.js';
 import { PARAMETERS } from './objective.js';
-import { checkSeed } from './rng.js';
+import { checkSeed } from '../rng.js';
 import type { FitSettings } from './window-routines.js';
 
 /** Mean radius of the Earth, km: no depth to the top nor thickness of a magnetic layer can exceed it. */

@@ -5,7 +5,7 @@ import { CurieError, fmt } from '../errors.js';
 import { checkAllocation } from '../memory-budget.js';
 import type { Bounds } from './bounds.js';
 import { misfit, type Objective } from './objective.js';
-import { createRng } from './rng.js';
+import { createRng } from '../rng.js';
 import { effectiveSampleSize, type ParameterSamples, parameterSamples } from './summary.js';
 
 /** Options of {@link metropolisHastings}. */

@@ -7,7 +7,7 @@ import { fitGlobal } from './global-fit.js';
 import { checkCount, checkSamples } from './mcmc.js';
 import type { Objective } from './objective.js';
 import { recentre } from './priors.js';
-import { createRng } from './rng.js';
+import { createRng } from '../rng.js';
 import { type ParameterSamples, parameterSamples } from './summary.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import ndarray, { type NdArray } from 'ndarray';
 import { fmt } from '../errors.js';
-import { checkSignal } from '../spectrum/window-data.js';
+import { checkSignal } from '../grid/window-data.js';
 import type { GridGeometry } from '../grid/geometry.js';
 import { nearestIndex, subgrid, windowHalfWidth } from '../grid/windows.js';
 import { computeTanaka, tanaka1999, type TanakaFit } from '../models/tanaka.js';

@@ -4,7 +4,7 @@
  */
 import ndarray from 'ndarray';
 import { gridGeometry } from '../grid/geometry.js';
-import { deriveSeed } from '../inversion/rng.js';
+import { deriveSeed } from '../rng.js';
 import type { Distribution } from '../inversion/priors.js';
 import { priorFromDescription } from '../inversion/priors.js';
 import type { FitResult } from '../inversion/fit.js';

@@ -9,8 +9,8 @@ import { CurieError, describeValue, fmt } from '../errors.js';
 import { arangeLength } from '../grid/sequences.js';
 import { checkConvention, type Convention } from './convention.js';
 import { gatheredScaledLog, MIN_NORMAL, scaledLog } from './fast-log.js';
-import { type Taper, taperWeights } from './taper.js';
-import { nanMessage, readWindow, shape2d, squareSide } from './window-data.js';
+import { cachedTaper, type Taper } from './taper.js';
+import { nanMessage, readWindow, shape2d, squareSide } from '../grid/window-data.js';
 import { countNonFinite, rowParity, type StridedSource, taperedWindowSpectra } from './window-fft.js';
 
 /** Options of {@link radialSpectrum}. */
@@ -210,20 +210,6 @@ function binLayout(n: number, nbins: number): BinLayout {
   const layout: BinLayout = { nbins, count, meanRadius, used, start, weight, extraAt, extraBin, extraWeight };
   layouts.set(key, layout);
   return layout;
-}
-
-const taperCache = new Map<string, Float64Array>();
-
-/** Taper weights, cached for the named tapers (a user function is called every time, user weights copied). */
-export function cachedTaper(taper: Taper, n: number): Float64Array {
-  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperWeights(taper, n);
-  const key = `${JSON.stringify(taper)}:${n}`;
-  let weights = taperCache.get(key);
-  if (!weights) {
-    weights = taperWeights(taper, n);
-    taperCache.set(key, weights);
-  }
-  return weights;
 }
 
 /** The validated settings of a radial spectrum of n × n windows. */

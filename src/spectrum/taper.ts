@@ -73,3 +73,21 @@ export function taperWeights(taper: Taper, n: number): Float64Array {
   }
   throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { weights } or (n) => weights`);
 }
+
+const taperCache = new Map<string, Float64Array>();
+
+/**
+ * {@link taperWeights}, cached for the named tapers and Tukey windows, which every window of a map
+ * asks for again; a user function is called every time and user weights are copied. The array
+ * returned for a named taper is shared: read it, never write it.
+ */
+export function cachedTaper(taper: Taper, n: number): Float64Array {
+  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperWeights(taper, n);
+  const key = `${JSON.stringify(taper)}:${n}`;
+  let weights = taperCache.get(key);
+  if (!weights) {
+    weights = taperWeights(taper, n);
+    taperCache.set(key, weights);
+  }
+  return weights;
+}

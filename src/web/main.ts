@@ -15,7 +15,7 @@ import { toLonLat } from '../io/crs.js';
 import { parseXYZBytes } from '../io/text.js';
 import type { Raster } from '../io/raster.js';
 import { csvHeader, csvRow, type TableRecord } from '../io/write-table.js';
-import { mapGeoTiffBytes } from '../io/map-geotiff.js';
+import { mapGeoTiffBytes } from '../cli/map-geotiff.js';
 import { defaultBounds } from '../inversion/bounds.js';
 import type { FitResult } from '../inversion/fit.js';
 import { PARAMETERS } from '../inversion/objective.js';

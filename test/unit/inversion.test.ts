@@ -9,7 +9,7 @@ import { type LeastSquaresProblem, levenbergMarquardt } from '../../src/inversio
 import { metropolisHastings } from '../../src/inversion/mcmc.js';
 import { createObjective, misfit } from '../../src/inversion/objective.js';
 import { lognormal, normal, toDistribution, uniform } from '../../src/inversion/priors.js';
-import { createRng, deriveSeed, xoshiro128ss } from '../../src/inversion/rng.js';
+import { createRng, deriveSeed, xoshiro128ss } from '../../src/rng.js';
 import { sensitivity } from '../../src/inversion/sensitivity.js';
 import { spectralProblem } from '../../src/inversion/spectral-problem.js';
 import { summarise } from '../../src/inversion/summary.js';
