@@ -21,7 +21,6 @@ export { parseXYZ, parseXYZBytes } from './io/text.js';
 export type { Raster } from './io/raster.js';
 
 export { gridGeometry, type GridGeometry } from './grid/geometry.js';
-export { arange, linspace } from './grid/sequences.js';
 export { subgrid, createCentroidList, type CentroidOptions } from './grid/windows.js';
 
 export { fft1d, fft2d, rfft2dHalf } from './spectrum/fft.js';

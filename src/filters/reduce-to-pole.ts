@@ -7,13 +7,13 @@ import { CurieError, fmt, warn } from '../errors.js';
 import { applyWavenumberFilter } from './fourier-filter.js';
 
 /** Unit vector (north, east, down) of inclination `inc` (down positive) and declination `dec` (clockwise from north), degrees. */
-export function directionCosines(inc: number, dec: number): [number, number, number] {
+function directionCosines(inc: number, dec: number): [number, number, number] {
   const i = (Math.PI / 180) * inc, d = (Math.PI / 180) * dec;
   return [Math.cos(i) * Math.cos(d), Math.cos(i) * Math.sin(d), Math.sin(i)];
 }
 
 /** Inclinations closer to the equator than this (degrees) make the filter blow up along one direction. */
-export const LOW_INCLINATION = 15;
+const LOW_INCLINATION = 15;
 
 /** Optional arguments of {@link reduceToPole}. */
 export interface ReduceToPoleOptions {

@@ -36,7 +36,7 @@ export function checkScales(xScale: ArrayLike<number>): Float64Array {
 /** Bytes per kept sample: the 4 parameters as rows and as columns, the Curie depths, sorted copies for the summary. */
 export const BYTES_PER_SAMPLE = 96;
 /** Most burn-in steps: they keep nothing, so only a cap bounds their time (1e8 steps is hours of misfits). */
-export const MAX_BURNIN = 1e8;
+const MAX_BURNIN = 1e8;
 
 /** Check `nsim` kept samples against the memory budget (before the chain runs, not after). */
 export function checkSamples(nsim: number): void {
