@@ -42,6 +42,7 @@ export type { MapProgress, MapRunOptions } from './parallel/pool.js';
 export type { RoutineName } from './parallel/protocol.js';
 export type { Bounds } from './inversion/bounds.js';
 export type { FitResult } from './inversion/fit.js';
+export type { ChainOptions } from './inversion/mcmc.js';
 export type { ParameterSamples, SampleSummary } from './inversion/summary.js';
 
 export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from './synthetic/index.js';

@@ -16,7 +16,7 @@ import { type Convention, tanakaPower } from '../spectrum/convention.js';
 import type { Bounds } from './bounds.js';
 import type { FitResult } from './fit.js';
 import { fitGlobal } from './global-fit.js';
-import { metropolisHastings } from './mcmc.js';
+import { type ChainOptions, metropolisHastings } from './mcmc.js';
 import { createObjective } from './objective.js';
 import type { Distribution } from './priors.js';
 import { sensitivity } from './sensitivity.js';
@@ -173,7 +173,7 @@ function samplingObjective(spectrum: RadialSpectrum, settings: FitSettings) {
 }
 
 /** Metropolis–Hastings samples for the window at (xc, yc). */
-export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & { xScale?: ArrayLike<number>; seed?: number }): ParameterSamples {
+export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & ChainOptions): ParameterSamples {
   const spectrum = windowSpectrum(grid, window, xc, yc, settings);
   const objective = samplingObjective(spectrum, settings);
   // By default the chain starts at the global fit (the start values are its hint): from PyCurious's

@@ -377,7 +377,7 @@ async function mapAll(): Promise<void> {
     const records: TableRecord[] = Array.from(centres.xc, (x, i) => {
       const y = centres.yc[i], message = outcome.messages.get(i);
       if (choice.method === 'tanaka') return tanakaRecord(x, y, outcome.results![i] as TanakaResult ?? { status: outcome.status[i], message: message ?? '' });
-      const row = outcome.table![i];
+      const row = outcome.fitRows![i];
       return bouligandRecord(x, y, { ...row, verdict: VERDICTS[row.verdict], status: outcome.status[i], ...(message === undefined ? {} : { message }) });
     });
     const field = 'curie_depth';
