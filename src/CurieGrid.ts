@@ -161,7 +161,7 @@ export class CurieGrid implements GridGeometry {
    * declination clockwise from north); source direction defaults to the field's.
    */
   reduceToPole(data: NdArray, inc: number, dec: number, sinc?: number, sdec?: number): NdArray<Float64Array> {
-    return reduceToPole(data, inc, dec, sinc, sdec, this.dx, this.dy);
+    return reduceToPole(data, inc, dec, this.dx, { sinc, sdec, dy: this.dy });
   }
 
   /** Upward continuation by `height` metres. */

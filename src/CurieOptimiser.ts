@@ -5,18 +5,20 @@
 import type { NdArray } from 'ndarray';
 import { CurieError, describeValue, fmt } from './errors.js';
 import { CurieGrid, type CurieGridOptions, type GridInput } from './CurieGrid.js';
-import { type Bounds, defaultBounds, type FitResult } from './inversion/fit.js';
+import { type Bounds, defaultBounds } from './inversion/bounds.js';
+import type { FitResult } from './inversion/fit.js';
 import { checkLevel } from './inversion/global-fit.js';
 import { checkRoutineArguments } from './inversion/arguments.js';
 import { type VerdictName, VERDICTS } from './inversion/verdict.js';
 import { createObjective, misfit, PARAMETERS, type ParameterName } from './inversion/objective.js';
 import { type Distribution, describePrior, type PriorSpec, toDistribution } from './inversion/priors.js';
+import type { ChainOptions } from './inversion/mcmc.js';
 import type { ParameterSamples } from './inversion/summary.js';
 import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, type TanakaResult, tanakaWindow } from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
 import { isModuleRef, loadModuleExport, type ModuleRef } from './parallel/module-ref.js';
-import { type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js';
-import { type GridHandle, ROUTINES, type RoutineName, TABLE_COLUMNS } from './parallel/protocol.js';
+import { type MapRequest, type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js';
+import { type GridHandle, ROUTINES, type RoutineName, fitRow, TABLE_COLUMNS } from './parallel/protocol.js';
 import { mapBytesPerWindow, type RoutineArguments, serialiseSettings } from './parallel/settings.js';
 import { checkAllocation } from './memory-budget.js';
 import type { RadialSpectrum } from './spectrum/radial.js';
@@ -55,13 +57,8 @@ export interface OptimiseOptions extends StartingValues, SpectrumOptions {
   level?: number;
 }
 
-/** Options of {@link CurieOptimiser.metropolisHastings}. */
-export interface MetropolisHastingsOptions extends StartingValues, SpectrumOptions {
-  /** Proposal scale for β, z_t, Δz, C (default [1, 1, 1, 1]). */
-  xScale?: ArrayLike<number>;
-  /** Seed; the same seed gives the same samples (default 0). */
-  seed?: number;
-}
+/** Options of {@link CurieOptimiser.metropolisHastings}: the fit's start and spectrum, and the chain's proposal scales and seed. */
+export interface MetropolisHastingsOptions extends StartingValues, SpectrumOptions, ChainOptions {}
 
 /** Options of {@link CurieOptimiser.sensitivity}. */
 export interface SensitivityOptions extends StartingValues, SpectrumOptions {
@@ -132,9 +129,10 @@ export function isWindowFailure(result: unknown): result is WindowFailure {
   return result !== null && typeof result === 'object' && 'status' in result && 'message' in result && !('beta' in result) && !('k' in result) && !('Zb' in result) && !('summary' in result);
 }
 
-/** A window that failed in {@link CurieOptimiser.parallelise}: status 2 (window error) or 3 (worker failure). */
+/** A window that failed in {@link CurieOptimiser.parallelise}. */
 export interface WindowFailure {
-  status: number;
+  /** 2: the window's routine threw (its message says why); 3: a worker thread died twice computing it. */
+  status: 2 | 3;
   message: string;
 }
 
@@ -324,7 +322,7 @@ export class CurieOptimiser extends CurieGrid {
   }
 
   /** Run `routine` on every centroid with the pool (or in this thread for `workers: 0`). */
-  async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, table: boolean, onWindow?: (index: number, view: MapView) => void) {
+  async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, collect: MapRequest['collect'], onWindow?: (index: number, view: MapView) => void) {
     const checked = this.#checked(routine, window, options);
     if (!xc || !yc || xc.length !== yc.length) throw new CurieError('E_ARGUMENT', `xc and yc must be lists of the same length; got ${xc?.length} and ${yc?.length}`);
     const shared = (values: ArrayLike<number>) => {
@@ -336,7 +334,7 @@ export class CurieOptimiser extends CurieGrid {
     const live = options.workers === 0;
     const settings = serialiseSettings(checked, options, live);
     return this.#pool.run(
-      { grid: this.#gridHandle(), xc: shared(xc), yc: shared(yc), routine, window, settings, table },
+      { grid: this.#gridHandle(), xc: shared(xc), yc: shared(yc), routine, window, settings, collect },
       { workers: options.workers, signal: options.signal, onProgress: options.onProgress, onWindow },
     );
   }
@@ -354,13 +352,13 @@ export class CurieOptimiser extends CurieGrid {
     const { onWindow } = options;
     const stream = onWindow
       ? (i: number, view: MapView) => {
-          const row = Object.fromEntries(TABLE_COLUMNS.map((name, j) => [name, view.table![j * n + i]])) as unknown as Omit<OptimiseRoutineRow, 'status' | 'verdict'> & { verdict: number };
+          const row = fitRow((column) => view.fitTable![TABLE_COLUMNS.indexOf(column) * n + i]);
           const message = view.messages.get(i);
           onWindow(i, { ...row, verdict: VERDICTS[row.verdict], status: view.status[i], ...(message === undefined ? {} : { message }) });
         }
       : undefined;
-    const outcome = await this.#map('optimise', window, xc, yc, options, true, stream);
-    const column = (j: number) => outcome.table!.subarray(j * n, (j + 1) * n);
+    const outcome = await this.#map('optimise', window, xc, yc, options, 'fitTable', stream);
+    const column = (j: number) => outcome.fitTable!.subarray(j * n, (j + 1) * n);
     const [beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict] = TABLE_COLUMNS.map((_, j) => column(j));
     return { beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict: Uint8Array.from(verdict), status: outcome.status, messages: outcome.messages };
   }
@@ -378,7 +376,7 @@ export class CurieOptimiser extends CurieGrid {
   async parallelise<R extends RoutineName>(routine: R, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions<R> = {}): Promise<Array<RoutineResults[R] | WindowFailure>> {
     const { onResult } = options;
     const stream = onResult ? (i: number, view: MapView) => onResult(i, view.results![i] as RoutineResults[R] | WindowFailure) : undefined;
-    const outcome = await this.#map(routine, window, xc, yc, options as ParalleliseOptions, false, stream);
+    const outcome = await this.#map(routine, window, xc, yc, options as ParalleliseOptions, 'results', stream);
     return outcome.results as Array<RoutineResults[R] | WindowFailure>;
   }
 

@@ -21,7 +21,6 @@ export { parseXYZ, parseXYZBytes } from './io/text.js';
 export type { Raster } from './io/raster.js';
 
 export { gridGeometry, type GridGeometry } from './grid/geometry.js';
-export { arange, linspace } from './grid/sequences.js';
 export { subgrid, createCentroidList, type CentroidOptions } from './grid/windows.js';
 
 export { fft1d, fft2d, rfft2dHalf } from './spectrum/fft.js';
@@ -36,12 +35,14 @@ export { bouligand2009, maus1995 } from './models/bouligand.js';
 export { computeTanaka, tanaka1999, type TanakaFit } from './models/tanaka.js';
 
 export { normal, uniform, lognormal, type Distribution, type PriorSpec } from './inversion/priors.js';
-export { createRng, type RandomSource } from './inversion/rng.js';
+export { createRng, type RandomSource } from './rng.js';
 export { windowSeed } from './parallel/run-batch.js';
 export type { ModuleRef } from './parallel/module-ref.js';
 export type { MapProgress, MapRunOptions } from './parallel/pool.js';
 export type { RoutineName } from './parallel/protocol.js';
-export type { Bounds, FitResult } from './inversion/fit.js';
+export type { Bounds } from './inversion/bounds.js';
+export type { FitResult } from './inversion/fit.js';
+export type { ChainOptions } from './inversion/mcmc.js';
 export type { ParameterSamples, SampleSummary } from './inversion/summary.js';
 
 export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from './synthetic/index.js';

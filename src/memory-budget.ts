@@ -65,7 +65,7 @@ export function maxMemory(): number {
 }
 
 /** A byte count for messages: `12.3 GB`, `512 MB`, `900 kB` (decimal units, 3 significant digits). */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return `${bytes} bytes`;
   const units: Array<[number, string]> = [[1e15, 'PB'], [1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
   for (const [size, name] of units) if (bytes >= size) return `${Number((bytes / size).toPrecision(3))} ${name}`;

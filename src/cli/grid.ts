@@ -34,7 +34,8 @@ function parseExtent(text: string): Extent {
   const parts = text.split(',').map((p) => Number(p));
   if (parts.length !== 4 || !parts.every(Number.isFinite) || !(parts[0] < parts[1] && parts[2] < parts[3]))
     throw new CurieError('E_ARGUMENT', `--extent '${text}' must be XMIN,XMAX,YMIN,YMAX (first and last nodes, in the target CRS's units) with XMIN < XMAX and YMIN < YMAX`);
-  return parts as unknown as Extent;
+  const [xmin, xmax, ymin, ymax] = parts;
+  return [xmin, xmax, ymin, ymax];
 }
 
 /** Error unless the grid's nodes overlap the data's bounding box (both in the target CRS). */

@@ -26,8 +26,8 @@ function formatError(file: string, line: number, what: string): CurieError {
   return new CurieError('E_FORMAT', `${file} line ${line}: ${what}; is it an unmodified part file of a complete curie map --shard run?`);
 }
 
-/** Check the header (line 1) of `file`; returns it typed. */
-function checkHeader(value: unknown, file: string): PartHeader {
+/** Check the header (line 1) of `file`: every field a PartHeader has, with its type. */
+function checkHeader(value: unknown, file: string): asserts value is PartHeader {
   const bad = (what: string) => formatError(file, 1, what);
   if (!isObject(value) || value.curie_part !== 1) throw new CurieError('E_FORMAT', `${file} is not a curie map part file (no part header on line 1)`);
   if (!isCount(value.shards, 1)) throw bad(`shards ${describeValue(value.shards)} must be a whole number ≥ 1`);
@@ -52,7 +52,6 @@ function checkHeader(value: unknown, file: string): PartHeader {
     throw bad(`description.spacing ${describeValue(spacing)} must be { spacingX, spacingY } in metres`);
   if (d.crs !== undefined && typeof d.crs !== 'string') throw bad(`description.crs ${describeValue(d.crs)} must be a string`);
   if (!isObject(d.metadata)) throw bad(`description.metadata ${describeValue(d.metadata)} must be an object`);
-  return value as unknown as PartHeader;
 }
 
 /** Check one row of `file` (line `line`) against its header: window index, centre and every field's type. */
@@ -100,7 +99,10 @@ export async function readPart(file: string): Promise<Part> {
       if (header === undefined) throw new CurieError('E_FORMAT', `${file} is not a curie map part file (no part header on line 1)`);
       throw formatError(file, n + 1, 'not JSON (truncated?)');
     }
-    if (header === undefined) header = checkHeader(value, file);
+    if (header === undefined) {
+      checkHeader(value, file);
+      header = value;
+    }
     else lines.push(checkRow(value, header, file, n + 1));
   }
   if (header === undefined) throw new CurieError('E_FORMAT', `${file} is not a curie map part file (no part header on line 1)`);

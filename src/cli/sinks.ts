@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CurieError } from '../errors.js';
 import { openOutput } from '../io/output.js';
 import { isStreamDevice } from '../io/output-target.js';
-import { mapGeoTiffBytes } from '../io/map-geotiff.js';
+import { mapGeoTiffBytes } from './map-geotiff.js';
 import { csvHeader, csvRow, jsonDocumentParts, ndjsonLine, type TableRecord } from '../io/write-table.js';
 import type { Method } from './records.js';
 

@@ -2,7 +2,7 @@
  * Removing the best-fitting plane from a grid.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { readWindow, shape2d } from '../spectrum/window-data.js';
+import { readWindow, shape2d } from '../grid/window-data.js';
 
 /**
  * Subtract the least-squares plane `c0·col + c1·row + c2` (PyCurious's `remove_trend_linear`).

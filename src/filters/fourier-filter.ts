@@ -2,8 +2,9 @@
  * Applying a linear filter in the wavenumber domain: FFT, multiply, inverse FFT, real part.
  */
 import ndarray, { type NdArray } from 'ndarray';
+import { CurieError, describeValue } from '../errors.js';
 import { fft2d } from '../spectrum/fft.js';
-import { readWindow, shape2d } from '../spectrum/window-data.js';
+import { readWindow, shape2d } from '../grid/window-data.js';
 import { angularFrequencies } from '../spectrum/frequencies.js';
 
 /**
@@ -15,9 +16,15 @@ export type WavenumberResponse = (kx: number, ky: number, out: [number, number])
 /**
  * Filter a real grid: `Re(ifft2(H(kx, ky) · fft2(data)))`, with kx = 2π·fftfreq(rows, dRows) and
  * ky = 2π·fftfreq(cols, dCols) (rad/m when the spacings are metres).
- * @throws CurieError `E_NAN` when the grid contains NaN
+ * @param dRows row spacing (dy), metres
+ * @param dCols column spacing (dx), metres
+ * @param what the filter's name, for error messages
+ * @throws CurieError `E_NAN` when the grid contains NaN, `E_ARGUMENT` for a spacing that is not positive
  */
 export function applyWavenumberFilter(data: NdArray, dRows: number, dCols: number, response: WavenumberResponse, what: string): NdArray<Float64Array> {
+  for (const [name, spacing] of Object.entries({ dx: dCols, dy: dRows }))
+    if (typeof spacing !== 'number' || !Number.isFinite(spacing) || !(spacing > 0))
+      throw new CurieError('E_ARGUMENT', `${what}: spacing ${name} = ${describeValue(spacing)} must be a positive number of metres`);
   const [rows, cols] = shape2d(data, what);
   const values = readWindow(data, what);
   const z = new Float64Array(2 * rows * cols);

@@ -7,24 +7,42 @@ import { CurieError, fmt, warn } from '../errors.js';
 import { applyWavenumberFilter } from './fourier-filter.js';
 
 /** Unit vector (north, east, down) of inclination `inc` (down positive) and declination `dec` (clockwise from north), degrees. */
-export function directionCosines(inc: number, dec: number): [number, number, number] {
+function directionCosines(inc: number, dec: number): [number, number, number] {
   const i = (Math.PI / 180) * inc, d = (Math.PI / 180) * dec;
   return [Math.cos(i) * Math.cos(d), Math.cos(i) * Math.sin(d), Math.sin(i)];
 }
 
 /** Inclinations closer to the equator than this (degrees) make the filter blow up along one direction. */
-export const LOW_INCLINATION = 15;
+const LOW_INCLINATION = 15;
+
+/** Optional arguments of {@link reduceToPole}. */
+export interface ReduceToPoleOptions {
+  /**
+   * Inclination (down positive) and declination (clockwise from north) of the source
+   * magnetisation, degrees. Used only when both are given; otherwise the field's (induced
+   * magnetisation), as PyCurious.
+   */
+  sinc?: number;
+  sdec?: number;
+  /** Row spacing, metres; default dx. */
+  dy?: number;
+}
 
 /**
  * Reduce a total-field anomaly to the pole with Blakely's filter
  * `|k|² / (a1 kx² + a2 ky² + a3 kx ky + i|k|(b1 kx + b2 ky))` (kx along rows = north, ky along
  * columns = east), zero at k = 0 and wherever the denominator vanishes. PyCurious writes |k| for |k|²
  * and √|k| for |k|, which scales its output wrongly; this is the published filter.
- * @param inc, dec inclination and declination of the inducing field, degrees
- * @param sinc, sdec inclination and declination of the source magnetisation, degrees (default: the field's)
- * @param dx column spacing, metres; dy row spacing (default dx)
+ * @param data grid `[rows, cols]`, no NaN
+ * @param inc inclination of the inducing field, degrees, down positive
+ * @param dec declination of the inducing field, degrees, clockwise from north
+ * @param dx column spacing, metres
+ * @param options the source magnetisation's direction and the row spacing
+ * @returns the reduced grid, same shape
+ * @throws CurieError `E_ARGUMENT` for an angle that is not finite or a spacing that is not positive
  */
-export function reduceToPole(data: NdArray, inc: number, dec: number, sinc: number | undefined, sdec: number | undefined, dx: number, dy = dx): NdArray<Float64Array> {
+export function reduceToPole(data: NdArray, inc: number, dec: number, dx: number, options: ReduceToPoleOptions = {}): NdArray<Float64Array> {
+  const { sinc, sdec, dy = dx } = options;
   for (const [name, value] of Object.entries({ inc, dec, sinc, sdec }))
     if (value !== undefined && !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a finite angle in degrees`);
   const [fx, fy, fz] = directionCosines(inc, dec);

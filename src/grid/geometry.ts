@@ -25,7 +25,7 @@ export interface GridGeometry {
 }
 
 /** Relative tolerance on dx against dy (0.1 %); PyCurious's tolerance of 1.0 accepts almost anything. */
-export const SPACING_TOLERANCE = 1e-3;
+const SPACING_TOLERANCE = 1e-3;
 
 /**
  * Build and check a grid's lattice. Throws `E_ARGUMENT` for fewer than 2 × 2 nodes or a bad extent,

@@ -42,7 +42,7 @@ export interface LatticeSpec {
  * The extent of whole multiples of `spacing` inside a bounding box (nodes at round coordinates:
  * 500 000…1 055 000 m at 5 km for data spanning 500 000…1 057 002 m).
  */
-export function snapInside(bounds: Extent, spacing: number): [number, number, number, number] {
+function snapInside(bounds: Extent, spacing: number): [number, number, number, number] {
   return [Math.ceil(bounds[0] / spacing - 1e-9) * spacing, Math.floor(bounds[1] / spacing + 1e-9) * spacing, Math.ceil(bounds[2] / spacing - 1e-9) * spacing, Math.floor(bounds[3] / spacing + 1e-9) * spacing];
 }
 

@@ -8,15 +8,15 @@ import type { GridGeometry } from '../grid/geometry.js';
 import { checkWindowFits } from '../grid/windows.js';
 import { checkRange } from '../models/tanaka.js';
 import { checkPower, radialBinCount } from '../spectrum/radial.js';
-import { checkStart } from './fit.js';
+import { checkStart } from './bounds.js';
 import { checkLevel } from './global-fit.js';
 import { checkChain, checkCount, checkSamples, checkScales } from './mcmc.js';
 import { PARAMETERS } from './objective.js';
-import { checkSeed } from './rng.js';
+import { checkSeed } from '../rng.js';
 import type { FitSettings } from './window-routines.js';
 
 /** Mean radius of the Earth, km: no depth to the top nor thickness of a magnetic layer can exceed it. */
-export const EARTH_RADIUS_KM = 6371;
+const EARTH_RADIUS_KM = 6371;
 
 /** Spectrum points each routine needs: four parameters to fit; one bin for a bare spectrum. */
 const POINTS_NEEDED = { optimise: 4, metropolisHastings: 4, sensitivity: 4, tanaka: 4, radialSpectrum: 1 } as const;
@@ -64,7 +64,7 @@ function nodesForPoints(points: number): number {
  * @throws CurieError `E_ARGUMENT` (not a size, too few nodes: the message suggests a unit, since a
  *   bare `40` is 40 m), `E_WINDOW` (larger than the grid)
  */
-export function checkWindowSize(geometry: GridGeometry, window: number, routine: CheckedRoutine = 'optimise'): void {
+function checkWindowSize(geometry: GridGeometry, window: number, routine: CheckedRoutine = 'optimise'): void {
   const h = checkWindowFits(geometry, window);
   const nodes = 2 * h + 1;
   const points = POINTS_NEEDED[routine];
@@ -81,7 +81,7 @@ export function checkWindowSize(geometry: GridGeometry, window: number, routine:
  * Check the starting point against the bounds and the Earth: finite, inside the bounds, and depths
  * (z_t, Δz, km) no deeper than the Earth's radius (a value such as 1e308 is a unit or typing slip).
  */
-export function checkStartValues(start: ArrayLike<number>, settings: Pick<FitSettings, 'bounds'>): void {
+function checkStartValues(start: ArrayLike<number>, settings: Pick<FitSettings, 'bounds'>): void {
   for (let j = 0; j < PARAMETERS.length; j++)
     if (typeof start[j] !== 'number') throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} ${describeValue(start[j])} must be a number`);
   checkStart(start, settings.bounds);

@@ -3,21 +3,10 @@
  * fit and the local, bounded Levenberg–Marquardt (in place of PyCurious's L-BFGS-B) that polishes
  * the global fit's best basins.
  */
-import { CurieError, fmt } from '../errors.js';
-import { levenbergMarquardt, type LevenbergMarquardtOptions } from './levenberg-marquardt.js';
-import { misfit, type Objective, PARAMETERS } from './objective.js';
+import { type Bounds, checkStart, defaultBounds } from './bounds.js';
+import { levenbergMarquardt, type LevenbergMarquardtOptions } from './levenberg-marquardt/index.js';
+import { misfit, type Objective } from './objective.js';
 import { spectralProblem } from './spectral-problem.js';
-
-/** Lower and upper bound of each parameter, in `[β, z_t, Δz, C]` order; ±Infinity for none. */
-export interface Bounds {
-  lower: [number, number, number, number];
-  upper: [number, number, number, number];
-}
-
-/** PyCurious's bounds: β, z_t, Δz ≥ 0, C free. */
-export function defaultBounds(): Bounds {
-  return { lower: [0, 0, 0, -Infinity], upper: [Infinity, Infinity, Infinity, Infinity] };
-}
 
 /** Result of one fit: parameters, Curie depth = z_t + Δz (km), misfit, convergence. */
 export interface FitResult {
@@ -55,16 +44,6 @@ export interface FitResult {
    * `Phi` before the fit (see spectral-window.ts). The misfit is of `Phi − spectrumBias`.
    */
   spectrumBias?: Float64Array;
-}
-
-/** Check a starting point against the bounds: `E_ARGUMENT` naming the parameter. */
-export function checkStart(start: ArrayLike<number>, bounds: Bounds): void {
-  for (let j = 0; j < PARAMETERS.length; j++) {
-    const value = start[j];
-    if (!Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${value} must be a finite number`);
-    if (value < bounds.lower[j] || value > bounds.upper[j])
-      throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${fmt(value)} is outside its bounds [${fmt(bounds.lower[j])}, ${fmt(bounds.upper[j])}]; start inside them`);
-  }
 }
 
 /**

@@ -3,13 +3,13 @@
  */
 import { CurieError, fmt } from '../errors.js';
 import { checkAllocation } from '../memory-budget.js';
-import type { Bounds } from './fit.js';
+import type { Bounds } from './bounds.js';
 import { misfit, type Objective } from './objective.js';
-import { createRng } from './rng.js';
+import { createRng } from '../rng.js';
 import { effectiveSampleSize, type ParameterSamples, parameterSamples } from './summary.js';
 
-/** Options of {@link metropolisHastings}. */
-export interface MetropolisHastingsOptions {
+/** How a Metropolis–Hastings chain proposes and which random stream it draws from. */
+export interface ChainOptions {
   /** Standard deviation of the Gaussian proposal for each parameter; default [1, 1, 1, 1] (PyCurious). */
   xScale?: ArrayLike<number>;
   /** Seed of the random stream; the same seed gives the same chain. Default 0. */
@@ -36,7 +36,7 @@ export function checkScales(xScale: ArrayLike<number>): Float64Array {
 /** Bytes per kept sample: the 4 parameters as rows and as columns, the Curie depths, sorted copies for the summary. */
 export const BYTES_PER_SAMPLE = 96;
 /** Most burn-in steps: they keep nothing, so only a cap bounds their time (1e8 steps is hours of misfits). */
-export const MAX_BURNIN = 1e8;
+const MAX_BURNIN = 1e8;
 
 /** Check `nsim` kept samples against the memory budget (before the chain runs, not after). */
 export function checkSamples(nsim: number): void {
@@ -57,7 +57,7 @@ export function checkChain(nsim: number, burnin: number): void {
  * scaled by `xScale`; every step's current state is a sample. Proposals outside `bounds` are
  * rejected (PyCurious lets its chains wander to β < 0).
  */
-export function metropolisHastings(objective: Objective, start: ArrayLike<number>, bounds: Bounds, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
+export function metropolisHastings(objective: Objective, start: ArrayLike<number>, bounds: Bounds, nsim: number, burnin: number, options: ChainOptions = {}): ParameterSamples {
   checkChain(nsim, burnin);
   const scale = checkScales(options.xScale ?? [1, 1, 1, 1]);
   const rng = createRng(options.seed ?? 0);

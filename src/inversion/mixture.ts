@@ -97,7 +97,7 @@ function truncatedIntegral(mix: PreparedMixture, i: number, x: number): number {
 }
 
 /** CDF of the mixture at x: each component's z_t + shift, shift uniform on its cell (a point when shiftLow = shiftHigh). */
-export function mixtureCdf(mix: PreparedMixture, x: number): number {
+function mixtureCdf(mix: PreparedMixture, x: number): number {
   let total = 0;
   for (let i = 0; i < mix.weight.length; i++) {
     // A component whose support starts above x adds 0; one wholly below it adds its weight.
@@ -140,7 +140,7 @@ export function mixtureQuantile(mix: PreparedMixture, p: number, tolerance: numb
 }
 
 /** x with CDF(x) = p, for a non-decreasing CDF bracketed by [lo, hi] (Illinois false position, to `tolerance`). */
-export function solveQuantile(cdf: (x: number) => number, p: number, lo: number, hi: number, tolerance: number): number {
+function solveQuantile(cdf: (x: number) => number, p: number, lo: number, hi: number, tolerance: number): number {
   let flo = cdf(lo) - p, fhi = cdf(hi) - p;
   if (flo >= 0) return lo;
   if (fhi <= 0) return hi;

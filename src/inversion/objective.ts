@@ -12,7 +12,7 @@ export const PARAMETERS = ['beta', 'zt', 'dz', 'C'] as const;
 export type ParameterName = (typeof PARAMETERS)[number];
 
 /** PyCurious's misfit where the model is not finite (e.g. Δz = 0). */
-export const MISFIT_CEILING = 1e99;
+const MISFIT_CEILING = 1e99;
 
 /** A radial spectrum to fit: `k` in rad/km, `Phi`, `sigmaPhi`. */
 export interface SpectrumToFit {
@@ -56,7 +56,7 @@ export function createObjective(spectrum: SpectrumToFit, priors: ReadonlyArray<D
 }
 
 /** Σ −logpdf over the parameters that have a prior. */
-export function priorPenalty(priors: ReadonlyArray<Distribution | undefined>, x: ArrayLike<number>): number {
+function priorPenalty(priors: ReadonlyArray<Distribution | undefined>, x: ArrayLike<number>): number {
   let penalty = 0;
   for (let j = 0; j < priors.length; j++) {
     const prior = priors[j];

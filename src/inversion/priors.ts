@@ -3,7 +3,7 @@
  * constant: the misfit adds −logpdf, which for a normal prior is PyCurious's `½((x−μ)/σ)²`.
  */
 import { CurieError, fmt } from '../errors.js';
-import type { RandomSource } from './rng.js';
+import type { RandomSource } from '../rng.js';
 
 /** A prior: any object with a log density (up to a constant) and a sampler. */
 export interface Distribution {

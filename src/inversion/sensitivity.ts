@@ -2,12 +2,12 @@
  * Sensitivity analysis (PyCurious's `sensitivity`): refit many perturbed copies of a spectrum.
  */
 import type { Convention } from '../spectrum/convention.js';
-import type { Bounds } from './fit.js';
+import type { Bounds } from './bounds.js';
 import { fitGlobal } from './global-fit.js';
 import { checkCount, checkSamples } from './mcmc.js';
 import type { Objective } from './objective.js';
 import { recentre } from './priors.js';
-import { createRng } from './rng.js';
+import { createRng } from '../rng.js';
 import { type ParameterSamples, parameterSamples } from './summary.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import ndarray, { type NdArray } from 'ndarray';
 import { fmt } from '../errors.js';
-import { checkSignal } from '../spectrum/window-data.js';
+import { checkSignal } from '../grid/window-data.js';
 import { rowParity } from '../spectrum/window-fft.js';
 import type { GridGeometry } from '../grid/geometry.js';
 import { nearestIndex, subgrid, windowHalfWidth } from '../grid/windows.js';
@@ -14,10 +14,11 @@ import { computeTanaka, tanaka1999, type TanakaFit } from '../models/tanaka.js';
 import { type RadialSpectrum, radialSpectraSharingColumns, radialSpectrum, wavenumberStep } from '../spectrum/radial.js';
 import { isMultitaper, type Taper, taperSet } from '../spectrum/taper.js';
 import { type Convention, defaultTaper, tanakaPower } from '../spectrum/convention.js';
-import type { Bounds, FitResult } from './fit.js';
+import type { Bounds } from './bounds.js';
+import type { FitResult } from './fit.js';
 import { fitGlobal, MULTITAPER_LIKELIHOOD_SCALE } from './global-fit.js';
 import { spectralWindowBias } from './spectral-window.js';
-import { metropolisHastings } from './mcmc.js';
+import { type ChainOptions, metropolisHastings } from './mcmc.js';
 import { createObjective } from './objective.js';
 import type { Distribution } from './priors.js';
 import { sensitivity } from './sensitivity.js';
@@ -195,7 +196,7 @@ function samplingObjective(spectrum: RadialSpectrum, settings: FitSettings) {
 }
 
 /** Metropolis–Hastings samples for the window at (xc, yc). */
-export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & { xScale?: ArrayLike<number>; seed?: number }): ParameterSamples {
+export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & ChainOptions): ParameterSamples {
   const spectrum = windowSpectrum(grid, window, xc, yc, settings);
   const objective = samplingObjective(spectrum, settings);
   // By default the chain starts at the global fit (the start values are its hint): from PyCurious's

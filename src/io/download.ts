@@ -127,7 +127,7 @@ async function fetchToFile(url: string, path: string, options: DownloadOptions, 
   let received = 0;
   try {
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of response.body) {
         sha256.update(chunk);
         md5.update(chunk);
         received += chunk.length;

@@ -10,16 +10,19 @@ export interface ConvertExtentOptions {
   densify?: number;
 }
 
+/** Whether a value is a list (an array, a typed array or any object with a numeric length). */
+function isList(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (typeof value === 'object' && value !== null && 'length' in value && typeof value.length === 'number');
+}
+
 /** Check an extent is four finite numbers with min < max; `name` is how the message calls it. */
-export function checkExtent(extent: Extent, name = 'extent'): void {
-  if (!Array.isArray(extent) && !(extent as unknown as ArrayLike<number>)?.length) {
-    throw new CurieError('E_ARGUMENT', `${name} = ${JSON.stringify(extent)} is not [xmin, xmax, ymin, ymax]`);
-  }
-  if (extent.length !== 4) throw new CurieError('E_ARGUMENT', `${name} = ${JSON.stringify(extent)} is not [xmin, xmax, ymin, ymax]`);
-  const [xmin, xmax, ymin, ymax] = extent;
-  for (const [label, value] of [['xmin', xmin], ['xmax', xmax], ['ymin', ymin], ['ymax', ymax]] as const) {
+export function checkExtent(extent: unknown, name = 'extent'): asserts extent is Extent {
+  if (!isList(extent) || extent.length !== 4) throw new CurieError('E_ARGUMENT', `${name} = ${JSON.stringify(extent)} is not [xmin, xmax, ymin, ymax]`);
+  const coordinate = (label: string, value: unknown): number => {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${name} ${label} = ${String(value)} is not a finite number`);
-  }
+    return value;
+  };
+  const xmin = coordinate('xmin', extent[0]), xmax = coordinate('xmax', extent[1]), ymin = coordinate('ymin', extent[2]), ymax = coordinate('ymax', extent[3]);
   if (!(xmax > xmin)) throw new CurieError('E_ARGUMENT', `${name} xmin = ${fmt(xmin)} is not below xmax = ${fmt(xmax)}; give [xmin, xmax, ymin, ymax]`);
   if (!(ymax > ymin)) throw new CurieError('E_ARGUMENT', `${name} ymin = ${fmt(ymin)} is not below ymax = ${fmt(ymax)}; give [xmin, xmax, ymin, ymax]`);
 }

@@ -86,6 +86,11 @@ export async function openHdf5(bytes: Uint8Array, source: string): Promise<NcDat
   }
 }
 
+/** Whether an attribute's value is a typed array (of numbers or bigints), not a DataView. */
+function isTypedArray(value: unknown): value is ArrayLike<number | bigint> {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
 /** The name of the dimension scale attached to `axis`, as netCDF-4 names dimensions. */
 function dimensionName(dataset: H5Dataset, axis: number, name: string, rank: number): string {
   if (rank === 1 && readText(dataset.attrs, 'CLASS') === 'DIMENSION_SCALE') return name;
@@ -121,7 +126,7 @@ function attributeRecord(attrs: H5Attrs): Record<string, NcAttribute> {
     if (typeof value === 'string') out[name] = value;
     else if (typeof value === 'number' || typeof value === 'bigint') out[name] = [Number(value)];
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[name] = value.join('');
-    else if (ArrayBuffer.isView(value)) out[name] = Array.from(value as unknown as ArrayLike<number | bigint>, Number);
+    else if (isTypedArray(value)) out[name] = Array.from(value, Number);
   }
   return out;
 }

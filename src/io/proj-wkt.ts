@@ -29,7 +29,7 @@ function geogcs(p: Map<string, string>, definition: string): string | undefined 
   if ((p.get('datum') === 'WGS84' || (p.get('ellps') === 'WGS84' && nullShift)) && !p.has('a')) return WGS84_GEOGCS;
   let a: number, b: number;
   try {
-    const parsed = proj4.Proj(definition) as unknown as { a: number; b: number };
+    const parsed: { a: number; b: number } = proj4.Proj(definition);
     a = parsed.a;
     b = parsed.b;
   } catch {

@@ -49,7 +49,7 @@ export interface TextGridOptions {
 }
 
 /** Check `columns`: three whole numbers ≥ 1 (`E_ARGUMENT` otherwise). */
-export function checkColumns(columns: readonly number[]): void {
+function checkColumns(columns: readonly number[]): void {
   if (!Array.isArray(columns) || columns.length !== 3 || !columns.every((c) => Number.isInteger(c) && c >= 1))
     throw new CurieError('E_ARGUMENT', `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. [1, 2, 3]`);
 }
@@ -101,7 +101,7 @@ function isSeparator(code: number): boolean {
 /** Bytes of memory per point: the points' arrays (28) and the lattice step's sort copy and index (12). */
 const BYTES_PER_POINT = 40;
 /** A line longer than this is not an `x y value` line: refused rather than held whole in memory. */
-export const MAX_LINE_LENGTH = 16 * 2 ** 20;
+const MAX_LINE_LENGTH = 16 * 2 ** 20;
 
 /**
  * The points of an `x y value` text, read chunk by chunk ({@link XyzPointReader.push}) so that a

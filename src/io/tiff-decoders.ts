@@ -22,7 +22,7 @@ interface BlockParameters {
 }
 
 /** Bytes of one whole decoded strip or tile: rows × ⌈width · bits per pixel / 8⌉. */
-export function blockBytes({ tileWidth, tileHeight, bitsPerSample, planarConfiguration }: BlockParameters): number {
+function blockBytes({ tileWidth, tileHeight, bitsPerSample, planarConfiguration }: BlockParameters): number {
   const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample);
   const bitsPerPixel = planarConfiguration === 2 ? bits[0] : bits.reduce((sum, b) => sum + b, 0);
   return Math.ceil((tileWidth * bitsPerPixel) / 8) * tileHeight;
@@ -32,7 +32,7 @@ export function blockBytes({ tileWidth, tileHeight, bitsPerSample, planarConfigu
  * Inflate a zlib (TIFF DEFLATE) block to at most `maxBytes`. A stream cut short yields what it
  * holds, as geotiff's pako did (the reader checks that blocks lie inside the file).
  */
-export function inflateBounded(input: Uint8Array, maxBytes: number): Uint8Array {
+function inflateBounded(input: Uint8Array, maxBytes: number): Uint8Array {
   try {
     return inflateSync(input, { maxOutputLength: Math.max(1, maxBytes), finishFlush: constants.Z_SYNC_FLUSH });
   } catch (error) {
@@ -42,7 +42,7 @@ export function inflateBounded(input: Uint8Array, maxBytes: number): Uint8Array 
 }
 
 /** Decode a PackBits block (TIFF 6.0 section 9) to at most `maxBytes`. */
-export function decodePackBits(input: Uint8Array, maxBytes: number): Uint8Array {
+function decodePackBits(input: Uint8Array, maxBytes: number): Uint8Array {
   const output = new Uint8Array(maxBytes);
   let written = 0;
   const overflow = () => new Error(`PackBits data decodes to more than the block's ${maxBytes} bytes`);

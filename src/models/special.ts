@@ -257,7 +257,7 @@ function prepareSeries(o: Order, deriv: boolean): void {
 }
 
 /** Largest x where {@link besselKCore} uses Temme's series for K itself; CF2 above. */
-export const BESSEL_K_SERIES_MAX = 2;
+const BESSEL_K_SERIES_MAX = 2;
 
 /** Ask {@link besselKCore} for ∂/∂ν of K_ν. */
 export const BESSEL_K_DERIVATIVE = 1;

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { CurieError, warn } from '../errors.js';
-import { type BatchResult, type BatchTask, type GridHandle, type RoutineName, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
+import { type BatchResult, type BatchTask, type GridHandle, type InThreadSettings, type RoutineName, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
 import { runBatchSteps } from './run-batch.js';
 
 /** Progress of a map: windows finished out of all. */
@@ -29,8 +29,8 @@ export interface MapRunOptions {
 export interface MapView {
   status: Uint8Array;
   messages: Map<number, string>;
-  /** The result table (TABLE_COLUMNS × n), when the map writes one. */
-  table?: Float64Array;
+  /** The fit table (TABLE_COLUMNS × n), when the map writes one. */
+  fitTable?: Float64Array;
   /** Each window's result (or failure), when the map returns them. */
   results?: unknown[];
 }
@@ -51,16 +51,16 @@ export interface MapRequest {
   yc: Float64Array;
   routine: RoutineName;
   window: number;
-  settings: RoutineSettings;
-  /** Write fits into a shared table (optimiseRoutine) instead of returning each result. */
-  table: boolean;
+  settings: RoutineSettings | InThreadSettings;
+  /** `'fitTable'`: write fits into a shared table (optimiseRoutine); `'results'`: return each window's result. */
+  collect: 'fitTable' | 'results';
 }
 
-/** A finished map: status per window, messages, and either the table or the per-window results. */
+/** A finished map: status per window, messages, and either the fit table or the per-window results. */
 export interface MapOutcome {
   status: Uint8Array;
   messages: Map<number, string>;
-  table?: Float64Array;
+  fitTable?: Float64Array;
   results?: unknown[];
 }
 
@@ -163,11 +163,11 @@ export class WorkerPool {
     if (signal?.aborted) throw abortError(signal);
     const total = request.xc.length;
     const status = new Uint8Array(new SharedArrayBuffer(Math.max(total, 1))).subarray(0, total).fill(STATUS.pending);
-    const tableBuffer = request.table ? new SharedArrayBuffer(8 * TABLE_COLUMNS.length * Math.max(total, 1)) : undefined;
+    const tableBuffer = request.collect === 'fitTable' ? new SharedArrayBuffer(8 * TABLE_COLUMNS.length * Math.max(total, 1)) : undefined;
     // Windows that never finish (worker failures) keep NaN.
     if (tableBuffer) new Float64Array(tableBuffer).fill(NaN);
     const messages = new Map<number, string>();
-    const results: unknown[] | undefined = request.table ? undefined : new Array(total);
+    const results: unknown[] | undefined = request.collect === 'results' ? new Array(total) : undefined;
     let done = 0;
     const task = (indices: number[]): BatchTask => ({
       grid: request.grid,
@@ -177,10 +177,10 @@ export class WorkerPool {
       routine: request.routine,
       window: request.window,
       settings: request.settings,
-      status: status.buffer as SharedArrayBuffer,
-      table: tableBuffer,
+      statusBuffer: status.buffer,
+      fitTableBuffer: tableBuffer,
     });
-    const view: MapView = { status, messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
+    const view: MapView = { status, messages, fitTable: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
     const finished = new Uint8Array(total);
     let nextInOrder = 0;
     /** Windows whose outcome is final: count them, and hand on every window now done in order. */
@@ -277,7 +277,7 @@ export class WorkerPool {
         release();
       }
     }
-    return { status: Uint8Array.from(status), messages, table: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
+    return { status: Uint8Array.from(status), messages, fitTable: tableBuffer ? new Float64Array(tableBuffer) : undefined, results };
   }
 
   /**

@@ -3,8 +3,11 @@
  * centroid lists and the result table are SharedArrayBuffers, so messages carry handles to them,
  * never copies of their contents.
  */
-import type { Bounds } from '../inversion/fit.js';
+import type { Bounds } from '../inversion/bounds.js';
+import type { Distribution } from '../inversion/priors.js';
+import type { WindowSpectrumSettings } from '../inversion/window-routines.js';
 import type { Convention } from '../spectrum/convention.js';
+import type { Taper } from '../spectrum/taper.js';
 import type { ModuleRef } from './module-ref.js';
 import type { NodeExtent } from '../grid/lattice.js';
 
@@ -21,12 +24,30 @@ export const STATUS = { ok: 0, notConverged: 1, windowError: 2, workerFailure: 3
  * depth's interval (high Infinity where open) and the verdict's code (see `VERDICTS`).
  */
 export const TABLE_COLUMNS = ['beta', 'zt', 'dz', 'C', 'curieDepth', 'misfit', 'curieDepthLow', 'curieDepthHigh', 'verdict'] as const;
+/** A column of the result table. */
+export type TableColumn = (typeof TABLE_COLUMNS)[number];
+
+/** One window's row of the fit table, by column name, from a reader of its values. */
+export function fitRow(value: (column: TableColumn) => number): Record<TableColumn, number> {
+  return {
+    beta: value('beta'),
+    zt: value('zt'),
+    dz: value('dz'),
+    C: value('C'),
+    curieDepth: value('curieDepth'),
+    misfit: value('misfit'),
+    curieDepthLow: value('curieDepthLow'),
+    curieDepthHigh: value('curieDepthHigh'),
+    verdict: value('verdict'),
+  };
+}
 
 /** A grid shared with workers: the values live in `buffer` (Float64, row-major) from element `offset`. */
 export interface GridHandle extends NodeExtent {
   /** Identifies the grid across tasks, so a worker rebuilds it once. */
   id: string;
-  buffer: SharedArrayBuffer;
+  /** A SharedArrayBuffer between Node's threads; the explorer page's worker holds its own copy. */
+  buffer: ArrayBufferLike;
   offset: number;
 }
 
@@ -35,7 +56,7 @@ export type TaperSpec = 'hanning' | 'hamming' | 'none' | { tukey: number } | { m
 /** A prior as data: a built-in distribution, a module export, or none. */
 export type PriorData = { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] } | ModuleRef | null;
 
-/** Everything a routine needs besides the window, as data. */
+/** Everything a routine needs besides the window, as data: what crosses to a worker thread. */
 export interface RoutineSettings {
   taper?: TaperSpec;
   power?: number;
@@ -53,6 +74,16 @@ export interface RoutineSettings {
   kmaxRange?: [number, number];
 }
 
+/**
+ * Settings of windows computed in the calling thread (`workers: 0`): nothing crosses a thread, so
+ * a taper, a `processSubgrid` function and a prior distribution may also be the values themselves.
+ */
+export interface InThreadSettings extends Omit<RoutineSettings, 'taper' | 'processSubgrid' | 'priors'> {
+  taper?: TaperSpec | Taper;
+  processSubgrid?: ModuleRef | NonNullable<WindowSpectrumSettings['processSubgrid']>;
+  priors: Array<PriorData | Distribution>;
+}
+
 /** One batch of windows for one worker. */
 export interface BatchTask {
   grid: GridHandle;
@@ -64,14 +95,15 @@ export interface BatchTask {
   routine: RoutineName;
   /** Window side, metres. */
   window: number;
-  settings: RoutineSettings;
-  /** Status per window (shared Uint8Array buffer), written as each window finishes. */
-  status: SharedArrayBuffer;
-  /** For `optimiseRoutine`: the shared result table (TABLE_COLUMNS × n Float64). */
-  table?: SharedArrayBuffer;
+  /** Data ({@link RoutineSettings}) when the batch goes to a worker thread. */
+  settings: RoutineSettings | InThreadSettings;
+  /** Status per window (a Uint8Array's buffer, shared between threads), written as each window finishes. */
+  statusBuffer: ArrayBufferLike;
+  /** For `optimiseRoutine`: the buffer of the fit table (TABLE_COLUMNS × n Float64, shared between threads). */
+  fitTableBuffer?: ArrayBufferLike;
 }
 
-/** What a batch returns: messages of windows with status ≠ 0, and (without a table) each window's result. */
+/** What a batch returns: messages of windows with status ≠ 0, and (without a fit table) each window's result. */
 export interface BatchResult {
   messages: Array<[number, string]>;
   results?: Array<[number, unknown]>;

@@ -4,7 +4,7 @@
  */
 import ndarray from 'ndarray';
 import { gridGeometry } from '../grid/geometry.js';
-import { deriveSeed } from '../inversion/rng.js';
+import { deriveSeed } from '../rng.js';
 import type { Distribution } from '../inversion/priors.js';
 import { priorFromDescription } from '../inversion/priors.js';
 import type { FitResult } from '../inversion/fit.js';
@@ -13,7 +13,7 @@ import { type FitSettings, fitWindowSpectrum, type GridSource, sampleWindow, sen
 import type { RadialSpectrum } from '../spectrum/radial.js';
 import type { Taper } from '../spectrum/taper.js';
 import { isModuleRef, loadModuleExport } from './module-ref.js';
-import { type BatchResult, type BatchTask, type GridHandle, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
+import { type BatchResult, type BatchTask, type GridHandle, type InThreadSettings, type PriorData, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
 
 const grids = new Map<string, GridSource>();
 
@@ -29,25 +29,35 @@ function gridFromHandle(handle: GridHandle): GridSource {
   return grid;
 }
 
-/** A setting that is data, a module export, or (in the calling thread) the live value itself. */
-function resolve<T>(value: unknown, fromData: (data: never) => T): T {
-  if (isModuleRef(value)) return loadModuleExport<T>(value);
-  if (typeof value === 'function' || (typeof value === 'object' && value !== null && 'logpdf' in value)) return value as T;
-  return fromData(value as never);
+/** A prior from its data, its module, or (in the calling thread) the distribution itself; undefined for none. */
+function resolvePrior(prior: PriorData | Distribution): Distribution | undefined {
+  if (prior === null) return undefined;
+  if (isModuleRef(prior)) return loadModuleExport<Distribution>(prior);
+  return 'logpdf' in prior ? prior : priorFromDescription(prior);
+}
+
+/** A taper as data or its module (in the calling thread possibly the taper itself) → the taper. */
+function resolveTaper(taper: InThreadSettings['taper']): Taper | undefined {
+  return isModuleRef(taper) ? loadModuleExport<Taper>(taper) : taper;
+}
+
+/** `processSubgrid` by its module (in the calling thread possibly the function itself) → the function. */
+function resolveProcess(process: InThreadSettings['processSubgrid']): FitSettings['processSubgrid'] {
+  return isModuleRef(process) ? loadModuleExport<NonNullable<FitSettings['processSubgrid']>>(process) : process;
 }
 
 /**
  * Settings as data → the functions and distributions the routines take (also the explorer page's
  * single-window fits, so that a click and a map fit a window with the same settings).
  */
-export function resolveSettings(settings: RoutineSettings): FitSettings {
+export function resolveSettings(settings: RoutineSettings | InThreadSettings): FitSettings {
   return {
     bounds: settings.bounds,
-    priors: settings.priors.map((p) => (p === null ? undefined : resolve<Distribution>(p, priorFromDescription))),
+    priors: settings.priors.map(resolvePrior),
     start: settings.start,
-    taper: settings.taper === undefined ? undefined : resolve<Taper>(settings.taper, (t: Taper) => t),
+    taper: resolveTaper(settings.taper),
     power: settings.power,
-    processSubgrid: settings.processSubgrid === undefined ? undefined : resolve(settings.processSubgrid, () => undefined),
+    processSubgrid: resolveProcess(settings.processSubgrid),
     convention: settings.convention,
     level: settings.level,
   };
@@ -63,7 +73,7 @@ function errorMessage(error: unknown): string {
   return text.split('\n')[0];
 }
 
-/** Compute every window of a batch; results go to the shared table/status and the returned messages. */
+/** Compute every window of a batch; results go to the shared fit table and status, and the returned messages. */
 export function runBatch(task: BatchTask): BatchResult {
   const steps = runBatchSteps(task);
   for (;;) {
@@ -80,9 +90,9 @@ export function runBatch(task: BatchTask): BatchResult {
 export function* runBatchSteps(task: BatchTask): Generator<number, BatchResult, void> {
   const grid = gridFromHandle(task.grid);
   const settings = resolveSettings(task.settings);
-  const status = new Uint8Array(task.status);
+  const status = new Uint8Array(task.statusBuffer);
   const n = task.xc.length;
-  const table = task.table ? new Float64Array(task.table) : undefined;
+  const table = task.fitTableBuffer ? new Float64Array(task.fitTableBuffer) : undefined;
   const messages: Array<[number, string]> = [];
   const results: Array<[number, unknown]> | undefined = table ? undefined : [];
   const { nsim = 1000, burnin = 0, seed = 0 } = task.settings;

@@ -3,13 +3,13 @@
  * named tapers travel as data; functions and custom priors only as `{ module, export }`.
  */
 import { CurieError } from '../errors.js';
-import type { Distribution } from '../inversion/priors.js';
-import { describePrior } from '../inversion/priors.js';
+import { describePrior, type Distribution } from '../inversion/priors.js';
 import type { RoutineArguments } from '../inversion/arguments.js';
 import type { FitSettings } from '../inversion/window-routines.js';
 import { BYTES_PER_SAMPLE } from '../inversion/mcmc.js';
+import type { Taper } from '../spectrum/taper.js';
 import { isModuleRef, type ModuleRef, originOf } from './module-ref.js';
-import type { PriorData, RoutineSettings, TaperSpec } from './protocol.js';
+import type { InThreadSettings, PriorData, RoutineSettings, TaperSpec } from './protocol.js';
 
 /**
  * Bytes a map holds per window in the calling thread: centres, status, the result table (9
@@ -32,37 +32,40 @@ function asModuleRef(value: unknown): ModuleRef | undefined {
   return isModuleRef(value) ? value : originOf(value);
 }
 
+/** A value as data if it is some, else as the module it came from, else (in the calling thread) itself; `what` names it when none fits. */
+function crossable<Data, Live>(data: Data | undefined, live: Live, inThread: boolean, what: string): Data | ModuleRef | Live {
+  const spec = data ?? asModuleRef(live);
+  if (spec !== undefined) return spec;
+  if (inThread) return live;
+  throw crossing(what);
+}
+
+/** The taper's weights, name, Tukey α or multitaper K as data (undefined for a function or anything else). */
+function taperData(taper: Taper): TaperSpec | undefined {
+  if (taper !== null && typeof taper === 'object' && 'weights' in taper) return { weights: Array.from(taper.weights) };
+  if (typeof taper === 'string' || (typeof taper === 'object' && ('tukey' in taper || 'multitaper' in taper))) return taper;
+  return undefined;
+}
+
 /**
- * Settings as data for workers. With `live` (workers: 0, same thread) functions and distributions
- * are passed as they are; otherwise each must be data or come from a module, or this throws
- * `E_ARGUMENT` saying how to pass it.
+ * Settings as data for worker threads, or with `inThread` (workers: 0, the calling thread) with
+ * functions and distributions passed as they are. For worker threads each must be data or come
+ * from a module, or this throws `E_ARGUMENT` saying how to pass it.
  */
-export function serialiseSettings(settings: FitSettings, args: RoutineArguments, live: boolean): RoutineSettings {
-  const taper = settings.taper;
-  let taperSpec: TaperSpec | undefined;
-  if (taper !== null && typeof taper === 'object' && 'weights' in taper) taperSpec = { weights: Array.from(taper.weights) };
-  else if (taper === undefined || typeof taper === 'string' || (typeof taper === 'object' && ('tukey' in taper || 'multitaper' in taper))) taperSpec = taper as TaperSpec | undefined;
-  else taperSpec = asModuleRef(taper) ?? (live ? (taper as unknown as TaperSpec) : undefined);
-  if (taper !== undefined && taperSpec === undefined) throw crossing('the taper');
-
-  const process = settings.processSubgrid;
-  const processSpec = process === undefined ? undefined : asModuleRef(process) ?? (live ? (process as unknown as ModuleRef) : undefined);
-  if (process !== undefined && processSpec === undefined) throw crossing('processSubgrid');
-
-  const priors = settings.priors.map((prior: Distribution | undefined, j): PriorData => {
-    if (!prior) return null;
-    const data = describePrior(prior) ?? asModuleRef(prior) ?? (live ? (prior as unknown as PriorData) : undefined);
-    if (data === undefined) throw crossing(`the prior of parameter ${j + 1} (β, z_t, Δz, C)`);
-    return data;
-  });
+export function serialiseSettings(settings: FitSettings, args: RoutineArguments, inThread: false): RoutineSettings;
+export function serialiseSettings(settings: FitSettings, args: RoutineArguments, inThread: boolean): RoutineSettings | InThreadSettings;
+export function serialiseSettings(settings: FitSettings, args: RoutineArguments, inThread: boolean): InThreadSettings {
+  const { taper, processSubgrid } = settings;
   return {
-    taper: taperSpec,
+    taper: taper === undefined ? undefined : crossable(taperData(taper), taper, inThread, 'the taper'),
     power: settings.power,
-    processSubgrid: processSpec,
+    processSubgrid: processSubgrid === undefined ? undefined : crossable(undefined, processSubgrid, inThread, 'processSubgrid'),
     convention: settings.convention,
     level: settings.level,
     bounds: settings.bounds,
-    priors,
+    priors: settings.priors.map((prior: Distribution | undefined, j): PriorData | Distribution =>
+      prior ? crossable(describePrior(prior) ?? undefined, prior, inThread, `the prior of parameter ${j + 1} (β, z_t, Δz, C)`) : null,
+    ),
     start: [...settings.start],
     nsim: args.nsim,
     burnin: args.burnin,

@@ -33,7 +33,7 @@ export function unitsOf(x: ArrayLike<number>, y: ArrayLike<number>): AxisUnits {
 }
 
 /** Largest number of cells a side a raster is drawn with: finer grids are sampled every s-th node. */
-export const MAX_CELLS_A_SIDE = 200;
+const MAX_CELLS_A_SIDE = 200;
 
 /** The smallest positive gap between sorted distinct values (the lattice step), or `fallback`. */
 function step(values: ArrayLike<number>, fallback: number): number {

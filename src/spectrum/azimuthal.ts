@@ -11,9 +11,9 @@ import { radon2d } from './radon.js';
 import { arange, arangeLength } from '../grid/sequences.js';
 import { checkAllocation } from '../memory-budget.js';
 import { checkConvention, type Convention } from './convention.js';
-import { cachedTaper, wavenumberStep } from './radial.js';
-import type { Taper } from './taper.js';
-import { readWindow, squareSide } from './window-data.js';
+import { wavenumberStep } from './radial.js';
+import { cachedTaper, type Taper } from './taper.js';
+import { readWindow, squareSide } from '../grid/window-data.js';
 
 /** Options of {@link azimuthalSpectrum}. */
 export interface AzimuthalSpectrumOptions {

@@ -20,7 +20,7 @@ import type { Taper } from './taper.js';
 export type Convention = 'default' | 'pycurious-1.1';
 
 /** The conventions, for checking user input. */
-export const CONVENTIONS: readonly Convention[] = ['default', 'pycurious-1.1'];
+const CONVENTIONS: readonly Convention[] = ['default', 'pycurious-1.1'];
 
 /** The convention given, `'default'` when undefined; `E_ARGUMENT` naming any other value. */
 export function checkConvention(convention: unknown): Convention {

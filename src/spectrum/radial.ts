@@ -9,8 +9,8 @@ import { CurieError, describeValue, fmt } from '../errors.js';
 import { arangeLength } from '../grid/sequences.js';
 import { checkConvention, type Convention, defaultTaper } from './convention.js';
 import { gatheredScaledLog, MIN_NORMAL, scaledLog } from './fast-log.js';
-import { type Taper, taperSet, taperWeights } from './taper.js';
-import { nanMessage, readWindow, shape2d, squareSide } from './window-data.js';
+import { cachedTaperSet, type Taper } from './taper.js';
+import { nanMessage, readWindow, shape2d, squareSide } from '../grid/window-data.js';
 import { countNonFinite, rowParity, type StridedSource, taperedWindowSpectra } from './window-fft.js';
 
 /** Options of {@link radialSpectrum}. */
@@ -219,35 +219,6 @@ function binLayout(n: number, nbins: number): BinLayout {
   const layout: BinLayout = { nbins, count, meanRadius, used, start, weight, extraAt, extraBin, extraWeight };
   layouts.set(key, layout);
   return layout;
-}
-
-const taperCache = new Map<string, Float64Array>();
-
-/** Taper weights, cached for the named tapers (a user function is called every time, user weights copied). */
-export function cachedTaper(taper: Taper, n: number): Float64Array {
-  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperWeights(taper, n);
-  const key = `${JSON.stringify(taper)}:${n}`;
-  let weights = taperCache.get(key);
-  if (!weights) {
-    weights = taperWeights(taper, n);
-    taperCache.set(key, weights);
-  }
-  return weights;
-}
-
-
-const taperSetCache = new Map<string, Float64Array[]>();
-
-/** The 1-D tapers of a taper ({@link taperSet}), cached as {@link cachedTaper}. */
-function cachedTaperSet(taper: Taper, n: number): Float64Array[] {
-  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperSet(taper, n);
-  const key = `${JSON.stringify(taper)}:${n}`;
-  let set = taperSetCache.get(key);
-  if (!set) {
-    set = taperSet(taper, n);
-    taperSetCache.set(key, set);
-  }
-  return set;
 }
 
 /** The validated settings of a radial spectrum of n × n windows. */

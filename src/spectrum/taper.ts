@@ -123,3 +123,35 @@ export function taperWeights(taper: Taper, n: number): Float64Array {
   if (isMultitaper(taper)) throw new CurieError('E_ARGUMENT', `taper ${describe(taper)} is a set of tapers, not one: this spectrum takes a single taper ('hanning', 'hamming', 'none', { tukey: alpha }, { weights })`);
   throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { multitaper: K }, { weights } or (n) => weights`);
 }
+
+const taperCache = new Map<string, Float64Array>();
+
+/**
+ * {@link taperWeights}, cached for the named tapers and Tukey windows, which every window of a map
+ * asks for again; a user function is called every time and user weights are copied. The array
+ * returned for a named taper is shared: read it, never write it.
+ */
+export function cachedTaper(taper: Taper, n: number): Float64Array {
+  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperWeights(taper, n);
+  const key = `${JSON.stringify(taper)}:${n}`;
+  let weights = taperCache.get(key);
+  if (!weights) {
+    weights = taperWeights(taper, n);
+    taperCache.set(key, weights);
+  }
+  return weights;
+}
+
+const taperSetCache = new Map<string, Float64Array[]>();
+
+/** The 1-D tapers of a taper ({@link taperSet}), cached as {@link cachedTaper}. */
+export function cachedTaperSet(taper: Taper, n: number): Float64Array[] {
+  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperSet(taper, n);
+  const key = `${JSON.stringify(taper)}:${n}`;
+  let set = taperSetCache.get(key);
+  if (!set) {
+    set = taperSet(taper, n);
+    taperSetCache.set(key, set);
+  }
+  return set;
+}

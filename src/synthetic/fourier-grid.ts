@@ -2,7 +2,7 @@
  * Helpers shared by the synthetic-anomaly generators: DFT frequencies and the Hermitian pairing of
  * a 2-D spectrum, so that a spectrum built from random draws inverts to a real field.
  */
-import type { RandomSource } from '../inversion/rng.js';
+import type { RandomSource } from '../rng.js';
 import { sharedFloat64 } from '../io/raster.js';
 import { fftFrequency } from '../spectrum/frequencies.js';
 

@@ -45,7 +45,7 @@
  * side max(nx, ny, nz) with the grid as its corner, where this uses the exact rows × cols grid
  * (periodic, as the exact-size FFT of a window assumes) and depth period L.
  */
-import type { RandomSource } from '../inversion/rng.js';
+import type { RandomSource } from '../rng.js';
 import { fft2d } from '../spectrum/fft.js';
 import { forEachHermitianPair, randomHermitianSpectrum, realPart, squaredFrequencies, unfoldQuadrant } from './fourier-grid.js';
 

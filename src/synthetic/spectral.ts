@@ -6,7 +6,7 @@
  * scatter: a fit recovers the parameters it was made with (the known answer a test needs).
  */
 import { CurieError, fmt } from '../errors.js';
-import type { RandomSource } from '../inversion/rng.js';
+import type { RandomSource } from '../rng.js';
 import { bouligand2009 } from '../models/bouligand.js';
 import { fft2d } from '../spectrum/fft.js';
 import { fftFrequency } from '../spectrum/frequencies.js';

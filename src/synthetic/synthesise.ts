@@ -4,7 +4,7 @@
  */
 import ndarray from 'ndarray';
 import { CurieError, fmt } from '../errors.js';
-import { createRng } from '../inversion/rng.js';
+import { createRng } from '../rng.js';
 import type { Raster } from '../io/raster.js';
 import { layeredField, layeredLayout } from './layered.js';
 import { DEFAULT_SPECTRAL_C, spectralField } from './spectral.js';

@@ -15,8 +15,9 @@ import { toLonLat } from '../io/crs.js';
 import { parseXYZBytes } from '../io/text.js';
 import type { Raster } from '../io/raster.js';
 import { csvHeader, csvRow, type TableRecord } from '../io/write-table.js';
-import { mapGeoTiffBytes } from '../io/map-geotiff.js';
-import { defaultBounds, type FitResult } from '../inversion/fit.js';
+import { mapGeoTiffBytes } from '../cli/map-geotiff.js';
+import { defaultBounds } from '../inversion/bounds.js';
+import type { FitResult } from '../inversion/fit.js';
 import { PARAMETERS } from '../inversion/objective.js';
 import { VERDICTS } from '../inversion/verdict.js';
 import { fitWindowSpectrum, type GridSource, tanakaWindow, type TanakaResult, windowSpectrum } from '../inversion/window-routines.js';
@@ -376,7 +377,7 @@ async function mapAll(): Promise<void> {
     const records: TableRecord[] = Array.from(centres.xc, (x, i) => {
       const y = centres.yc[i], message = outcome.messages.get(i);
       if (choice.method === 'tanaka') return tanakaRecord(x, y, outcome.results![i] as TanakaResult ?? { status: outcome.status[i], message: message ?? '' });
-      const row = outcome.table![i];
+      const row = outcome.fitRows![i];
       return bouligandRecord(x, y, { ...row, verdict: VERDICTS[row.verdict], status: outcome.status[i], ...(message === undefined ? {} : { message }) });
     });
     const field = 'curie_depth';

@@ -4,7 +4,7 @@
  * returns every window's outcome in window order, whichever worker computed it.
  */
 import type { NodeExtent } from '../grid/lattice.js';
-import { STATUS, TABLE_COLUMNS, type RoutineSettings } from '../parallel/protocol.js';
+import { fitRow, type RoutineSettings, STATUS, TABLE_COLUMNS, type TableColumn } from '../parallel/protocol.js';
 import type { WorkerReply, WorkerRequest } from './map-protocol.js';
 
 /** A map to run: the grid, the routine and its settings, and the window centres (metres). */
@@ -21,7 +21,7 @@ export interface MapJob {
 /** Every window's outcome, index i for centre i. */
 export interface MapOutcome {
   /** `optimise`: one row per window, `TABLE_COLUMNS` (β, z_t, Δz, C, Curie depth, misfit, interval, verdict code). */
-  table?: Record<(typeof TABLE_COLUMNS)[number], number>[];
+  fitRows?: Record<TableColumn, number>[];
   /** `tanaka`: each window's result, undefined where it failed. */
   results?: unknown[];
   /** 0 ok, 1 not converged, 2 window error (see the library's STATUS). */
@@ -43,7 +43,7 @@ export function runMap(job: MapJob, options: { workers?: number; onProgress?: (d
   const count = Math.max(1, Math.min(options.workers ?? navigator.hardwareConcurrency ?? 2, Math.ceil(total / BATCH)));
   const batches: number[][] = [];
   for (let start = 0; start < total; start += BATCH) batches.push(Array.from({ length: Math.min(BATCH, total - start) }, (_, k) => start + k));
-  const outcome: MapOutcome = { status: new Uint8Array(total).fill(STATUS.pending), messages: new Map(), ...(job.routine === 'optimise' ? { table: new Array(total) } : { results: new Array(total) }) };
+  const outcome: MapOutcome = { status: new Uint8Array(total).fill(STATUS.pending), messages: new Map(), ...(job.routine === 'optimise' ? { fitRows: new Array(total) } : { results: new Array(total) }) };
   const id = `grid-${++gridCount}`;
   let next = 0, done = 0, finished = 0;
   if (total === 0) return Promise.resolve(outcome);
@@ -73,7 +73,7 @@ export function runMap(job: MapJob, options: { workers?: number; onProgress?: (d
         if (reply.type === 'failed') return stop(new Error(reply.message));
         reply.indices.forEach((i, k) => {
           outcome.status[i] = reply.status[k];
-          if (outcome.table) outcome.table[i] = Object.fromEntries(TABLE_COLUMNS.map((name, j) => [name, reply.table![k][j]])) as MapOutcome['table'] extends (infer R)[] | undefined ? R : never;
+          if (outcome.fitRows) outcome.fitRows[i] = fitRow((column) => reply.fitRows![k][TABLE_COLUMNS.indexOf(column)]);
         });
         reply.messages.forEach(([i, message]) => outcome.messages.set(i, message));
         reply.results?.forEach(([i, result]) => (outcome.results![i] = result));

@@ -12,5 +12,5 @@ export type WorkerRequest =
 /** Worker → page: one window done, a batch done (rows in the batch's order), or the worker failing. */
 export type WorkerReply =
   | { type: 'window'; batch: number }
-  | { type: 'done'; batch: number; indices: number[]; status: number[]; table?: number[][]; messages: Array<[number, string]>; results?: Array<[number, unknown]> }
+  | { type: 'done'; batch: number; indices: number[]; status: number[]; fitRows?: number[][]; messages: Array<[number, string]>; results?: Array<[number, unknown]> }
   | { type: 'failed'; batch: number; message: string };

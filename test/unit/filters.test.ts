@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { removeTrendLinear } from '../../src/filters/detrend.js';
 import { reduceToPole } from '../../src/filters/reduce-to-pole.js';
 import { upwardContinuation } from '../../src/filters/upward-continuation.js';
+import { expectCurieError } from '../helpers/errors.js';
 import { seededRandom } from '../helpers/random.js';
 
 const rows = 48, cols = 64, dx = 1000;
@@ -51,8 +52,26 @@ describe('reduceToPole', () => {
     let mean = 0;
     for (const v of field.data) mean += v / (rows * cols);
     for (const dec of [0, 37, -120]) {
-      const reduced = reduceToPole(field, 90, dec, undefined, undefined, dx);
+      const reduced = reduceToPole(field, 90, dec, dx);
       expect(largestDifference(reduced.data, Float64Array.from(field.data, (v) => v - mean)), `declination ${dec}°`).toBeLessThan(1e-10);
     }
+  });
+
+  it('takes the source direction and the row spacing by name; the defaults are the field’s direction and dx', () => {
+    const rnd = seededRandom(9);
+    const field = grid(() => rnd() - 0.5);
+    const plain = reduceToPole(field, 60, 10, dx).data;
+    expect(reduceToPole(field, 60, 10, dx, { sinc: 60, sdec: 10, dy: dx }).data).toEqual(plain);
+    // Half a direction is not one: the field's is used, as PyCurious does.
+    expect(reduceToPole(field, 60, 10, dx, { sinc: 45 }).data).toEqual(plain);
+    expect(largestDifference(reduceToPole(field, 60, 10, dx, { sinc: 45, sdec: -20 }).data, plain)).toBeGreaterThan(0.01);
+    expect(largestDifference(reduceToPole(field, 60, 10, dx, { dy: 2 * dx }).data, plain)).toBeGreaterThan(0.01);
+  });
+
+  it('refuses a spacing that is not a positive number of metres, naming it', () => {
+    const field = grid(() => 1);
+    expectCurieError(() => reduceToPole(field, 60, 10, 0), 'E_ARGUMENT', 'reduceToPole: spacing dx = 0 must be a positive number of metres');
+    expectCurieError(() => reduceToPole(field, 60, 10, dx, { dy: NaN }), 'E_ARGUMENT', 'spacing dy = NaN');
+    expectCurieError(() => upwardContinuation(field, 100, dx, -5), 'E_ARGUMENT', 'upwardContinuation: spacing dy = -5');
   });
 });

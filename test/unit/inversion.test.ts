@@ -2,12 +2,14 @@ import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { CurieOptimiser } from '../../src/CurieOptimiser.js';
 import { CurieError } from '../../src/errors.js';
-import { defaultBounds, fitSpectrum } from '../../src/inversion/fit.js';
+import { defaultBounds } from '../../src/inversion/bounds.js';
+import { fitSpectrum } from '../../src/inversion/fit.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
+import { type LeastSquaresProblem, levenbergMarquardt } from '../../src/inversion/levenberg-marquardt/index.js';
 import { metropolisHastings } from '../../src/inversion/mcmc.js';
 import { createObjective, misfit } from '../../src/inversion/objective.js';
 import { lognormal, normal, toDistribution, uniform } from '../../src/inversion/priors.js';
-import { createRng, deriveSeed, xoshiro128ss } from '../../src/inversion/rng.js';
+import { createRng, deriveSeed, xoshiro128ss } from '../../src/rng.js';
 import { sensitivity } from '../../src/inversion/sensitivity.js';
 import { spectralProblem } from '../../src/inversion/spectral-problem.js';
 import { summarise } from '../../src/inversion/summary.js';
@@ -49,6 +51,61 @@ describe('analytic Jacobian of the spectral problem equals finite differences', 
       for (let i = 0; i < problem.points; i++) worst = Math.max(worst, Math.abs((up[i] - down[i]) / (2 * h) - jacobian[i * problem.size + j]) / (1 + Math.abs(jacobian[i * problem.size + j])));
     }
     expect(worst).toBeLessThan(1e-6);
+  });
+});
+
+describe('levenbergMarquardt on a problem with a known answer', () => {
+  // Residuals r = (x0 + 2·x1 − 4, 3·x0 − x1 − 5, x0 − 1): a linear least-squares problem whose
+  // normal equations [[11, −1], [−1, 5]]·x = [20, 3] give x = (103/54, 53/54).
+  const linear = (lower: [number, number], upper: [number, number], penaltyWeight = 0): LeastSquaresProblem => ({
+    size: 2,
+    points: 3,
+    lower,
+    upper,
+    residuals(x, r, J) {
+      r[0] = x[0] + 2 * x[1] - 4;
+      r[1] = 3 * x[0] - x[1] - 5;
+      r[2] = x[0] - 1;
+      J.set([1, 2, 3, -1, 1, 0]);
+      return 0.5 * (r[0] ** 2 + r[1] ** 2 + r[2] ** 2);
+    },
+    penalty(x, gradient, curvature) {
+      // ½·w·x1², a prior pulling x1 towards 0.
+      if (gradient && curvature) gradient.set([0, penaltyWeight * x[1]]), curvature.set([0, penaltyWeight]);
+      return 0.5 * penaltyWeight * x[1] ** 2;
+    },
+  });
+
+  it('reaches the least-squares solution from a far start', () => {
+    const result = levenbergMarquardt(linear([-Infinity, -Infinity], [Infinity, Infinity]), [40, -30]);
+    expect(result.converged).toBe(true);
+    // To the default tolerances: f stops falling by more than 1e-9 of itself.
+    expect(result.x[0]).toBeCloseTo(103 / 54, 7);
+    expect(result.x[1]).toBeCloseTo(53 / 54, 7);
+    expect(result.activeBounds).toEqual([]);
+  });
+
+  it('adds the penalty: ½·x1² moves the solution to the normal equations [[11, −1], [−1, 6]]·x = [20, 3]', () => {
+    const result = levenbergMarquardt(linear([-Infinity, -Infinity], [Infinity, Infinity], 1), [0, 0]);
+    expect(result.x[0]).toBeCloseTo(123 / 65, 9);
+    expect(result.x[1]).toBeCloseTo(53 / 65, 9);
+  });
+
+  it('ends on a bound the optimum lies beyond, holding that variable and solving for the other', () => {
+    // x1 ≤ 0.5: with x1 fixed at 0.5, 11·x0 = 20 + 0.5.
+    const result = levenbergMarquardt(linear([-Infinity, -Infinity], [Infinity, 0.5]), [0, 0]);
+    expect(result.converged).toBe(true);
+    expect(result.x[1]).toBe(0.5);
+    expect(result.x[0]).toBeCloseTo(20.5 / 11, 7);
+    expect(result.activeBounds).toEqual([1]);
+  });
+
+  it('checks its stopping rules, start and bounds in one place, naming the value', () => {
+    const free = linear([-Infinity, -Infinity], [Infinity, Infinity]);
+    expectCurieError(() => levenbergMarquardt(free, [0, 0], { maxIterations: 2.5 }), 'E_ARGUMENT', 'maxIterations 2.5 must be a whole number ≥ 0');
+    expectCurieError(() => levenbergMarquardt(free, [0, 0], { relativeTolerance: -1 }), 'E_ARGUMENT', 'relativeTolerance -1 must be a finite number ≥ 0');
+    expectCurieError(() => levenbergMarquardt(free, [0, 0, 0]), 'E_ARGUMENT', 'start has 3 values for a problem of 2 parameters');
+    expectCurieError(() => levenbergMarquardt(linear([1, 0], [0, 1]), [0, 0]), 'E_ARGUMENT', 'bounds of parameter 1 [1, 0] must have lower ≤ upper');
   });
 });
 

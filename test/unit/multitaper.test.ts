@@ -6,7 +6,7 @@ import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { azimuthalSpectrum, bouligand2009, CurieGrid, CurieOptimiser, radialSpectrum, resolutionBound, taperWeights } from '../../src/index.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
-import { defaultBounds } from '../../src/inversion/fit.js';
+import { defaultBounds } from '../../src/inversion/bounds.js';
 import { spectralWindowBias } from '../../src/inversion/spectral-window.js';
 import { fft2d } from '../../src/spectrum/fft.js';
 import { radialBins, taperInflation } from '../../src/spectrum/radial.js';

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { CurieError, CurieOptimiser, synthesiseAnomaly, windowSeed } from '../../dist/index.js';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { CurieError, CurieOptimiser, isWindowFailure, synthesiseAnomaly, windowSeed } from '../../dist/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const hooks = path.join(root, 'test/fixtures/worker-hooks.mjs');
@@ -88,6 +88,19 @@ describe('optimiseRoutine', () => {
     // …but takes them in the calling thread.
     const inThread = await optimiser.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0, processSubgrid: (w) => w });
     expect(inThread.status.every((s: number) => s === 0)).toBe(true);
+  });
+
+  it('passes a custom prior as it is in the calling thread, and refuses it for worker threads', async () => {
+    const local = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 }));
+    opened.push(local);
+    // The normal N(3, 0.2) on β as a custom distribution: the same fits as the built-in one, which travels as data.
+    local.addPrior({ beta: { logpdf: (x: number) => -0.5 * ((x - 3) / 0.2) ** 2, sample: () => 3 } });
+    const custom = await local.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0 });
+    local.addPrior({ beta: [3, 0.2] });
+    const builtIn = await local.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 2 });
+    for (let i = 0; i < 3; i++) expect(Math.abs(custom.curieDepth[i] - builtIn.curieDepth[i])).toBeLessThan(1e-6 * builtIn.curieDepth[i]);
+    local.addPrior({ beta: { logpdf: (x: number) => -x, sample: () => 3 } });
+    await expect(local.optimiseRoutine(50e3, xc, yc, { workers: 2 })).rejects.toThrow(/the prior of parameter 1 \(β, z_t, Δz, C\) is a function or object/);
   });
 
   it('runs a custom taper given as { module, export } in the workers', async () => {
@@ -179,6 +192,9 @@ describe('parallelise', () => {
   it('gives { status, message } for a failed window', async () => {
     const out = await optimiser.parallelise('optimise', 50e3, [few.xc[0], -5], [few.yc[0], -5], { workers: 2 });
     expect(out[1]).toEqual({ status: 2, message: expect.stringContaining('outside the grid') });
+    const failure = out[1];
+    if (!isWindowFailure(failure)) throw new Error('window 1 should have failed');
+    expectTypeOf(failure.status).toEqualTypeOf<2 | 3>();
     await expect(optimiser.parallelise('fit' as never, 50e3, few.xc, few.yc)).rejects.toThrow(/unknown routine 'fit'/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { defaultBounds } from '../../src/inversion/fit.js';
+import { defaultBounds } from '../../src/inversion/bounds.js';
 import { metropolisHastings } from '../../src/inversion/mcmc.js';
 import { createObjective } from '../../src/inversion/objective.js';
 import { effectiveSampleSize, summarise } from '../../src/inversion/summary.js';

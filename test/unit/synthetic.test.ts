@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { CurieOptimiser } from '../../src/CurieOptimiser.js';
 import { CurieError } from '../../src/errors.js';
-import { createRng } from '../../src/inversion/rng.js';
+import { createRng } from '../../src/rng.js';
 import { bouligand2009 } from '../../src/models/bouligand.js';
 import { fft1d, fft2d } from '../../src/spectrum/fft.js';
 import type { Convention } from '../../src/spectrum/convention.js';

@@ -1,6 +1,7 @@
 /**
- * Reading a square window out of an ndarray into a contiguous buffer, the first step of the
- * filters and the azimuthal spectrum (radial spectra read windows in place: window-fft.ts).
+ * Checking a grid window (its shape, NaN, a constant window) and reading it out of an ndarray into
+ * a contiguous buffer: the first step of the filters, the azimuthal spectrum and the map routines
+ * (radial spectra read windows in place: spectrum/window-fft.ts).
  */
 import type { NdArray } from 'ndarray';
 import { CurieError, fmt } from '../errors.js';

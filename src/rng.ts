@@ -1,13 +1,13 @@
-/** Check a seed: any finite number (`E_ARGUMENT` otherwise). */
-export function checkSeed(seed: unknown): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new CurieError('E_ARGUMENT', `seed ${describeValue(seed)} must be a finite number`);
-}
-
 /**
  * A seeded random source: the same seed gives the same numbers on any machine and in any worker
  * thread (integer arithmetic only, plus V8's fdlibm-based `Math.log`, and `Math.sqrt`, which is exact).
  */
-import { CurieError, describeValue } from '../errors.js';
+import { CurieError, describeValue } from './errors.js';
+
+/** Check a seed: any finite number (`E_ARGUMENT` otherwise). */
+export function checkSeed(seed: unknown): void {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new CurieError('E_ARGUMENT', `seed ${describeValue(seed)} must be a finite number`);
+}
 
 /** Uniform and standard-normal draws from one seeded stream. */
 export interface RandomSource {

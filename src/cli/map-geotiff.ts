@@ -3,8 +3,8 @@
  * page's download): one band per value of the method, NaN where a window failed or is missing.
  */
 import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
-import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from './write-geotiff.js';
-import type { TableRecord } from './write-table.js';
+import { BOULIGAND_BANDS, centroidLattice, TANAKA_BANDS, writeGeoTiff } from '../io/write-geotiff.js';
+import type { TableRecord } from '../io/write-table.js';
 
 /** What a map's GeoTIFF needs besides its rows. */
 export interface MapGeoTiffDescription {
