@@ -2,6 +2,7 @@
  * The smaller commands: `curie spectrum`, `curie synth`, `curie info`, `curie merge`.
  */
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { CurieOptimiser } from '../CurieOptimiser.js';
 import { spectrumChart } from '../plot/spectrum-chart.js';
 import { figureFormat, writeFigure } from './plot.js';
@@ -13,18 +14,19 @@ import { openOutput } from '../io/output.js';
 import { checkOutput } from '../io/output-target.js';
 import type { Raster } from '../io/raster.js';
 import { csvHeader, csvRow } from '../io/write-table.js';
+import type { CommandContext } from './context.js';
 import { parseDistance } from './distance.js';
 import { parseInput, readInput, readInputBytes } from './input.js';
 import { synthesiseOffThread } from './off-thread.js';
+import { numberList, parseChoice, parseInteger, parseNumber, parseTaper } from './options.js';
 import { phase } from './phase.js';
-import { parseNumber, parseTaper } from './map.js';
 import { type Part, readPart } from './part-file.js';
 import { restoreNaN } from './records.js';
 import { formatFor, openSink } from './sinks.js';
 
-/** Write `text` to the file `out` (atomically) or to standard output, every write error one line. */
-async function writeOut(out: string | undefined, text: string | Uint8Array): Promise<void> {
-  const output = await openOutput(out);
+/** Write `text` to the file `out` (atomically) or to `stdout`, every write error one line. */
+async function writeOut(out: string | undefined, text: string | Uint8Array, stdout: Writable): Promise<void> {
+  const output = await openOutput(out, { stdout });
   try {
     await output.write(text);
     await output.commit();
@@ -35,19 +37,19 @@ async function writeOut(out: string | undefined, text: string | Uint8Array): Pro
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
-export async function runSpectrum(input: string, options: { window: string; at: string; taper?: string; power?: string; out?: string; plot?: string; variable?: string }): Promise<void> {
+export async function runSpectrum(input: string, options: { window: string; at: string; taper?: string; power?: string; out?: string; plot?: string; variable?: string }, context: CommandContext): Promise<void> {
   const window = parseDistance(options.window, '--window');
-  const at = options.at.split(',').map(Number);
-  if (at.length !== 2 || !at.every(Number.isFinite)) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
+  const at = numberList(options.at, 2);
+  if (!at) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
   if (options.plot !== undefined) figureFormat(options.plot);
   if (options.out !== undefined) await checkOutput(options.out, [input]);
   if (options.plot !== undefined) await checkOutput(options.plot, [input]);
-  const grid = CurieOptimiser.fromRaster((await readInput(input, { variable: options.variable })).raster);
+  const grid = CurieOptimiser.fromRaster((await readInput(input, { variable: options.variable, stdin: context.io.stdin })).raster);
   const taper = parseTaper(options.taper), power = parseNumber(options.power, '--power');
   const spectrum = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper, power });
   const { k, Phi, sigmaPhi } = spectrum;
   const fields = ['k', 'Phi', 'sigma'];
-  await writeOut(options.out, csvHeader(fields) + Array.from(k, (_, i) => csvRow([k[i], Phi[i], sigmaPhi[i]])).join(''));
+  await writeOut(options.out, csvHeader(fields) + Array.from(k, (_, i) => csvRow([k[i], Phi[i], sigmaPhi[i]])).join(''), context.io.stdout);
   if (options.plot !== undefined) {
     // The fit drawn is the map's (power 2, Bouligand); with another power the spectrum is drawn alone.
     const fit = power === undefined || power === 2 ? grid.optimise(window, at[0], at[1], { taper }) : undefined;
@@ -57,35 +59,29 @@ export async function runSpectrum(input: string, options: { window: string; at: 
 }
 
 /** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */
-export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }, signal?: AbortSignal): Promise<void> {
-  const integer = (text: string, what: string) => {
-    const value = Number(text);
-    if (!Number.isInteger(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a whole number`);
-    return value;
-  };
-  if (options.method !== 'spectral' && options.method !== 'layered') throw new CurieError('E_ARGUMENT', `--method '${options.method}' must be spectral or layered`);
-  const amplitudes = options.amplitudes ?? 'exact';
-  if (amplitudes !== 'exact' && amplitudes !== 'random') throw new CurieError('E_ARGUMENT', `--amplitudes '${amplitudes}' must be random or exact`);
+export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }, context: CommandContext): Promise<void> {
+  const method = parseChoice(options.method, '--method', ['spectral', 'layered'] as const);
+  const amplitudes = parseChoice(options.amplitudes ?? 'exact', '--amplitudes', ['random', 'exact'] as const);
   // A device or FIFO (/dev/null, a pipe) takes the GeoTIFF whatever its name.
   const target = await checkOutput(options.out, []);
   if (target.kind !== 'direct' && formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
   // Synthesis (seconds to minutes for large grids) runs in a worker thread: a signal ends it at once.
   phase('synthesising', `${options.rows} × ${options.cols}`);
   const bytes = await synthesiseOffThread({
-    rows: integer(options.rows, '--rows'),
-    cols: integer(options.cols, '--cols'),
+    rows: parseInteger(options.rows, '--rows'),
+    cols: parseInteger(options.cols, '--cols'),
     spacing: parseDistance(options.spacing, '--spacing'),
     // Depths in km unless a unit is given.
     zt: options.zt.trim() === '0' ? 0 : parseDistance(options.zt, '--zt', 'km') / 1000,
     dz: parseDistance(options.dz, '--dz', 'km') / 1000,
     beta: parseNumber(options.beta, '--beta')!,
     seed: parseNumber(options.seed, '--seed')!,
-    method: options.method,
-    ...(options.method === 'spectral' ? { amplitudes } : {}),
+    method,
+    ...(method === 'spectral' ? { amplitudes } : {}),
     ...(options.crs ? { crs: options.crs } : {}),
-  }, signal);
+  }, context.signal);
   phase('writing', options.out);
-  await writeOut(options.out, bytes);
+  await writeOut(options.out, bytes, context.io.stdout);
 }
 
 /** The node extent in longitude/latitude (degrees): the raster's outline transformed point by point. */
@@ -126,14 +122,15 @@ function describeVariable(v: NetcdfVariableInfo): string {
  * largest window that fits, and for a NetCDF file its format and variables (grids starred). The
  * variables are printed even when the grid cannot be chosen (several 2-D variables), before the error.
  */
-export async function runInfo(input: string, options: { json?: boolean; variable?: string; columns?: string }, signal?: AbortSignal): Promise<void> {
-  const { bytes, source } = await readInputBytes(input);
+export async function runInfo(input: string, options: { json?: boolean; variable?: string; columns?: string }, context: CommandContext): Promise<void> {
+  const { signal, io } = context;
+  const { bytes, source } = await readInputBytes(input, io.stdin);
   const netcdf = isNetcdf(bytes) ? await listNetcdfVariables(bytes, source) : undefined;
   let raster: Raster;
   try {
     raster = (await parseInput(bytes, source, { variable: options.variable, columns: options.columns, signal })).raster;
   } catch (error) {
-    if (netcdf && !options.json) process.stdout.write(`format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`);
+    if (netcdf && !options.json) io.stdout.write(`format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`);
     throw error;
   }
   const [rows, cols] = raster.data.shape;
@@ -163,7 +160,7 @@ export async function runInfo(input: string, options: { json?: boolean; variable
     ...(netcdf ? { format: netcdf.format, variables: netcdf.variables } : {}),
   };
   if (options.json) {
-    await writeOut(undefined, `${JSON.stringify(info, null, 2)}\n`);
+    await writeOut(undefined, `${JSON.stringify(info, null, 2)}\n`, io.stdout);
     return;
   }
   const crsText = raster.crs === undefined ? 'none' : raster.crs.length > 100 ? `${raster.crs.slice(0, 97)}...` : raster.crs;
@@ -181,11 +178,12 @@ export async function runInfo(input: string, options: { json?: boolean; variable
       `largest window: ${fmt(info.largestWindow)} (${fmt(info.largestWindow / 1000)} km if metres)`,
       '',
     ].join('\n'),
+    io.stdout,
   );
 }
 
 /** `curie merge`: join the parts of a sharded run into the file a single run writes, byte for byte. */
-export async function runMerge(files: string[], options: { out: string; format?: string }): Promise<void> {
+export async function runMerge(files: string[], options: { out: string; format?: string }, context: CommandContext): Promise<void> {
   if (files.length === 0) throw new CurieError('E_ARGUMENT', 'curie merge needs the part files of a sharded run');
   await checkOutput(options.out, files);
   const parts = await Promise.all(files.map(readPart));
@@ -213,7 +211,7 @@ export async function runMerge(files: string[], options: { out: string; format?:
     throw new CurieError('E_FORMAT', `window ${missing} of ${first.total} is missing from shard ${missing % first.shards}'s part; was that shard's run complete?`);
   const d = first.description;
   const description = { ...d, xc: Float64Array.from(d.xc), yc: Float64Array.from(d.yc) };
-  const sink = await openSink(formatFor(options.out, options.format), options.out, description);
+  const sink = await openSink(formatFor(options.out, options.format), options.out, description, context.io.stdout);
   try {
     for (let i = 0; i < first.total; i++) await sink.write(i, restoreNaN(records[i]!, d.fields));
     await sink.close();

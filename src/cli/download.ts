@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { CurieError } from '../errors.js';
+import type { CommandContext } from './context.js';
 import { KNOWN_DATASETS, knownDataset } from '../io/datasets.js';
 import { downloadCachedFile, type DownloadOptions } from '../io/download.js';
 import { progressMode } from './progress.js';
@@ -25,9 +26,10 @@ export function listDatasets(): string {
 }
 
 /** `curie download NAME|URL --out FILE`. */
-export async function runDownload(what: string | undefined, options: DownloadCommandOptions & { list?: boolean }, signal?: AbortSignal): Promise<void> {
+export async function runDownload(what: string | undefined, options: DownloadCommandOptions & { list?: boolean }, context: CommandContext): Promise<void> {
+  const { signal, io } = context;
   if (options.list || what === undefined) {
-    process.stdout.write(listDatasets());
+    io.stdout.write(listDatasets());
     return;
   }
   const dataset = knownDataset(what);
@@ -42,14 +44,14 @@ export async function runDownload(what: string | undefined, options: DownloadCom
     options.sha256 !== undefined || options.md5 !== undefined
       ? { ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}), ...(options.md5 !== undefined ? { md5: options.md5 } : {}) }
       : { ...(dataset?.sha256 !== undefined ? { sha256: dataset.sha256 } : {}), ...(dataset?.md5 !== undefined ? { md5: dataset.md5 } : {}) };
-  const mode = progressMode(options.progress, options.quiet === true);
-  const bar = mode === 'bar' ? new cliProgress.SingleBar({ format: 'download [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const mode = progressMode(options.progress, options.quiet === true, io.stderr);
+  const bar = mode === 'bar' ? new cliProgress.SingleBar({ format: 'download [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted}', stream: io.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   let started = false;
   const megabytes = (n: number) => Math.round(n / 1e5) / 10;
   try {
     const result = await downloadCachedFile(url, out, {
       ...digest,
-      ...(signal ? { signal } : {}),
+      signal,
       onProgress: (received, total) => {
         if (bar === undefined) return;
         if (!started) bar.start(total === undefined ? 0 : megabytes(total), 0);
@@ -60,7 +62,7 @@ export async function runDownload(what: string | undefined, options: DownloadCom
     if (started) bar?.stop();
     if (mode !== 'none') {
       const verified = digest.sha256 !== undefined ? 'sha256 verified' : digest.md5 !== undefined ? 'md5 verified' : 'not verified: no digest known';
-      process.stderr.write(`${result.downloaded ? 'downloaded' : 'cached'} ${out} (${result.bytes} bytes, ${verified}; sha256 ${result.sha256})\n`);
+      io.stderr.write(`${result.downloaded ? 'downloaded' : 'cached'} ${out} (${result.bytes} bytes, ${verified}; sha256 ${result.sha256})\n`);
     }
   } catch (error) {
     if (started) bar?.stop();

@@ -9,6 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CurieError } from '../errors.js';
+import type { CommandContext } from './context.js';
 
 /** Options of `curie explore` as commander gives them. */
 export interface ExploreCommandOptions {
@@ -37,8 +38,9 @@ function send(response: ServerResponse, status: number, body: string | Uint8Arra
   response.end(body);
 }
 
-/** Run `curie explore`: resolves when `signal` aborts and the server has closed. */
-export async function runExplore(file: string | undefined, options: ExploreCommandOptions, signal: AbortSignal): Promise<void> {
+/** Run `curie explore`: prints the URL on `context.io.stdout`; resolves when `context.signal` aborts and the server has closed. */
+export async function runExplore(file: string | undefined, options: ExploreCommandOptions, context: CommandContext): Promise<void> {
+  const { signal } = context;
   const port = parsePort(options.port);
   const webDir = fileURLToPath(new URL('../web/', import.meta.url));
   const pages = new Set(await readdir(webDir).catch(() => {
@@ -76,7 +78,7 @@ export async function runExplore(file: string | undefined, options: ExploreComma
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  process.stdout.write(`http://${host}:${actual}/\n`);
+  context.io.stdout.write(`http://${host}:${actual}/\n`);
   await new Promise<void>((resolve) => {
     const close = () => server.close(() => resolve());
     if (signal.aborted) close();

@@ -7,7 +7,6 @@ import { reproject } from '../grid/reproject.js';
 import { canonicalCrs, gridScattered } from '../grid/scattered.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutput } from '../io/output-target.js';
-import { parseColumns } from './input.js';
 import { resolveCrs, transformCoordinates } from '../io/crs.js';
 import type { Extent } from '../io/extent.js';
 import { isTiff } from '../io/geotiff.js';
@@ -16,6 +15,7 @@ import { parsePoints } from '../io/points.js';
 import type { Raster } from '../io/raster.js';
 import { rasterGeoTiff } from '../io/write-geotiff.js';
 import { parseDistance } from './distance.js';
+import { numberList, parseChoice, parseColumns } from './options.js';
 import { formatFor } from './sinks.js';
 
 /** Options of `curie grid` as commander gives them. */
@@ -31,8 +31,8 @@ export interface GridCommandOptions {
 
 /** `--extent xmin,xmax,ymin,ymax` (node coordinates in the target CRS). */
 function parseExtent(text: string): Extent {
-  const parts = text.split(',').map((p) => Number(p));
-  if (parts.length !== 4 || !parts.every(Number.isFinite) || !(parts[0] < parts[1] && parts[2] < parts[3]))
+  const parts = numberList(text, 4);
+  if (!parts || !(parts[0] < parts[1] && parts[2] < parts[3]))
     throw new CurieError('E_ARGUMENT', `--extent '${text}' must be XMIN,XMAX,YMIN,YMAX (first and last nodes, in the target CRS's units) with XMIN < XMAX and YMIN < YMAX`);
   const [xmin, xmax, ymin, ymax] = parts;
   return [xmin, xmax, ymin, ymax];
@@ -64,8 +64,7 @@ export async function runGrid(input: string, options: GridCommandOptions): Promi
   if (formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
   const cell = parseDistance(options.cell, '--cell');
   const extent = options.extent === undefined ? undefined : parseExtent(options.extent);
-  const method = options.method ?? 'linear';
-  if (method !== 'linear' && method !== 'nearest' && method !== 'cubic') throw new CurieError('E_ARGUMENT', `--method '${method}' must be linear, nearest or cubic`);
+  const method = parseChoice(options.method ?? 'linear', '--method', ['linear', 'nearest', 'cubic'] as const);
   // Unknown CRSs fail before the input is read.
   for (const crs of [options.from, options.to]) if (crs !== undefined) resolveCrs(crs);
   // The output is examined before the work: the input given as output, a directory, are refused now.

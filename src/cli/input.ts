@@ -1,26 +1,22 @@
 /**
  * The raster a command reads: a file, or `-` for text on standard input.
  */
-import { CurieError } from '../errors.js';
+import type { Readable } from 'node:stream';
 import { type LoadGridOptions, readGridStream, readSource, readStreamWithinBudget } from '../io/load.js';
 import type { Raster } from '../io/raster.js';
 import { parseOffThread } from './off-thread.js';
 import { phase } from './phase.js';
 
-/** `--columns 2,3,5` → the 1-based columns of x, y and the value. */
-export function parseColumns(text: string): [number, number, number] {
-  const parts = text.split(',').map((p) => Number(p));
-  if (parts.length !== 3 || !parts.every((c) => Number.isInteger(c) && c >= 1))
-    throw new CurieError('E_ARGUMENT', `--columns '${text}' must be three column numbers from 1 (x, y, value), e.g. 1,2,3`);
-  return parts as [number, number, number];
-}
+import { parseColumns } from './options.js';
 
-/** What a command reads: a NetCDF variable, text columns, and the signal that ends the reading. */
+/** What a command reads: a NetCDF variable, text columns, the signal that ends the reading, and standard input. */
 export interface InputOptions {
   variable?: string;
   /** `--columns` as given. */
   columns?: string;
   signal?: AbortSignal;
+  /** Read for `-` (default: the process's). */
+  stdin?: Readable;
 }
 
 /** The loader's options from a command's. */
@@ -28,10 +24,10 @@ function loadOptions(options: InputOptions): LoadGridOptions {
   return { ...(options.variable === undefined ? {} : { variable: options.variable }), ...(options.columns === undefined ? {} : { columns: parseColumns(options.columns) }) };
 }
 
-/** The input's bytes and name: a file, or standard input (read within the memory budget). */
-export async function readInputBytes(input: string): Promise<{ bytes: Uint8Array; source: string }> {
+/** The input's bytes and name: a file, or `stdin` for `-` (read within the memory budget). */
+export async function readInputBytes(input: string, stdin: Readable = process.stdin): Promise<{ bytes: Uint8Array; source: string }> {
   phase('reading', input === '-' ? 'standard input' : input);
-  return input === '-' ? { bytes: await readStreamWithinBudget(process.stdin, 'standard input'), source: 'standard input' } : readSource(input);
+  return input === '-' ? { bytes: await readStreamWithinBudget(stdin, 'standard input'), source: 'standard input' } : readSource(input);
 }
 
 /**
@@ -54,8 +50,8 @@ export async function readInput(input: string, options: InputOptions = {}): Prom
   if (input === '-') {
     const load = loadOptions(options);
     phase('reading', 'standard input');
-    return readGridStream(process.stdin, 'standard input', load);
+    return readGridStream(options.stdin ?? process.stdin, 'standard input', load);
   }
-  const { bytes, source } = await readInputBytes(input);
+  const { bytes, source } = await readInputBytes(input, options.stdin);
   return parseInput(bytes, source, options);
 }

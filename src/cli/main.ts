@@ -6,253 +6,56 @@
  * went away, e.g. `| head`), 1 an error, 2 a usage error, 70 an internal error (a bug),
  * killed by signal N (Ctrl-C, SIGTERM, SIGHUP: after removing its temporary files it ends by the
  * same signal, so the shell reports 128 + N: 130, 143, 129).
+ *
+ * This file is the process around the command line (program.ts): its signals, its crashes, its
+ * exit code.
  */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { CurieError } from '../errors.js';
-import { parseMemorySize, setMaxMemory } from '../memory-budget.js';
 import { removeTemporaryFiles } from '../io/atomic-write.js';
-import { OutputError } from '../io/output-target.js';
-// Commands are imported when run: `--help`, a usage error or a small command does not load the
-// fitting, plotting and I/O code of the others.
-const commands = () => import('./commands.js');
-import { showPhases } from './phase.js';
+import { main } from './program.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const controller = new AbortController();
-let readerGone = false;
-/** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
-let abortable = false;
-/** Whether the command is `curie explore`'s server (signals are its normal end). */
-let serving = false;
-const MAX_MEMORY_HELP = "memory budget, e.g. 4GB or 512MiB: inputs needing more are refused before reading them (default: half of this machine's memory)";
 /**
  * Signals that end a command, with their numbers (the exit code is 128 + number, as a shell
  * reports a process killed by them): Ctrl-C, `kill`/Slurm's time limit/`scancel`, a closed terminal.
  */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
-const collect = (value: string, previous: string[]) => [...previous, value];
 
-function program(): Command {
-  const curie = new Command('curie')
-    .description('Curie depth from magnetic-anomaly rasters (a port of PyCurious)')
-    .version(version)
-    .option('--debug', 'print stack traces of errors')
-    .option('--max-memory <size>', MAX_MEMORY_HELP)
-    .option('--trace', 'print a line on stderr as each phase begins (reading, parsing, opening, synthesising, fitting, writing)')
-    .exitOverride()
-    // One line per error: commander's own suggestions ("(Did you mean --window?)") join it.
-    .configureOutput({ outputError: (text, write) => write(`curie: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+const debug = process.argv.includes('--debug');
+/** Whether the command is `curie explore`'s server (signals are its normal end). */
+let serving = false;
 
-  curie
-    .command('map')
-    .description('fit every window of a raster and write the Curie-depth map (NDJSON on stdout by default, streamed in window order)')
-    .argument('<input>', "GeoTIFF, NetCDF (.nc, .grd) or 'x y value' text file, or - for text on standard input")
-    .requiredOption('--window <distance>', 'window side, e.g. 200km (bare numbers are metres)')
-    .option('--variable <name>', 'NetCDF: the variable to read (default: the only 2-D one)')
-    .option('--columns <x,y,value>', "text grids: the columns of x, y and the value, from 1 (default 1,2,3)")
-    .option('--spacing <distance>', 'distance between window centres (default: every node)')
-    .option('--to <EPSG:code>', 'reproject the input to this CRS first (e.g. a lon/lat GeoTIFF to EPSG:32723); needs --cell')
-    .option('--cell <distance>', 'with --to: grid cell (node spacing) of the reprojected grid, e.g. 5km')
-    .option('--from <EPSG:code>', "with --to: the input's CRS when the file records none")
-    .option('--resample <name>', 'with --to: bilinear, cubic or nearest (default bilinear)')
-    .option('--method <name>', 'bouligand or tanaka', 'bouligand')
-    .option('--workers <n>', 'worker threads (default: one per core; 0 = no threads)')
-    .option('--taper <name>', 'multitaper:K, hanning, hamming, none or tukey:ALPHA (default multitaper:2; hanning under --convention pycurious-1.1)')
-    .option('--power <p>', 'exponent of |FFT| (default 2 for bouligand; 1 for tanaka, 0.5 with --convention pycurious-1.1)')
-    .option('--level <p>', 'probability of each Curie depth interval, in (0, 1)', '0.9')
-    .option('--convention <name>', 'default, or pycurious-1.1 for PyCurious 1.1 numbers (dk = 2π/((n−1)dx), unweighted misfit)', 'default')
-    .option('--beta <value>', 'starting β (default 3)')
-    .option('--zt <km>', 'starting depth to the top, km (default 1)')
-    .option('--dz <km>', 'starting thickness, km (default 10)')
-    .option('--C <value>', 'starting C (default 5)')
-    .option('--prior <name=mean,sd>', 'normal prior on beta, zt, dz or C (repeatable)', collect, [])
-    .option('--kmin-range <a,b>', 'tanaka: spatial frequencies of the top fit, cycles/km (default 0.05,0.2)')
-    .option('--kmax-range <a,b>', 'tanaka: spatial frequencies of the centroid fit, cycles/km (default 0.05,0.2)')
-    .option('--shard <I/N|auto>', 'compute windows i with i mod N = I; auto reads MPI or Slurm variables; writes OUT.part-I-of-N.ndjson')
-    .option('--out <file>', 'output file: .csv, .ndjson, .json or .tif (default: NDJSON on stdout); CSV and NDJSON end with lon,lat when the grid has a CRS')
-    .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
-    .option('--progress <mode>', 'bar, lines or none (default: bar on a terminal, lines otherwise)')
-    .option('--quiet', 'no progress output')
-    .action(async (input: string, options) => (await import('./map.js')).runMap(input, options, controller.signal));
-
-  curie
-    .command('grid')
-    .description('grid scattered points (text) or reproject a raster (GeoTIFF) onto a regular grid, written as a GeoTIFF')
-    .argument('<input>', "text file of points (x y value columns, e.g. lon lat nT) or a GeoTIFF")
-    .requiredOption('--cell <distance>', "grid cell (node spacing), e.g. 5km, in the target CRS's units")
-    .option('--from <EPSG:code>', "CRS of the input (points: needed with --to; GeoTIFF: when the file records none)")
-    .option('--to <EPSG:code>', 'CRS of the grid, e.g. EPSG:32723 (points are projected, then triangulated)')
-    .option('--extent <xmin,xmax,ymin,ymax>', 'first and last nodes in the target CRS (default: the data extent trimmed to whole cells)')
-    .option('--method <name>', 'linear, nearest or cubic (linear is bilinear for a GeoTIFF; cubic is Clough–Tocher for points, cubic convolution for a GeoTIFF)', 'linear')
-    .option('--columns <x,y,value>', 'columns of x, y and value in a text file, from 1 (default 1,2,3)')
-    .requiredOption('--out <file.tif>', 'output GeoTIFF')
-    // loaded on use: proj4 and the gridding code would slow every other command's start
-    .action(async (input: string, options) => (await import('./grid.js')).runGrid(input, options));
-
-  curie
-    .command('explore')
-    .description('serve the Curie-depth explorer page on this machine (and FILE, which it loads on start); prints its URL first')
-    .argument('[file]', "GeoTIFF or 'x y value' text grid to open in the page")
-    .option('--port <n>', 'port to listen on (0 = a free port)', '8080')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    // loaded on use: the HTTP server is of no use to the other commands
-    .action(async (file: string | undefined, options) => {
-      serving = true;
-      return (await import('./explore.js')).runExplore(file, options, controller.signal);
-    });
-
-  curie
-    .command('spectrum')
-    .description('radial power spectrum of one window, as CSV k,Phi,sigma (k in rad/km)')
-    .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")
-    .requiredOption('--window <distance>', 'window side, e.g. 200km')
-    .option('--variable <name>', 'NetCDF: the variable to read (default: the only 2-D one)')
-    .requiredOption('--at <x,y>', "window centre in the grid's coordinates (metres)")
-    .option('--taper <name>', 'multitaper:K, hanning, hamming, none or tukey:ALPHA (default multitaper:2; hanning under --convention pycurious-1.1)')
-    .option('--power <p>', 'exponent of |FFT| (default 2)')
-    .option('--out <file>', 'CSV file (default: standard output)')
-    .option('--plot <file>', 'also draw the spectrum and its global fit: .svg or .png')
-    .action((input: string, options) => {
-      return commands().then((c) => c.runSpectrum(input, options));
-    });
-
-  curie
-    .command('synth')
-    .description('write a synthetic anomaly with known z_t, Δz and β as a GeoTIFF (same arguments, same bytes)')
-    .requiredOption('--rows <n>', 'rows')
-    .requiredOption('--cols <n>', 'columns')
-    .requiredOption('--spacing <distance>', 'node spacing, e.g. 1km')
-    .requiredOption('--zt <depth>', 'depth to the top of the magnetic layer (km unless a unit is given)')
-    .requiredOption('--dz <thickness>', 'thickness of the magnetic layer (km unless a unit is given)')
-    .option('--beta <value>', 'fractal exponent β', '3')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--method <name>', 'spectral or layered', 'spectral')
-    .option('--amplitudes <kind>', "spectral: 'random' (a Gaussian random field, the scatter real data have) or 'exact' (the model's amplitudes, random phases only)", 'exact')
-    .option('--crs <EPSG:code>', 'coordinate reference system to record (default: none)')
-    .requiredOption('--out <file.tif>', 'output GeoTIFF')
-    .action((options) => {
-      return commands().then((c) => c.runSynth(options, controller.signal));
-    });
-
-  curie
-    .command('plot')
-    .description('draw a map (.tif, .csv, .ndjson, .json from curie map) or a spectrum (.csv from curie spectrum) as an SVG or PNG figure')
-    .argument('<input>', 'map or spectrum file')
-    .requiredOption('--out <file>', 'figure: .svg or .png')
-    .option('--field <name>', 'the map column or GeoTIFF band to draw (default curie_depth, or band 1)')
-    .option('--title <text>', 'title (default: the input file name)')
-    .action(async (input: string, options) => (await import('./plot.js')).runPlot(input, options));
-
-  curie
-    .command('info')
-    .description('size, spacing, extent (also in lon/lat), CRS, NaN count, value range, largest window and NetCDF variables of a raster')
-    .argument('<input>', "GeoTIFF, NetCDF or 'x y value' text file, or -")
-    .option('--variable <name>', 'NetCDF: the variable to describe (default: the only 2-D one)')
-    .option('--columns <x,y,value>', "text grids: the columns of x, y and the value, from 1 (default 1,2,3)")
-    .option('--json', 'print JSON')
-    .action(async (input: string, options) => (await commands()).runInfo(input, options, controller.signal));
-
-  curie
-    .command('download')
-    .description('download a known dataset (curie download --list) or an http(s) URL, checking its digest; a file already there with the right digest is kept')
-    .argument('[dataset]', 'emag2-v3, emag2-v3-npz, li2017-curie-depth, or an http(s) URL')
-    .option('--out <path>', 'file or existing directory (default: the dataset\'s file name here)')
-    .option('--sha256 <hex>', 'expected SHA-256 (overrides the registry\'s digest)')
-    .option('--md5 <hex>', 'expected MD5')
-    .option('--list', 'list the known datasets')
-    .option('--progress <mode>', 'bar or none (default: bar on a terminal)')
-    .option('--quiet', 'no progress output')
-    .action((dataset: string | undefined, options) => {
-      abortable = true;
-      return import('./download.js').then((d) => d.runDownload(dataset, options, controller.signal));
-    });
-
-  curie
-    .command('merge')
-    .description('join the part files of a sharded map into the file a single run writes')
-    .argument('<parts...>', 'the N part files OUT.part-I-of-N.ndjson')
-    .requiredOption('--out <file>', 'output file: .csv, .ndjson, .json or .tif')
-    .option('--format <name>', 'csv, ndjson, geotiff or json (default: from --out)')
-    .action((parts: string[], options) => {
-      return commands().then((c) => c.runMerge(parts, options));
-    });
-
-  // --max-memory before or after the command's name; the command's own wins.
-  for (const command of curie.commands) command.option('--max-memory <size>', MAX_MEMORY_HELP);
-  curie.hook('preAction', (root, action) => {
-    const size = (action.opts().maxMemory ?? root.opts().maxMemory) as string | undefined;
-    if (size !== undefined) setMaxMemory(parseMemorySize(size, '--max-memory'));
+// Node's own two-line "(node:PID) …" warnings give way to the command line's one-line form.
+process.removeAllListeners('warning');
+// Ctrl-C, SIGTERM, SIGHUP, in any phase: remove every temporary file (the output keeps its old
+// content), one line, then end by the same signal, its default action restored, as careful Unix
+// tools do: the shell reports 128 + its number (130, 143, 129), and a calling script or loop
+// sees that its child was interrupted and stops too. (Not process.exit: it waits for libuv's
+// threads, and one blocked opening a FIFO would hang it.) Every phase keeps the event loop free
+// (long synchronous work runs in worker threads or in slices), so this runs within milliseconds.
+for (const [name, number] of Object.entries(STOP_SIGNALS))
+  process.on(name, () => {
+    removeTemporaryFiles();
+    const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
+    // `curie explore` writes no output: stopping it is how it ends.
+    process.stderr.write(serving ? `curie: ${what}; the explorer has stopped\n` : `curie: ${what}; nothing was written under the output name\n`);
+    process.removeAllListeners(name);
+    process.kill(process.pid, name);
+    // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.
+    process.exit(128 + number);
   });
-  return curie;
-}
+// A crash (a bug) is one line too (its stack with --debug), and leaves no temporary file.
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`curie: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (a bug; please report it with the --debug output)\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(70);
+});
+// A failing stderr (closed, full) has nowhere to be reported: it must not crash the command.
+process.stderr.on('error', () => {});
 
-async function main(argv: string[]): Promise<number> {
-  const debug = argv.includes('--debug');
-  showPhases(argv.includes('--trace'));
-  // Warnings (e.g. CURIE_DEGREES: a grid that looks like longitude/latitude) as one line each, in
-  // place of Node's two-line "(node:PID) …" form; --debug adds where they came from.
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    process.stderr.write(`curie: warning: ${warning.message.split('\n')[0]}\n`);
-    if (debug && warning.stack) process.stderr.write(`${warning.stack}\n`);
-  });
-  // Ctrl-C, SIGTERM, SIGHUP, in any phase: remove every temporary file (the output keeps its old
-  // content), one line, then end by the same signal, its default action restored, as careful Unix
-  // tools do: the shell reports 128 + its number (130, 143, 129), and a calling script or loop
-  // sees that its child was interrupted and stops too. (Not process.exit: it waits for libuv's
-  // threads, and one blocked opening a FIFO would hang it.) Every phase keeps the event loop free
-  // (long synchronous work runs in worker threads or in slices), so this runs within milliseconds.
-  for (const [name, number] of Object.entries(STOP_SIGNALS))
-    process.on(name, () => {
-      removeTemporaryFiles();
-      const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
-      // `curie explore` writes no output: stopping it is how it ends.
-      process.stderr.write(serving ? `curie: ${what}; the explorer has stopped\n` : `curie: ${what}; nothing was written under the output name\n`);
-      process.removeAllListeners(name);
-      process.kill(process.pid, name);
-      // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.
-      process.exit(128 + number);
-    });
-  // A crash (a bug) is one line too (its stack with --debug), and leaves no temporary file.
-  process.on('uncaughtException', (error) => {
-    process.stderr.write(`curie: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (a bug; please report it with the --debug output)\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.exit(70);
-  });
-  // A failing stderr (closed, full) has nowhere to be reported: it must not crash the command.
-  process.stderr.on('error', () => {});
-  // A reader that goes away (`curie map … | head -n 3`) ends the map quietly.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') {
-      readerGone = true;
-      controller.abort();
-    }
-  });
-  try {
-    await program().parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // commander has already printed its one line (or the help text).
-      if (error.exitCode === 0) return 0;
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-      return 2;
-    }
-    // The reader of the output went away (`| head`, a closed FIFO): it took what it wanted, so
-    // this is a quiet success, exit code 0, not SIGPIPE's 141 (which `set -o pipefail` would
-    // turn into a failed pipeline).
-    if (readerGone || (error instanceof OutputError && error.errno === 'EPIPE')) return 0;
-    // Let pending warnings (emitted on the next tick) print first: they often explain the error.
-    await new Promise((resolve) => setImmediate(resolve));
-    const message = error instanceof CurieError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`curie: ${message}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 1;
-  }
-}
-
-void main(process.argv).then((code) => {
+void main(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  onCommand: (name) => (serving = name === 'explore'),
+}).then((code) => {
   process.exitCode = code;
 });

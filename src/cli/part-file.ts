@@ -1,14 +1,59 @@
 /**
- * Reading a shard's part file (`OUT.part-I-of-N.ndjson`) back for `curie merge`. A part file may
+ * A shard's part file (`OUT.part-I-of-N.ndjson`): its name, its header line, and writing and
+ * reading it. `curie map --shard I/N` writes one; `curie merge` reads them back. A part file may
  * have been truncated, edited or written by another version: every field the merge relies on is
  * checked, and a bad one is an `E_FORMAT` naming the file, the line and the field.
  */
 import { readFile } from 'node:fs/promises';
 import { CurieError, describeValue } from '../errors.js';
+import { openOutput } from '../io/output.js';
+import { ndjsonLine } from '../io/write-table.js';
 import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
-import type { PartHeader } from './map.js';
 import { fieldsOf, type Method } from './records.js';
-import { FORMATS } from './sinks.js';
+import type { Shard } from './shard.js';
+import { FORMATS, type MapDescription, type Sink } from './sinks.js';
+
+/** First line of a shard's part file: what run it belongs to. */
+export interface PartHeader {
+  curie_part: 1;
+  shard: number;
+  shards: number;
+  total: number;
+  /** Digest of the input and of every option that changes results: parts of one run share it. */
+  run: string;
+  format: string;
+  description: Omit<MapDescription, 'xc' | 'yc'> & { xc: number[]; yc: number[] };
+}
+
+/** The path of shard I of N's part file for output `out`. */
+export function partPath(out: string, shard: Shard): string {
+  return `${out}.part-${shard.index}-of-${shard.count}.ndjson`;
+}
+
+/**
+ * Open shard `shard`'s part file of the output `out` (written atomically): its header line now,
+ * then one NDJSON row per window, `{ i, ...record }`. The header records `run` (the digest of the
+ * input and of the options that change results), `format` (the merged output's) and `description`
+ * (the whole map's).
+ */
+export async function openPartSink(out: string, shard: Shard, { run, format, description }: { run: string; format: string; description: MapDescription }): Promise<Sink> {
+  const file = await openOutput(partPath(out, shard));
+  const header: PartHeader = {
+    curie_part: 1,
+    shard: shard.index,
+    shards: shard.count,
+    total: description.xc.length,
+    run,
+    format,
+    description: { ...description, xc: Array.from(description.xc), yc: Array.from(description.yc) },
+  };
+  await file.write(`${JSON.stringify(header)}\n`);
+  return {
+    write: (i, r) => file.write(ndjsonLine({ i, ...r })),
+    close: () => file.commit(),
+    abort: () => file.abort(),
+  };
+}
 
 /** A part file read and checked: its header and its rows by window index. */
 export interface Part {

@@ -4,15 +4,18 @@
  * grid.xyz (0.052 s)`), with the seconds since the start: where time goes, and where a stop
  * request landed.
  */
-let enabled = false;
+import type { Writable } from 'node:stream';
+
+/** Where phase lines go; undefined: nowhere (no `--trace`). */
+let traceStream: Writable | undefined;
 const start = performance.now();
 
-/** Turn phase lines on (the CLI does for `--trace`). */
-export function showPhases(on: boolean): void {
-  enabled = on;
+/** Print phase lines on `stream` (the CLI's stderr with `--trace`), or stop with undefined. */
+export function showPhases(stream: Writable | undefined): void {
+  traceStream = stream;
 }
 
 /** Announce that a phase begins, e.g. `phase('parsing', 'grid.xyz')`. */
 export function phase(name: string, detail = ''): void {
-  if (enabled) process.stderr.write(`curie: trace: ${name}${detail ? ` ${detail}` : ''} (${((performance.now() - start) / 1000).toFixed(3)} s)\n`);
+  traceStream?.write(`curie: trace: ${name}${detail ? ` ${detail}` : ''} (${((performance.now() - start) / 1000).toFixed(3)} s)\n`);
 }

@@ -2,6 +2,7 @@
  * Progress of a map on stderr: a bar with rate and ETA on a terminal, plain periodic lines
  * otherwise, nothing with `--progress none` or `--quiet`.
  */
+import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 
 /** How progress is shown. */
@@ -13,19 +14,19 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-/** The mode from `--progress`/`--quiet`: a bar when stderr is a terminal, lines when it is not. */
-export function progressMode(option: string | undefined, quiet: boolean): ProgressMode {
+/** The mode from `--progress`/`--quiet`: a bar when `stderr` is a terminal, lines when it is not. */
+export function progressMode(option: string | undefined, quiet: boolean, stderr: { isTTY?: boolean } = process.stderr): ProgressMode {
   if (quiet || option === 'none') return 'none';
   if (option === 'bar' || option === 'lines') return option;
-  return process.stderr.isTTY ? 'bar' : 'lines';
+  return stderr.isTTY ? 'bar' : 'lines';
 }
 
-/** A reporter for `mode`; lines are printed at most every `intervalMs` (and at the end). */
-export function createProgress(mode: ProgressMode, label: string, intervalMs = 2000): ProgressReporter {
+/** A reporter for `mode` on `stream`; lines are printed at most every `intervalMs` (and at the end). */
+export function createProgress(mode: ProgressMode, label: string, stream: Writable = process.stderr, intervalMs = 2000): ProgressReporter {
   if (mode === 'none') return { update() {}, stop() {} };
   if (mode === 'bar') {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total} windows | {rate}/s | ETA {eta_formatted}`, stream: process.stderr, etaBuffer: 50, hideCursor: true },
+      { format: `${label} [{bar}] {percentage}% | {value}/{total} windows | {rate}/s | ETA {eta_formatted}`, stream, etaBuffer: 50, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -45,7 +46,7 @@ export function createProgress(mode: ProgressMode, label: string, intervalMs = 2
     const seconds = (performance.now() - begin) / 1000;
     const rate = done / Math.max(seconds, 1e-9);
     const eta = rate > 0 ? (total - done) / rate : NaN;
-    process.stderr.write(`${label}: ${done}/${total} windows (${((100 * done) / Math.max(total, 1)).toFixed(0)}%), ${rate.toFixed(0)} windows/s, ETA ${Number.isFinite(eta) ? eta.toFixed(1) : '?'} s\n`);
+    stream.write(`${label}: ${done}/${total} windows (${((100 * done) / Math.max(total, 1)).toFixed(0)}%), ${rate.toFixed(0)} windows/s, ETA ${Number.isFinite(eta) ? eta.toFixed(1) : '?'} s\n`);
     lastPrinted = done;
   };
   return {

@@ -3,6 +3,7 @@
  * GeoTIFF written at the end. Files are written under a temporary name and renamed on success.
  */
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { CurieError } from '../errors.js';
 import { openOutput } from '../io/output.js';
 import { isStreamDevice } from '../io/output-target.js';
@@ -51,16 +52,16 @@ export interface Sink {
 }
 
 /** A sink streaming lines (CSV or NDJSON) to stdout or an atomically written file. */
-async function lineSink(out: string | undefined, header: string | undefined, line: (index: number, record: TableRecord) => string): Promise<Sink> {
-  const output = await openOutput(out);
+async function lineSink(out: string | undefined, stdout: Writable, header: string | undefined, line: (index: number, record: TableRecord) => string): Promise<Sink> {
+  const output = await openOutput(out, { stdout });
   if (header) await output.write(header);
   return { write: (i, r) => output.write(line(i, r)), close: () => output.commit(), abort: () => output.abort() };
 }
 
-/** A sink for the whole map in `format`, written to `out` (or stdout for NDJSON/CSV without `out`). */
-export async function openSink(format: Format, out: string | undefined, description: MapDescription): Promise<Sink> {
-  if (format === 'ndjson') return lineSink(out, undefined, (_, r) => ndjsonLine(r));
-  if (format === 'csv') return lineSink(out, csvHeader(description.fields), (_, r) => csvRow(description.fields.map((f) => r[f])));
+/** A sink for the whole map in `format`, written to `out` (or `stdout` for NDJSON/CSV without `out`). */
+export async function openSink(format: Format, out: string | undefined, description: MapDescription, stdout: Writable): Promise<Sink> {
+  if (format === 'ndjson') return lineSink(out, stdout, undefined, (_, r) => ndjsonLine(r));
+  if (format === 'csv') return lineSink(out, stdout, csvHeader(description.fields), (_, r) => csvRow(description.fields.map((f) => r[f])));
   if (out === undefined) throw new CurieError('E_ARGUMENT', `--format ${format} needs --out FILE`);
   // The temporary file is created now, so that a missing output directory fails before the map is
   // computed rather than after; the whole document is written into it at the end.

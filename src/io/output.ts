@@ -64,17 +64,17 @@ function checkedWriter(stream: Writable, name: string): { write: Output['write']
 
 /**
  * Open an output: the file `path` (written under a temporary name and renamed when committed, or
- * directly when it is a FIFO or device: see `openAtomicStream`), or standard output when `path` is
- * undefined. Every write error, whenever it arrives, rejects a later `write()` or `commit()` with a
+ * directly when it is a FIFO or device: see `openAtomicStream`), or standard output (`stdout`, by
+ * default the process's) when `path` is undefined. Every write error, whenever it arrives, rejects a later `write()` or `commit()` with a
  * one-line CurieError `E_WRITE` (an `OutputError`, whose `errno` is e.g. `'ENOSPC'` or `'EPIPE'`).
  * @throws CurieError `E_NOT_FOUND`, `E_ARGUMENT` as `openAtomicStream` (before anything is written)
  */
-export async function openOutput(path: string | undefined, options: AtomicWriteOptions = {}): Promise<Output> {
+export async function openOutput(path: string | undefined, options: AtomicWriteOptions & { stdout?: Writable } = {}): Promise<Output> {
   if (path === undefined) {
-    const writer = checkedWriter(process.stdout, 'standard output');
+    const writer = checkedWriter(options.stdout ?? process.stdout, 'standard output');
     return { write: writer.write, commit: writer.flush, abort: async () => {} };
   }
-  const file = await openAtomicStream(path, options);
+  const file = await openAtomicStream(path, { fsync: options.fsync });
   const writer = checkedWriter(file.stream, path);
   return {
     async write(chunk) {

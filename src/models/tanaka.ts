@@ -5,6 +5,9 @@
 import { CurieError, fmt } from '../errors.js';
 import { checkConvention, type Convention } from '../spectrum/convention.js';
 
+/** Default spatial-frequency range of both fits (top and centroid), cycles/km. */
+export const TANAKA_RANGE: readonly [number, number] = [0.05, 0.2];
+
 /** Slope, intercept and slope error of one weighted line fit. */
 interface LineFit {
   slope: number;
@@ -71,8 +74,8 @@ export function tanaka1999(
   k: ArrayLike<number>,
   Phi: ArrayLike<number>,
   sigmaPhi: ArrayLike<number>,
-  kminRange: readonly [number, number] = [0.05, 0.2],
-  kmaxRange: readonly [number, number] = [0.05, 0.2],
+  kminRange: readonly [number, number] = TANAKA_RANGE,
+  kmaxRange: readonly [number, number] = TANAKA_RANGE,
   options: { convention?: Convention } = {},
 ): TanakaFit {
   const convention = checkConvention(options.convention);

@@ -1,13 +1,14 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { constants, deflateSync, inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inflateSync as inflatePage } from '../../src/web/shims/zlib.js';
+import { curieInProcess } from '../helpers/cli.js';
 
-// `curie explore`: the built CLI's HTTP server as a child process (`npm test` builds first), and the
-// page's zlib stand-in against Node's. The page itself is tested in Chromium (interop suite).
+// `curie explore`: the built CLI's HTTP server as a child process (`npm test` builds first; its
+// refusals in-process), and the page's zlib stand-in against Node's. The page itself is tested in Chromium (interop suite).
 
 const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
 const GRID = join(import.meta.dirname, '../../data/synthetic-anomaly.tif');
@@ -60,11 +61,12 @@ describe('curie explore', () => {
     expect(stderr.join('')).toBe('curie: stopped by SIGTERM; the explorer has stopped\n');
   });
 
-  it('refuses a missing file and a bad port with one line and exit code 1', () => {
-    const missing = spawnSync(process.execPath, [CLI, 'explore', 'no-such-grid.tif', '--port', '0'], { encoding: 'utf8' });
-    expect([missing.status, missing.stdout, missing.stderr]).toEqual([1, '', "curie: cannot serve 'no-such-grid.tif': not a readable file; give a GeoTIFF or text grid\n"]);
-    const port = spawnSync(process.execPath, [CLI, 'explore', '--port', 'http'], { encoding: 'utf8' });
-    expect([port.status, port.stdout, port.stderr]).toEqual([1, '', "curie: --port 'http' must be a whole number from 0 to 65535 (0 picks a free port)\n"]);
+  it('refuses a missing file and a bad port with one line and exit code 1', async () => {
+    const cwd = import.meta.dirname;
+    const missing = await curieInProcess(['explore', 'no-such-grid.tif', '--port', '0'], { cwd });
+    expect([missing.code, missing.stdout, missing.stderr]).toEqual([1, '', "curie: cannot serve 'no-such-grid.tif': not a readable file; give a GeoTIFF or text grid\n"]);
+    const port = await curieInProcess(['explore', '--port', 'http'], { cwd });
+    expect([port.code, port.stdout, port.stderr]).toEqual([1, '', "curie: --port 'http' must be a whole number from 0 to 65535 (0 picks a free port)\n"]);
   });
 });
 

@@ -1,32 +1,21 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { curieInProcess, ensureBuilt, root } from '../helpers/cli.js';
 
-// `curie grid` and the geographic side of `curie map` (--to/--cell, lon/lat columns), run as users
-// run them: the built dist/cli/main.js in a child process, compared with the built library.
+// `curie grid` and the geographic side of `curie map` (--to/--cell, lon/lat columns), run in-process
+// through the built CLI's main(argv, io), compared with the built library.
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(root, 'dist/cli/main.js');
 const EMAG2 = join(root, 'data/emag2-maranhao-lonlat.txt');
 const EXTENT = [520e3, 1020e3, 9520e3, 9880e3] as const;
 type Library = typeof import('../../src/index.js');
 let lib: Library;
 let dir: string;
 
-function curie(args: string[], cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const curie = (args: string[], cwd = dir) => curieInProcess(args, { cwd });
 
 async function ok(args: string[]): Promise<string> {
   const run = await curie(args);
@@ -35,7 +24,7 @@ async function ok(args: string[]): Promise<string> {
   return run.stdout;
 }
 
-/** `curie args…` fails with one line matching `where`, exit ≠ 0, nothing left in a fresh directory. */
+/** `curie args…` fails with one line matching `where`, exit code 1, nothing on stdout, nothing left in a fresh directory. */
 let failures = 0;
 async function expectFailure(args: string[], where: RegExp): Promise<void> {
   const cwd = join(dir, `fail-${++failures}`);
@@ -44,6 +33,7 @@ async function expectFailure(args: string[], where: RegExp): Promise<void> {
   expect(run.code, args.join(' ')).toBe(1);
   expect(run.stderr).toMatch(/^curie: [^\n]+\n$/);
   expect(run.stderr).toMatch(where);
+  expect(run.stdout).toBe('');
   expect(readdirSync(cwd)).toEqual([]);
 }
 
@@ -54,7 +44,7 @@ async function lonlatRaster() {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' });
+  ensureBuilt();
   lib = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as Library;
   dir = mkdtempSync(join(tmpdir(), 'curie-geo-'));
   const { points } = await lonlatRaster();

@@ -1,38 +1,26 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transformCoordinates } from '../../src/io/crs.js';
 import { loadGrid } from '../../src/io/load.js';
 import { saveGrid } from '../../src/io/save.js';
 import { encodeNetcdf3 } from '../../src/io/write-netcdf.js';
+import { curieInProcess, ensureBuilt } from '../helpers/cli.js';
 
-// `curie info`, `curie map` and `curie download` on NetCDF files and a local HTTP server, run as
-// users run them: the built dist/cli/main.js in a child process (`npm test` builds first).
+// `curie info`, `curie map` and `curie download` on NetCDF files and a local HTTP server, run
+// in-process through the built CLI's main(argv, io) (`npm test` builds first).
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(root, 'dist/cli/main.js');
 let dir: string;
 
-function curie(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const curie = (args: string[]) => curieInProcess(args, { cwd: dir });
 
 beforeAll(() => {
+  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'curie-cli-netcdf-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

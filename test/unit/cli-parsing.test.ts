@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDistance } from '../../src/cli/distance.js';
+import { numberList, parseChoice, parseColumns, parseInteger, parseLevel, parseNumber, parseRange, parseWorkers } from '../../src/cli/options.js';
 import { parseShard, shardFromEnvironment } from '../../src/cli/shard.js';
 import { expectCurieError } from '../helpers/errors.js';
 
@@ -41,5 +42,41 @@ describe('shards', () => {
   it('asks for --shard I/N when the job array ids do not fit, or no launcher is found', () => {
     expectCurieError(() => shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '6', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_STEP: '3', SLURM_ARRAY_TASK_COUNT: '3' }), 'E_ARGUMENT', 'use --shard I/N');
     expectCurieError(() => shardFromEnvironment({}), 'E_ARGUMENT', 'found no launcher');
+  });
+});
+
+describe('option values (options.ts)', () => {
+  it('reads numbers, whole numbers and lists of numbers; absent options stay undefined', () => {
+    expect(parseNumber('-2.5e3', '--zt')).toBe(-2500);
+    expect(parseNumber(undefined, '--zt')).toBeUndefined();
+    expectCurieError(() => parseNumber(' ', '--zt'), 'E_ARGUMENT', "--zt ' ' must be a number");
+    expectCurieError(() => parseNumber('Infinity', '--beta'), 'E_ARGUMENT', "--beta 'Infinity' must be a number");
+    expect(parseInteger('305', '--rows')).toBe(305);
+    expectCurieError(() => parseInteger('30.5', '--rows'), 'E_ARGUMENT', "--rows '30.5' must be a whole number");
+    expect(numberList('1,-2.5', 2)).toEqual([1, -2.5]);
+    expect(numberList('1,2,3', 2)).toBeUndefined();
+    expect(numberList('1,x', 2)).toBeUndefined();
+    expect(parseColumns('3,4,2')).toEqual([3, 4, 2]);
+    expectCurieError(() => parseColumns('0,1,2'), 'E_ARGUMENT', "--columns '0,1,2' must be three column numbers from 1");
+  });
+
+  it('names the choices in the order given', () => {
+    expect(parseChoice('tanaka', '--method', ['bouligand', 'tanaka'])).toBe('tanaka');
+    expectCurieError(() => parseChoice('loud', '--progress', ['bar', 'lines', 'none']), 'E_ARGUMENT', "--progress 'loud' must be bar, lines or none");
+    expectCurieError(() => parseChoice('x', '--amplitudes', ['random', 'exact']), 'E_ARGUMENT', "--amplitudes 'x' must be random or exact");
+  });
+
+  it('checks ranges, the level and the worker count', () => {
+    expect(parseRange('0.03,0.25', '--kmin-range')).toEqual([0.03, 0.25]);
+    expect(parseRange(undefined, '--kmin-range')).toBeUndefined();
+    expectCurieError(() => parseRange('0.2,0.05', '--kmax-range'), 'E_ARGUMENT', "--kmax-range '0.2,0.05' must be LOW,HIGH in cycles/km with LOW < HIGH");
+    expect(parseLevel(undefined)).toBe(0.9);
+    expect(parseLevel('0.68')).toBe(0.68);
+    expectCurieError(() => parseLevel('1'), 'E_ARGUMENT', 'level 1 must be a probability strictly between 0 and 1');
+    expect(parseWorkers('0')).toBe(0);
+    expect(parseWorkers(undefined)).toBeUndefined();
+    expectCurieError(() => parseWorkers('1.5'), 'E_ARGUMENT', "--workers '1.5' must be a whole number ≥ 0");
+    expectCurieError(() => parseWorkers('-1'), 'E_ARGUMENT', "--workers '-1' must be a whole number ≥ 0");
+    expectCurieError(() => parseWorkers('many'), 'E_ARGUMENT', "--workers 'many' must be a number");
   });
 });

@@ -1,14 +1,18 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { curieInProcess } from '../helpers/cli.js';
 
 // Reliability of the built command line (dist/cli/main.js, `npm test` builds it) in child processes:
 // signals are obeyed within moments in every phase and leave no temporary file and the old output;
-// outputs that are inputs, directories or devices are handled before any work; write errors are
-// one line. Phases are seen through `--trace`'s phase lines (or the map's progress lines).
+// a full standard output or a reader that goes away is one line or a quiet success. In-process
+// (its main(argv, io)): outputs that are inputs, directories or devices are handled before any
+// work; write errors are one line. Phases are seen through `--trace`'s phase lines (or the map's
+// progress lines).
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(root, 'dist/cli/main.js');
@@ -70,6 +74,13 @@ async function run(args: string[], cwd: string, stdout: 'pipe' | number = 'pipe'
   const began = performance.now();
   const ended = await start(args, cwd, stdout).ended;
   return { ...ended, ms: performance.now() - began };
+}
+
+/** `curie args…` in-process in `cwd`; how it ended and how long it took. */
+async function runInProcess(args: string[], cwd: string, stdout?: Writable): Promise<Ended & { ms: number }> {
+  const began = performance.now();
+  const { code, signal, stdout: out, stderr } = await curieInProcess(args, { cwd, ...(stdout ? { stdout } : {}) });
+  return { code, signal, stdout: out, stderr, ms: performance.now() - began };
 }
 
 /** Signal the child once `ready` matches its stderr (plus `delayMs`); its end and the time from the signal. */
@@ -151,7 +162,7 @@ describe('outputs are checked before any work', () => {
     const cwd = freshDir('same');
     copyFileSync(DATA, join(cwd, 'grid.tif'));
     const before = readFileSync(join(cwd, 'grid.tif'));
-    const end = await run(['map', 'grid.tif', '--window', '50km', '--out', './grid.tif', '--format', 'csv'], cwd);
+    const end = await runInProcess(['map', 'grid.tif', '--window', '50km', '--out', './grid.tif', '--format', 'csv'], cwd);
     expect(end.code).toBe(1);
     expect(end.stderr).toBe('curie: --out ./grid.tif is the same file as the input grid.tif: writing it would destroy the input; choose another output name\n');
     expect(readFileSync(join(cwd, 'grid.tif')).equals(before)).toBe(true);
@@ -161,7 +172,7 @@ describe('outputs are checked before any work', () => {
   it('refuses a merge whose --out is one of its parts', async () => {
     const cwd = freshDir('merge');
     writeFileSync(join(cwd, 'm.part-0-of-1.ndjson'), '{"curie_part":1}\n');
-    const end = await run(['merge', 'm.part-0-of-1.ndjson', '--out', 'm.part-0-of-1.ndjson', '--format', 'ndjson'], cwd);
+    const end = await runInProcess(['merge', 'm.part-0-of-1.ndjson', '--out', 'm.part-0-of-1.ndjson', '--format', 'ndjson'], cwd);
     expect(end.code).toBe(1);
     expect(end.stderr).toBe('curie: --out m.part-0-of-1.ndjson is the same file as the input m.part-0-of-1.ndjson: writing it would destroy the input; choose another output name\n');
     expect(readFileSync(join(cwd, 'm.part-0-of-1.ndjson'), 'utf8')).toBe('{"curie_part":1}\n');
@@ -170,7 +181,7 @@ describe('outputs are checked before any work', () => {
   it('refuses a directory at --out at once, not after the map (a minute of work)', async () => {
     const cwd = freshDir('dir');
     mkdirSync(join(cwd, 'map.csv'));
-    const end = await run(['map', DATA, '--window', '50km', '--out', 'map.csv'], cwd);
+    const end = await runInProcess(['map', DATA, '--window', '50km', '--out', 'map.csv'], cwd);
     expect(end.code).toBe(1);
     expect(end.stderr).toBe('curie: output map.csv is a directory; give the name of a file to write, e.g. map.csv/map.csv\n');
     expect(end.ms).toBeLessThan(10_000);
@@ -179,7 +190,7 @@ describe('outputs are checked before any work', () => {
 
   it('writes a device in place (/dev/null stays a device; no format needed from its name)', async () => {
     const cwd = freshDir('device');
-    const end = await run(['map', DATA, '--window', '50km', '--spacing', '100km', '--out', '/dev/null', '--quiet'], cwd);
+    const end = await runInProcess(['map', DATA, '--window', '50km', '--spacing', '100km', '--out', '/dev/null', '--quiet'], cwd);
     expect(end.stderr).toBe('');
     expect(end.code).toBe(0);
     expect(readdirSync(cwd)).toEqual([]);
@@ -187,29 +198,30 @@ describe('outputs are checked before any work', () => {
 });
 
 describe('write errors are one line', () => {
-  const withFullStdout = async (args: string[]) => {
+  it('curie map > /dev/full (the process\'s standard output): exit 1 with one line (used to exit 0 or print a stack)', async () => {
     const full = openSync('/dev/full', 'w');
     try {
-      return await run(args, freshDir('full'), full);
+      const end = await run(['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet'], freshDir('full'), full);
+      expect(end.stderr).toBe('curie: cannot write standard output: no space left on device (ENOSPC)\n');
+      expect(end.code).toBe(1);
     } finally {
       closeSync(full);
     }
-  };
+  });
 
   for (const args of [
     ['info', DATA],
     ['spectrum', DATA, '--window', '50km', '--at', '150000,150000'],
-    ['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet'],
   ])
-    it(`curie ${args[0]} > /dev/full: exit 1 with one line (used to exit 0 or print a stack)`, async () => {
-      const end = await withFullStdout(args);
+    it(`curie ${args[0]} with a standard output on /dev/full: exit 1 with one line`, async () => {
+      const end = await runInProcess(args, freshDir('full'), createWriteStream('/dev/full'));
       expect(end.stderr).toBe('curie: cannot write standard output: no space left on device (ENOSPC)\n');
       expect(end.code).toBe(1);
     });
 
   it('--out /dev/full: one line naming it', async () => {
     const cwd = freshDir('full-out');
-    const end = await run(['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet', '--out', '/dev/full', '--format', 'csv'], cwd);
+    const end = await runInProcess(['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet', '--out', '/dev/full', '--format', 'csv'], cwd);
     expect(end.stderr).toBe('curie: cannot write /dev/full: no space left on device (ENOSPC)\n');
     expect(end.code).toBe(1);
     expect(readdirSync(cwd)).toEqual([]);

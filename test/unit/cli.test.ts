@@ -1,17 +1,18 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fromArrayBuffer, type TypedArray } from 'geotiff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, CLI, curieInProcess, curieProcess, ensureBuilt, root, type Run } from '../helpers/cli.js';
 
-// The `curie` command line, run as its users run it: the built dist/cli/main.js in a child process
-// (`npm test` builds first; a missing build is made here). The library it is compared with is the
-// built one too (dist/index.js), so both sides are the same code.
+// The `curie` command line: what each command prints, writes and exits with, run in-process through
+// the built CLI's main(argv, io) (test/helpers/cli.ts); and, in child processes of the built
+// dist/cli/main.js, what only a process shows (exit codes as a shell sees them, signals, a reader
+// that goes away, a terminal, Node's warnings). The library it is compared with is the built one
+// too (dist/index.js), so both sides are the same code.
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(root, 'dist/cli/main.js');
 const DATA = join(root, 'data/synthetic-anomaly.tif');
 
 type Library = typeof import('../../src/index.js');
@@ -27,36 +28,9 @@ const VERDICT_NAMES = ['resolved', 'lower-bound', 'unresolved'];
 const TEXT_FIELDS = new Set(['verdict', 'message']);
 const TANAKA_HEADER = 'x,y,Ztr,dZtr,Zor,dZor,curie_depth,curie_depth_error,status,message';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stdoutBytes: Buffer;
-  stderr: string;
-}
-
-/** The environment of a child: ours without any launcher variables (MPI or Slurm would pick a shard). */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(OMPI_|PMI_|PMIX_|SLURM_)/.test(k)) env[k] = v;
-  return { ...env, ...extra };
-}
-
-/** Run `curie args…` in `cwd` (the test directory by default) and collect what it prints. */
+/** Run `curie args…` in-process in `cwd` (the test directory by default) and collect what it prints. */
 function curie(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? dir, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', fail);
-    child.on('close', (code, signal) => {
-      const stdoutBytes = Buffer.concat(out);
-      done({ code, signal, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(err).toString('utf8') });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return curieInProcess(args, { ...options, cwd: options.cwd ?? dir });
 }
 
 /** `curie args…` must succeed; its stdout. */
@@ -83,17 +57,16 @@ const STACK_LINE = /^\s+at .+/m;
 
 /**
  * `curie args…` run in an empty directory (after `setup` puts its inputs there) must fail: exit code
- * ≠ 0, exactly one line on stderr saying what and where (`where`), no stack trace, nothing on
- * stdout, and the directory left as it was (no output under `out`, no temporary file). With
- * `--debug` the same line comes first and a stack trace follows.
+ * `code` (1, an error, unless told: 2 for a usage error), exactly one line on stderr saying what and
+ * where (`where`), no stack trace, nothing on stdout, and the directory left as it was (no output
+ * under `out`, no temporary file). With `--debug` the same line comes first and a stack trace follows.
  */
-async function expectFailure(name: string, args: string[], where: RegExp, options: { setup?: (cwd: string) => void; out?: string; input?: string } = {}): Promise<void> {
+async function expectFailure(name: string, args: string[], where: RegExp, options: { setup?: (cwd: string) => void; out?: string; input?: string; code?: number } = {}): Promise<void> {
   const cwd = freshDir(name);
   options.setup?.(cwd);
   const before = readdirSync(cwd).sort();
   const run = await curie(args, { cwd, input: options.input });
-  expect(run.code, `${name}: exit code`).not.toBe(0);
-  expect(run.code, `${name}: exit code`).not.toBeNull();
+  expect(run.code, `${name}: exit code`).toBe(options.code ?? 1);
   expect(run.stderr, `${name}: stderr`).toMatch(/^curie: [^\n]+\n$/);
   expect(run.stderr, `${name}: stderr`).toMatch(where);
   expect(run.stderr).not.toMatch(STACK_LINE);
@@ -127,7 +100,7 @@ function bouligandRecords(): Array<Record<string, number | string>> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' });
+  ensureBuilt();
   lib = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as Library;
   dir = mkdtempSync(join(tmpdir(), 'curie-cli-'));
 
@@ -262,8 +235,8 @@ describe('bad input: exit code ≠ 0, one line on stderr saying what and where, 
 
   it.concurrent('an unknown option', async () => {
     // commander's suggestion stays on the same line.
-    await expectFailure('option', [...map('small.tif'), '--windw', '20km'], /unknown option '--windw'.*--window/, { out: 'out.csv', setup: copySmall('small.tif') });
-    await expectFailure('command', ['mapp', 'small.tif', '--window', '30km', '--out', 'out.csv'], /unknown command 'mapp'/, { out: 'out.csv', setup: copySmall('small.tif') });
+    await expectFailure('option', [...map('small.tif'), '--windw', '20km'], /unknown option '--windw'.*--window/, { out: 'out.csv', setup: copySmall('small.tif'), code: 2 });
+    await expectFailure('command', ['mapp', 'small.tif', '--window', '30km', '--out', 'out.csv'], /unknown command 'mapp'/, { out: 'out.csv', setup: copySmall('small.tif'), code: 2 });
   });
 
   it.concurrent('a missing output directory (found before the map is computed)', async () => {
@@ -399,8 +372,28 @@ describe('a map', { timeout: 30_000 }, () => {
       expect(run.stdout).toContain(option);
   });
 
+  it('exits as a shell sees it: 0 on success and --help, 1 on an error, 2 on a usage error, one line each (a stack trace with --debug)', async () => {
+    const cwd = freshDir('exit');
+    const [help, info, error, debug, usage] = await Promise.all([
+      curieProcess(['--help'], { cwd }),
+      curieProcess(['info', DATA, '--json'], { cwd }),
+      curieProcess(['map', 'nope.tif', '--window', '30km'], { cwd }),
+      curieProcess(['map', 'nope.tif', '--window', '30km', '--debug'], { cwd }),
+      curieProcess(['map', 'nope.tif', '--window', '30km', '--windw', '20km'], { cwd }),
+    ]);
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toMatch(/^Usage: curie \[options\] \[command\]/);
+    expect([info.code, info.stderr]).toEqual([0, '']);
+    expect(JSON.parse(info.stdout)).toMatchObject({ rows: 305, cols: 305 });
+    expect([error.code, error.stdout, error.stderr]).toEqual([1, '', 'curie: nope.tif does not exist\n']);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/^curie: nope\.tif does not exist\n\w*Error: nope\.tif does not exist\n\s+at /);
+    expect([usage.code, usage.stdout, usage.stderr]).toEqual([2, '', "curie: unknown option '--windw' (Did you mean --window?)\n"]);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('shows progress as lines on stderr (--progress lines, and by default when stderr is not a terminal), then the verdict count; no progress with --progress none, nothing with --quiet', async () => {
-    const args = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1'];
+    const args = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0'];
     const line = new RegExp(`^curie map: \\d+/${SMALL.windows} windows \\(\\d+%\\), \\d+ windows/s, ETA (\\d+\\.\\d|\\?) s$`);
     for (const extra of [['--progress', 'lines'], []]) {
       const run = await curie([...args, ...extra, '--out', 'progress.csv']);
@@ -429,7 +422,7 @@ describe('a map', { timeout: 30_000 }, () => {
   it('shows a bar with rate and ETA when stderr is a terminal (under script(1)), nothing with --quiet', async () => {
     const onTerminal = (extra: string[]) =>
       new Promise<string>((done, fail) => {
-        const command = [process.execPath, CLI, 'map', join(dir, 'small.tif'), '--window', SMALL.window, '--spacing', '1km', '--workers', '1', '--out', join(dir, 'bar.csv'), ...extra].map(quote).join(' ');
+        const command = [process.execPath, CLI, 'map', join(dir, 'small.tif'), '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--out', join(dir, 'bar.csv'), ...extra].map(quote).join(' ');
         // script(1) (util-linux) runs the command on a pseudo-terminal and copies what it prints.
         const child = spawn('script', ['-qec', command, '/dev/null'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
         let text = '';
@@ -439,22 +432,23 @@ describe('a map', { timeout: 30_000 }, () => {
         child.on('close', (code) => (code === 0 ? done(text) : fail(new Error(`script exited with ${code}: ${text}`))));
       });
     const bar = await onTerminal([]);
-    expect(bar).toMatch(/curie map \[[^\]]+\] 100% \| 900\/900 windows \| \d+\/s \| ETA \d+s/);
+    expect(bar).toMatch(new RegExp(`curie map \\[[^\\]]+\\] 100% \\| ${SMALL.windows}/${SMALL.windows} windows \\| \\d+/s \\| ETA \\d+s`));
     expect(bar).not.toMatch(/windows \(\d+%\)/); // not the plain lines
     expect(await onTerminal(['--quiet'])).toBe('');
-    expect(readFileSync(join(dir, 'bar.csv'), 'utf8').split('\n')).toHaveLength(902);
+    expect(readFileSync(join(dir, 'bar.csv'), 'utf8').split('\n')).toHaveLength(SMALL.windows + 2);
   });
 
   it('prints a warning as one line (a grid that looks like degrees) and still maps', async () => {
     let text = '';
     for (let j = 0; j < 41; j++) for (let i = 0; i < 41; i++) text += `${-50 + i * 0.01} ${-10 + j * 0.01} ${Math.sin(i) * Math.cos(0.3 * j)}\n`;
     writeFileSync(join(dir, 'degrees.txt'), text);
-    const run = await curie(['map', 'degrees.txt', '--window', '0.2', '--spacing', '0.1', '--quiet', '--workers', '0']);
+    // In a child process: Node's own two-line form of warnings is replaced by one line.
+    const run = await curieProcess(['map', 'degrees.txt', '--window', '0.2', '--spacing', '0.1', '--quiet', '--workers', '0'], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^curie: warning: grid extent x -50…-49\.6, y -10…-9\.6 with spacing 0\.01 looks like degrees; [^\n]+\n$/);
     expect(run.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { status: number }).status).length).toBeGreaterThan(0);
     // Before an error it explains, the warning comes first: two lines, one each.
-    const bad = await curie(['map', 'degrees.txt', '--window', '200m', '--quiet']);
+    const bad = await curieProcess(['map', 'degrees.txt', '--window', '200m', '--quiet'], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^curie: warning: [^\n]+looks like degrees[^\n]+\ncurie: window 200 m \(20001 nodes\) does not fit in the 41 × 41 grid[^\n]+\n$/);
   });
@@ -507,7 +501,7 @@ describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
 
 /** The small map in `format` with `extra` options, written to `out` in the test directory. */
 async function smallMap(out: string, extra: string[] = []): Promise<Buffer> {
-  await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet', '--out', out, ...extra]);
+  await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--quiet', '--out', out, ...extra]);
   return readFileSync(join(dir, out));
 }
 
@@ -545,6 +539,7 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
       .map((r) => `${JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`)
       .join('');
     expect((await smallMap('map.ndjson')).toString('utf8')).toBe(expected);
+    // In worker threads (the files above are computed in the calling thread): the same bytes.
     const stdout = await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet']);
     expect(stdout.stdout).toBe(expected);
     for (const line of expected.trimEnd().split('\n')) expect(Object.keys(JSON.parse(line) as object)).toEqual(BOULIGAND_HEADER.split(','));
@@ -571,7 +566,7 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     // An input with a CRS gives a map with that CRS.
     await ok(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '0.5', '--dz', '8', '--seed', '3', '--crs', 'EPSG:32723', '--out', 'utm.tif']);
     expect((JSON.parse((await ok(['info', 'utm.tif', '--json'])).stdout) as { crs: string }).crs).toBe('EPSG:32723');
-    await ok(['map', 'utm.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet', '--out', 'utm-map.tif']);
+    await ok(['map', 'utm.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--quiet', '--out', 'utm-map.tif']);
     const utm = await readBands(readFileSync(join(dir, 'utm-map.tif')));
     expect(utm.geoKeys).toMatchObject({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32723 });
     expect(utm.bands[0]).toEqual(tif.bands[0]);
@@ -642,7 +637,7 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
 
 describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
   const FORMATS = ['csv', 'ndjson', 'json', 'tif'] as const;
-  const base = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet'];
+  const base = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--quiet'];
   const part = (out: string, i: number, n = 2) => `${out}.part-${i}-of-${n}.ndjson`;
 
   it('--shard 0/2 and 1/2 write two part files; merging them gives the single run’s bytes, in every format', async () => {
@@ -678,7 +673,7 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
 
     beforeAll(async () => {
       await Promise.all([0, 1].map((i) => ok([...base, '--shard', `${i}/2`, '--out', 'm.csv'])));
-      await ok(['map', 'small.tif', '--window', '20km', '--spacing', SMALL.spacing, '--workers', '1', '--quiet', '--shard', '1/2', '--out', 'other.csv']);
+      await ok(['map', 'small.tif', '--window', '20km', '--spacing', SMALL.spacing, '--workers', '0', '--quiet', '--shard', '1/2', '--out', 'other.csv']);
       await ok([...base, '--shard', '1/3', '--out', 'three.csv']);
       good = parts.map((p) => readFileSync(join(dir, p), 'utf8'));
       otherRun = readFileSync(join(dir, part('other.csv', 1)), 'utf8');
