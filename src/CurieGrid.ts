@@ -36,7 +36,7 @@ function gridValue(value: unknown, row: number, col: number): number {
  */
 function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   if (input && typeof input === 'object' && 'shape' in input && 'stride' in input && 'data' in input) {
-    const array = input as NdArray;
+    const array = input;
     if (array.shape.length !== 2) throw new CurieError('E_ARGUMENT', `grid data must be 2-D [rows, cols]; got shape ${JSON.stringify(array.shape)}`);
     const [rows, cols] = array.shape;
     if (array.data instanceof Float64Array && array.offset === 0 && array.stride[0] === cols && array.stride[1] === 1 && array.data.length === rows * cols)
@@ -47,7 +47,7 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   }
   if (!input || typeof (input as ArrayLike<unknown>).length !== 'number')
     throw new CurieError('E_ARGUMENT', 'grid data must be a 2-D ndarray or an array of rows of numbers');
-  const rowsIn = input as ArrayLike<ArrayLike<number>>;
+  const rowsIn = input;
   const rows = rowsIn.length;
   const cols = rows > 0 ? rowsIn[0]?.length ?? 0 : 0;
   const copy = sharedFloat64(rows * cols);

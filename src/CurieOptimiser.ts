@@ -150,7 +150,7 @@ function normaliseBounds(input: BoundsInput): Bounds {
     throw new CurieError('E_ARGUMENT', `bounds ${describeValue(input)} must be [[lower, upper], …] for β, z_t, Δz, C (null for none) or { lower, upper }`);
   const pairs = Array.isArray(input)
     ? (input as ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>)
-    : PARAMETERS.map((_, j) => [(input as Bounds).lower?.[j], (input as Bounds).upper?.[j]] as const);
+    : PARAMETERS.map((_, j) => [input.lower?.[j], input.upper?.[j]] as const);
   if (pairs.length !== 4) throw new CurieError('E_ARGUMENT', `bounds need 4 [lower, upper] pairs (β, z_t, Δz, C); got ${pairs.length}`);
   const bounds = defaultBounds();
   pairs.forEach((pair, j) => {

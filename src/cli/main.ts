@@ -22,8 +22,6 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 const controller = new AbortController();
 let readerGone = false;
-/** Whether the running command stops by itself when `controller` aborts (`curie map` does). */
-let abortable = false;
 /** Whether the command is `curie explore`'s server (signals are its normal end). */
 let serving = false;
 const MAX_MEMORY_HELP = "memory budget, e.g. 4GB or 512MiB: inputs needing more are refused before reading them (default: half of this machine's memory)";
@@ -164,10 +162,7 @@ function program(): Command {
     .option('--list', 'list the known datasets')
     .option('--progress <mode>', 'bar or none (default: bar on a terminal)')
     .option('--quiet', 'no progress output')
-    .action((dataset: string | undefined, options) => {
-      abortable = true;
-      return import('./download.js').then((d) => d.runDownload(dataset, options, controller.signal));
-    });
+    .action((dataset: string | undefined, options) => import('./download.js').then((d) => d.runDownload(dataset, options, controller.signal)));
 
   curie
     .command('merge')

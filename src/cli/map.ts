@@ -5,7 +5,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { CurieOptimiser } from '../CurieOptimiser.js';
 import { CurieError, fmt, warn } from '../errors.js';
 import type { Raster } from '../io/raster.js';
-import type { TanakaResult } from '../inversion/window-routines.js';
 import { ndjsonLine } from '../io/write-table.js';
 import type { Taper } from '../spectrum/taper.js';
 import { parseDistance } from './distance.js';
@@ -218,9 +217,10 @@ export async function runMap(inputPath: string, options: MapCommandOptions, sign
           ...common,
           kminRange,
           kmaxRange,
-          onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
+          onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result)),
         });
       await writing;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the sink's own failure, rethrown as it came
       if (writeFailure !== undefined) throw writeFailure;
       phase('writing', options.out ?? 'standard output');
       await sink.close();

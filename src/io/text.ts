@@ -299,7 +299,10 @@ function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', 
   const mergeBelow = (0.5 * (bulk > 0 ? bulk : range)) / (count - 1);
   let widest = 0, widestAt = 0;
   for (let k = 1; k < count; k++)
-    if (sorted[k] - sorted[k - 1] > widest) (widest = sorted[k] - sorted[k - 1]), (widestAt = k);
+    if (sorted[k] - sorted[k - 1] > widest) {
+      widest = sorted[k] - sorted[k - 1];
+      widestAt = k;
+    }
   const strayBelow = widestAt <= count - widestAt;
   const others = strayBelow ? [sorted[widestAt], max] : [min, sorted[widestAt - 1]];
   // The gaps reuse the sorted copy's front (a gap is written at or before the value it follows).

@@ -41,7 +41,7 @@ export function serialiseSettings(settings: FitSettings, args: RoutineArguments,
   const taper = settings.taper;
   let taperSpec: TaperSpec | undefined;
   if (taper !== null && typeof taper === 'object' && 'weights' in taper) taperSpec = { weights: Array.from(taper.weights) };
-  else if (taper === undefined || typeof taper === 'string' || (typeof taper === 'object' && 'tukey' in taper)) taperSpec = taper as TaperSpec | undefined;
+  else if (taper === undefined || typeof taper === 'string' || (typeof taper === 'object' && 'tukey' in taper)) taperSpec = taper;
   else taperSpec = asModuleRef(taper) ?? (live ? (taper as unknown as TaperSpec) : undefined);
   if (taper !== undefined && taperSpec === undefined) throw crossing('the taper');
 

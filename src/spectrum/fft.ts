@@ -50,7 +50,7 @@ class Radix4Plan implements FFTPlan {
       input[2 * j] = src[s];
       input[2 * j + 1] = src[s + 1];
     }
-    this.fft.transform(output as unknown as number[], input as unknown as number[]);
+    this.fft.transform(output, input);
     for (let j = 0, d = 2 * dstOffset; j < n; j++, d += 2 * dstStride) {
       dst[d] = output[2 * j];
       dst[d + 1] = output[2 * j + 1];
@@ -95,7 +95,7 @@ class BluesteinPlan implements FFTPlan {
       }
     }
     this.kernel = new Float64Array(2 * m);
-    this.fft.transform(this.kernel as unknown as number[], b as unknown as number[]);
+    this.fft.transform(this.kernel, b);
     for (let i = 0; i < 2 * m; i++) this.kernel[i] /= m;
     this.work = new Float64Array(2 * m);
     this.spectrum = new Float64Array(2 * m);
@@ -110,7 +110,7 @@ class BluesteinPlan implements FFTPlan {
       work[2 * j + 1] = xr * ci + xi * cr;
     }
     work.fill(0, 2 * n);
-    this.fft.transform(spectrum as unknown as number[], work as unknown as number[]);
+    this.fft.transform(spectrum, work);
     // conj(A · K) into work, ready for the conjugated inverse.
     for (let i = 0; i < 2 * m; i += 2) {
       const ar = spectrum[i], ai = spectrum[i + 1];
@@ -118,7 +118,7 @@ class BluesteinPlan implements FFTPlan {
       work[i] = ar * kr - ai * ki;
       work[i + 1] = -(ar * ki + ai * kr);
     }
-    this.fft.transform(spectrum as unknown as number[], work as unknown as number[]);
+    this.fft.transform(spectrum, work);
     // X_k = c_k · conj(R_k)
     for (let k = 0, d = 2 * dstOffset; k < n; k++, d += 2 * dstStride) {
       const rr = spectrum[2 * k], ri = -spectrum[2 * k + 1];

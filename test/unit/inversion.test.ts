@@ -1,7 +1,6 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { CurieError } from '../../src/errors.js';
 import { defaultBounds, fitSpectrum } from '../../src/inversion/fit.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
 import { metropolisHastings } from '../../src/inversion/mcmc.js';
