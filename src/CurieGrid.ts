@@ -97,7 +97,10 @@ export class CurieGrid implements GridGeometry {
 
   /**
    * @param data grid values `[rows, cols]` (nT)
-   * @param xmin, xmax, ymin, ymax node coordinates of the first/last column and row, metres
+   * @param xmin x of the first column's nodes, metres
+   * @param xmax x of the last column's nodes, metres
+   * @param ymin y of the first row's nodes, metres
+   * @param ymax y of the last row's nodes, metres
    * @param options `convention`: `'default'` (dk = 2π/(n·dx)) or `'pycurious-1.1'` (PyCurious 1.1's numbers exactly)
    * @throws CurieError `E_SPACING` when dx and dy differ by more than 0.1 %, `E_ARGUMENT` for a bad shape, extent or convention
    */

@@ -202,6 +202,7 @@ export class CurieOptimiser extends CurieGrid {
   get bounds(): Bounds {
     return { lower: [...this.#bounds.lower], upper: [...this.#bounds.upper] };
   }
+  /** Replace the bounds; `E_ARGUMENT` for bounds that are not numbers (or null) in pairs. */
   set bounds(input: BoundsInput) {
     this.#bounds = normaliseBounds(input);
   }

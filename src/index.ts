@@ -68,3 +68,15 @@ export { display, type DisplayOptions } from './plot/display.js';
 export type { VegaLiteSpec } from './plot/spec.js';
 export { misfitSurface, type MisfitSurface } from './inversion/global-fit.js';
 export { loadPoints, type PointColumns, type LoadPointsOptions } from './io/points.js';
+
+// Types the signatures above name, so that users can name them too (and the API reference shows them);
+// PARAMETERS is the order of a parameter vector [β, z_t, Δz, C], which defines ParameterName.
+export type { CurieGridOptions } from './CurieGrid.js';
+export type { Convention } from './spectrum/convention.js';
+export type { VerdictName } from './inversion/verdict.js';
+export type { TanakaResult } from './inversion/window-routines.js';
+export { PARAMETERS, type ParameterName } from './inversion/objective.js';
+export type { Wavenumbers } from './models/bouligand.js';
+export type { NcAttribute } from './io/netcdf-dataset.js';
+export type { SpectrumWithErrors } from './inversion/global-fit.js';
+export type { TextGridOptions } from './io/text.js';

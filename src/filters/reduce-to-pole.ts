@@ -20,9 +20,12 @@ export const LOW_INCLINATION = 15;
  * `|k|² / (a1 kx² + a2 ky² + a3 kx ky + i|k|(b1 kx + b2 ky))` (kx along rows = north, ky along
  * columns = east), zero at k = 0 and wherever the denominator vanishes. PyCurious writes |k| for |k|²
  * and √|k| for |k|, which scales its output wrongly; this is the published filter.
- * @param inc, dec inclination and declination of the inducing field, degrees
- * @param sinc, sdec inclination and declination of the source magnetisation, degrees (default: the field's)
- * @param dx column spacing, metres; dy row spacing (default dx)
+ * @param inc inclination of the inducing field, degrees
+ * @param dec declination of the inducing field, degrees
+ * @param sinc inclination of the source magnetisation, degrees; the field's direction is used unless both `sinc` and `sdec` are given
+ * @param sdec declination of the source magnetisation, degrees (see `sinc`)
+ * @param dx column spacing, metres
+ * @param dy row spacing, metres (default `dx`)
  */
 export function reduceToPole(data: NdArray, inc: number, dec: number, sinc: number | undefined, sdec: number | undefined, dx: number, dy = dx): NdArray<Float64Array> {
   for (const [name, value] of Object.entries({ inc, dec, sinc, sdec }))

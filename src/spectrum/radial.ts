@@ -36,7 +36,7 @@ export interface RadialSpectrum {
   /**
    * Standard error of each `Phi` as an estimate of the expected log spectrum: `sigmaPhi / √n_eff`,
    * n_eff = count / (2 · taper inflation) independent cells (Hermitian symmetry repeats half the
-   * cells; a taper correlates neighbouring ones, see {@link taperInflation}), never below one cell.
+   * cells; a taper correlates neighbouring ones, see `taperInflation`), never below one cell.
    * The statistical weight of a bin in a fit (the default convention's likelihood).
    */
   sigmaMean: Float64Array;
@@ -257,7 +257,7 @@ function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): Sp
  * size (no zero padding), and `power · ln|F|` averaged over rings of width dk around zero frequency.
  * The window is read in place (any strides); its rows are transformed in pairs by the parity of
  * their row in the underlying array (see window-fft.ts), so a window gives the same bits here as in
- * {@link radialSpectraSharingColumns}.
+ * `radialSpectraSharingColumns`.
  *
  * @param data square window `[n, n]` (any strides), e.g. from `subgrid`; must be free of NaN
  * @param dx node spacing, metres

@@ -43,7 +43,7 @@ export interface SynthesiseOptions {
   method?: SyntheticMethod;
   /**
    * `'spectral'` only: the constant C of ln Φ, with exp(Φ) the field's power spectral density in
-   * units² · km² (see `spectralField`); default {@link DEFAULT_SPECTRAL_C} = 12, a standard deviation
+   * units² · km² (see `spectralField`); default `DEFAULT_SPECTRAL_C` = 12, a standard deviation
    * of order 100 (nT). The `'layered'` field has PyCurious's amplitude (its test grid: sd 5.1e-7) and
    * takes no C: scale its values instead.
    */
