@@ -101,7 +101,7 @@ function runDigest(input: Hash, settings: unknown): string {
   return input.copy().update(JSON.stringify(settings)).digest('hex');
 }
 
-/** Bytes hashed per turn of the event loop (~20 ms): a 200 MB input takes about half a second. */
+/** Bytes hashed per turn of the event loop: a slice is short enough that a signal waits little for its turn. */
 const HASH_SLICE = 8 << 20;
 
 /** The SHA-256 state after `bytes`, fed in slices so that a signal or abort is handled meanwhile. */
@@ -257,7 +257,7 @@ function parseReprojection(options: MapCommandOptions): Reprojection | undefined
   return { to: options.to, from: options.from ?? null, cell: parseDistance(options.cell, '--cell'), method };
 }
 
-// proj4 takes ~0.2 s to load: the CLI loads the projection code only for maps that need it.
+// proj4 is slow to load: the CLI loads the projection code only for maps that need it.
 async function reprojectInput(raster: Raster, r: Reprojection): Promise<Raster> {
   const { reproject } = await import('../grid/reproject.js');
   return reproject(raster, r.to, { spacing: r.cell, method: r.method, ...(r.from ? { from: r.from } : {}) });

@@ -81,7 +81,7 @@ const SLICE_MS = 25;
 
 /**
  * Most windows in a batch computed in the calling thread: a batch's spectra are computed together
- * before its first fit (~10 ms a window of 101² nodes), a stretch the event loop cannot interrupt.
+ * before its first fit (an FFT and a spectrum per window), a stretch the event loop cannot interrupt.
  */
 const CALLING_THREAD_BATCH = 8;
 

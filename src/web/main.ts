@@ -99,7 +99,8 @@ async function load(bytes: Uint8Array, name: string): Promise<void> {
 }
 
 /**
- * The first fit of a page runs its code cold (~150 ms of JIT compiling, against ~5 ms once warm):
+ * The first fit of a page runs its code cold (JIT compiling makes it many times slower than a warm
+ * one; `npm run bench` shows the first click apart):
  * fit the grid's centre window once, unseen, right after a grid is drawn, so that the user's
  * first click is as quick as the others. Errors (a window that does not fit) are of no interest here.
  */
@@ -409,8 +410,8 @@ $<HTMLInputElement>('file-input').addEventListener('change', (event) => {
   if (file) void file.arrayBuffer().then((bytes) => load(new Uint8Array(bytes), file.name));
 });
 
-// Vega's first chart compiles and JITs its code (~130 ms): do that once on load, off screen, so
-// that the first click shows its spectrum as fast as the others.
+// Vega's first chart compiles and JITs its code, a cost later charts are spared: do that once on
+// load, off screen, so that the first click shows its spectrum as fast as the others.
 void vegaEmbed(document.createElement('div'), spectrumChart({ k: [1, 2], Phi: [1, 0], sigmaPhi: [0.1, 0.1] }, { fit: { beta: 3, zt: 1, dz: 10, C: 5 } }), { actions: false, renderer: 'svg' });
 
 // `curie explore FILE` serves the file at ./grid: load it on start (204 when none was given).
