@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // Prettier owns the line breaks and never writes an ASI hazard; its chained calls (a `[` opening
+    // a line) trip this rule, which eslint-config-prettier turns off for the same reason.
+    rules: { 'no-unexpected-multiline': 'off' },
+  },
+  {
     // Series coefficients and reference values keep the digits their sources print (Cephes, Abramowitz
     // and Stegun, mpmath), so they can be checked against them; the parser rounds them to the nearest
     // double either way, so trimming them to 17 digits would change no number and lose the check.

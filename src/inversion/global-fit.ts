@@ -52,8 +52,9 @@ export interface GlobalFitOptions {
 /** Check a level: a number strictly between 0 and 1. */
 export function checkLevel(level: unknown): number {
   if (level === undefined) return 0.9;
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the message shows the caller's value as given
+  /* eslint-disable @typescript-eslint/no-base-to-string -- the message shows the caller's value as given */
   if (typeof level !== 'number' || !(level > 0 && level < 1)) throw new CurieError('E_ARGUMENT', `level ${String(level)} must be a probability strictly between 0 and 1 (e.g. 0.9)`);
+  /* eslint-enable @typescript-eslint/no-base-to-string */
   return level;
 }
 

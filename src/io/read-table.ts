@@ -53,8 +53,9 @@ function fromRecords(columns: string[], records: Array<Record<string, unknown>>)
   for (const column of columns) {
     const cells = records.map((r) => r[column]);
     const numbers = cells.map(asNumber);
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a cell that is not a number is kept as the text it reads as
+    /* eslint-disable @typescript-eslint/no-base-to-string -- a cell that is not a number is kept as the text it reads as */
     values.set(column, numbers.every((n) => n !== undefined) ? Float64Array.from(numbers) : cells.map((c) => (c === null || c === undefined ? '' : String(c))));
+    /* eslint-enable @typescript-eslint/no-base-to-string */
   }
   return { columns, rows: records.length, values };
 }
