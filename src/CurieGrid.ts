@@ -36,7 +36,7 @@ function gridValue(value: unknown, row: number, col: number): number {
  */
 function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   if (input && typeof input === 'object' && 'shape' in input && 'stride' in input && 'data' in input) {
-    const array = input as NdArray;
+    const array = input;
     if (array.shape.length !== 2) throw new CurieError('E_ARGUMENT', `grid data must be 2-D [rows, cols]; got shape ${JSON.stringify(array.shape)}`);
     const [rows, cols] = array.shape;
     if (array.data instanceof Float64Array && array.offset === 0 && array.stride[0] === cols && array.stride[1] === 1 && array.data.length === rows * cols)
@@ -47,7 +47,7 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   }
   if (!input || typeof (input as ArrayLike<unknown>).length !== 'number')
     throw new CurieError('E_ARGUMENT', 'grid data must be a 2-D ndarray or an array of rows of numbers');
-  const rowsIn = input as ArrayLike<ArrayLike<number>>;
+  const rowsIn = input;
   const rows = rowsIn.length;
   const cols = rows > 0 ? rowsIn[0]?.length ?? 0 : 0;
   const copy = sharedFloat64(rows * cols);
@@ -97,7 +97,10 @@ export class CurieGrid implements GridGeometry {
 
   /**
    * @param data grid values `[rows, cols]` (nT)
-   * @param xmin, xmax, ymin, ymax node coordinates of the first/last column and row, metres
+   * @param xmin x of the first column's nodes, metres
+   * @param xmax x of the last column's nodes, metres
+   * @param ymin y of the first row's nodes, metres
+   * @param ymax y of the last row's nodes, metres
    * @param options `convention`: `'default'` (dk = 2π/(n·dx)) or `'pycurious-1.1'` (PyCurious 1.1's numbers exactly)
    * @throws CurieError `E_SPACING` when dx and dy differ by more than 0.1 %, `E_ARGUMENT` for a bad shape, extent or convention
    */

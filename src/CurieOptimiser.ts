@@ -148,7 +148,7 @@ function normaliseBounds(input: BoundsInput): Bounds {
     throw new CurieError('E_ARGUMENT', `bounds ${describeValue(input)} must be [[lower, upper], …] for β, z_t, Δz, C (null for none) or { lower, upper }`);
   const pairs = Array.isArray(input)
     ? (input as ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>)
-    : PARAMETERS.map((_, j) => [(input as Bounds).lower?.[j], (input as Bounds).upper?.[j]] as const);
+    : PARAMETERS.map((_, j) => [input.lower?.[j], input.upper?.[j]] as const);
   if (pairs.length !== 4) throw new CurieError('E_ARGUMENT', `bounds need 4 [lower, upper] pairs (β, z_t, Δz, C); got ${pairs.length}`);
   const bounds = defaultBounds();
   pairs.forEach((pair, j) => {
@@ -200,6 +200,7 @@ export class CurieOptimiser extends CurieGrid {
   get bounds(): Bounds {
     return { lower: [...this.#bounds.lower], upper: [...this.#bounds.upper] };
   }
+  /** Replace the bounds; `E_ARGUMENT` for bounds that are not numbers (or null) in pairs. */
   set bounds(input: BoundsInput) {
     this.#bounds = normaliseBounds(input);
   }

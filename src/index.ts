@@ -48,7 +48,7 @@ export type { ParameterSamples, SampleSummary } from './inversion/summary.js';
 export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from './synthetic/index.js';
 
 export { removeTrendLinear } from './filters/detrend.js';
-export { reduceToPole } from './filters/reduce-to-pole.js';
+export { reduceToPole, type ReduceToPoleOptions } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';
 export { transformCoordinates, coordinateTransformer, isGeographic, toLonLat, type CrsInput, type TransformedCoordinates } from './io/crs.js';
 export { convertExtent, type Extent, type ConvertExtentOptions } from './io/extent.js';
@@ -70,3 +70,15 @@ export type { VegaLiteSpec } from './plot/spec.js';
 export { misfitSurface, type MisfitSurface } from './inversion/global-fit.js';
 export { resolutionBound, type ResolutionBound, type ResolutionBoundOptions } from './inversion/resolution.js';
 export { loadPoints, type PointColumns, type LoadPointsOptions } from './io/points.js';
+
+// Types the signatures above name, so that users can name them too (and the API reference shows them);
+// PARAMETERS is the order of a parameter vector [β, z_t, Δz, C], which defines ParameterName.
+export type { CurieGridOptions } from './CurieGrid.js';
+export type { Convention } from './spectrum/convention.js';
+export type { VerdictName } from './inversion/verdict.js';
+export type { TanakaResult } from './inversion/window-routines.js';
+export { PARAMETERS, type ParameterName } from './inversion/objective.js';
+export type { Wavenumbers } from './models/bouligand.js';
+export type { NcAttribute } from './io/netcdf-dataset.js';
+export type { SpectrumWithErrors } from './inversion/global-fit.js';
+export type { TextGridOptions } from './io/text.js';

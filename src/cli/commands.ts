@@ -198,7 +198,7 @@ export async function runMerge(files: string[], options: { out: string; format?:
   }
   for (let s = 0; s < first.shards; s++)
     if (!byShard.has(s)) throw new CurieError('E_ARGUMENT', `shard ${s} of ${first.shards} is missing (expected ${files[0].replace(/part-\d+-of-/, `part-${s}-of-`)})`);
-  const records: Array<Record<string, unknown> | undefined> = new Array(first.total);
+  const records = new Array<Record<string, unknown> | undefined>(first.total);
   for (const part of parts)
     for (const line of part.lines) {
       // readPart checked that i is one of this shard's windows.

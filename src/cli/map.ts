@@ -279,7 +279,7 @@ async function fitAndWrite(optimiser: CurieOptimiser, s: MapSettings, plan: MapP
         onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
       });
     const { failure } = await writer.settle();
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(`writing the map failed: ${JSON.stringify(failure)}`);
     phase('writing', s.out ?? 'standard output');
     await sink.close();
   } catch (error) {

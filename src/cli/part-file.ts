@@ -9,7 +9,7 @@ import { CurieError, describeValue } from '../errors.js';
 import { openOutput } from '../io/output.js';
 import { ndjsonLine } from '../io/write-table.js';
 import { type VerdictName, VERDICTS } from '../inversion/verdict.js';
-import { fieldsOf, type Method } from './records.js';
+import { fieldsOf } from './records.js';
 import type { Shard } from './shard.js';
 import { FORMATS, type MapDescription, type Sink } from './sinks.js';
 
@@ -82,7 +82,7 @@ function checkHeader(value: unknown, file: string): asserts value is PartHeader 
   const d = value.description;
   if (!isObject(d)) throw bad(`description ${describeValue(d)} must be an object`);
   if (d.method !== 'bouligand' && d.method !== 'tanaka') throw bad(`description.method ${describeValue(d.method)} must be bouligand or tanaka`);
-  const fields = fieldsOf(d.method as Method, Array.isArray(d.fields) && d.fields.includes('lon') && typeof d.crs === 'string');
+  const fields = fieldsOf(d.method, Array.isArray(d.fields) && d.fields.includes('lon') && typeof d.crs === 'string');
   if (!Array.isArray(d.fields) || d.fields.length !== fields.length || d.fields.some((f, j) => f !== fields[j]))
     throw bad(`description.fields ${describeValue(d.fields)} must be ${fields.join(',')}`);
   for (const axis of ['xc', 'yc'] as const) {

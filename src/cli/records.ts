@@ -38,6 +38,7 @@ export function restoreNaN(record: Record<string, unknown>, fields: readonly str
   const out: TableRecord = {};
   for (const field of fields) {
     const value = record[field];
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- text fields are strings; anything else is shown as it came
     if (field === 'message' || field === 'verdict') out[field] = String(value ?? '');
     // An open interval's high end is written null in NDJSON: +Infinity, not a missing value.
     else if (value === null || value === undefined) out[field] = field === 'curie_depth_high' && typeof record.curie_depth_low === 'number' ? Infinity : NaN;

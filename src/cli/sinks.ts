@@ -66,7 +66,7 @@ export async function openSink(format: Format, out: string | undefined, descript
   // The temporary file is created now, so that a missing output directory fails before the map is
   // computed rather than after; the whole document is written into it at the end.
   const output = await openOutput(out);
-  const rows: TableRecord[] = new Array(description.xc.length);
+  const rows = new Array<TableRecord>(description.xc.length);
   return {
     write: (i, r) => void (rows[i] = r),
     close: async () => {

@@ -59,7 +59,9 @@ export interface GlobalFitOptions {
 /** Check a level: a number strictly between 0 and 1. */
 export function checkLevel(level: unknown): number {
   if (level === undefined) return 0.9;
+  /* eslint-disable @typescript-eslint/no-base-to-string -- the message shows the caller's value as given */
   if (typeof level !== 'number' || !(level > 0 && level < 1)) throw new CurieError('E_ARGUMENT', `level ${String(level)} must be a probability strictly between 0 and 1 (e.g. 0.9)`);
+  /* eslint-enable @typescript-eslint/no-base-to-string */
   return level;
 }
 
@@ -89,7 +91,7 @@ const profileScratch: NodeProfile = { q: 0, C: 0, zt: 0, qFree: 0, ztFree: 0, zt
 /** The range of C and z_t for the linear profile: the bounds, narrowed by uniform priors. */
 function linearBounds(bounds: Bounds, priors: ReadonlyArray<Distribution | undefined>) {
   const narrowed = (j: number): [number, number] => {
-    const d = priors[j] && describePrior(priors[j]!);
+    const d = priors[j] && describePrior(priors[j]);
     return d?.kind === 'uniform' ? [Math.max(bounds.lower[j], d.args[0]), Math.min(bounds.upper[j], d.args[1])] : [bounds.lower[j], bounds.upper[j]];
   };
   const [zLower, zUpper] = narrowed(1), [cLower, cUpper] = narrowed(3);

@@ -2,7 +2,7 @@
  * The (β, ln Δz) lattice a window is fitted and integrated on. Its coarse nodes carry exact model
  * shapes (cached per thread in the model bank); between them, where the fit and the posterior need
  * finer steps, smooth per-node quantities are interpolated bicubically (Catmull–Rom): a few dozen
- * flops a point, where an exact shape costs ~15 µs of Bessel functions and, across a map's
+ * flops a point, where an exact shape costs a vector of Bessel functions and, across a map's
  * windows, would miss any cache.
  */
 import { type LinearSystem, type NodeSums, nodeSums } from './linear-profile.js';

@@ -2,8 +2,8 @@
  * The shape of the Bouligand et al. (2009) model, h(k; β, Δz) = Φ − C + 2k·z_t, on a lattice of
  * (β, ln Δz), cached per wavenumber vector. z_t and C enter ln Φ linearly, so a window's fit and
  * posterior over (β, Δz) need only these vectors and linear algebra; every window of a map has
- * the same wavenumbers, so the model (Bessel functions, ~15 µs a vector) is computed once per
- * lattice node and thread, not once per window.
+ * the same wavenumbers, so the model (a vector of Bessel functions, far costlier than the linear
+ * algebra) is computed once per lattice node and thread, not once per window.
  */
 import { bouligand2009 } from '../models/bouligand.js';
 

@@ -123,7 +123,8 @@ export type PriorSpec = Distribution | readonly [number, number];
 export function toDistribution(spec: PriorSpec, name: string): Distribution {
   if (Array.isArray(spec)) {
     if (spec.length !== 2) throw new CurieError('E_ARGUMENT', `prior for ${name} ${JSON.stringify(spec)} must be [mean, sd] or a distribution`);
-    return normal(spec[0], spec[1]);
+    const [mean, sd] = spec as readonly [number, number];
+    return normal(mean, sd);
   }
   const d = spec as Distribution;
   if (!d || typeof d.logpdf !== 'function' || typeof d.sample !== 'function')

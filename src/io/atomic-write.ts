@@ -132,7 +132,7 @@ async function openDirect(target: OutputTarget): Promise<Writable> {
 /** End a stream and wait until it is closed; rejects with its first error. */
 function endStream(stream: Writable, data?: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => {
-    let failure: unknown;
+    let failure: Error | undefined;
     stream.on('error', (error) => (failure ??= error));
     stream.once('close', () => (failure === undefined && stream.writableFinished ? resolve() : reject(failure ?? new Error('the stream closed early'))));
     stream.end(data);
@@ -223,7 +223,7 @@ export async function openAtomicStream(path: string, options: AtomicWriteOptions
     // asked: `flush`). A FileHandle stream must not be closed from outside, or close() waits forever.
     stream = temp.handle.createWriteStream({ flush: options.fsync === true });
   }
-  let failure: unknown;
+  let failure: Error | undefined;
   stream.on('error', (error) => {
     failure ??= error;
   });

@@ -138,7 +138,7 @@ export function coordinateTransformer(from: CrsInput, to: CrsInput): (x: ArrayLi
       point[1] = yi;
       let result: number[] | null | undefined;
       try {
-        result = converter.forward(point) as number[] | null | undefined;
+        result = converter.forward(point);
       } catch {
         result = undefined;
       }

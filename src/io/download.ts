@@ -127,7 +127,8 @@ async function fetchToFile(url: string, path: string, options: DownloadOptions, 
   let received = 0;
   try {
     try {
-      for await (const chunk of response.body) {
+      for await (const piece of response.body) {
+        const chunk = piece as Uint8Array;
         sha256.update(chunk);
         md5.update(chunk);
         received += chunk.length;

@@ -1,7 +1,7 @@
 /**
  * The `geotiff` library, loaded on first use. Importing it loads its decoder pool's `web-worker`
  * dependency, which fails inside a user's own worker thread (it reads that thread's workerData), and
- * costs ~40 ms at the start of every program, TIFF or not. It is loaded with require() (its CommonJS
+ * slows the start of every program, TIFF or not. It is loaded with require() (its CommonJS
  * build) so that synchronous writers can use it too; every use in the package goes through here, so
  * the decoder and tag tables registered on it are the ones its readers and writer use.
  */

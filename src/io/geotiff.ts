@@ -209,7 +209,7 @@ async function validityMask(tiff: Awaited<ReturnType<ReturnType<typeof geotiffLi
 
 /** The GDAL_NODATA tag as the number stored in the file's sample type (NaN needs no replacing). */
 function noDataValue(image: GeoTIFFImage): number | undefined {
-  const text = image.getFileDirectory().getValue('GDAL_NODATA') as string | undefined;
+  const text = image.getFileDirectory().getValue('GDAL_NODATA');
   if (text === undefined) return undefined;
   const value = Number(text.replace(/\0/g, '').trim());
   if (Number.isNaN(value)) return undefined;

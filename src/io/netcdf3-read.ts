@@ -33,7 +33,7 @@ export function openNetcdf3(bytes: Uint8Array, source: string): NcDataset {
       name: v.name,
       dimensions: v.dimensions.map((id) => dims[id].name),
       shape: v.dimensions.map((id) => (id === recordId ? recordCount : dims[id].size)),
-      attributes: attributeRecord(v.attributes as NetcdfjsAttribute[]),
+      attributes: attributeRecord(v.attributes),
       numeric: v.type !== 'char',
     };
     located.set(variable, { type: v.type, offset: v.offset, record: v.record });
@@ -42,7 +42,7 @@ export function openNetcdf3(bytes: Uint8Array, source: string): NcDataset {
   return {
     format: reader.header.version === 2 ? 'netCDF-3 64-bit offset' : 'netCDF-3 classic',
     variables,
-    globalAttributes: attributeRecord(reader.globalAttributes as NetcdfjsAttribute[]),
+    globalAttributes: attributeRecord(reader.globalAttributes),
     close() {},
     read(variable) {
       const place = located.get(variable);

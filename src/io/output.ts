@@ -86,7 +86,7 @@ export async function openOutput(path: string | undefined, options: AtomicWriteO
         throw error;
       }
     },
-    commit: file.commit,
-    abort: file.abort,
+    commit: () => file.commit(),
+    abort: () => file.abort(),
   };
 }

@@ -19,12 +19,16 @@ function csvFields(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') fields.push(field), (field = '');
-    else field += ch;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
   }
   fields.push(field);
   return fields;
@@ -49,7 +53,9 @@ function fromRecords(columns: string[], records: Array<Record<string, unknown>>)
   for (const column of columns) {
     const cells = records.map((r) => r[column]);
     const numbers = cells.map(asNumber);
-    values.set(column, numbers.every((n) => n !== undefined) ? Float64Array.from(numbers as number[]) : cells.map((c) => (c === null || c === undefined ? '' : String(c))));
+    /* eslint-disable @typescript-eslint/no-base-to-string -- a cell that is not a number is kept as the text it reads as */
+    values.set(column, numbers.every((n) => n !== undefined) ? Float64Array.from(numbers) : cells.map((c) => (c === null || c === undefined ? '' : String(c))));
+    /* eslint-enable @typescript-eslint/no-base-to-string */
   }
   return { columns, rows: records.length, values };
 }

@@ -31,7 +31,7 @@ const EXTENSIONS: Record<string, NonNullable<SaveGridOptions['format']>> = {
  * Write a raster to `path`, in the format its extension names (PyCurious's `export_geotiff` and
  * `export_netcdf`):
  *
- * - `.tif`/`.tiff`: a Float64 GeoTIFF (see {@link writeGeoTiff}); the CRS must be `'EPSG:NNNN'`.
+ * - `.tif`/`.tiff`: a Float64 GeoTIFF (see `writeGeoTiff`); the CRS must be `'EPSG:NNNN'`.
  * - `.nc`/`.grd`/`.cdf`: a CF-1.7 netCDF-3 grid (doubles, `_FillValue` NaN) with `x/y` coordinate
  *   variables in metres, or `lon/lat` in degrees for a geographic CRS, and the CRS as a `crs`
  *   grid-mapping variable that GDAL reads (see {@link encodeNetcdfGrid}).

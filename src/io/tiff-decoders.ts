@@ -36,7 +36,7 @@ function inflateBounded(input: Uint8Array, maxBytes: number): Uint8Array {
   try {
     return inflateSync(input, { maxOutputLength: Math.max(1, maxBytes), finishFlush: constants.Z_SYNC_FLUSH });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`DEFLATE data decodes to more than the block's ${maxBytes} bytes`);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`DEFLATE data decodes to more than the block's ${maxBytes} bytes`, { cause: error });
     throw error;
   }
 }
@@ -70,7 +70,7 @@ function decodePackBits(input: Uint8Array, maxBytes: number): Uint8Array {
 /** An ArrayBuffer holding exactly `bytes` (zlib's small results are views into a shared pool). */
 function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  return whole ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
+  return whole ? (bytes.buffer) : bytes.slice().buffer;
 }
 
 let registered = false;

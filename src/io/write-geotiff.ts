@@ -190,7 +190,8 @@ export function writeGeoTiff(options: WriteGeoTiffOptions): Uint8Array {
  * spacing. Values computed for the centres in that order are then row-major with row 0 = south,
  * as {@link writeGeoTiff} takes them.
  *
- * @param xc, yc centre coordinates (metres when projected), in centroid order.
+ * @param xc centres' x coordinates (metres when projected), in centroid order.
+ * @param yc centres' y coordinates (metres when projected), in centroid order.
  * @param fallback spacings (metres) for a lattice of a single column or row, where they cannot be
  *   inferred (e.g. the spacing asked of `createCentroidList`, or the grid's).
  * @throws CurieError `E_LATTICE` when the centres are not such a lattice (shuffled, missing, uneven),

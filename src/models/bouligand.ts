@@ -152,7 +152,7 @@ export function bouligandLogA(x: number, beta: number): number {
 }
 
 /** kh as an array: Float64Array or any array-like of numbers. */
-type Wavenumbers = ArrayLike<number>;
+export type Wavenumbers = ArrayLike<number>;
 
 /** `point(kh)` for a number, else a Float64Array of `point` at each kh. */
 function perWavenumber(kh: number | Wavenumbers, point: (k: number) => number): number | Float64Array {
@@ -164,7 +164,7 @@ function perWavenumber(kh: number | Wavenumbers, point: (k: number) => number): 
 
 /**
  * Bouligand et al. (2009) eq. 4: ln Φ of a fractal magnetisation (exponent β) between depths z_t
- * and z_t + Δz, Φ = C − 2 kh z_t − (β−1) ln kh − kh Δz + ln A (see {@link bouligandLogA}).
+ * and z_t + Δz, Φ = C − 2 kh z_t − (β−1) ln kh − kh Δz + ln A (see `bouligandLogA`).
  * @param kh wavenumber(s) in rad/km (> 0): a number gives a number, an array a Float64Array
  * @param beta fractal parameter β (> −1)
  * @param zt depth to the top of the magnetic layer, km

@@ -536,8 +536,8 @@ export function besselKCore(nu: number, x: number, scaled: boolean, flags: numbe
 
 /**
  * Order above which {@link besselKCore} uses Debye's expansion instead of the recurrence: there its
- * first five terms are exact to ~1e-16 (the next is below u₅/ν⁵ < 1e-16), and the recurrence's
- * 1000 steps cost ~10 µs.
+ * first five terms are exact to ~1e-16 (the next is below u₅/ν⁵ < 1e-16), and the recurrence would
+ * take a step per unit of order, over a thousand of them.
  */
 export const BESSEL_K_DEBYE_ORDER = 1000;
 

@@ -65,8 +65,10 @@ export function checkRange(range: readonly [number, number], name: string): void
  * depths to the top and to the centroid in km (ln|F| = c − |k|·z_t); under `'pycurious-1.1'` they
  * are PyCurious's slopes against f, 2π times those depths.
  * @param k wavenumbers, rad/km (from a radial spectrum made with power 0.5)
- * @param Phi, sigmaPhi the spectrum and its standard deviation
- * @param kminRange, kmaxRange spatial-frequency ranges, cycles/km (inclusive)
+ * @param Phi the spectrum
+ * @param sigmaPhi the spectrum's standard deviation
+ * @param kminRange spatial-frequency range of the top fit, cycles/km (inclusive)
+ * @param kmaxRange spatial-frequency range of the centroid fit, cycles/km (inclusive)
  * @param options `convention` (default `'default'`): see above
  * @throws CurieError `E_ARGUMENT` when a range holds fewer than 2 points, or arrays disagree in length
  */

@@ -43,11 +43,11 @@ export function loadModuleExport<T = unknown>(ref: ModuleRef): T {
   }
   const value = exports?.[ref.export];
   if (value === undefined) throw new CurieError('E_ARGUMENT', `module ${ref.module} has no export '${ref.export}'`);
-  if ((typeof value === 'object' && value !== null) || typeof value === 'function') origins.set(value as object, { module: url, export: ref.export });
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') origins.set(value, { module: url, export: ref.export });
   return value as T;
 }
 
 /** The {@link ModuleRef} a value was loaded from with {@link loadModuleExport}, if any. */
 export function originOf(value: unknown): ModuleRef | undefined {
-  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? origins.get(value as object) : undefined;
+  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? origins.get(value) : undefined;
 }

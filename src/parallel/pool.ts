@@ -65,7 +65,7 @@ export interface MapOutcome {
 }
 
 function abortError(signal: AbortSignal): Error {
-  const reason = signal.reason;
+  const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
   const error = new Error('the map was aborted', { cause: reason });
   error.name = 'AbortError';
@@ -122,7 +122,7 @@ function batches(total: number, workers: number, xc: ArrayLike<number>, maxSize 
     if (group) group.push(i);
     else groups.set(xc[i], [i]);
   }
-  let out: number[][] = [];
+  const out: number[][] = [];
   let current: number[] = [];
   for (const group of groups.values()) {
     const per = Math.ceil(group.length / Math.ceil(group.length / size));
@@ -191,7 +191,11 @@ export class WorkerPool {
       }
       done += indices.length;
       onProgress?.({ done, total });
-      if (onWindow) while (nextInOrder < total && finished[nextInOrder]) onWindow(nextInOrder, view), nextInOrder++;
+      if (onWindow)
+        while (nextInOrder < total && finished[nextInOrder]) {
+          onWindow(nextInOrder, view);
+          nextInOrder++;
+        }
     };
     const collect = (result: BatchResult, indices: number[]) => {
       for (const [i, message] of result.messages) messages.set(i, message);

@@ -90,7 +90,7 @@ export function mapChart(input: Raster | object, options: MapChartOptions = {}):
     const marks = cells
       .map((cell, i) => ({ x: (cell.x0 + cell.x1) / 2, y: (cell.y0 + cell.y1) / 2, verdict: VERDICTS[codes[i]] }))
       .filter((m) => m.verdict === 'lower-bound' || m.verdict === 'unresolved');
-    if (marks.length > 0) (spec.layer as unknown[]).push(verdictLayer(marks, units));
+    if (marks.length > 0) (spec.layer).push(verdictLayer(marks, units));
   }
   return spec;
 }

@@ -39,7 +39,7 @@ export interface AzimuthalSpectrum {
 
 /**
  * Azimuthal spectrum of a square window, as PyCurious's `azimuthal_spectrum`: for each angle
- * 0, θ, … < 180° (θ in degrees), the Radon projection of the window (see {@link radon2d}), tapered, Fourier-transformed at length
+ * 0, θ, … < 180° (θ in degrees), the Radon projection of the window (see `radon2d`), tapered, Fourier-transformed at length
  * `1 + 2·k.length` (numpy's `fft(x, n)`: zero-padded if longer than the window, truncated if
  * shorter; equal for odd windows), then `power · ln |F|` at frequencies 1 … k.length.
  *

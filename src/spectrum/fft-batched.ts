@@ -1,7 +1,7 @@
 /**
  * Batched Bluestein DFTs for `rfft2dHalf` (fft.ts): many length-n transforms at once, on the
  * project's own power-of-two kernel, run along one axis of an `M × batch` matrix whose batch index
- * is contiguous in memory. fft.ts says why it exists, with the measured numbers.
+ * is contiguous in memory. fft.ts says why it exists.
  *
  * Bluestein: with `c_j = e^{−iπ j²/n}`, `X_k = c_k Σ_j (x_j c_j) conj(c_{k−j})`, a cyclic convolution
  * of length M ≥ 2n − 1 (a power of two) of the chirped input with the kernel `conj(c)`:
@@ -287,8 +287,8 @@ export class BatchedBluestein {
   private transform(src: Float64Array, srcOffset: number, rowAt: Int32Array, srcCol: number, srcImag: number, inRe: Float64Array, inIm: Float64Array, dst: Float64Array, dstOffset: number, dstRow: number, bb: number, squared = false): void {
     const { m, re, im, stages, twiddles, kernelRe, kernelIm } = this;
     // Odd row stride: with a power-of-two stride (bb = 16, say) the rows a butterfly touches, S/4·w
-    // apart, fall in the same L1 cache sets (401 × 401 with 16-wide batches was measured at 8.2 ms
-    // rather than 6.1 in some runs).
+    // apart, fall in the same L1 cache sets (with 16-wide batches, some runs of a 401 × 401 spectrum
+    // were markedly slower).
     const w = bb | 1;
     this.gather(src, srcOffset, rowAt, srcCol, srcImag, inRe, inIm, bb, w);
     for (let i = 0; i < stages.length; i++) difRadix4(re, im, m, bb, w, stages[i], twiddles[i]);

@@ -153,7 +153,7 @@ function traceStraight(data: Float64Array, n: number, base: number, stride: numb
  * lengths here are Δx·√(1 + m²) instead of its per-segment hypotenuses, which differ by rounding
  * only (≤ 4e-13 of the largest projection against a literal port of cradon.c, tried over
  * n = 3 … 101 and steps 0.5 … 90°), and the branch-free step
- * is twice as fast. As in cradon.c, a ray starting below the grid counts that part in row 0 (its
+ * is faster. As in cradon.c, a ray starting below the grid counts that part in row 0 (its
  * first row line is ½).
  */
 function traceOblique(data: Float64Array, n: number, xs: number, ys: number, xr: number, yr: number): number {

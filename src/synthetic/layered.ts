@@ -121,7 +121,7 @@ function kernelOf(params: LayeredParameters): { depthPeriod: number; fill: (u: n
     const qn = Math.exp(-k * dz), oneMinusQn = -Math.expm1(-k * dz); // q^nz = e^{−|k|Δz}
     const prefactor = (2 * Math.PI * LAYERED_CM * Math.exp(-k * zt) * oneMinusQ) / L;
     for (let kz = 0; 2 * kz <= L; kz++) {
-      // (f_h² + f_z²)^(−β/4) through exp/log: V8's Math.pow is 2.5× slower here.
+      // (f_h² + f_z²)^(−β/4) through exp/log: V8's Math.pow is markedly slower here.
       const filter = prefactor * Math.exp(exponent * Math.log(fh2 + fz2[kz]));
       // (1 − q^nz ω^{kz·nz}) / (1 − q ω^kz)
       const j = power[kz];

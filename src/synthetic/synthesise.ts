@@ -43,7 +43,7 @@ export interface SynthesiseOptions {
   method?: SyntheticMethod;
   /**
    * `'spectral'` only: the constant C of ln Φ, with exp(Φ) the field's power spectral density in
-   * units² · km² (see `spectralField`); default {@link DEFAULT_SPECTRAL_C} = 12, a standard deviation
+   * units² · km² (see `spectralField`); default `DEFAULT_SPECTRAL_C` = 12, a standard deviation
    * of order 100 (nT). The `'layered'` field has PyCurious's amplitude (its test grid: sd 5.1e-7) and
    * takes no C: scale its values instead.
    */
@@ -106,9 +106,10 @@ function checkOptions(options: SynthesiseOptions): void {
  * The grid has `rows × cols` nodes `spacing` metres apart, at `(i + ½)·spacing` from 0 in x and y
  * (as PyCurious's test grid: 500 m, 1500 m, … for 1 km), so `xmin = ymin = spacing/2`,
  * `xmax = (cols − ½)·spacing`, `ymax = (rows − ½)·spacing`. The field is periodic over the grid (it
- * is made by one exact-size inverse FFT) and has zero mean. Cost (2-core machine, node 20, after
- * the first call): spectral 305 × 305 ≈ 30 ms, 401 × 401 ≈ 50 ms; layered 305 × 305 ≈ 0.1 s,
- * 401 × 401 ≈ 0.3 s, with ≈ 3 MB of arrays (PyCurious's script holds a 305³ complex volume).
+ * is made by one exact-size inverse FFT) and has zero mean. Cost: the spectral method is that FFT
+ * and one pass over the grid; the layered one adds a sum over depth layers at every wavenumber
+ * (layered.ts), so it is the slower of the two, and grows with dz. Both hold a few grid-sized
+ * arrays (PyCurious's script holds a 305³ complex volume).
  *
  * ```ts
  * const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 20, beta: 3, seed: 1 });

@@ -100,7 +100,8 @@ async function load(bytes: Uint8Array, name: string): Promise<void> {
 }
 
 /**
- * The first fit of a page runs its code cold (~150 ms of JIT compiling, against ~5 ms once warm):
+ * The first fit of a page runs its code cold (JIT compiling makes it many times slower than a warm
+ * one; `npm run bench` shows the first click apart):
  * fit the grid's centre window once, unseen, right after a grid is drawn, so that the user's
  * first click is as quick as the others. Errors (a window that does not fit) are of no interest here.
  */
@@ -185,7 +186,7 @@ function controls(): { window: number; method: Method; settings: RoutineSettings
     convention: 'default',
     level: 0.9,
     bounds: defaultBounds(),
-    priors: PARAMETERS.map((name) => (priors[name] ? { kind: 'normal' as const, args: priors[name]! } : null)),
+    priors: PARAMETERS.map((name) => (priors[name] ? { kind: 'normal' as const, args: priors[name] } : null)),
     start: [...DEFAULT_START],
     kminRange: [0.05, 0.2],
     kmaxRange: [0.05, 0.2],
@@ -271,12 +272,12 @@ async function fitAt(event: MouseEvent): Promise<void> {
       // The two halves of a click's time, for bench/explore.mjs: spectrum and fit, then the chart.
       performance.measure('curie:fit', { start: started });
       const charted = performance.now();
-      await vegaEmbed($('window-spectrum'), spectrumChart(spectrum, { fit, title }) as never, { actions: false, renderer: 'svg' });
+      await vegaEmbed($('window-spectrum'), spectrumChart(spectrum, { fit, title }), { actions: false, renderer: 'svg' });
       performance.measure('curie:chart', { start: charted });
       showBouligand(fit, xc, yc, choice.window);
     } else {
       const result = tanakaWindow(loaded.grid, choice.window, xc, yc, settings);
-      await vegaEmbed($('window-spectrum'), spectrumChart(spectrum, { title }) as never, { actions: false, renderer: 'svg' });
+      await vegaEmbed($('window-spectrum'), spectrumChart(spectrum, { title }), { actions: false, renderer: 'svg' });
       showTanaka(result, xc, yc, choice.window);
     }
     showMessage(undefined);
@@ -383,7 +384,7 @@ async function mapAll(): Promise<void> {
     const field = 'curie_depth';
     const values = { [field]: Float64Array.from(records, (r) => r[field] as number), ...(choice.method === 'bouligand' ? { verdict: Uint8Array.from(records, (r) => VERDICTS.indexOf(r.verdict as never)) } : {}) };
     if (loaded !== current) return;
-    await vegaEmbed(depthMap, mapChart(values, { x: centres.xc, y: centres.yc, field, title: `Curie depth, ${choice.method}, window ${choice.window / 1000} km` }) as never, { actions: false, renderer: 'canvas' });
+    await vegaEmbed(depthMap, mapChart(values, { x: centres.xc, y: centres.yc, field, title: `Curie depth, ${choice.method}, window ${choice.window / 1000} km` }), { actions: false, renderer: 'canvas' });
     // As curie map: the centres' lon,lat as the last columns when the grid has a CRS the page knows.
     const lonLat = centresLonLat(centres.xc, centres.yc, current.raster.crs);
     const rows: TableRecord[] = lonLat ? records.map((r, i) => ({ ...r, lon: lonLat.lon[i], lat: lonLat.lat[i] })) : records;
@@ -405,14 +406,14 @@ async function mapAll(): Promise<void> {
 }
 runButton.addEventListener('click', () => void mapAll());
 
-$<HTMLInputElement>('file-input').addEventListener('change', async (event) => {
+$<HTMLInputElement>('file-input').addEventListener('change', (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];
-  if (file) await load(new Uint8Array(await file.arrayBuffer()), file.name);
+  if (file) void file.arrayBuffer().then((bytes) => load(new Uint8Array(bytes), file.name));
 });
 
-// Vega's first chart compiles and JITs its code (~130 ms): do that once on load, off screen, so
-// that the first click shows its spectrum as fast as the others.
-void vegaEmbed(document.createElement('div'), spectrumChart({ k: [1, 2], Phi: [1, 0], sigmaPhi: [0.1, 0.1] }, { fit: { beta: 3, zt: 1, dz: 10, C: 5 } }) as never, { actions: false, renderer: 'svg' });
+// Vega's first chart compiles and JITs its code, a cost later charts are spared: do that once on
+// load, off screen, so that the first click shows its spectrum as fast as the others.
+void vegaEmbed(document.createElement('div'), spectrumChart({ k: [1, 2], Phi: [1, 0], sigmaPhi: [0.1, 0.1] }, { fit: { beta: 3, zt: 1, dz: 10, C: 5 } }), { actions: false, renderer: 'svg' });
 
 // `curie explore FILE` serves the file at ./grid: load it on start (204 when none was given).
 void (async () => {

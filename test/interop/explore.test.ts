@@ -56,7 +56,7 @@ function curieMap(args: string[], out: string): string {
 /** Click a download link of the page; the downloaded file's path. */
 async function downloadPath(selector: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
-  return (await file.path())!;
+  return (await file.path());
 }
 
 async function download(selector: string): Promise<string> {

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CurieGrid, CurieOptimiser, synthesiseAnomaly } from '../../dist/index.js';
 
 /** Assert that `run` throws (or rejects with) a CurieError with `code` and a one-line message matching `message`. */
+function expectCurieError(run: () => unknown, code: string, message: RegExp): void;
+function expectCurieError(run: Promise<unknown>, code: string, message: RegExp): Promise<void>;
 function expectCurieError(run: (() => unknown) | Promise<unknown>, code: string, message: RegExp): Promise<void> | void {
   const check = (error: unknown) => {
     expect(error, `expected a CurieError ${code}`).toBeInstanceOf(Error);

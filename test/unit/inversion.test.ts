@@ -1,7 +1,6 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { CurieError } from '../../src/errors.js';
 import { defaultBounds } from '../../src/inversion/bounds.js';
 import { fitSpectrum } from '../../src/inversion/fit.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
@@ -71,7 +70,10 @@ describe('levenbergMarquardt on a problem with a known answer', () => {
     },
     penalty(x, gradient, curvature) {
       // ½·w·x1², a prior pulling x1 towards 0.
-      if (gradient && curvature) gradient.set([0, penaltyWeight * x[1]]), curvature.set([0, penaltyWeight]);
+      if (gradient && curvature) {
+        gradient.set([0, penaltyWeight * x[1]]);
+        curvature.set([0, penaltyWeight]);
+      }
       return 0.5 * penaltyWeight * x[1] ** 2;
     },
   });

@@ -191,7 +191,7 @@ describe('loadGrid', () => {
       [1, 2],
       [3, 4],
     ]);
-    expect(rows(await loadGrid(text.buffer as ArrayBuffer, { format: 'xyz' }))).toEqual([
+    expect(rows(await loadGrid(text.buffer, { format: 'xyz' }))).toEqual([
       [1, 2],
       [3, 4],
     ]);

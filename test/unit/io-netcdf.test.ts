@@ -1,8 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import ndarray from 'ndarray';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { CurieError } from '../../src/errors.js';
 import { loadGrid } from '../../src/io/load.js';
 import { isNetcdf, listNetcdfVariables, readNetcdf } from '../../src/io/netcdf.js';

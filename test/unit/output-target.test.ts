@@ -81,7 +81,7 @@ describe('writing through links and into FIFOs', () => {
     execFileSync('mkfifo', [fifo]);
     const read = new Promise<string>((done, fail) => {
       let text = '';
-      createReadStream(fifo, 'utf8').on('data', (chunk) => (text += chunk)).on('end', () => done(text)).on('error', fail);
+      createReadStream(fifo, 'utf8').on('data', (chunk) => (text += String(chunk))).on('end', () => done(text)).on('error', fail);
     });
     const output = await openOutput(fifo);
     await output.write('x,y\n');

@@ -131,7 +131,7 @@ describe('rendering and display', () => {
     } finally {
       rmSync(file, { force: true });
     }
-    await expect(display({ hello: 1 } as never)).rejects.toMatchObject({ name: 'CurieError', code: 'E_ARGUMENT' });
+    await expect(display({ hello: 1 })).rejects.toMatchObject({ name: 'CurieError', code: 'E_ARGUMENT' });
   });
   it('require("curie-depth") works on this Node (tslab compiles cells to CommonJS)', () => {
     const out = execFileSync(process.execPath, ['-e', `const c = require(${JSON.stringify(path.join(root, 'dist/index.js'))}); console.log(typeof c.spectrumChart, typeof c.CurieOptimiser)`], { encoding: 'utf8' });

@@ -47,10 +47,10 @@ describe('radialSpectraSharingColumns', () => {
     // First rows of both parities, overlapping, repeated, far apart, at the grid's edges.
     const starts = [0, 1, 2, 5, 6, 7, 20, 21, 40, 90 - side, 90 - side - 1, 5];
     for (const c0 of [0, 3, 70 - side]) {
-      const shared = radialSpectraSharingColumns(grid, 1000, side, c0, starts, options as RadialSpectrumOptions);
-      starts.forEach((r0, i) => expectSameBits(shared[i], alone(grid, side, r0, c0, options as RadialSpectrumOptions)));
+      const shared = radialSpectraSharingColumns(grid, 1000, side, c0, starts, options);
+      starts.forEach((r0, i) => expectSameBits(shared[i], alone(grid, side, r0, c0, options)));
       // …and the same bits in any company and order.
-      const few = radialSpectraSharingColumns(grid, 1000, side, c0, [starts[7], starts[3]], options as RadialSpectrumOptions);
+      const few = radialSpectraSharingColumns(grid, 1000, side, c0, [starts[7], starts[3]], options);
       expect(few[0]).toEqual(shared[7]);
       expect(few[1]).toEqual(shared[3]);
     }

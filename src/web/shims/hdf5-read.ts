@@ -6,6 +6,6 @@ import { CurieError } from '../../errors.js';
 import type { NcDataset } from '../../io/netcdf-dataset.js';
 
 /** Refuse netCDF-4 in the page, saying how to convert it. */
-export async function openHdf5(_bytes: Uint8Array, source: string): Promise<NcDataset> {
-  throw new CurieError('E_FORMAT', `${source} is netCDF-4 (HDF5), which the page does not read; convert it to netCDF-3 (nccopy -k classic in.nc out.nc, or gdal_translate -of netCDF) or use the curie command`);
+export function openHdf5(_bytes: Uint8Array, source: string): Promise<NcDataset> {
+  return Promise.reject(new CurieError('E_FORMAT', `${source} is netCDF-4 (HDF5), which the page does not read; convert it to netCDF-3 (nccopy -k classic in.nc out.nc, or gdal_translate -of netCDF) or use the curie command`));
 }

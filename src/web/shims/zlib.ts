@@ -4,6 +4,7 @@
  * fails with code `ERR_BUFFER_TOO_LARGE` as soon as it is produced (a DEFLATE bomb is stopped, not
  * inflated), and with `Z_SYNC_FLUSH` a stream cut short yields what it holds.
  */
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- pako ships no types: this file declares the part used, for eslint's program as for tsc
 /// <reference path="./pako.d.ts" />
 import { Inflate } from 'pako';
 
@@ -23,6 +24,9 @@ export function inflateSync(input: Uint8Array, options: { maxOutputLength: numbe
   if (inflator.err && options.finishFlush !== constants.Z_SYNC_FLUSH) throw new Error(inflator.msg || 'invalid DEFLATE data');
   const out = new Uint8Array(total);
   let at = 0;
-  for (const chunk of chunks) (out.set(chunk, at), (at += chunk.length));
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
   return out;
 }
