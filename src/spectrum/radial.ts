@@ -276,17 +276,9 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
       ? { data: data.data, offset: data.offset, rowStride, colStride }
       : { data: readWindow(data, 'radialSpectrum window'), offset: 0, rowStride: n, colStride: 1 };
   let result: RadialSpectrum | undefined;
-  taperedWindowSpectra(
-    source,
-    n,
-    parity,
-    [0],
-    plan.weights,
-    (_, squares) => {
-      result = spectrumOfSquares(squares, plan, () => countNonFinite(source.data, source.offset, source.rowStride, source.colStride, n, n));
-    },
-    true,
-  );
+  taperedWindowSpectra({ source, n, parity0: parity, rowStarts: [0], weights: plan.weights, squared: true }, (_, squares) => {
+    result = spectrumOfSquares(squares, plan, () => countNonFinite(source.data, source.offset, source.rowStride, source.colStride, n, n));
+  });
   return result!;
 }
 
@@ -324,22 +316,15 @@ export function radialSpectraSharingColumns(grid: NdArray, dx: number, side: num
   const offset = grid.offset + col0 * colStride;
   const source: StridedSource = { data: grid.data, offset, rowStride, colStride };
   const results = new Array<RadialSpectrum | CurieError>(rowStarts.length);
-  taperedWindowSpectra(
-    source,
-    side,
-    rowParity(offset, rowStride),
-    rowStarts,
-    plan.weights,
-    (i, squares) => {
-      try {
-        results[i] = spectrumOfSquares(squares, plan, () => countNonFinite(grid.data as Float64Array, offset + rowStarts[i] * rowStride, rowStride, colStride, side, side));
-      } catch (error) {
-        if (!(error instanceof CurieError)) throw error;
-        results[i] = error;
-      }
-    },
-    true,
-  );
+  const windows = { source, n: side, parity0: rowParity(offset, rowStride), rowStarts, weights: plan.weights, squared: true };
+  taperedWindowSpectra(windows, (i, squares) => {
+    try {
+      results[i] = spectrumOfSquares(squares, plan, () => countNonFinite(grid.data as Float64Array, offset + rowStarts[i] * rowStride, rowStride, colStride, side, side));
+    } catch (error) {
+      if (!(error instanceof CurieError)) throw error;
+      results[i] = error;
+    }
+  });
   return results;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fft1d, fft2d, rfft2dHalf } from '../../src/spectrum/fft.js';
+import { fft1d, fft2d } from '../../src/spectrum/fft.js';
+import { rfft2dHalf } from '../../src/spectrum/fft-engine.js';
 import { maxRelativeToPeak, seededRandom } from '../helpers/random.js';
 
 /** Direct O(N²) 2-D DFT (numpy's sign convention), the reference the FFT must equal. */
@@ -99,12 +100,13 @@ describe('fft1d', () => {
   });
 });
 
-describe('rfft2dHalf: the batched Bluestein path equals the per-vector (fft.js) path', () => {
-  // Sizes other than powers of two go through fft-batched.ts; fft2d transforms one vector at a time
-  // through fftPlan (Bluestein on fft.js). Sizes chosen to reach every shape of the batched kernel:
-  // M = 8 (n = 3, kernel product alone), 16 (middle radix-2), 32 (middle radix-4), 64, 128, 512
-  // (201), 1024 (301, 305, 401); odd and even row counts (odd: last batch shifted one row back; one
-  // row: paired with itself), and power-of-two sizes on the other axis (fft.js there).
+describe('rfft2dHalf (the spectra\'s engine) equals fft2d (fft.js, one vector at a time)', () => {
+  // rfft2dHalf runs the three passes every radial spectrum runs (fft-engine.ts): sizes other than
+  // powers of two on fft-batched.ts, the others one vector at a time through fftPlan. Sizes chosen
+  // to reach every shape of the batched kernel: M = 8 (n = 3, kernel product alone), 16 (middle
+  // radix-2), 32 (middle radix-4), 64, 128, 512 (201), 1024 (301, 305, 401); row pairs in one batch
+  // and in several of unequal sizes, odd row counts (the last row transformed alone), and power-of-two
+  // sizes on the other axis.
   const pairs: Array<[number, number]> = [
     [201, 201], [301, 301], [305, 305], [401, 401], [201, 305], [305, 201],
     [3, 3], [5, 5], [7, 7], [9, 9], [15, 15], [17, 17], [33, 33], [63, 63],
@@ -127,5 +129,6 @@ describe('rfft2dHalf: the batched Bluestein path equals the per-vector (fft.js) 
     expect(rfft2dHalf(a, 201, 201, out)).toBe(out);
     expect(out).toEqual(first);
     expect(rfft2dHalf(Array.from(a), 201, 201)).toEqual(first);
+    expect(() => rfft2dHalf(a, 200, 201)).toThrow(/40401 values is not 200 × 201/);
   });
 });
