@@ -3,18 +3,27 @@ import { fft1d, fft2d } from '../../src/spectrum/fft.js';
 import { rfft2dHalf } from '../../src/spectrum/fft-engine.js';
 import { maxRelativeToPeak, seededRandom } from '../helpers/random.js';
 
+/** cos and sin of 2πp/n for p < n: the direct DFT's twiddles, looked up at the exact index jk mod n (kept by adding k, mod n, at each step). */
+function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
+  const cos = new Float64Array(n), sin = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    cos[p] = Math.cos((2 * Math.PI * p) / n);
+    sin[p] = Math.sin((2 * Math.PI * p) / n);
+  }
+  return { cos, sin };
+}
+
 /** Direct O(N²) 2-D DFT (numpy's sign convention), the reference the FFT must equal. */
 function directDft2(re: Float64Array, im: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(2 * rows * cols);
-  const cosR = (j: number) => Math.cos((2 * Math.PI * j) / rows), sinR = (j: number) => Math.sin((2 * Math.PI * j) / rows);
-  const cosC = (j: number) => Math.cos((2 * Math.PI * j) / cols), sinC = (j: number) => Math.sin((2 * Math.PI * j) / cols);
+  const byRow = twiddleTable(rows), byCol = twiddleTable(cols);
   // Separable: first along columns index (within each row), then along rows, each a direct sum.
   const tmp = new Float64Array(2 * rows * cols);
   for (let r = 0; r < rows; r++)
     for (let k = 0; k < cols; k++) {
       let sr = 0, si = 0;
-      for (let c = 0; c < cols; c++) {
-        const p = (k * c) % cols, cr = cosC(p), ci = -sinC(p);
+      for (let c = 0, p = 0; c < cols; c++, p = p + k < cols ? p + k : p + k - cols) {
+        const cr = byCol.cos[p], ci = -byCol.sin[p];
         const xr = re[r * cols + c], xi = im[r * cols + c];
         sr += xr * cr - xi * ci; si += xr * ci + xi * cr;
       }
@@ -23,8 +32,8 @@ function directDft2(re: Float64Array, im: Float64Array, rows: number, cols: numb
   for (let k = 0; k < cols; k++)
     for (let l = 0; l < rows; l++) {
       let sr = 0, si = 0;
-      for (let r = 0; r < rows; r++) {
-        const p = (l * r) % rows, cr = cosR(p), ci = -sinR(p);
+      for (let r = 0, p = 0; r < rows; r++, p = p + l < rows ? p + l : p + l - rows) {
+        const cr = byRow.cos[p], ci = -byRow.sin[p];
         const xr = tmp[2 * (r * cols + k)], xi = tmp[2 * (r * cols + k) + 1];
         sr += xr * cr - xi * ci; si += xr * ci + xi * cr;
       }
