@@ -24,6 +24,7 @@ export interface PairPass {
   weights: Float64Array;
   /** Where the half-spectra go: pair p's first row to row `outRow + 2p`, its partner to the row after. */
   out: Float64Array;
+  /** Row of `out` that pair 0's first row goes to. */
   outRow: number;
   /** Columns of a half-spectrum row: ⌊n/2⌋ + 1. */
   half: number;
@@ -31,14 +32,19 @@ export interface PairPass {
 
 /** Real rows without a partner, each transformed alone (zero imaginary part). */
 export interface SoloPass {
+  /** The values read. */
   src: Float64Array;
   /** Index in `src` of element 0 of each row. */
   starts: ArrayLike<number>;
+  /** From one element of a row to the next, in `src`. */
   colStride: number;
+  /** Element j of every row is multiplied by `weights[j]` (length n). */
   weights: Float64Array;
+  /** Row half-spectra, as {@link PairPass}'s. */
   out: Float64Array;
   /** The row of `out` each row's half-spectrum goes to. */
   outRows: ArrayLike<number>;
+  /** Columns of a half-spectrum row: ⌊n/2⌋ + 1. */
   half: number;
 }
 
@@ -52,15 +58,21 @@ export interface ColumnPass {
   weights: Float64Array;
   /** `n × half` interleaved complex, row-major; or with `squared` `n × half` values |F|². */
   out: Float64Array;
+  /** Columns of the row half-spectra, each transformed. */
   half: number;
+  /** Write |F|² rather than F; default false. */
   squared?: boolean;
 }
 
 /** A length-n engine for the three passes. Engines keep scratch memory: one thread each. */
 export interface RowColumnEngine {
+  /** Transform length, samples. */
   readonly n: number;
+  /** Row half-spectra of pairs of real rows, packed two to a transform. */
   taperedPairs(pass: PairPass): void;
+  /** Row half-spectra of real rows transformed alone. */
   taperedSolos(pass: SoloPass): void;
+  /** The DFT down each column of n row half-spectra. */
   taperedColumns(pass: ColumnPass): void;
 }
 
