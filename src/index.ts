@@ -23,7 +23,8 @@ export type { Raster } from './io/raster.js';
 export { gridGeometry, type GridGeometry } from './grid/geometry.js';
 export { subgrid, createCentroidList, type CentroidOptions } from './grid/windows.js';
 
-export { fft1d, fft2d, rfft2dHalf } from './spectrum/fft.js';
+export { fft1d, fft2d } from './spectrum/fft.js';
+export { rfft2dHalf } from './spectrum/fft-engine.js';
 export { taperWeights, type Taper, type TaperFunction } from './spectrum/taper.js';
 export { radialSpectrum, wavenumberStep, type RadialSpectrum, type RadialSpectrumOptions } from './spectrum/radial.js';
 export { azimuthalSpectrum, type AzimuthalSpectrum, type AzimuthalSpectrumOptions } from './spectrum/azimuthal.js';

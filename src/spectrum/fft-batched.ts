@@ -1,7 +1,8 @@
 /**
- * Batched Bluestein DFTs for `rfft2dHalf` (fft.ts): many length-n transforms at once, on the
- * project's own power-of-two kernel, run along one axis of an `M × batch` matrix whose batch index
- * is contiguous in memory. fft.ts says why it exists.
+ * Batched Bluestein DFTs: many length-n transforms at once, on the project's own power-of-two
+ * kernel, run along one axis of an `M × batch` matrix whose batch index is contiguous in memory.
+ * The engine of the real 2-D spectra for every size but 1, 2 and powers of two (fft-engine.ts says
+ * why it exists); it offers the three passes of row-column.ts.
  *
  * Bluestein: with `c_j = e^{−iπ j²/n}`, `X_k = c_k Σ_j (x_j c_j) conj(c_{k−j})`, a cyclic convolution
  * of length M ≥ 2n − 1 (a power of two) of the chirped input with the kernel `conj(c)`:
@@ -19,10 +20,41 @@
  * is walked sequentially. Planes are split, `re[row·w + b]` and `im[row·w + b]`. Sign convention as
  * numpy (forward `e^{−2πi jk/n}`). A plan owns scratch memory: one thread each.
  */
+import { type ColumnPass, type PairPass, type RowColumnEngine, type SoloPass, unpackRealPairs } from './row-column.js';
+
+/** A chirp (times taper weights), split planes, length n. */
+interface Chirp {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/**
+ * Where a batched transform reads: element j of vector b is `data[offset + rowAt[j] + b·vectorStride]`
+ * (real part) and `imagOffset` further (imaginary part); it is multiplied by `chirp[j]` on the way in.
+ */
+interface TransformInput {
+  data: Float64Array;
+  offset: number;
+  rowAt: Int32Array;
+  vectorStride: number;
+  imagOffset: number;
+  chirp: Chirp;
+}
+
+/**
+ * Where a batched transform writes: output k of vector b goes to `data[offset + k·rowStride + 2b]`
+ * (re, im), or with `squared` its |X_k|² to `data[offset + k·rowStride + b]`.
+ */
+interface TransformOutput {
+  data: Float64Array;
+  offset: number;
+  rowStride: number;
+  squared: boolean;
+}
 
 const SQRT1_2 = Math.SQRT1_2;
 
-export class BatchedBluestein {
+export class BatchedBluestein implements RowColumnEngine {
   /** Convolution length, a power of two ≥ 2n − 1 (and ≥ 8). */
   readonly m: number;
   /** M/2 and M/8: after the fused first pass, rows j + r·Q (r < 4) of each half feed one radix-4 butterfly. */
@@ -44,16 +76,16 @@ export class BatchedBluestein {
   /** Kernel FFT_M(conj c)/M, in the forward stages' digit-reversed order. */
   private readonly kernelRe: Float64Array;
   private readonly kernelIm: Float64Array;
-  /** Work planes (M rows, odd row stride ≤ maxBatch + 1), and the row pass's output (interleaved complex, n rows). */
+  /** Work planes (M rows, odd row stride ≤ maxBatch + 1), and the row passes' output (interleaved complex, n rows). */
   private readonly re: Float64Array;
   private readonly im: Float64Array;
   private readonly staging: Float64Array;
-  /** Where element j of the first vector starts, for {@link transform}'s gather (n entries, refilled per call). */
+  /** Where element j of the first vector starts, for {@link gather} (n entries, refilled per call). */
   private readonly rowAt: Int32Array;
   /** Solo rows copied out with a zero imaginary half: `[x_0 … x_{n−1}, 0 … 0]` per vector. */
   private readonly soloStage: Float64Array;
   /** Chirps multiplied by taper weights, per weights array (named tapers are cached, so this hits). */
-  private readonly weightedChirps = new WeakMap<Float64Array, [Float64Array, Float64Array]>();
+  private readonly weightedChirps = new WeakMap<Float64Array, Chirp>();
 
   constructor(readonly n: number) {
     if (!Number.isInteger(n) || n < 3) throw new RangeError(`batched Bluestein length ${n} must be an integer ≥ 3`);
@@ -135,17 +167,17 @@ export class BatchedBluestein {
 
   /**
    * The input chirp times real weights, `t_j·c_j`: weighting a vector's elements before the
-   * transform costs nothing when folded in here (the taper of {@link taperedPairs} and friends).
+   * transform costs nothing when folded in here (the taper of the three passes).
    */
-  private chirpTimes(weights: Float64Array): [Float64Array, Float64Array] {
+  private chirpTimes(weights: Float64Array): Chirp {
     let chirp = this.weightedChirps.get(weights);
     if (!chirp) {
       const { n, cRe, cIm } = this;
       if (weights.length !== n) throw new RangeError(`${weights.length} weights for a length-${n} transform`);
-      chirp = [new Float64Array(n), new Float64Array(n)];
+      chirp = { re: new Float64Array(n), im: new Float64Array(n) };
       for (let j = 0; j < n; j++) {
-        chirp[0][j] = weights[j] * cRe[j];
-        chirp[1][j] = weights[j] * cIm[j];
+        chirp.re[j] = weights[j] * cRe[j];
+        chirp.im[j] = weights[j] * cIm[j];
       }
       this.weightedChirps.set(weights, chirp);
     }
@@ -159,57 +191,46 @@ export class BatchedBluestein {
     return rowAt;
   }
 
-  /**
-   * Tapered row pass over `count` consecutive pairs of real rows of a strided array (a grid or a
-   * window in it): pair p is row a at `src[first + p·pairStride + j·colStride]` and row b
-   * `imagOffset` further, each element j multiplied by `weights[j]`. Packed as z = a + ib (see
-   * {@link realRowPairs}), transformed, unpacked: A goes to row `outRow + 2p` of `out`, B to the row
-   * after (interleaved complex, `half` columns). Each pair's arithmetic is the same whichever batch
-   * it is in, so a row's half-spectrum depends only on its own and its partner's values.
-   */
-  taperedPairs(src: Float64Array, first: number, colStride: number, pairStride: number, imagOffset: number, count: number, weights: Float64Array, out: Float64Array, outRow: number, half: number): void {
-    const { n, staging } = this;
-    const [cr, ci] = this.chirpTimes(weights);
-    const rowAt = this.linearRows(colStride);
-    const size = Math.ceil(count / Math.ceil(count / this.maxBatch));
-    for (let v0 = 0; v0 < count; v0 += size) {
-      const bb = Math.min(size, count - v0);
-      const sw = 2 * (bb | 1);
-      this.transform(src, first + v0 * pairStride, rowAt, pairStride, imagOffset, cr, ci, staging, 0, sw, bb);
-      for (let k = 0; k < half; k++) {
-        const nk = k === 0 ? 0 : n - k;
-        for (let b = 0, s = k * sw, t = nk * sw; b < bb; b++, s += 2, t += 2) {
-          const zr = staging[s], zi = staging[s + 1];
-          const wr = staging[t], wi = -staging[t + 1]; // conj Z_{n−k}
-          const oa = 2 * ((outRow + 2 * (v0 + b)) * half + k);
-          out[oa] = 0.5 * (zr + wr);
-          out[oa + 1] = 0.5 * (zi + wi);
-          const ob = oa + 2 * half;
-          out[ob] = 0.5 * (zi - wi); // (Z − conj W)/2i
-          out[ob + 1] = -0.5 * (zr - wr);
-        }
-      }
-    }
+  /** Batches of at most maxBatch vectors, as even as can be: the size of each (the last may be smaller). */
+  private batchSize(count: number): number {
+    return Math.ceil(count / Math.ceil(count / this.maxBatch));
   }
 
   /**
-   * Tapered row pass of rows without a partner: row b at `src[offsets[b] + j·colStride]`, times
-   * `weights[j]`, transformed alone (zero imaginary part); columns 0…half−1 of its spectrum go to
-   * row `outRows[b]` of `out`.
+   * Tapered row pass over pairs of real rows (see {@link PairPass}), packed as z = a + ib,
+   * transformed and unpacked. Each pair's arithmetic is the same whichever batch it is in, so a
+   * row's half-spectrum depends only on its own and its partner's values.
    */
-  taperedSolos(src: Float64Array, offsets: ArrayLike<number>, colStride: number, weights: Float64Array, out: Float64Array, outRows: ArrayLike<number>, half: number): void {
+  taperedPairs(pass: PairPass): void {
+    const { src, first, colStride, pairStride, partnerOffset, count, weights, out, outRow, half } = pass;
+    const { n, staging } = this;
+    const input: TransformInput = { data: src, offset: first, rowAt: this.linearRows(colStride), vectorStride: pairStride, imagOffset: partnerOffset, chirp: this.chirpTimes(weights) };
+    const size = this.batchSize(count);
+    for (let v0 = 0; v0 < count; v0 += size) {
+      const bb = Math.min(size, count - v0);
+      const sw = 2 * (bb | 1); // staging row stride, not a power of two (see transform)
+      input.offset = first + v0 * pairStride;
+      this.transform(input, { data: staging, offset: 0, rowStride: sw, squared: false }, bb);
+      unpackRealPairs(staging, sw, bb, n, out, outRow + 2 * v0, half);
+    }
+  }
+
+  /** Tapered row pass of rows without a partner (see {@link SoloPass}), each with a zero imaginary part. */
+  taperedSolos(pass: SoloPass): void {
+    const { src, starts, colStride, weights, out, outRows, half } = pass;
     const { n, staging, soloStage } = this;
-    const count = offsets.length;
-    const [cr, ci] = this.chirpTimes(weights);
-    const size = Math.ceil(count / Math.ceil(count / this.maxBatch));
+    const count = starts.length;
+    // Solo rows are copied out as `[x_0 … x_{n−1}, 0 … 0]` per vector: the imaginary halves stay zero.
+    const input: TransformInput = { data: soloStage, offset: 0, rowAt: this.linearRows(1), vectorStride: 2 * n, imagOffset: n, chirp: this.chirpTimes(weights) };
+    const size = this.batchSize(count);
     for (let v0 = 0; v0 < count; v0 += size) {
       const bb = Math.min(size, count - v0);
       for (let b = 0; b < bb; b++) {
-        const from = offsets[v0 + b];
+        const from = starts[v0 + b];
         for (let j = 0, d = 2 * n * b; j < n; j++, d++) soloStage[d] = src[from + j * colStride];
       }
       const sw = 2 * (bb | 1);
-      this.transform(soloStage, 0, this.linearRows(1), 2 * n, n, cr, ci, staging, 0, sw, bb);
+      this.transform(input, { data: staging, offset: 0, rowStride: sw, squared: false }, bb);
       for (let b = 0; b < bb; b++) {
         const o = 2 * outRows[v0 + b] * half;
         for (let k = 0, s = 2 * b; k < half; k++, s += sw) {
@@ -221,83 +242,34 @@ export class BatchedBluestein {
   }
 
   /**
-   * Tapered column pass: the n-point DFT down each of the `half` columns of a window whose row j is
-   * the interleaved complex row at `src[rowStart[j]]`, times `weights[j]`; written to `dst`
-   * (`n × half`, interleaved complex, row-major), or with `squared` only |X|² (`n × half` reals:
-   * the output chirp, of modulus 1, is then skipped). `dst` must not overlap `src`.
+   * Tapered column pass (see {@link ColumnPass}); with `squared` the output chirp, of modulus 1, is
+   * skipped.
    */
-  taperedColumns(src: Float64Array, rowStart: Int32Array, weights: Float64Array, dst: Float64Array, half: number, squared = false): void {
-    const [cr, ci] = this.chirpTimes(weights);
-    const size = Math.ceil(half / Math.ceil(half / this.maxBatch));
-    for (let c0 = 0; c0 < half; c0 += size)
-      if (squared) this.transform(src, 2 * c0, rowStart, 2, 1, cr, ci, dst, c0, half, Math.min(size, half - c0), true);
-      else this.transform(src, 2 * c0, rowStart, 2, 1, cr, ci, dst, 2 * c0, 2 * half, Math.min(size, half - c0));
-  }
-
-  /**
-   * Row pass of a real 2-D transform: rows r and r+1 of `real` (`rows × n`, row-major) are packed as
-   * one complex vector z = a + ib, transformed, and unpacked (A_k = (Z_k + conj Z_{n−k})/2,
-   * B_k = (Z_k − conj Z_{n−k})/2i) into rows r and r+1 of `out`, columns 0…half−1 (interleaved
-   * complex, row-major with `half` columns). With an odd number of rows the last batch starts one
-   * row early, so that every vector is a full pair (one row is computed twice); a single row is
-   * paired with itself.
-   */
-  realRowPairs(real: Float64Array, rows: number, out: Float64Array, half: number): void {
-    const { n, staging } = this;
-    const pairs = (rows + 1) >> 1;
-    const batches = Math.max(Math.ceil(pairs / this.maxBatch), rows % 2 === 1 && rows > 1 ? 2 : 1);
-    const size = Math.ceil(pairs / batches);
-    for (let v0 = 0; v0 < pairs; v0 += size) {
-      const bb = Math.min(size, pairs - v0);
-      const r0 = rows === 1 ? 0 : Math.min(2 * v0, rows - 2 * bb);
-      const sw = 2 * (bb | 1); // staging row stride, not a power of two (see transform)
-      this.transform(real, r0 * n, this.linearRows(1), 2 * n, rows === 1 ? 0 : n, this.cRe, this.cIm, staging, 0, sw, bb);
-      for (let k = 0; k < half; k++) {
-        const nk = k === 0 ? 0 : n - k;
-        for (let b = 0, s = k * sw, t = nk * sw; b < bb; b++, s += 2, t += 2) {
-          const zr = staging[s], zi = staging[s + 1];
-          const wr = staging[t], wi = -staging[t + 1]; // conj Z_{n−k}
-          const oa = 2 * ((r0 + 2 * b) * half + k);
-          out[oa] = 0.5 * (zr + wr);
-          out[oa + 1] = 0.5 * (zi + wi);
-          if (rows > 1) {
-            const ob = oa + 2 * half;
-            out[ob] = 0.5 * (zi - wi); // (Z − conj W)/2i
-            out[ob + 1] = -0.5 * (zr - wr);
-          }
-        }
-      }
+  taperedColumns(pass: ColumnPass): void {
+    const { src, rowStart, weights, out, half, squared = false } = pass;
+    const input: TransformInput = { data: src, offset: 0, rowAt: rowStart, vectorStride: 2, imagOffset: 1, chirp: this.chirpTimes(weights) };
+    const output: TransformOutput = { data: out, offset: 0, rowStride: squared ? half : 2 * half, squared };
+    const size = this.batchSize(half);
+    for (let c0 = 0; c0 < half; c0 += size) {
+      input.offset = 2 * c0;
+      output.offset = squared ? c0 : 2 * c0;
+      this.transform(input, output, Math.min(size, half - c0));
     }
   }
 
-  /** Column pass: the n-point DFT down each of the `cols` columns of `data` (interleaved complex, `n × cols`), in place. */
-  columns(data: Float64Array, cols: number): void {
-    const size = Math.ceil(cols / Math.ceil(cols / this.maxBatch));
-    const rowAt = this.linearRows(2 * cols);
-    for (let c0 = 0; c0 < cols; c0 += size) this.transform(data, 2 * c0, rowAt, 2, 1, this.cRe, this.cIm, data, 2 * c0, 2 * cols, Math.min(size, cols - c0));
-  }
-
-  /**
-   * DFTs of bb vectors. Element j of vector b is read at `src[srcOffset + rowAt[j] + b·srcCol]` (real
-   * part) and `srcImag` further (imaginary part), and multiplied by the input chirp `inRe + i·inIm`
-   * (the plan's chirp, or it times weights); output k is written interleaved at
-   * `dst[dstOffset + k·dstRow + 2b]`, or with `squared` its |X_k|² at `dst[dstOffset + k·dstRow + b]`.
-   * `dst` may be `src`.
-   */
-  private transform(src: Float64Array, srcOffset: number, rowAt: Int32Array, srcCol: number, srcImag: number, inRe: Float64Array, inIm: Float64Array, dst: Float64Array, dstOffset: number, dstRow: number, bb: number, squared = false): void {
+  /** DFTs of bb vectors read as `input` says, written as `output` says (`output.data` may be `input.data`). */
+  private transform(input: TransformInput, output: TransformOutput, bb: number): void {
     const { m, re, im, stages, twiddles, kernelRe, kernelIm } = this;
     // Odd row stride: with a power-of-two stride (bb = 16, say) the rows a butterfly touches, S/4·w
-    // apart, fall in the same L1 cache sets (with 16-wide batches, some runs of a 401 × 401 spectrum
-    // were markedly slower).
+    // apart, fall in the same L1 cache sets (401 × 401 with 16-wide batches was measured slower).
     const w = bb | 1;
-    this.gather(src, srcOffset, rowAt, srcCol, srcImag, inRe, inIm, bb, w);
+    this.gather(input, bb, w);
     for (let i = 0; i < stages.length; i++) difRadix4(re, im, m, bb, w, stages[i], twiddles[i]);
     if (this.middle === 4) middle4(re, im, m, bb, w, kernelRe, kernelIm);
     else if (this.middle === 2) middle2(re, im, m, bb, w, kernelRe, kernelIm);
     else middle1(re, im, m, bb, w, kernelRe, kernelIm);
     for (let i = stages.length - 1; i >= 0; i--) ditRadix4(re, im, m, bb, w, stages[i], twiddles[i]);
-    if (squared) this.scatterSquared(dst, dstOffset, dstRow, bb, w);
-    else this.scatter(dst, dstOffset, dstRow, bb, w);
+    this.scatter(output, bb, w);
   }
 
   /**
@@ -306,7 +278,9 @@ export class BatchedBluestein {
    * and the bottom half's inputs u_r·w_M^{j+rQ} = w_M^j·(u_r·W8^r), W8 = e^{−iπ/4}, the same with
    * w_M^j folded into its twiddles.
    */
-  private gather(src: Float64Array, offset: number, rowAt: Int32Array, srcCol: number, srcImag: number, cRe: Float64Array, cIm: Float64Array, bb: number, w: number): void {
+  private gather(input: TransformInput, bb: number, w: number): void {
+    const { data: src, offset, rowAt, vectorStride, imagOffset } = input;
+    const { re: cRe, im: cIm } = input.chirp;
     const { n, l, q, re, im, topTw, botTw } = this;
     const qs = q * w, ls = l * w;
     for (let j = 0; j < q; j++) {
@@ -314,93 +288,60 @@ export class BatchedBluestein {
       const b0r = botTw[8 * j], b0i = botTw[8 * j + 1], b1r = botTw[8 * j + 2], b1i = botTw[8 * j + 3];
       const b2r = botTw[8 * j + 4], b2i = botTw[8 * j + 5], b3r = botTw[8 * j + 6], b3i = botTw[8 * j + 7];
       // Rows j and j + Q are always below n (n > L/2); j + 2Q and j + 3Q may not be: their input is
-      // zero, through a zero chirp (row j + 2Q, source row clamped) or a loop without it (row j + 3Q).
+      // zero, through a zero chirp (row j + 2Q, source row clamped) or left out of the sums (row
+      // j + 3Q, which is beyond n for most j).
       const has2 = j + 2 * q < n, has3 = j + 3 * q < n;
       const c0r = cRe[j], c0i = cIm[j], c1r = cRe[j + q], c1i = cIm[j + q];
       const c2r = has2 ? cRe[j + 2 * q] : 0, c2i = has2 ? cIm[j + 2 * q] : 0;
       const c3r = has3 ? cRe[j + 3 * q] : 0, c3i = has3 ? cIm[j + 3 * q] : 0;
       const s0 = offset + rowAt[j], s1 = offset + rowAt[j + q];
       const s2 = has2 ? offset + rowAt[j + 2 * q] : s0, s3 = has3 ? offset + rowAt[j + 3 * q] : s0;
-      if (has3)
-        for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += srcCol) {
-          let xr = src[s0 + e], xi = src[s0 + e + srcImag];
-          const u0r = xr * c0r - xi * c0i, u0i = xr * c0i + xi * c0r;
-          xr = src[s1 + e]; xi = src[s1 + e + srcImag];
-          const u1r = xr * c1r - xi * c1i, u1i = xr * c1i + xi * c1r;
-          xr = src[s2 + e]; xi = src[s2 + e + srcImag];
-          const u2r = xr * c2r - xi * c2i, u2i = xr * c2i + xi * c2r;
-          xr = src[s3 + e]; xi = src[s3 + e + srcImag];
+      for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += vectorStride) {
+        let xr = src[s0 + e], xi = src[s0 + e + imagOffset];
+        const u0r = xr * c0r - xi * c0i, u0i = xr * c0i + xi * c0r;
+        xr = src[s1 + e]; xi = src[s1 + e + imagOffset];
+        const u1r = xr * c1r - xi * c1i, u1i = xr * c1i + xi * c1r;
+        xr = src[s2 + e]; xi = src[s2 + e + imagOffset];
+        const u2r = xr * c2r - xi * c2i, u2i = xr * c2i + xi * c2r;
+        // t2, t3 (top half) and d2, d3 (bottom half): sums with u3 and v3 = −u3(1 + i)/√2, or u1 and v1 alone.
+        const v1r = (u1r + u1i) * SQRT1_2, v1i = (u1i - u1r) * SQRT1_2;
+        let t2r = u1r, t2i = u1i, t3r = u1r, t3i = u1i, d2r = v1r, d2i = v1i, d3r = v1r, d3i = v1i;
+        if (has3) {
+          xr = src[s3 + e]; xi = src[s3 + e + imagOffset];
           const u3r = xr * c3r - xi * c3i, u3i = xr * c3i + xi * c3r;
-          // Top half: y0 = t0 + t2, y1 = t1 − i t3, y2 = t0 − t2, y3 = t1 + i t3, times w_L^{pj}.
-          let t0r = u0r + u2r, t0i = u0i + u2i, t1r = u0r - u2r, t1i = u0i - u2i;
-          let t2r = u1r + u3r, t2i = u1i + u3i, t3r = u1r - u3r, t3i = u1i - u3i;
-          re[p] = t0r + t2r;
-          im[p] = t0i + t2i;
-          let yr = t1r + t3i, yi = t1i - t3r;
-          re[p + qs] = yr * w1r - yi * w1i;
-          im[p + qs] = yr * w1i + yi * w1r;
-          yr = t0r - t2r; yi = t0i - t2i;
-          re[p + 2 * qs] = yr * w2r - yi * w2i;
-          im[p + 2 * qs] = yr * w2i + yi * w2r;
-          yr = t1r - t3i; yi = t1i + t3r;
-          re[p + 3 * qs] = yr * w3r - yi * w3i;
-          im[p + 3 * qs] = yr * w3i + yi * w3r;
-          // Bottom half on v_r = u_r·W8^r: v1 = u1(1 − i)/√2, v2 = −i u2, v3 = −u3(1 + i)/√2.
-          const v1r = (u1r + u1i) * SQRT1_2, v1i = (u1i - u1r) * SQRT1_2;
           const v3r = (u3i - u3r) * SQRT1_2, v3i = -(u3r + u3i) * SQRT1_2;
-          t0r = u0r + u2i; t0i = u0i - u2r; t1r = u0r - u2i; t1i = u0i + u2r;
-          t2r = v1r + v3r; t2i = v1i + v3i; t3r = v1r - v3r; t3i = v1i - v3i;
-          const bp = p + ls;
-          yr = t0r + t2r; yi = t0i + t2i;
-          re[bp] = yr * b0r - yi * b0i;
-          im[bp] = yr * b0i + yi * b0r;
-          yr = t1r + t3i; yi = t1i - t3r;
-          re[bp + qs] = yr * b1r - yi * b1i;
-          im[bp + qs] = yr * b1i + yi * b1r;
-          yr = t0r - t2r; yi = t0i - t2i;
-          re[bp + 2 * qs] = yr * b2r - yi * b2i;
-          im[bp + 2 * qs] = yr * b2i + yi * b2r;
-          yr = t1r - t3i; yi = t1i + t3r;
-          re[bp + 3 * qs] = yr * b3r - yi * b3i;
-          im[bp + 3 * qs] = yr * b3i + yi * b3r;
+          t2r = u1r + u3r; t2i = u1i + u3i; t3r = u1r - u3r; t3i = u1i - u3i;
+          d2r = v1r + v3r; d2i = v1i + v3i; d3r = v1r - v3r; d3i = v1i - v3i;
         }
-      else
-        // The same with u3 = 0.
-        for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += srcCol) {
-          let xr = src[s0 + e], xi = src[s0 + e + srcImag];
-          const u0r = xr * c0r - xi * c0i, u0i = xr * c0i + xi * c0r;
-          xr = src[s1 + e]; xi = src[s1 + e + srcImag];
-          const u1r = xr * c1r - xi * c1i, u1i = xr * c1i + xi * c1r;
-          xr = src[s2 + e]; xi = src[s2 + e + srcImag];
-          const u2r = xr * c2r - xi * c2i, u2i = xr * c2i + xi * c2r;
-          let t0r = u0r + u2r, t0i = u0i + u2i, t1r = u0r - u2r, t1i = u0i - u2i;
-          re[p] = t0r + u1r;
-          im[p] = t0i + u1i;
-          let yr = t1r + u1i, yi = t1i - u1r;
-          re[p + qs] = yr * w1r - yi * w1i;
-          im[p + qs] = yr * w1i + yi * w1r;
-          yr = t0r - u1r; yi = t0i - u1i;
-          re[p + 2 * qs] = yr * w2r - yi * w2i;
-          im[p + 2 * qs] = yr * w2i + yi * w2r;
-          yr = t1r - u1i; yi = t1i + u1r;
-          re[p + 3 * qs] = yr * w3r - yi * w3i;
-          im[p + 3 * qs] = yr * w3i + yi * w3r;
-          const v1r = (u1r + u1i) * SQRT1_2, v1i = (u1i - u1r) * SQRT1_2;
-          t0r = u0r + u2i; t0i = u0i - u2r; t1r = u0r - u2i; t1i = u0i + u2r;
-          const bp = p + ls;
-          yr = t0r + v1r; yi = t0i + v1i;
-          re[bp] = yr * b0r - yi * b0i;
-          im[bp] = yr * b0i + yi * b0r;
-          yr = t1r + v1i; yi = t1i - v1r;
-          re[bp + qs] = yr * b1r - yi * b1i;
-          im[bp + qs] = yr * b1i + yi * b1r;
-          yr = t0r - v1r; yi = t0i - v1i;
-          re[bp + 2 * qs] = yr * b2r - yi * b2i;
-          im[bp + 2 * qs] = yr * b2i + yi * b2r;
-          yr = t1r - v1i; yi = t1i + v1r;
-          re[bp + 3 * qs] = yr * b3r - yi * b3i;
-          im[bp + 3 * qs] = yr * b3i + yi * b3r;
-        }
+        // Top half: y0 = t0 + t2, y1 = t1 − i t3, y2 = t0 − t2, y3 = t1 + i t3, times w_L^{pj}.
+        let t0r = u0r + u2r, t0i = u0i + u2i, t1r = u0r - u2r, t1i = u0i - u2i;
+        re[p] = t0r + t2r;
+        im[p] = t0i + t2i;
+        let yr = t1r + t3i, yi = t1i - t3r;
+        re[p + qs] = yr * w1r - yi * w1i;
+        im[p + qs] = yr * w1i + yi * w1r;
+        yr = t0r - t2r; yi = t0i - t2i;
+        re[p + 2 * qs] = yr * w2r - yi * w2i;
+        im[p + 2 * qs] = yr * w2i + yi * w2r;
+        yr = t1r - t3i; yi = t1i + t3r;
+        re[p + 3 * qs] = yr * w3r - yi * w3i;
+        im[p + 3 * qs] = yr * w3i + yi * w3r;
+        // Bottom half on v_r = u_r·W8^r: v1 = u1(1 − i)/√2, v2 = −i u2, v3 = −u3(1 + i)/√2.
+        t0r = u0r + u2i; t0i = u0i - u2r; t1r = u0r - u2i; t1i = u0i + u2r;
+        const bp = p + ls;
+        yr = t0r + d2r; yi = t0i + d2i;
+        re[bp] = yr * b0r - yi * b0i;
+        im[bp] = yr * b0i + yi * b0r;
+        yr = t1r + d3i; yi = t1i - d3r;
+        re[bp + qs] = yr * b1r - yi * b1i;
+        im[bp + qs] = yr * b1i + yi * b1r;
+        yr = t0r - d2r; yi = t0i - d2i;
+        re[bp + 2 * qs] = yr * b2r - yi * b2i;
+        im[bp + 2 * qs] = yr * b2i + yi * b2r;
+        yr = t1r - d3i; yi = t1i + d3r;
+        re[bp + 3 * qs] = yr * b3r - yi * b3i;
+        im[bp + 3 * qs] = yr * b3i + yi * b3r;
+      }
     }
   }
 
@@ -410,9 +351,11 @@ export class BatchedBluestein {
    * twiddles, giving O'_{j+rQ} = e^{+2πij/M}·O_{j+rQ}; then X_k = c_k (E_k + e^{+2πik/M} O_k)
    * = c_{j+rQ} (E + conj(W8^r)·O'), for the outputs k = j + rQ < n only.
    */
-  private scatter(dst: Float64Array, offset: number, dstRow: number, bb: number, w: number): void {
+  private scatter(output: TransformOutput, bb: number, w: number): void {
+    const { data: dst, offset, rowStride, squared } = output;
     const { n, l, q, re, im, cRe, cIm, topTw, botTw } = this;
     const qs = q * w, ls = l * w;
+    const step = squared ? 1 : 2;
     for (let j = 0; j < q; j++) {
       const w1r = topTw[6 * j], w1i = topTw[6 * j + 1], w2r = topTw[6 * j + 2], w2i = topTw[6 * j + 3], w3r = topTw[6 * j + 4], w3i = topTw[6 * j + 5];
       const b0r = botTw[8 * j], b0i = botTw[8 * j + 1], b1r = botTw[8 * j + 2], b1i = botTw[8 * j + 3];
@@ -421,8 +364,8 @@ export class BatchedBluestein {
       const c0r = cRe[j], c0i = cIm[j], c1r = cRe[j + q], c1i = cIm[j + q];
       const c2r = has2 ? cRe[j + 2 * q] : 0, c2i = has2 ? cIm[j + 2 * q] : 0;
       const c3r = has3 ? cRe[j + 3 * q] : 0, c3i = has3 ? cIm[j + 3 * q] : 0;
-      const d0 = offset + j * dstRow, d1 = d0 + q * dstRow, d2 = d1 + q * dstRow, d3 = d2 + q * dstRow;
-      for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += 2) {
+      const d0 = offset + j * rowStride, d1 = d0 + q * rowStride, d2 = d1 + q * rowStride, d3 = d2 + q * rowStride;
+      for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += step) {
         // Top half: Z'_p = Z_p·conj(w_L^{pj}), then the inverse butterfly's t0…t3.
         let zr = re[p], zi = im[p];
         let xr = re[p + 2 * qs], xi = im[p + 2 * qs];
@@ -445,86 +388,42 @@ export class BatchedBluestein {
         xr = re[bp + 3 * qs]; xi = im[bp + 3 * qs];
         ar = xr * b3r + xi * b3i; ai = xi * b3r - xr * b3i;
         const s2r = zr + ar, s2i = zi + ai, s3r = zr - ar, s3i = zi - ai;
-        // r = 0: E = t0 + t2, O' = s0 + s2.
+        // r = 0: E = t0 + t2, O' = s0 + s2. Written as X = c·E, or with `squared` |X|² = |E|² (|c| = 1).
         let er = t0r + t2r + s0r + s2r, ei = t0i + t2i + s0i + s2i;
-        dst[d0 + e] = er * c0r - ei * c0i;
-        dst[d0 + e + 1] = er * c0i + ei * c0r;
+        if (squared) dst[d0 + e] = er * er + ei * ei;
+        else {
+          dst[d0 + e] = er * c0r - ei * c0i;
+          dst[d0 + e + 1] = er * c0i + ei * c0r;
+        }
         // r = 1: E = t1 + i t3, O' = s1 + i s3, times (1 + i)/√2.
         let or = s1r - s3i, oi = s1i + s3r;
         er = t1r - t3i + (or - oi) * SQRT1_2;
         ei = t1i + t3r + (or + oi) * SQRT1_2;
-        dst[d1 + e] = er * c1r - ei * c1i;
-        dst[d1 + e + 1] = er * c1i + ei * c1r;
+        if (squared) dst[d1 + e] = er * er + ei * ei;
+        else {
+          dst[d1 + e] = er * c1r - ei * c1i;
+          dst[d1 + e + 1] = er * c1i + ei * c1r;
+        }
         if (has2) {
           // r = 2: E = t0 − t2, O' = s0 − s2, times i.
           or = s0r - s2r; oi = s0i - s2i;
           er = t0r - t2r - oi;
           ei = t0i - t2i + or;
-          dst[d2 + e] = er * c2r - ei * c2i;
-          dst[d2 + e + 1] = er * c2i + ei * c2r;
+          if (squared) dst[d2 + e] = er * er + ei * ei;
+          else {
+            dst[d2 + e] = er * c2r - ei * c2i;
+            dst[d2 + e + 1] = er * c2i + ei * c2r;
+          }
           if (has3) {
             // r = 3: E = t1 − i t3, O' = s1 − i s3, times (−1 + i)/√2.
             or = s1r + s3i; oi = s1i - s3r;
             er = t1r + t3i - (or + oi) * SQRT1_2;
             ei = t1i - t3r + (or - oi) * SQRT1_2;
-            dst[d3 + e] = er * c3r - ei * c3i;
-            dst[d3 + e + 1] = er * c3i + ei * c3r;
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * {@link scatter} writing |X_k|² only (at `dst[offset + k·dstRow + b]`): the output chirp c_k has
-   * modulus 1, so |X_k|² = |E + conj(W8^r)·O'|², without it.
-   */
-  private scatterSquared(dst: Float64Array, offset: number, dstRow: number, bb: number, w: number): void {
-    const { n, l, q, re, im, topTw, botTw } = this;
-    const qs = q * w, ls = l * w;
-    for (let j = 0; j < q; j++) {
-      const w1r = topTw[6 * j], w1i = topTw[6 * j + 1], w2r = topTw[6 * j + 2], w2i = topTw[6 * j + 3], w3r = topTw[6 * j + 4], w3i = topTw[6 * j + 5];
-      const b0r = botTw[8 * j], b0i = botTw[8 * j + 1], b1r = botTw[8 * j + 2], b1i = botTw[8 * j + 3];
-      const b2r = botTw[8 * j + 4], b2i = botTw[8 * j + 5], b3r = botTw[8 * j + 6], b3i = botTw[8 * j + 7];
-      const has2 = j + 2 * q < n, has3 = j + 3 * q < n;
-      const d0 = offset + j * dstRow, d1 = d0 + q * dstRow, d2 = d1 + q * dstRow, d3 = d2 + q * dstRow;
-      for (let p = j * w, end = p + bb, e = 0; p < end; p++, e++) {
-        let zr = re[p], zi = im[p];
-        let xr = re[p + 2 * qs], xi = im[p + 2 * qs];
-        let ar = xr * w2r + xi * w2i, ai = xi * w2r - xr * w2i;
-        const t0r = zr + ar, t0i = zi + ai, t1r = zr - ar, t1i = zi - ai;
-        xr = re[p + qs]; xi = im[p + qs];
-        zr = xr * w1r + xi * w1i; zi = xi * w1r - xr * w1i;
-        xr = re[p + 3 * qs]; xi = im[p + 3 * qs];
-        ar = xr * w3r + xi * w3i; ai = xi * w3r - xr * w3i;
-        const t2r = zr + ar, t2i = zi + ai, t3r = zr - ar, t3i = zi - ai;
-        const bp = p + ls;
-        xr = re[bp]; xi = im[bp];
-        zr = xr * b0r + xi * b0i; zi = xi * b0r - xr * b0i;
-        xr = re[bp + 2 * qs]; xi = im[bp + 2 * qs];
-        ar = xr * b2r + xi * b2i; ai = xi * b2r - xr * b2i;
-        const s0r = zr + ar, s0i = zi + ai, s1r = zr - ar, s1i = zi - ai;
-        xr = re[bp + qs]; xi = im[bp + qs];
-        zr = xr * b1r + xi * b1i; zi = xi * b1r - xr * b1i;
-        xr = re[bp + 3 * qs]; xi = im[bp + 3 * qs];
-        ar = xr * b3r + xi * b3i; ai = xi * b3r - xr * b3i;
-        const s2r = zr + ar, s2i = zi + ai, s3r = zr - ar, s3i = zi - ai;
-        let er = t0r + t2r + s0r + s2r, ei = t0i + t2i + s0i + s2i;
-        dst[d0 + e] = er * er + ei * ei;
-        let or = s1r - s3i, oi = s1i + s3r;
-        er = t1r - t3i + (or - oi) * SQRT1_2;
-        ei = t1i + t3r + (or + oi) * SQRT1_2;
-        dst[d1 + e] = er * er + ei * ei;
-        if (has2) {
-          or = s0r - s2r; oi = s0i - s2i;
-          er = t0r - t2r - oi;
-          ei = t0i - t2i + or;
-          dst[d2 + e] = er * er + ei * ei;
-          if (has3) {
-            or = s1r + s3i; oi = s1i - s3r;
-            er = t1r + t3i - (or + oi) * SQRT1_2;
-            ei = t1i - t3r + (or - oi) * SQRT1_2;
-            dst[d3 + e] = er * er + ei * ei;
+            if (squared) dst[d3 + e] = er * er + ei * ei;
+            else {
+              dst[d3 + e] = er * c3r - ei * c3i;
+              dst[d3 + e + 1] = er * c3i + ei * c3r;
+            }
           }
         }
       }

@@ -1,25 +1,17 @@
 /**
- * Exact-size discrete Fourier transforms: the one FFT module of curie-depth.
+ * Exact-size discrete Fourier transforms of complex data, one vector at a time.
  *
  * Windows are odd-sized (201 × 201 for 200 km at 1 km), and the spectrum must be that of exactly
  * n samples: zero padding would change it. fft.js only transforms powers of two, so other sizes go
  * through Bluestein's chirp-z algorithm on fft.js (two power-of-two transforms per length-n DFT).
  * Plans are cached per size. Complex data is interleaved `[re0, im0, re1, im1, …]` in Float64Arrays.
  *
- * One exception, for speed: {@link rfft2dHalf} (and window-fft.ts, which makes every radial spectrum
- * the same way, reading windows in place and sharing row transforms between windows) with a
- * dimension that is not a power of two runs its Bluestein transforms through fft-batched.ts, the project's own power-of-two
- * kernel, batched over the ~n/2 vectors of each pass (batch index contiguous, one twiddle load per
- * batch, chirp, kernel product and first/last stages fused, no bit reversal, no allocation). Why:
- * on fft.js, a 201 × 201 `rfft2dHalf` is 202 separate Bluestein transforms, each two 512-point fft.js
- * transforms plus copies and chirp products of comparable cost; batched, those passes share their
- * loads and the spectrum takes markedly less time (`npm run bench` measures it). fft.js stays the
- * kernel of {@link fftPlan}, {@link fft1d} and {@link fft2d}.
+ * The real 2-D spectra (every radial spectrum, and `rfft2dHalf`) run on fft-engine.ts, which batches
+ * many vectors per transform and uses these plans only for powers of two.
  *
  * Sign convention as numpy: forward `X_k = Σ x_j e^{−2πi jk/n}`, inverse divides by n.
  */
 import FFT from 'fft.js';
-import { BatchedBluestein } from './fft-batched.js';
 
 /** A length-n complex DFT that reads and writes strided interleaved complex vectors. */
 export interface FFTPlan {
@@ -182,86 +174,6 @@ export function fft2d(data: Float64Array, rows: number, cols: number, inverse = 
     scale(data, 1 / (rows * cols));
   }
   return data;
-}
-
-/**
- * Non-redundant half of the 2-D DFT of a real `rows × cols` row-major array: columns
- * 0…⌊cols/2⌋ of numpy's `fft2`, returned interleaved, `rows × (⌊cols/2⌋ + 1)` complex samples.
- * The rest follows from `F[r][c] = conj(F[(rows−r) mod rows][(cols−c) mod cols])`.
- *
- * Two real rows are packed into one complex transform (z = a + ib, A_k = (Z_k + conj Z_{n−k})/2,
- * B_k = (Z_k − conj Z_{n−k})/2i), and only the half of the columns that is not redundant is
- * transformed along the rows axis: about half the work of a complex 2-D transform. Sizes other than
- * powers of two go through the batched Bluestein kernel (fft-batched.ts); results agree with the
- * per-vector path of {@link fft2d} to ~1e-15 of the peak. `out` may be passed to reuse memory.
- */
-export function rfft2dHalf(real: ArrayLike<number>, rows: number, cols: number, out?: Float64Array): Float64Array {
-  const half = (cols >> 1) + 1;
-  const size = 2 * rows * half;
-  const result = out && out.length === size ? out : new Float64Array(size);
-  const rowBatch = batchedPlan(cols);
-  if (rowBatch) rowBatch.realRowPairs(real instanceof Float64Array ? real : Float64Array.from(real), rows, result, half);
-  else rowPairsOneByOne(real, rows, cols, result, half);
-  const colBatch = batchedPlan(rows);
-  if (colBatch) colBatch.columns(result, half);
-  else {
-    const colPlan = fftPlan(rows);
-    for (let k = 0; k < half; k++) colPlan.forward(result, k, half, result, k, half);
-  }
-  return result;
-}
-
-const batchedPlans = new Map<number, BatchedBluestein>();
-
-/** The batched Bluestein plan for n (cached), or undefined when n is 1 or a power of two (fft.js then). */
-function batchedPlan(n: number): BatchedBluestein | undefined {
-  if (n < 3 || (n & (n - 1)) === 0) return undefined;
-  let plan = batchedPlans.get(n);
-  if (!plan) {
-    plan = new BatchedBluestein(n);
-    batchedPlans.set(n, plan);
-  }
-  return plan;
-}
-
-/** Row pass of {@link rfft2dHalf} one packed pair at a time, through {@link fftPlan}. */
-function rowPairsOneByOne(real: ArrayLike<number>, rows: number, cols: number, result: Float64Array, half: number): void {
-  const rowPlan = fftPlan(cols);
-  const packed = scratch(2 * cols, 0);
-  const spectrum = scratch(2 * cols, 1);
-  for (let r = 0; r < rows; r += 2) {
-    const pair = r + 1 < rows;
-    const a = r * cols, b = (r + 1) * cols;
-    for (let c = 0; c < cols; c++) {
-      packed[2 * c] = real[a + c];
-      packed[2 * c + 1] = pair ? real[b + c] : 0;
-    }
-    rowPlan.forward(packed, 0, 1, spectrum, 0, 1);
-    const outA = 2 * r * half, outB = 2 * (r + 1) * half;
-    for (let k = 0; k < half; k++) {
-      const nk = k === 0 ? 0 : cols - k;
-      const zr = spectrum[2 * k], zi = spectrum[2 * k + 1];
-      const wr = spectrum[2 * nk], wi = -spectrum[2 * nk + 1]; // conj Z_{n−k}
-      result[outA + 2 * k] = 0.5 * (zr + wr);
-      result[outA + 2 * k + 1] = 0.5 * (zi + wi);
-      if (pair) {
-        // (Z − conj W)/2i = ((zi − wi) − i(zr − wr))/2
-        result[outB + 2 * k] = 0.5 * (zi - wi);
-        result[outB + 2 * k + 1] = -0.5 * (zr - wr);
-      }
-    }
-  }
-}
-
-/** Per-thread scratch buffers reused across calls (grown, never shrunk). */
-const scratchBuffers: Float64Array[] = [];
-function scratch(length: number, slot: number): Float64Array {
-  let buffer = scratchBuffers[slot];
-  if (!buffer || buffer.length < length) {
-    buffer = new Float64Array(length);
-    scratchBuffers[slot] = buffer;
-  }
-  return buffer;
 }
 
 function conjugate(data: Float64Array): void {

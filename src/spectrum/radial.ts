@@ -140,15 +140,62 @@ function binLayout(n: number, nbins: number): BinLayout {
   const key = `${n}:${nbins}`;
   const cached = layouts.get(key);
   if (cached) return cached;
+  const bins = sampleBins(n, nbins);
+  const order = orderByFirstBin(bins);
+  const { weight, extraAt, extraBin, extraWeight } = splitWeights(bins, order);
+  const meanRadius = new Float64Array(nbins);
+  for (let i = 0; i < nbins; i++) meanRadius[i] = bins.radiusSum[i] / bins.count[i];
+  const layout: BinLayout = { nbins, count: bins.count, meanRadius, used: order.used, start: order.start, weight, extraAt, extraBin, extraWeight };
+  layouts.set(key, layout);
+  return layout;
+}
+
+/**
+ * The bins of each stored half-spectrum sample: up to four (bin, multiplicity) slots per sample (a
+ * sample and its mirror, each in one or two bins; for odd n both have the same bins), and the bins'
+ * counts and sums of radii. Typed arrays and counting sorts: this runs once a thread.
+ */
+interface SampleBins {
+  nbins: number;
+  /** Stored samples, n × (⌊n/2⌋ + 1). */
+  samples: number;
+  /** Bin of slot `4·sample + i`, or −1 past the sample's last slot. */
+  slotBin: Int32Array;
+  /** Multiplicity of that (sample, bin) pair. */
+  slotWeight: Float64Array;
+  count: Float64Array;
+  radiusSum: Float64Array;
+}
+
+/** The integer s with s² ≤ r2 < (s + 1)² (r2 a non-negative integer), whatever `Math.sqrt` rounds to. */
+function integerSqrt(r2: number): number {
+  let s = Math.floor(Math.sqrt(r2));
+  while (s * s > r2) s--;
+  while ((s + 1) * (s + 1) <= r2) s++;
+  return s;
+}
+
+/**
+ * Index in the stored half-spectrum (n rows of `half` samples) of the sample at (p, q) of numpy's
+ * fftshifted n × n spectrum, folded into the stored half by F[u][v] = conj F[−u][−v].
+ */
+function storedIndex(p: number, q: number, n: number, half: number): number {
+  const shift = n >> 1; // fftshift puts frequency 0 at index ⌊n/2⌋
+  let u = (p - shift + n) % n;
+  let v = (q - shift + n) % n;
+  if (v >= half) {
+    u = (n - u) % n;
+    v = n - v;
+  }
+  return u * half + v;
+}
+
+function sampleBins(n: number, nbins: number): SampleBins {
   const half = (n >> 1) + 1;
   const centre = (n - 1) >> 1; // PyCurious's i0: radii are measured from here
-  const shift = n >> 1; // numpy's fftshift puts frequency 0 at index ⌊n/2⌋
-  // The (sample, bin) pairs of each stored sample with their multiplicity, in up to four slots (a
-  // sample and its mirror, each in one or two bins; for odd n both have the same bins), and the
-  // bins' counts and radius sums. Typed arrays and counting sorts: this runs once a thread.
-  const space = n * half;
-  const slotBin = new Int32Array(4 * space).fill(-1);
-  const slotWeight = new Float64Array(4 * space);
+  const samples = n * half;
+  const slotBin = new Int32Array(4 * samples).fill(-1);
+  const slotWeight = new Float64Array(4 * samples);
   const count = new Float64Array(nbins);
   const radiusSum = new Float64Array(nbins);
   for (let p = 0; p < n; p++) {
@@ -156,20 +203,11 @@ function binLayout(n: number, nbins: number): BinLayout {
     for (let q = 0; q < n; q++) {
       const b = q - centre;
       const r2 = a * a + b * b;
-      let s = Math.floor(Math.sqrt(r2));
-      while (s * s > r2) s--;
-      while ((s + 1) * (s + 1) <= r2) s++;
+      const s = integerSqrt(r2);
       // s² ≤ r2 < (s+1)² puts the sample in bin s − 1; an exact square is also the upper edge of bin s − 2.
       const first = s * s === r2 ? s - 2 : s - 1;
       if (first >= nbins || s - 1 < 0) continue;
-      // Unshifted frequency indices, folded into the stored half by F[u][v] = conj F[−u][−v].
-      let u = (p - shift + n) % n;
-      let v = (q - shift + n) % n;
-      if (v >= half) {
-        u = (n - u) % n;
-        v = n - v;
-      }
-      const index = u * half + v;
+      const index = storedIndex(p, q, n, half);
       for (let bin = Math.max(first, 0); bin <= s - 1 && bin < nbins; bin++) {
         let slot = 4 * index;
         while (slotBin[slot] !== bin && slotBin[slot] !== -1) slot++;
@@ -180,11 +218,28 @@ function binLayout(n: number, nbins: number): BinLayout {
       }
     }
   }
-  // Each sample's lowest bin is its first; `used` lists samples by first bin, then index.
-  const firstBin = new Int32Array(space).fill(-1);
+  return { nbins, samples, slotBin, slotWeight, count, radiusSum };
+}
+
+/** The used samples ordered by first (lowest) bin, then index: a bin's main sums run over a contiguous range. */
+interface BinOrder {
+  /** Lowest bin of each stored sample, −1 for samples no bin uses. */
+  firstBin: Int32Array;
+  /** Positions `start[b] … start[b+1] − 1` of `used` have b as their first bin. */
+  start: Int32Array;
+  /** Sample index at each position. */
+  used: Int32Array;
+  /** Position of each used sample in `used`. */
+  position: Int32Array;
+  /** (sample, bin) pairs beyond each sample's first. */
+  extras: number;
+}
+
+function orderByFirstBin({ nbins, samples, slotBin }: SampleBins): BinOrder {
+  const firstBin = new Int32Array(samples).fill(-1);
   const start = new Int32Array(nbins + 1);
   let extras = 0;
-  for (let index = 0; index < space; index++) {
+  for (let index = 0; index < samples; index++) {
     let lowest = -1;
     for (let slot = 4 * index; slot < 4 * index + 4 && slotBin[slot] >= 0; slot++) {
       if (lowest < 0 || slotBin[slot] < lowest) lowest = slotBin[slot];
@@ -194,18 +249,24 @@ function binLayout(n: number, nbins: number): BinLayout {
     if (lowest >= 0) start[lowest + 1]++;
   }
   for (let b = 0; b < nbins; b++) start[b + 1] += start[b];
-  const used = new Int32Array(start[nbins]), weight = new Float64Array(start[nbins]);
-  const position = new Int32Array(space);
+  const used = new Int32Array(start[nbins]);
+  const position = new Int32Array(samples);
   const next = start.slice(0, nbins);
-  for (let index = 0; index < space; index++) {
+  for (let index = 0; index < samples; index++) {
     const b = firstBin[index];
     if (b < 0) continue;
     const u = next[b]++;
     used[u] = index;
     position[index] = u;
   }
+  return { firstBin, start, used, position, extras };
+}
+
+/** Each used sample's multiplicity in its first bin, and the further (sample, bin) pairs apart. */
+function splitWeights({ samples, slotBin, slotWeight }: SampleBins, { firstBin, used, position, extras }: BinOrder): Pick<BinLayout, 'weight' | 'extraAt' | 'extraBin' | 'extraWeight'> {
+  const weight = new Float64Array(used.length);
   const extraAt = new Int32Array(extras), extraBin = new Int32Array(extras), extraWeight = new Float64Array(extras);
-  for (let index = 0, x = 0; index < space; index++)
+  for (let index = 0, x = 0; index < samples; index++)
     for (let slot = 4 * index; slot < 4 * index + 4 && slotBin[slot] >= 0; slot++) {
       if (slotBin[slot] === firstBin[index]) weight[position[index]] = slotWeight[slot];
       else {
@@ -214,11 +275,7 @@ function binLayout(n: number, nbins: number): BinLayout {
         extraWeight[x++] = slotWeight[slot];
       }
     }
-  const meanRadius = new Float64Array(nbins);
-  for (let i = 0; i < nbins; i++) meanRadius[i] = radiusSum[i] / count[i];
-  const layout: BinLayout = { nbins, count, meanRadius, used, start, weight, extraAt, extraBin, extraWeight };
-  layouts.set(key, layout);
-  return layout;
+  return { weight, extraAt, extraBin, extraWeight };
 }
 
 /** The validated settings of a radial spectrum of n × n windows. */
@@ -353,27 +410,19 @@ export function radialSpectraSharingColumns(grid: NdArray, dx: number, side: num
  * alone and among others.
  */
 function windowPowers(source: StridedSource, n: number, parity: number, rowStarts: ArrayLike<number>, tapers: Float64Array[], visit: (i: number, squares: Float64Array) => void): void {
+  const windows = { source, n, parity0: parity, rowStarts, squared: true };
   if (tapers.length === 1) {
-    taperedWindowSpectra(source, n, parity, rowStarts, tapers[0], visit, true);
+    taperedWindowSpectra({ ...windows, weights: tapers[0] }, visit);
     return;
   }
   const size = n * ((n >> 1) + 1);
   const sums = Array.from(rowStarts, () => new Float64Array(size));
   for (const rowTaper of tapers)
     for (const columnTaper of tapers)
-      taperedWindowSpectra(
-        source,
-        n,
-        parity,
-        rowStarts,
-        columnTaper,
-        (i, squares) => {
-          const sum = sums[i];
-          for (let u = 0; u < size; u++) sum[u] += squares[u];
-        },
-        true,
-        rowTaper,
-      );
+      taperedWindowSpectra({ ...windows, weights: columnTaper, rowWeights: rowTaper }, (i, squares) => {
+        const sum = sums[i];
+        for (let u = 0; u < size; u++) sum[u] += squares[u];
+      });
   const scale = 1 / (tapers.length * tapers.length);
   sums.forEach((sum, i) => {
     for (let u = 0; u < size; u++) sum[u] *= scale;
@@ -395,8 +444,8 @@ function spectrumOfSquares(spectrum: Float64Array, plan: SpectrumPlan, countBad:
   // The usual case: every used |F|² normal and above the noise floor, logs gathered in one pass.
   const values = scratch(m, 1);
   const peakFirst = spectrum[0];
-  gatheredScaledLog(spectrum, used, values, m, halfPower, extremes);
-  const least = extremes[0], most = Math.max(extremes[1], peakFirst);
+  gatheredScaledLog(spectrum, used, values, m, halfPower, gatheredRange);
+  const least = gatheredRange[0], most = Math.max(gatheredRange[1], peakFirst);
   if (least >= MIN_NORMAL && most <= Number.MAX_VALUE && least > most * 1e-28) {
     const k = new Float64Array(nbins), Phi = new Float64Array(nbins), sigmaPhi = new Float64Array(nbins);
     binMoments(values, layout, Phi, sigmaPhi);
@@ -405,8 +454,7 @@ function spectrumOfSquares(spectrum: Float64Array, plan: SpectrumPlan, countBad:
   }
   // Otherwise step by step, to name the problem (or take the logs of tiny or huge values with Math.log).
   const squares = scratch(m, 0);
-  squaredAmplitudes(spectrum, used, squares, m);
-  const peak = extremes[0], smallest = extremes[1];
+  const { peak, smallest } = squaredAmplitudes(spectrum, used, squares, m);
   // A NaN or infinite value anywhere in the window makes every Fourier coefficient non-finite, the
   // zero frequency (where the peak starts) included: only then are the window's values counted.
   const bad = Number.isFinite(peak) ? 0 : countBad();
@@ -439,11 +487,11 @@ function withErrors(k: Float64Array, Phi: Float64Array, sigmaPhi: Float64Array, 
   return { k, Phi, sigmaPhi, count: plan.layout.count.slice(), sigmaMean };
 }
 
-/** Peak (zero frequency included) and smallest |F|² of the last {@link squaredAmplitudes} (or smallest and largest of gatheredScaledLog). */
-const extremes = new Float64Array(2);
+/** Smallest and largest |F|² of the used samples, as gatheredScaledLog leaves them (its `range`). */
+const gatheredRange = new Float64Array(2);
 
-/** `squares[u] = |F|²` of each used sample, gathered from all of them, and their {@link extremes}. */
-function squaredAmplitudes(spectrum: Float64Array, used: Int32Array, squares: Float64Array, m: number): void {
+/** `squares[u] = |F|²` of each used sample, gathered from all of them; their peak (zero frequency included) and smallest. */
+function squaredAmplitudes(spectrum: Float64Array, used: Int32Array, squares: Float64Array, m: number): { peak: number; smallest: number } {
   let peak = spectrum[0];
   let smallest = Infinity;
   for (let u = 0; u < m; u++) {
@@ -452,8 +500,7 @@ function squaredAmplitudes(spectrum: Float64Array, used: Int32Array, squares: Fl
     if (squared > peak) peak = squared;
     if (squared < smallest) smallest = squared;
   }
-  extremes[0] = peak;
-  extremes[1] = smallest;
+  return { peak, smallest };
 }
 
 /**

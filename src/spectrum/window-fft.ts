@@ -22,8 +22,7 @@
  * spectrum NaN (every output of a transform depends on every input), which the caller detects on
  * the spectrum and only then counts the bad values (see {@link countNonFinite}).
  */
-import { BatchedBluestein } from './fft-batched.js';
-import { fftPlan } from './fft.js';
+import { fftEngine } from './fft-engine.js';
 
 /** Values at `data[offset + r·rowStride + c·colStride]`. */
 export interface StridedSource {
@@ -33,88 +32,22 @@ export interface StridedSource {
   colStride: number;
 }
 
-/** The three passes, on the batched Bluestein kernel or (powers of two) one vector at a time on fft.js. */
-interface RowColumnEngine {
-  taperedPairs(src: Float64Array, first: number, colStride: number, pairStride: number, imagOffset: number, count: number, weights: Float64Array, out: Float64Array, outRow: number, half: number): void;
-  taperedSolos(src: Float64Array, offsets: ArrayLike<number>, colStride: number, weights: Float64Array, out: Float64Array, outRows: ArrayLike<number>, half: number): void;
-  taperedColumns(src: Float64Array, rowStart: Int32Array, weights: Float64Array, dst: Float64Array, half: number, squared?: boolean): void;
-}
-
-/** The same passes through {@link fftPlan}, one vector at a time (sizes the batched kernel does not take). */
-class VectorEngine implements RowColumnEngine {
-  private readonly packed: Float64Array;
-  private readonly spectrum: Float64Array;
-  constructor(readonly n: number) {
-    this.packed = new Float64Array(2 * n);
-    this.spectrum = new Float64Array(2 * n);
-  }
-
-  taperedPairs(src: Float64Array, first: number, colStride: number, pairStride: number, imagOffset: number, count: number, weights: Float64Array, out: Float64Array, outRow: number, half: number): void {
-    const { n, packed, spectrum } = this;
-    const plan = fftPlan(n);
-    for (let p = 0; p < count; p++) {
-      const a = first + p * pairStride;
-      for (let c = 0; c < n; c++) {
-        packed[2 * c] = src[a + c * colStride] * weights[c];
-        packed[2 * c + 1] = src[a + imagOffset + c * colStride] * weights[c];
-      }
-      plan.forward(packed, 0, 1, spectrum, 0, 1);
-      const oa = 2 * (outRow + 2 * p) * half, ob = oa + 2 * half;
-      for (let k = 0; k < half; k++) {
-        const nk = k === 0 ? 0 : n - k;
-        const zr = spectrum[2 * k], zi = spectrum[2 * k + 1];
-        const wr = spectrum[2 * nk], wi = -spectrum[2 * nk + 1];
-        out[oa + 2 * k] = 0.5 * (zr + wr);
-        out[oa + 2 * k + 1] = 0.5 * (zi + wi);
-        out[ob + 2 * k] = 0.5 * (zi - wi);
-        out[ob + 2 * k + 1] = -0.5 * (zr - wr);
-      }
-    }
-  }
-
-  taperedSolos(src: Float64Array, offsets: ArrayLike<number>, colStride: number, weights: Float64Array, out: Float64Array, outRows: ArrayLike<number>, half: number): void {
-    const { n, packed, spectrum } = this;
-    const plan = fftPlan(n);
-    for (let b = 0; b < offsets.length; b++) {
-      for (let c = 0; c < n; c++) {
-        packed[2 * c] = src[offsets[b] + c * colStride] * weights[c];
-        packed[2 * c + 1] = 0;
-      }
-      plan.forward(packed, 0, 1, spectrum, 0, 1);
-      out.set(spectrum.subarray(0, 2 * half), 2 * outRows[b] * half);
-    }
-  }
-
-  taperedColumns(src: Float64Array, rowStart: Int32Array, weights: Float64Array, dst: Float64Array, half: number, squared = false): void {
-    const { n, packed, spectrum } = this;
-    const plan = fftPlan(n);
-    for (let k = 0; k < half; k++) {
-      for (let j = 0; j < n; j++) {
-        packed[2 * j] = src[rowStart[j] + 2 * k] * weights[j];
-        packed[2 * j + 1] = src[rowStart[j] + 2 * k + 1] * weights[j];
-      }
-      plan.forward(packed, 0, 1, spectrum, 0, 1);
-      for (let j = 0; j < n; j++) {
-        const re = spectrum[2 * j], im = spectrum[2 * j + 1];
-        if (squared) dst[j * half + k] = re * re + im * im;
-        else {
-          dst[2 * (j * half + k)] = re;
-          dst[2 * (j * half + k) + 1] = im;
-        }
-      }
-    }
-  }
-}
-
-const engines = new Map<number, RowColumnEngine>();
-
-function engine(n: number): RowColumnEngine {
-  let found = engines.get(n);
-  if (!found) {
-    found = n >= 3 && (n & (n - 1)) !== 0 ? new BatchedBluestein(n) : new VectorEngine(n);
-    engines.set(n, found);
-  }
-  return found;
+/** Square windows of one strided array that share their columns, for {@link taperedWindowSpectra}. */
+export interface SharedColumnWindows {
+  /** The array read; column 0 of every window is its column 0. */
+  source: StridedSource;
+  /** Window side, samples. */
+  n: number;
+  /** The {@link rowParity} of the source's row 0: rows are paired by their parity in the grid. */
+  parity0: number;
+  /** Row of `source` each window starts at. */
+  rowStarts: ArrayLike<number>;
+  /** Taper weights applied to the columns of each row (the row pass) and, unless `rowWeights` is given, to the rows. */
+  weights: Float64Array;
+  /** Taper of the window's rows (the column pass), when it differs: a multitaper's products t_p(row)·t_q(column). */
+  rowWeights?: Float64Array;
+  /** Pass |F|² (one real a sample) instead of the complex half-spectrum; default false. */
+  squared?: boolean;
 }
 
 /** ⌊a / b⌋ on integers, exactly (b ≠ 0). */
@@ -143,15 +76,14 @@ let windowBuffer = new Float64Array(0);
 const ROW_BUFFER_LIMIT = 1 << 21;
 
 /**
- * Tapered half-spectra `n × (⌊n/2⌋ + 1)` (interleaved complex, as {@link rfft2dHalf}; or with
- * `squared` their |F|², one real each) of the windows `n × n` whose row 0 is row `rowStarts[i]` of
- * `src` and whose column 0 is column 0 of `src`. Each is passed to `visit(i, spectrum)` as it is
- * made, in an unspecified order; `spectrum` is scratch memory, valid during the call only. Row
- * pairing follows `parity0`, the {@link rowParity} of `src`'s row 0, so that a window gives the same
- * bits alone and among others. `weights` taper both axes, unless `rowWeights` (the taper of the
- * window's rows, applied in the column pass) is given: a multitaper's products t_p(row)·t_q(column).
+ * Tapered half-spectra `n × (⌊n/2⌋ + 1)` (interleaved complex, as `rfft2dHalf`; or with `squared`
+ * their |F|², one real each) of the windows `n × n` whose row 0 is row `rowStarts[i]` of the source
+ * and whose column 0 is its column 0. Each is passed to `visit(i, spectrum)` as it is made, in an
+ * unspecified order; `spectrum` is scratch memory, valid during the call only. Row pairing follows
+ * `parity0`, so that a window gives the same bits alone and among others.
  */
-export function taperedWindowSpectra(src: StridedSource, n: number, parity0: number, rowStarts: ArrayLike<number>, weights: Float64Array, visit: (i: number, spectrum: Float64Array) => void, squared = false, rowWeights = weights): void {
+export function taperedWindowSpectra(windows: SharedColumnWindows, visit: (i: number, spectrum: Float64Array) => void): void {
+  const { n, rowStarts } = windows;
   const count = rowStarts.length;
   if (count === 0) return;
   const half = (n >> 1) + 1;
@@ -163,82 +95,131 @@ export function taperedWindowSpectra(src: StridedSource, n: number, parity0: num
     const lo = rowStarts[order[from]];
     let to = from + 1;
     while (to < count && rowStarts[order[to]] + n - lo + 2 * (to + 1 - from) <= maxSlots) to++;
-    spectraOfChunk(src, n, half, parity0, rowStarts, order.slice(from, to), weights, visit, squared, rowWeights);
+    spectraOfChunk({ windows, chunk: order.slice(from, to), visit });
     from = to;
   }
 }
 
-function spectraOfChunk(src: StridedSource, n: number, half: number, parity0: number, rowStarts: ArrayLike<number>, windows: number[], weights: Float64Array, visit: (i: number, spectrum: Float64Array) => void, squared: boolean, rowWeights: Float64Array): void {
-  const fft = engine(n);
-  const { data, offset, rowStride, colStride } = src;
-  const isFirst = (row: number) => ((parity0 + row) & 1) === 0; // first row of an absolute pair
-  const lo = rowStarts[windows[0]];
-  let hi = lo;
-  for (const i of windows) hi = Math.max(hi, rowStarts[i] + n - 1);
-  // Pair p is rows aBase + 2p and aBase + 2p + 1; a window needs the pairs wholly inside it.
-  const aBase = isFirst(lo) ? lo : lo - 1;
-  const pairs = ((hi - aBase) >> 1) + 1;
-  const needed = new Int32Array(pairs + 1);
-  const solos = new Map<number, number>(); // row → its solo's index
-  for (const i of windows) {
-    const s = rowStarts[i], e = s + n - 1;
-    const firstA = isFirst(s) ? s : s + 1;
-    const lastA = isFirst(e) ? e - 2 : e - 1;
-    if (lastA >= firstA) {
-      needed[(firstA - aBase) >> 1]++;
-      needed[((lastA - aBase) >> 1) + 1]--;
-    }
-    if (!isFirst(s) && !solos.has(s)) solos.set(s, solos.size);
-    if (isFirst(e) && !solos.has(e)) solos.set(e, solos.size);
-  }
-  // Compact slots: needed pairs first (two rows each, in order), then the solo rows.
-  const pairSlot = new Int32Array(pairs).fill(-1);
-  let slots = 0;
-  for (let p = 0, depth = 0; p < pairs; p++) {
-    depth += needed[p];
-    if (depth > 0) {
-      pairSlot[p] = slots;
-      slots += 2;
-    }
-  }
-  const soloBase = slots;
-  slots += solos.size;
-  if (rowBuffer.length < 2 * half * slots) rowBuffer = new Float64Array(2 * half * slots);
-  const rows = rowBuffer;
-  // Row pass: runs of consecutive needed pairs, then the solos.
-  for (let p = 0; p < pairs; ) {
-    if (pairSlot[p] < 0) {
-      p++;
-      continue;
-    }
-    let end = p + 1;
-    while (end < pairs && pairSlot[end] >= 0) end++;
-    fft.taperedPairs(data, offset + (aBase + 2 * p) * rowStride, colStride, 2 * rowStride, rowStride, end - p, weights, rows, pairSlot[p], half);
-    p = end;
-  }
-  if (solos.size > 0) {
-    const offsets: number[] = [], outRows: number[] = [];
-    for (const [row, index] of solos) {
-      offsets.push(offset + row * rowStride);
-      outRows.push(soloBase + index);
-    }
-    fft.taperedSolos(data, offsets, colStride, weights, rows, outRows, half);
-  }
+/** One chunk of {@link taperedWindowSpectra}: the indices of its windows (by first row) and where their spectra go. */
+interface Chunk {
+  windows: SharedColumnWindows;
+  chunk: number[];
+  visit: (i: number, spectrum: Float64Array) => void;
+}
+
+function spectraOfChunk({ windows, chunk, visit }: Chunk): void {
+  const { n, weights, rowWeights = weights, squared = false } = windows;
+  const half = (n >> 1) + 1;
+  const slots = rowSlots(windows, chunk);
+  if (rowBuffer.length < 2 * half * slots.count) rowBuffer = new Float64Array(2 * half * slots.count);
+  transformRows(windows, slots, rowBuffer, half);
   // Column pass of each window.
   const size = (squared ? 1 : 2) * n * half;
   if (windowBuffer.length < size) windowBuffer = new Float64Array(size);
   const out = windowBuffer.length === size ? windowBuffer : windowBuffer.subarray(0, size);
   const rowStart = new Int32Array(n);
-  for (const i of windows) {
-    const s = rowStarts[i];
-    for (let j = 0; j < n; j++) {
-      const row = s + j;
-      const paired = isFirst(row) ? j + 1 < n : j > 0;
-      const slot = paired ? pairSlot[(row - aBase) >> 1] + (isFirst(row) ? 0 : 1) : soloBase + solos.get(row)!;
-      rowStart[j] = 2 * half * slot;
-    }
-    fft.taperedColumns(rows, rowStart, rowWeights, out, half, squared);
+  const fft = fftEngine(n);
+  for (const i of chunk) {
+    windowRowStarts(windows, slots, windows.rowStarts[i], half, rowStart);
+    fft.taperedColumns({ src: rowBuffer, rowStart, weights: rowWeights, out, half, squared });
     visit(i, out);
+  }
+}
+
+/**
+ * The rows a chunk of windows needs transformed, and the slot of the row buffer each row's
+ * half-spectrum goes to: the pairs some window holds whole, two slots each and in order, then the
+ * rows transformed alone.
+ */
+interface RowSlots {
+  /** Pair p is rows `aBase + 2p` and `aBase + 2p + 1`. */
+  aBase: number;
+  /** Slot of pair p's first row (its partner's is the next), or −1 when no window holds the pair. */
+  pairSlot: Int32Array;
+  /** Row → slot, for the rows transformed alone (a window's first row that ends a pair, or last row that starts one). */
+  soloSlot: Map<number, number>;
+  /** Slots in all. */
+  count: number;
+}
+
+/** Whether a row is the first of its pair: rows are paired by their absolute parity. */
+function startsPair(parity0: number, row: number): boolean {
+  return ((parity0 + row) & 1) === 0;
+}
+
+function rowSlots({ n, parity0, rowStarts }: SharedColumnWindows, chunk: number[]): RowSlots {
+  const lo = rowStarts[chunk[0]];
+  let hi = lo;
+  for (const i of chunk) hi = Math.max(hi, rowStarts[i] + n - 1);
+  const aBase = startsPair(parity0, lo) ? lo : lo - 1;
+  const pairs = ((hi - aBase) >> 1) + 1;
+  // How many windows hold each pair whole, as a difference array; and the rows without a partner.
+  const needed = new Int32Array(pairs + 1);
+  const solos: number[] = [];
+  for (const i of chunk) {
+    const s = rowStarts[i], e = s + n - 1;
+    const firstA = startsPair(parity0, s) ? s : s + 1;
+    const lastA = startsPair(parity0, e) ? e - 2 : e - 1;
+    if (lastA >= firstA) {
+      needed[(firstA - aBase) >> 1]++;
+      needed[((lastA - aBase) >> 1) + 1]--;
+    }
+    if (!startsPair(parity0, s)) solos.push(s);
+    if (startsPair(parity0, e)) solos.push(e);
+  }
+  const pairSlot = new Int32Array(pairs).fill(-1);
+  let count = 0;
+  for (let p = 0, depth = 0; p < pairs; p++) {
+    depth += needed[p];
+    if (depth > 0) {
+      pairSlot[p] = count;
+      count += 2;
+    }
+  }
+  const soloSlot = new Map<number, number>();
+  for (const row of solos) if (!soloSlot.has(row)) soloSlot.set(row, count++);
+  return { aBase, pairSlot, soloSlot, count };
+}
+
+/** Row pass: runs of consecutive needed pairs, then the rows alone, into their slots of `rows`. */
+function transformRows({ source, n, weights }: SharedColumnWindows, { aBase, pairSlot, soloSlot }: RowSlots, rows: Float64Array, half: number): void {
+  const fft = fftEngine(n);
+  const { data, offset, rowStride, colStride } = source;
+  for (let p = 0; p < pairSlot.length; ) {
+    if (pairSlot[p] < 0) {
+      p++;
+      continue;
+    }
+    let end = p + 1;
+    while (end < pairSlot.length && pairSlot[end] >= 0) end++;
+    fft.taperedPairs({
+      src: data,
+      first: offset + (aBase + 2 * p) * rowStride,
+      colStride,
+      pairStride: 2 * rowStride,
+      partnerOffset: rowStride,
+      count: end - p,
+      weights,
+      out: rows,
+      outRow: pairSlot[p],
+      half,
+    });
+    p = end;
+  }
+  if (soloSlot.size > 0) {
+    const starts = Array.from(soloSlot.keys(), (row) => offset + row * rowStride);
+    fft.taperedSolos({ src: data, starts, colStride, weights, out: rows, outRows: Array.from(soloSlot.values()), half });
+  }
+}
+
+/** Where each row j of the window starting at row `s` has its half-spectrum in the row buffer. */
+function windowRowStarts({ n, parity0 }: SharedColumnWindows, { aBase, pairSlot, soloSlot }: RowSlots, s: number, half: number, rowStart: Int32Array): void {
+  for (let j = 0; j < n; j++) {
+    const row = s + j;
+    const first = startsPair(parity0, row);
+    const paired = first ? j + 1 < n : j > 0;
+    const slot = paired ? pairSlot[(row - aBase) >> 1] + (first ? 0 : 1) : soloSlot.get(row)!;
+    rowStart[j] = 2 * half * slot;
   }
 }
 

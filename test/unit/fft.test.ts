@@ -1,19 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { fft1d, fft2d, rfft2dHalf } from '../../src/spectrum/fft.js';
+import { fft1d, fft2d } from '../../src/spectrum/fft.js';
+import { rfft2dHalf } from '../../src/spectrum/fft-engine.js';
 import { maxRelativeToPeak, seededRandom } from '../helpers/random.js';
+
+/** cos and sin of 2πp/n for p < n: the direct DFT's twiddles, looked up at the exact index jk mod n (kept by adding k, mod n, at each step). */
+function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
+  const cos = new Float64Array(n), sin = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    cos[p] = Math.cos((2 * Math.PI * p) / n);
+    sin[p] = Math.sin((2 * Math.PI * p) / n);
+  }
+  return { cos, sin };
+}
 
 /** Direct O(N²) 2-D DFT (numpy's sign convention), the reference the FFT must equal. */
 function directDft2(re: Float64Array, im: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(2 * rows * cols);
-  const cosR = (j: number) => Math.cos((2 * Math.PI * j) / rows), sinR = (j: number) => Math.sin((2 * Math.PI * j) / rows);
-  const cosC = (j: number) => Math.cos((2 * Math.PI * j) / cols), sinC = (j: number) => Math.sin((2 * Math.PI * j) / cols);
+  const byRow = twiddleTable(rows), byCol = twiddleTable(cols);
   // Separable: first along columns index (within each row), then along rows, each a direct sum.
   const tmp = new Float64Array(2 * rows * cols);
   for (let r = 0; r < rows; r++)
     for (let k = 0; k < cols; k++) {
       let sr = 0, si = 0;
-      for (let c = 0; c < cols; c++) {
-        const p = (k * c) % cols, cr = cosC(p), ci = -sinC(p);
+      for (let c = 0, p = 0; c < cols; c++, p = p + k < cols ? p + k : p + k - cols) {
+        const cr = byCol.cos[p], ci = -byCol.sin[p];
         const xr = re[r * cols + c], xi = im[r * cols + c];
         sr += xr * cr - xi * ci; si += xr * ci + xi * cr;
       }
@@ -22,8 +32,8 @@ function directDft2(re: Float64Array, im: Float64Array, rows: number, cols: numb
   for (let k = 0; k < cols; k++)
     for (let l = 0; l < rows; l++) {
       let sr = 0, si = 0;
-      for (let r = 0; r < rows; r++) {
-        const p = (l * r) % rows, cr = cosR(p), ci = -sinR(p);
+      for (let r = 0, p = 0; r < rows; r++, p = p + l < rows ? p + l : p + l - rows) {
+        const cr = byRow.cos[p], ci = -byRow.sin[p];
         const xr = tmp[2 * (r * cols + k)], xi = tmp[2 * (r * cols + k) + 1];
         sr += xr * cr - xi * ci; si += xr * ci + xi * cr;
       }
@@ -99,12 +109,13 @@ describe('fft1d', () => {
   });
 });
 
-describe('rfft2dHalf: the batched Bluestein path equals the per-vector (fft.js) path', () => {
-  // Sizes other than powers of two go through fft-batched.ts; fft2d transforms one vector at a time
-  // through fftPlan (Bluestein on fft.js). Sizes chosen to reach every shape of the batched kernel:
-  // M = 8 (n = 3, kernel product alone), 16 (middle radix-2), 32 (middle radix-4), 64, 128, 512
-  // (201), 1024 (301, 305, 401); odd and even row counts (odd: last batch shifted one row back; one
-  // row: paired with itself), and power-of-two sizes on the other axis (fft.js there).
+describe('rfft2dHalf (the spectra\'s engine) equals fft2d (fft.js, one vector at a time)', () => {
+  // rfft2dHalf runs the three passes every radial spectrum runs (fft-engine.ts): sizes other than
+  // powers of two on fft-batched.ts, the others one vector at a time through fftPlan. Sizes chosen
+  // to reach every shape of the batched kernel: M = 8 (n = 3, kernel product alone), 16 (middle
+  // radix-2), 32 (middle radix-4), 64, 128, 512 (201), 1024 (301, 305, 401); row pairs in one batch
+  // and in several of unequal sizes, odd row counts (the last row transformed alone), and power-of-two
+  // sizes on the other axis.
   const pairs: Array<[number, number]> = [
     [201, 201], [301, 301], [305, 305], [401, 401], [201, 305], [305, 201],
     [3, 3], [5, 5], [7, 7], [9, 9], [15, 15], [17, 17], [33, 33], [63, 63],
@@ -127,5 +138,6 @@ describe('rfft2dHalf: the batched Bluestein path equals the per-vector (fft.js) 
     expect(rfft2dHalf(a, 201, 201, out)).toBe(out);
     expect(out).toEqual(first);
     expect(rfft2dHalf(Array.from(a), 201, 201)).toEqual(first);
+    expect(() => rfft2dHalf(a, 200, 201)).toThrow(/40401 values is not 200 × 201/);
   });
 });
