@@ -9,12 +9,15 @@ import { benchExplore } from './explore.mjs';
 import { benchInversion } from './inversion.mjs';
 import { benchIo } from './io.mjs';
 import { benchMapMemory } from './memory-map.mjs';
+import { benchParallel } from './map-parallel.mjs';
 import { benchSpectrum } from './spectrum.mjs';
 
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 benchSpectrum();
 benchInversion();
 benchIo();
+// Two workers vs the machine's own ceiling, where the CPU goes, and N cores on paper (child processes).
+await benchParallel();
 benchMapMemory();
 // Peak memory is per process: gridding 10 million points runs in a child of its own (~30 s).
 process.stdout.write(execFileSync(process.execPath, [fileURLToPath(new URL('./grid-memory.mjs', import.meta.url))], { encoding: 'utf8' }));
