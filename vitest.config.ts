@@ -11,7 +11,15 @@ export default defineConfig({
       { extends: true, test: { name: 'parity', include: ['test/parity/**/*.test.ts'], testTimeout: 60_000 } },
       { extends: true, test: { name: 'interop', include: ['test/interop/**/*.test.ts'], testTimeout: 120_000 } },
       // Monte-Carlo coverage of the intervals: minutes of fits, so apart from the fast unit suite.
-      { extends: true, test: { name: 'calibration', include: ['test/calibration/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'calibration',
+          include: ['test/calibration/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

@@ -16,7 +16,9 @@ const grid = fileURLToPath(new URL('../data/synthetic-anomaly.tif', import.meta.
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 export async function benchExplore({ clicks = 15, maps = 3 } = {}) {
-  const server = spawn(process.execPath, [cli, 'explore', grid, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [cli, 'explore', grid, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const { value: url } = await createInterface({ input: server.stdout })[Symbol.asyncIterator]().next();
@@ -27,28 +29,48 @@ export async function benchExplore({ clicks = 15, maps = 3 } = {}) {
     await page.waitForFunction(() => document.querySelector('[data-testid=anomaly-map]')?.getAttribute('data-rows'));
     const box = await map.boundingBox();
     const summary = page.getByTestId('fit-summary');
-    const inPage = [], roundTrip = [], fits = [], charts = [];
+    const inPage = [],
+      roundTrip = [],
+      fits = [],
+      charts = [];
     // The first click after loading: reported apart (the page warms its fit and chart code on load).
     for (let i = 0; i <= clicks; i++) {
       await summary.evaluate((el) => delete el.dataset.elapsedMs);
       const started = performance.now();
-      await map.click({ position: { x: box.width * (0.4 + 0.2 * (i / clicks)), y: box.height * (0.6 - 0.2 * (i / clicks)) } });
-      await page.waitForFunction(() => document.querySelector('[data-testid=fit-summary]')?.hasAttribute('data-elapsed-ms'));
+      await map.click({
+        position: { x: box.width * (0.4 + 0.2 * (i / clicks)), y: box.height * (0.6 - 0.2 * (i / clicks)) },
+      });
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid=fit-summary]')?.hasAttribute('data-elapsed-ms'),
+      );
       const elapsed = Number(await summary.getAttribute('data-elapsed-ms'));
-      const [fit, chart] = await page.evaluate(() => ['curie:fit', 'curie:chart'].map((name) => performance.getEntriesByName(name).at(-1)?.duration ?? NaN));
-      if (i === 0) console.log(`explorer: first click after loading                  ${elapsed.toFixed(1)} ms in the page (spectrum and fit ${fit.toFixed(1)} ms, chart ${chart.toFixed(1)} ms)`);
+      const [fit, chart] = await page.evaluate(() =>
+        ['curie:fit', 'curie:chart'].map((name) => performance.getEntriesByName(name).at(-1)?.duration ?? NaN),
+      );
+      if (i === 0)
+        console.log(
+          `explorer: first click after loading                  ${elapsed.toFixed(1)} ms in the page (spectrum and fit ${fit.toFixed(1)} ms, chart ${chart.toFixed(1)} ms)`,
+        );
       else (inPage.push(elapsed), roundTrip.push(performance.now() - started), fits.push(fit), charts.push(chart));
     }
-    console.log(`explorer: click → spectrum and fit shown, 200 km       median ${median(inPage).toFixed(1)} ms in the page (spectrum and fit ${median(fits).toFixed(1)} ms, chart ${median(charts).toFixed(1)} ms), ${median(roundTrip).toFixed(1)} ms via playwright (${clicks} clicks)`);
+    console.log(
+      `explorer: click → spectrum and fit shown, 200 km       median ${median(inPage).toFixed(1)} ms in the page (spectrum and fit ${median(fits).toFixed(1)} ms, chart ${median(charts).toFixed(1)} ms), ${median(roundTrip).toFixed(1)} ms via playwright (${clicks} clicks)`,
+    );
     await page.locator('#spacing').fill('10');
     const seconds = [];
     for (let i = 0; i < maps; i++) {
       await page.getByTestId('run-map').click();
-      await page.waitForFunction(() => document.querySelector('[data-testid=depth-map]')?.getAttribute('data-windows') === '121', undefined, { timeout: 120_000 });
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=depth-map]')?.getAttribute('data-windows') === '121',
+        undefined,
+        { timeout: 120_000 },
+      );
       seconds.push(Number(await page.getByTestId('depth-map').getAttribute('data-seconds')));
     }
     const workers = await page.evaluate(() => navigator.hardwareConcurrency);
-    console.log(`explorer: 121-window map (200 km, every 10 km)         median ${median(seconds).toFixed(2)} s (${seconds.map((s) => s.toFixed(2)).join(', ')}; ${workers} workers, ${os.cpus().length} cores)`);
+    console.log(
+      `explorer: 121-window map (200 km, every 10 km)         median ${median(seconds).toFixed(2)} s (${seconds.map((s) => s.toFixed(2)).join(', ')}; ${workers} workers, ${os.cpus().length} cores)`,
+    );
   } finally {
     await browser.close();
     server.kill('SIGTERM');

@@ -10,7 +10,9 @@ import { gridScattered } from '../dist/index.js';
 const n = Number(process.argv[2] ?? 10_000_000);
 const method = process.argv[3] ?? 'linear';
 const side = 2000;
-const x = new Float64Array(n), y = new Float64Array(n), values = new Float64Array(n);
+const x = new Float64Array(n),
+  y = new Float64Array(n),
+  values = new Float64Array(n);
 let s = 1;
 const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 4294967296);
 // A survey-like box of UTM coordinates, 400 km × 400 km, with a smooth field.
@@ -20,7 +22,10 @@ for (let i = 0; i < n; i++) {
   values[i] = 100 * Math.sin(x[i] / 3e4) * Math.cos(y[i] / 5e4);
 }
 const start = performance.now();
-const raster = gridScattered({ x, y, values }, { extent: [500e3 + 100, 900e3 - 100, 9_500e3 + 100, 9_900e3 - 100], shape: [side, side], method });
+const raster = gridScattered(
+  { x, y, values },
+  { extent: [500e3 + 100, 900e3 - 100, 9_500e3 + 100, 9_900e3 - 100], shape: [side, side], method },
+);
 const seconds = (performance.now() - start) / 1000;
 const pointBytes = x.byteLength + y.byteLength + values.byteLength;
 const outputBytes = raster.data.data.byteLength;

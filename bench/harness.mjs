@@ -22,7 +22,9 @@ export function measure(label, fn, { batches = 21, minBatchMs = 20 } = {}) {
   perCall.sort((a, b) => a - b);
   const median = perCall[batches >> 1];
   const result = { label, medianMs: median, minMs: perCall[0], maxMs: perCall[batches - 1], calls: calls * batches };
-  console.log(`${label.padEnd(48)} median ${format(median)}  (min ${format(perCall[0])}, max ${format(perCall[batches - 1])}, ${batches}×${calls} calls)`);
+  console.log(
+    `${label.padEnd(48)} median ${format(median)}  (min ${format(perCall[0])}, max ${format(perCall[batches - 1])}, ${batches}×${calls} calls)`,
+  );
   return result;
 }
 

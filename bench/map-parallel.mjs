@@ -64,15 +64,18 @@ const cpuMs = () => {
  */
 async function childMap(workers, part, parts, repeat) {
   const { optimiser, xc: allX, yc: allY } = await centroids();
-  const from = Math.floor((part * allX.length) / parts), to = Math.floor(((part + 1) * allX.length) / parts);
-  const xc = allX.slice(from, to), yc = allY.slice(from, to);
+  const from = Math.floor((part * allX.length) / parts),
+    to = Math.floor(((part + 1) * allX.length) / parts);
+  const xc = allX.slice(from, to),
+    yc = allY.slice(from, to);
   const maps = [];
   let threads, windowMs;
   for (let r = 0; r < repeat; r++) {
     const before = threadCpu();
     const ticks = [];
     const elu = performance.eventLoopUtilization();
-    const cpu0 = cpuMs(), t0 = performance.now();
+    const cpu0 = cpuMs(),
+      t0 = performance.now();
     await optimiser.optimiseRoutine(WINDOW, xc, yc, {
       workers,
       onProgress: ({ done }) => ticks.push([done, performance.now()]),
@@ -80,7 +83,12 @@ async function childMap(workers, part, parts, repeat) {
     // Idle workers live on for a second after the map: their threads can still be read.
     const last = threadCpu();
     const main = String(process.pid);
-    maps.push({ wallMs: performance.now() - t0, cpuMs: cpuMs() - cpu0, mainActiveMs: performance.eventLoopUtilization(elu).active, mainCpuMs: last.has(main) ? last.get(main) - before.get(main) : undefined });
+    maps.push({
+      wallMs: performance.now() - t0,
+      cpuMs: cpuMs() - cpu0,
+      mainActiveMs: performance.eventLoopUtilization(elu).active,
+      mainCpuMs: last.has(main) ? last.get(main) - before.get(main) : undefined,
+    });
     if (r === 0 && workers > 0 && before.size > 0) {
       threads = { main: 0, workers: 0, helpers: 0 };
       for (const [tid, ms] of last) {
@@ -103,7 +111,9 @@ async function childMap(workers, part, parts, repeat) {
     }
   }
   await optimiser.close();
-  console.log(JSON.stringify({ maps, threads, windowMs, batches: planBatches(xc.length, Math.max(workers, 1), xc).length }));
+  console.log(
+    JSON.stringify({ maps, threads, windowMs, batches: planBatches(xc.length, Math.max(workers, 1), xc).length }),
+  );
 }
 
 /**
@@ -117,7 +127,10 @@ async function childProfile() {
   const starts = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const worker = new Worker(`import(${JSON.stringify(workerUrl)}).then(() => require('node:worker_threads').parentPort.postMessage(0))`, { eval: true });
+    const worker = new Worker(
+      `import(${JSON.stringify(workerUrl)}).then(() => require('node:worker_threads').parentPort.postMessage(0))`,
+      { eval: true },
+    );
     await new Promise((resolve) => worker.once('message', resolve));
     starts.push(performance.now() - t0);
     await worker.terminate();
@@ -154,7 +167,8 @@ function stagesOf(profile) {
     fit: 'fitGlobal',
   };
   const inclusive = Object.fromEntries(Object.keys(marks).map((key) => [key, 0]));
-  let total = 0, gc = 0;
+  let total = 0,
+    gc = 0;
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     if (node.callFrame.functionName === '(idle)') continue;
@@ -189,11 +203,17 @@ function stagesOf(profile) {
 function child(args) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [SELF, '--child', ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [SELF, '--child', ...args.map(String)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (chunk) => (out += chunk));
     proc.on('error', reject);
-    proc.on('exit', (code) => (code === 0 ? resolve({ ...JSON.parse(out.trim().split('\n').pop()), processMs: performance.now() - started }) : reject(new Error(`bench child ${args.join(' ')} exited with ${code}`))));
+    proc.on('exit', (code) =>
+      code === 0
+        ? resolve({ ...JSON.parse(out.trim().split('\n').pop()), processMs: performance.now() - started })
+        : reject(new Error(`bench child ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -215,12 +235,13 @@ export function simulate(windowMs, xc, workers, { startMs, warmupMs, mainMs }) {
   const plan = planBatches(windowMs.length, workers, xc);
   const free = new Array(workers).fill(startMs);
   const warm = new Array(workers).fill(false);
-  let mainFree = 0, mainBusy = 0;
+  let mainFree = 0,
+    mainBusy = 0;
   for (const batch of plan) {
     let w = 0;
     for (let j = 1; j < workers; j++) if (free[j] < free[w]) w = j;
     let spent = sum(batch.map((i) => windowMs[i]));
-    if (!warm[w]) (spent += warmupMs), (warm[w] = true);
+    if (!warm[w]) ((spent += warmupMs), (warm[w] = true));
     const finished = free[w] + spent;
     mainFree = Math.max(mainFree, finished) + mainMs;
     mainBusy += mainMs;
@@ -228,12 +249,23 @@ export function simulate(windowMs, xc, workers, { startMs, warmupMs, mainMs }) {
   }
   const makespan = Math.max(...free);
   const ideal = sum(windowMs) / workers;
-  return { batches: plan.length, size: Math.max(...plan.map((b) => b.length)), makespan, efficiency: ideal / makespan, tail: makespan - sum(free) / workers, mainShare: mainBusy / makespan, warmupShare: warmupMs / makespan };
+  return {
+    batches: plan.length,
+    size: Math.max(...plan.map((b) => b.length)),
+    makespan,
+    efficiency: ideal / makespan,
+    tail: makespan - sum(free) / workers,
+    mainShare: mainBusy / makespan,
+    warmupShare: warmupMs / makespan,
+  };
 }
 
 export async function benchParallel(rounds = 3) {
-  if (!existsSync(GRID)) return console.log('# parallel efficiency: skipped (no ../shared/reference beside the project)');
-  console.log(`# parallel efficiency (child processes; ${rounds} alternating rounds, medians; ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)} at start)`);
+  if (!existsSync(GRID))
+    return console.log('# parallel efficiency: skipped (no ../shared/reference beside the project)');
+  console.log(
+    `# parallel efficiency (child processes; ${rounds} alternating rounds, medians; ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)} at start)`,
+  );
   const names = Object.keys(CONFIGS);
   const perRound = [];
   for (let r = 0; r < rounds; r++) {
@@ -267,44 +299,79 @@ export async function benchParallel(rounds = 3) {
       processThreads: got.threads[0].processMs,
     });
     const last = perRound.at(-1);
-    console.log(`  round ${r + 1}: one map alone ${(alone / 1000).toFixed(2)} s, ceiling ${last.ceiling.toFixed(2)}×, 2 workers ${last.speedup.toFixed(2)}× = ${pct(last.efficiency)} of it (load ${os.loadavg()[0].toFixed(1)})`);
+    console.log(
+      `  round ${r + 1}: one map alone ${(alone / 1000).toFixed(2)} s, ceiling ${last.ceiling.toFixed(2)}×, 2 workers ${last.speedup.toFixed(2)}× = ${pct(last.efficiency)} of it (load ${os.loadavg()[0].toFixed(1)})`,
+    );
   }
   const m = (key) => median(perRound.map((round) => round[key]));
-  console.log(`  one in-thread map alone (1764 windows)               median ${(m('alone') / 1000).toFixed(2)} s (warm, same process: ${(m('warmAlone') / 1000).toFixed(2)} s); whole process ${(m('processAlone') / 1000).toFixed(2)} s`);
-  console.log(`  ceiling: two in-thread maps side by side vs one      median ${m('ceiling').toFixed(2)}× (rounds ${perRound.map((x) => x.ceiling.toFixed(2)).join(', ')}); CPU of each ${m('cpuPairOverAlone').toFixed(2)}× alone`);
-  console.log(`  2 worker threads vs one map alone                    median ${m('speedup').toFixed(2)}× = ${pct(m('efficiency'))} of the ceiling (rounds ${perRound.map((x) => pct(x.efficiency)).join(', ')}; goal ≥ 85 %); whole process ${(m('processThreads') / 1000).toFixed(2)} s`);
-  console.log(`  the same, warm (second map of the same processes)    median ${m('warmSpeedup').toFixed(2)}× (rounds ${perRound.map((x) => x.warmSpeedup.toFixed(2)).join(', ')})`);
-  console.log(`  2 threads vs 2 processes of half the map each        processes' time / threads' ${m('halvesOverThreads').toFixed(2)}; CPU threads / processes ${m('cpuThreadsOverHalves').toFixed(2)}`);
-  console.log(`  CPU of the 2-worker map vs one map alone             ${m('cpuThreadsOverAlone').toFixed(2)}× (${(m('threadsCpu') / 1000).toFixed(2)} s vs ${(m('coldCpu') / 1000).toFixed(2)} s)`);
+  console.log(
+    `  one in-thread map alone (1764 windows)               median ${(m('alone') / 1000).toFixed(2)} s (warm, same process: ${(m('warmAlone') / 1000).toFixed(2)} s); whole process ${(m('processAlone') / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  ceiling: two in-thread maps side by side vs one      median ${m('ceiling').toFixed(2)}× (rounds ${perRound.map((x) => x.ceiling.toFixed(2)).join(', ')}); CPU of each ${m('cpuPairOverAlone').toFixed(2)}× alone`,
+  );
+  console.log(
+    `  2 worker threads vs one map alone                    median ${m('speedup').toFixed(2)}× = ${pct(m('efficiency'))} of the ceiling (rounds ${perRound.map((x) => pct(x.efficiency)).join(', ')}; goal ≥ 85 %); whole process ${(m('processThreads') / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  the same, warm (second map of the same processes)    median ${m('warmSpeedup').toFixed(2)}× (rounds ${perRound.map((x) => x.warmSpeedup.toFixed(2)).join(', ')})`,
+  );
+  console.log(
+    `  2 threads vs 2 processes of half the map each        processes' time / threads' ${m('halvesOverThreads').toFixed(2)}; CPU threads / processes ${m('cpuThreadsOverHalves').toFixed(2)}`,
+  );
+  console.log(
+    `  CPU of the 2-worker map vs one map alone             ${m('cpuThreadsOverAlone').toFixed(2)}× (${(m('threadsCpu') / 1000).toFixed(2)} s vs ${(m('coldCpu') / 1000).toFixed(2)} s)`,
+  );
   const kinds = perRound.map((round) => round.threadKinds).filter(Boolean);
   if (kinds.length > 0) {
     const kind = (key) => median(kinds.map((k) => k[key]));
-    console.log(`    by thread: workers ${(kind('workers') / 1000).toFixed(2)} s, main ${(kind('main') / 1000).toFixed(2)} s, V8 helpers (background JIT, GC) ${(kind('helpers') / 1000).toFixed(2)} s`);
+    console.log(
+      `    by thread: workers ${(kind('workers') / 1000).toFixed(2)} s, main ${(kind('main') / 1000).toFixed(2)} s, V8 helpers (background JIT, GC) ${(kind('helpers') / 1000).toFixed(2)} s`,
+    );
   }
-  console.log(`    warm-up of one thread (cold map's CPU − warm map's) ${(m('warmupCpu') / 1000).toFixed(2)} s CPU = ${pct(m('warmupCpu') / m('coldCpu'))} of a cold map; main thread per batch of a warm 2-worker map ${m('mainPerBatch').toFixed(2)} ms CPU`);
+  console.log(
+    `    warm-up of one thread (cold map's CPU − warm map's) ${(m('warmupCpu') / 1000).toFixed(2)} s CPU = ${pct(m('warmupCpu') / m('coldCpu'))} of a cold map; main thread per batch of a warm 2-worker map ${m('mainPerBatch').toFixed(2)} ms CPU`,
+  );
 
   const profiled = await child(['profile']);
   const s = profiled.stages;
   const per = (ms) => `${((ms / profiled.windows) * 1000).toFixed(0)} µs`;
-  console.log(`  per window (CPU profile of ${profiled.windows} in-thread windows, warm)      ${per(s.totalMs)}: spectrum ${per(s.spectrumMs)} (${pct(s.spectrumMs / s.totalMs)}), lattice scan ${per(s.scanMs)} (${pct(s.scanMs / s.totalMs)}), polish ${per(s.polishMs)} (${pct(s.polishMs / s.totalMs)}), interval ${per(s.intervalMs)} (${pct(s.intervalMs / s.totalMs)}), set-up ${per(s.setupMs)}; GC ${per(s.gcMs)} (${pct(s.gcMs / s.totalMs)}, apart from the stages)`);
+  console.log(
+    `  per window (CPU profile of ${profiled.windows} in-thread windows, warm)      ${per(s.totalMs)}: spectrum ${per(s.spectrumMs)} (${pct(s.spectrumMs / s.totalMs)}), lattice scan ${per(s.scanMs)} (${pct(s.scanMs / s.totalMs)}), polish ${per(s.polishMs)} (${pct(s.polishMs / s.totalMs)}), interval ${per(s.intervalMs)} (${pct(s.intervalMs / s.totalMs)}), set-up ${per(s.setupMs)}; GC ${per(s.gcMs)} (${pct(s.gcMs / s.totalMs)}, apart from the stages)`,
+  );
   const fftShare = s.fftMs / s.totalMs;
-  console.log(`    FFT (row and column transforms) ${per(s.fftMs)} = ${pct(fftShare)} of a window: an exact-size FFT 2× faster saves ${pct(fftShare / 2)}, 5× faster ${pct(fftShare * 0.8)}, free ${pct(fftShare)}`);
+  console.log(
+    `    FFT (row and column transforms) ${per(s.fftMs)} = ${pct(fftShare)} of a window: an exact-size FFT 2× faster saves ${pct(fftShare / 2)}, 5× faster ${pct(fftShare * 0.8)}, free ${pct(fftShare)}`,
+  );
 
   // Paper simulation: the median round's per-window costs, this run's start, warm-up and main-thread cost.
   const { xc } = await centroids();
   const windowMs = perRound.map((round) => round.windowMs).find(Boolean);
   const params = { startMs: profiled.workerStartMs, warmupMs: m('warmupCpu'), mainMs: m('mainPerBatch') };
-  console.log(`  simulation of today's batching (warm window ${(sum(windowMs) / windowMs.length).toFixed(2)} ms, worker start ${params.startMs.toFixed(0)} ms, warm-up ${params.warmupMs.toFixed(0)} ms CPU, main thread ${params.mainMs.toFixed(2)} ms a batch; batches ≤ ${MAX_BATCH}):`);
-  const bigX = Float64Array.from({ length: 10 * xc.length }, (_, i) => xc[i % xc.length] + 1e7 * Math.floor(i / xc.length));
+  console.log(
+    `  simulation of today's batching (warm window ${(sum(windowMs) / windowMs.length).toFixed(2)} ms, worker start ${params.startMs.toFixed(0)} ms, warm-up ${params.warmupMs.toFixed(0)} ms CPU, main thread ${params.mainMs.toFixed(2)} ms a batch; batches ≤ ${MAX_BATCH}):`,
+  );
+  const bigX = Float64Array.from(
+    { length: 10 * xc.length },
+    (_, i) => xc[i % xc.length] + 1e7 * Math.floor(i / xc.length),
+  );
   const bigCosts = Array.from({ length: bigX.length }, (_, i) => windowMs[i % windowMs.length]);
-  for (const [label, costs, centres] of [['1764 windows', windowMs, xc], ['17 640 windows', bigCosts, bigX]])
+  for (const [label, costs, centres] of [
+    ['1764 windows', windowMs, xc],
+    ['17 640 windows', bigCosts, bigX],
+  ])
     for (const n of [1, 2, 4, 8, 16, 64]) {
       const sim = simulate(costs, centres, n, params);
       console.log(
         `    ${label.padEnd(15)} ${String(n).padStart(2)} cores: ${String(sim.batches).padStart(4)} batches of ≤ ${String(sim.size).padStart(2)}, ${(sim.makespan / 1000).toFixed(2).padStart(6)} s, efficiency ${pct(sim.efficiency).padStart(5)} (warm-up ${pct(sim.warmupShare)}, tail ${sim.tail.toFixed(0)} ms, main thread busy ${pct(sim.mainShare)})`,
       );
     }
-  console.log(`  load average at end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `  load average at end ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }
 
 if (process.argv[2] === '--child') {

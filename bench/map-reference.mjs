@@ -12,5 +12,7 @@ const { xc, yc } = optimiser.createCentroidList(200e3, { spacingX: 2500, spacing
 const result = await optimiser.optimiseRoutine(200e3, xc, yc, { workers: Number(workers) });
 const depths = Float64Array.from(result.curieDepth).sort();
 const verdicts = [0, 1, 2].map((code) => result.verdict.filter((v) => v === code).length);
-console.log(`${xc.length} windows, ${workers} workers, median Curie depth ${depths[depths.length >> 1].toFixed(3)} km, not ok: ${result.status.filter((s) => s !== 0).length}, verdicts ${verdicts.join('/')} (resolved/lower-bound/unresolved)`);
+console.log(
+  `${xc.length} windows, ${workers} workers, median Curie depth ${depths[depths.length >> 1].toFixed(3)} km, not ok: ${result.status.filter((s) => s !== 0).length}, verdicts ${verdicts.join('/')} (resolved/lower-bound/unresolved)`,
+);
 await optimiser.close();

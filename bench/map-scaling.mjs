@@ -19,4 +19,6 @@ for (let round = 0; round <= Number(rounds); round++)
   }
 await Promise.all([optimisers[1].close(), optimisers[2].close()]);
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
-console.log(`${xc.length} windows: 1 worker ${median(times[1]).toFixed(3)} s, 2 workers ${median(times[2]).toFixed(3)} s, ratio ${(median(times[1]) / median(times[2])).toFixed(2)}`);
+console.log(
+  `${xc.length} windows: 1 worker ${median(times[1]).toFixed(3)} s, 2 workers ${median(times[2]).toFixed(3)} s, ratio ${(median(times[1]) / median(times[2])).toFixed(2)}`,
+);

@@ -23,7 +23,18 @@ function writeGrid(path, side) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     values[i] = 100 * Math.sin(i * 0.001) + 50 * (s / 4294967296 - 0.5);
   }
-  writeFileSync(path, writeGeoTiff({ cols: side, rows: side, xmin: 500, ymin: 500, spacingX: 1000, spacingY: 1000, bands: [{ name: 'anomaly', values }] }));
+  writeFileSync(
+    path,
+    writeGeoTiff({
+      cols: side,
+      rows: side,
+      xmin: 500,
+      ymin: 500,
+      spacingX: 1000,
+      spacingY: 1000,
+      bands: [{ name: 'anomaly', values }],
+    }),
+  );
 }
 
 export function benchMapMemory(side = 5000) {
@@ -33,12 +44,29 @@ export function benchMapMemory(side = 5000) {
   try {
     const grid = join(dir, 'grid.tif');
     writeGrid(grid, side);
-    const args = ['-f', '%M %e', process.execPath, CLI, 'map', grid, '--window', '200km', '--spacing', '250km', '--workers', '2', '--quiet'];
+    const args = [
+      '-f',
+      '%M %e',
+      process.execPath,
+      CLI,
+      'map',
+      grid,
+      '--window',
+      '200km',
+      '--spacing',
+      '250km',
+      '--workers',
+      '2',
+      '--quiet',
+    ];
     const run = spawnSync(TIME, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const last = run.stderr.trim().split('\n').pop() ?? '';
     const [kilobytes, seconds] = last.split(' ').map(Number);
-    if (run.status !== 0 || !Number.isFinite(kilobytes)) return console.log(`  ${side} × ${side} map failed: ${run.stderr.trim().split('\n')[0]}`);
-    console.log(`  ${side} × ${side} map (400 windows, 2 workers): peak RSS ${(kilobytes / 2 ** 20).toFixed(2)} GB in ${seconds.toFixed(1)} s`);
+    if (run.status !== 0 || !Number.isFinite(kilobytes))
+      return console.log(`  ${side} × ${side} map failed: ${run.stderr.trim().split('\n')[0]}`);
+    console.log(
+      `  ${side} × ${side} map (400 windows, 2 workers): peak RSS ${(kilobytes / 2 ** 20).toFixed(2)} GB in ${seconds.toFixed(1)} s`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

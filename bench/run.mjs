@@ -20,6 +20,8 @@ benchIo();
 await benchParallel();
 benchMapMemory();
 // Peak memory is per process: gridding 10 million points runs in a child of its own (~30 s).
-process.stdout.write(execFileSync(process.execPath, [fileURLToPath(new URL('./grid-memory.mjs', import.meta.url))], { encoding: 'utf8' }));
+process.stdout.write(
+  execFileSync(process.execPath, [fileURLToPath(new URL('./grid-memory.mjs', import.meta.url))], { encoding: 'utf8' }),
+);
 // The explorer page in Debian's Chromium (playwright-core): click → fit shown, a 121-window map.
 await benchExplore();

@@ -5,7 +5,7 @@ import { measure } from './harness.mjs';
 
 function randomWindow(n, seed) {
   let s = seed;
-  const values = Float64Array.from({ length: n * n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5);
+  const values = Float64Array.from({ length: n * n }, () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5);
   return ndarray(values, [n, n]);
 }
 

@@ -33,9 +33,14 @@ const only = args.filter((a, i) => a.endsWith('.ipynb') && i !== outAt + 1);
 if (!existsSync(join(here, '..', 'dist', 'index.js'))) fail('the package is not built: run npm run build first');
 
 const python = [process.env.CURIE_PYTHON, '/usr/bin/python3', 'python3'].find(
-  (candidate) => candidate && spawnSync(candidate, ['-c', 'import nbconvert, jupyter_client, ipykernel'], { stdio: 'ignore' }).status === 0,
+  (candidate) =>
+    candidate &&
+    spawnSync(candidate, ['-c', 'import nbconvert, jupyter_client, ipykernel'], { stdio: 'ignore' }).status === 0,
 );
-if (!python) fail('no Python with nbconvert, jupyter_client and ipykernel (Debian: apt-get install python3-nbconvert python3-ipykernel jupyter-client)');
+if (!python)
+  fail(
+    'no Python with nbconvert, jupyter_client and ipykernel (Debian: apt-get install python3-nbconvert python3-ipykernel jupyter-client)',
+  );
 
 execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: here, stdio: 'inherit' });
 
@@ -44,15 +49,42 @@ const jupyterPath = mkdtempSync(join(tmpdir(), 'curie-jupyter-'));
 const kernelDir = join(jupyterPath, 'kernels', 'tslab');
 mkdirSync(kernelDir, { recursive: true });
 const tslab = join(here, 'node_modules', 'tslab', 'bin', 'tslab');
-writeFileSync(join(kernelDir, 'kernel.json'), JSON.stringify({ argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' }));
+writeFileSync(
+  join(kernelDir, 'kernel.json'),
+  JSON.stringify({
+    argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'],
+    display_name: 'TypeScript',
+    language: 'typescript',
+  }),
+);
 
 mkdirSync(out, { recursive: true });
-const notebooks = readdirSync(here).filter((f) => f.endsWith('.ipynb') && (only.length === 0 || only.includes(f))).sort();
+const notebooks = readdirSync(here)
+  .filter((f) => f.endsWith('.ipynb') && (only.length === 0 || only.includes(f)))
+  .sort();
 if (notebooks.length === 0) fail('no notebook to run');
 /** nbconvert on one notebook, executed copy to `dir`. */
 function nbconvert(notebook, dir, allowErrors) {
-  const options = ['-m', 'nbconvert', '--to', 'notebook', '--execute', ...(allowErrors ? ['--allow-errors'] : []), '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=900', '--output-dir', dir, '--output', notebook, join(here, notebook)];
-  return spawnSync(python, options, { cwd: here, env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: 'utf8' });
+  const options = [
+    '-m',
+    'nbconvert',
+    '--to',
+    'notebook',
+    '--execute',
+    ...(allowErrors ? ['--allow-errors'] : []),
+    '--ExecutePreprocessor.kernel_name=tslab',
+    '--ExecutePreprocessor.timeout=900',
+    '--output-dir',
+    dir,
+    '--output',
+    notebook,
+    join(here, notebook),
+  ];
+  return spawnSync(python, options, {
+    cwd: here,
+    env: { ...process.env, JUPYTER_PATH: jupyterPath },
+    encoding: 'utf8',
+  });
 }
 
 /**
@@ -72,10 +104,20 @@ function explain(notebook, stderr) {
     const copy = join(scratch, notebook);
     if (existsSync(copy)) {
       const cell = JSON.parse(readFileSync(copy, 'utf8')).cells.find((c) => [].concat(c.source).join('') === source);
-      printed = (cell?.outputs ?? []).map((o) => (o.output_type === 'stream' ? [].concat(o.text).join('') : o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '')).join('');
+      printed = (cell?.outputs ?? [])
+        .map((o) =>
+          o.output_type === 'stream'
+            ? [].concat(o.text).join('')
+            : o.output_type === 'error'
+              ? `${o.ename}: ${o.evalue}`
+              : '',
+        )
+        .join('');
     }
   }
-  return source === undefined ? lines.slice(-15).join('\n') : `in the cell:\n${source}\n--- it printed:\n${printed.trim().split('\n').slice(0, 30).join('\n')}`;
+  return source === undefined
+    ? lines.slice(-15).join('\n')
+    : `in the cell:\n${source}\n--- it printed:\n${printed.trim().split('\n').slice(0, 30).join('\n')}`;
 }
 
 const failed = [];
@@ -89,5 +131,7 @@ for (const notebook of notebooks) {
     process.stdout.write(`FAILED ${notebook} (${seconds} s) ${explain(notebook, run.stderr)}\n`);
   }
 }
-process.stdout.write(`${notebooks.length - failed.length} passed, ${failed.length} failed (executed copies in ${out})\n`);
+process.stdout.write(
+  `${notebooks.length - failed.length} passed, ${failed.length} failed (executed copies in ${out})\n`,
+);
 process.exit(failed.length > 0 ? 1 : 0);

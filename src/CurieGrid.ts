@@ -26,7 +26,10 @@ export type GridInput = NdArray | ArrayLike<ArrayLike<number>>;
 /** A grid value as given: a number (NaN for missing data); anything else is refused rather than coerced. */
 function gridValue(value: unknown, row: number, col: number): number {
   if (typeof value === 'number') return value;
-  throw new CurieError('E_ARGUMENT', `grid value at row ${row}, column ${col} is ${describeValue(value)}, not a number; give numbers (NaN for missing data)`);
+  throw new CurieError(
+    'E_ARGUMENT',
+    `grid value at row ${row}, column ${col} is ${describeValue(value)}, not a number; give numbers (NaN for missing data)`,
+  );
 }
 
 /**
@@ -37,9 +40,19 @@ function gridValue(value: unknown, row: number, col: number): number {
 function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
   if (input && typeof input === 'object' && 'shape' in input && 'stride' in input && 'data' in input) {
     const array = input;
-    if (array.shape.length !== 2) throw new CurieError('E_ARGUMENT', `grid data must be 2-D [rows, cols]; got shape ${JSON.stringify(array.shape)}`);
+    if (array.shape.length !== 2)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `grid data must be 2-D [rows, cols]; got shape ${JSON.stringify(array.shape)}`,
+      );
     const [rows, cols] = array.shape;
-    if (array.data instanceof Float64Array && array.offset === 0 && array.stride[0] === cols && array.stride[1] === 1 && array.data.length === rows * cols)
+    if (
+      array.data instanceof Float64Array &&
+      array.offset === 0 &&
+      array.stride[0] === cols &&
+      array.stride[1] === 1 &&
+      array.data.length === rows * cols
+    )
       return array as NdArray<Float64Array>;
     const copy = sharedFloat64(rows * cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[r * cols + c] = gridValue(array.get(r, c), r, c);
@@ -49,11 +62,15 @@ function toFloat64Grid(input: GridInput): NdArray<Float64Array> {
     throw new CurieError('E_ARGUMENT', 'grid data must be a 2-D ndarray or an array of rows of numbers');
   const rowsIn = input;
   const rows = rowsIn.length;
-  const cols = rows > 0 ? rowsIn[0]?.length ?? 0 : 0;
+  const cols = rows > 0 ? (rowsIn[0]?.length ?? 0) : 0;
   const copy = sharedFloat64(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = rowsIn[r];
-    if (!row || row.length !== cols) throw new CurieError('E_ARGUMENT', `grid row ${r} has ${row?.length ?? 0} values, row 0 has ${cols}; rows must all be the same length`);
+    if (!row || row.length !== cols)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `grid row ${r} has ${row?.length ?? 0} values, row 0 has ${cols}; rows must all be the same length`,
+      );
     for (let c = 0; c < cols; c++) copy[r * cols + c] = gridValue(row[c], r, c);
   }
   return ndarray(copy, [rows, cols]);

@@ -14,7 +14,15 @@ import { createObjective, misfit, PARAMETERS, type ParameterName } from './inver
 import { type Distribution, describePrior, type PriorSpec, toDistribution } from './inversion/priors.js';
 import type { ChainOptions } from './inversion/mcmc.js';
 import type { ParameterSamples } from './inversion/summary.js';
-import { type FitSettings, type GridSource, optimiseWindow, sampleWindow, sensitivityWindow, type TanakaResult, tanakaWindow } from './inversion/window-routines.js';
+import {
+  type FitSettings,
+  type GridSource,
+  optimiseWindow,
+  sampleWindow,
+  sensitivityWindow,
+  type TanakaResult,
+  tanakaWindow,
+} from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
 import { isModuleRef, loadModuleExport, type ModuleRef } from './parallel/module-ref.js';
 import { type MapRequest, type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js';
@@ -119,14 +127,24 @@ export interface RoutineResults {
 }
 
 /** Options of {@link CurieOptimiser.parallelise}: the routine's arguments by name, plus how the map runs. */
-export interface ParalleliseOptions<R extends RoutineName = RoutineName> extends OptimiseOptions, RoutineArguments, MapRunOptions {
+export interface ParalleliseOptions<R extends RoutineName = RoutineName>
+  extends OptimiseOptions, RoutineArguments, MapRunOptions {
   /** Called for each window in centroid order, as soon as it and every window before it are done (streaming). */
   onResult?: (index: number, result: RoutineResults[R] | WindowFailure) => void;
 }
 
 /** Whether a result of {@link CurieOptimiser.parallelise} is a failed window (narrows the type for TypeScript). */
 export function isWindowFailure(result: unknown): result is WindowFailure {
-  return result !== null && typeof result === 'object' && 'status' in result && 'message' in result && !('beta' in result) && !('k' in result) && !('Zb' in result) && !('summary' in result);
+  return (
+    result !== null &&
+    typeof result === 'object' &&
+    'status' in result &&
+    'message' in result &&
+    !('beta' in result) &&
+    !('k' in result) &&
+    !('Zb' in result) &&
+    !('summary' in result)
+  );
 }
 
 /** A window that failed in {@link CurieOptimiser.parallelise}. */
@@ -143,22 +161,39 @@ export interface CurieOptimiserOptions extends CurieGridOptions {
 }
 
 function normaliseBounds(input: BoundsInput): Bounds {
-  const isObject = input !== null && typeof input === 'object' && !Array.isArray(input) && ('lower' in input || 'upper' in input);
+  const isObject =
+    input !== null && typeof input === 'object' && !Array.isArray(input) && ('lower' in input || 'upper' in input);
   if (!Array.isArray(input) && !isObject)
-    throw new CurieError('E_ARGUMENT', `bounds ${describeValue(input)} must be [[lower, upper], …] for β, z_t, Δz, C (null for none) or { lower, upper }`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `bounds ${describeValue(input)} must be [[lower, upper], …] for β, z_t, Δz, C (null for none) or { lower, upper }`,
+    );
   const pairs = Array.isArray(input)
     ? (input as ReadonlyArray<readonly [number | null | undefined, number | null | undefined]>)
     : PARAMETERS.map((_, j) => [input.lower?.[j], input.upper?.[j]] as const);
-  if (pairs.length !== 4) throw new CurieError('E_ARGUMENT', `bounds need 4 [lower, upper] pairs (β, z_t, Δz, C); got ${pairs.length}`);
+  if (pairs.length !== 4)
+    throw new CurieError('E_ARGUMENT', `bounds need 4 [lower, upper] pairs (β, z_t, Δz, C); got ${pairs.length}`);
   const bounds = defaultBounds();
   pairs.forEach((pair, j) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new CurieError('E_ARGUMENT', `bounds of ${PARAMETERS[j]} ${describeValue(pair)} must be a pair [lower, upper] (null for none)`);
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `bounds of ${PARAMETERS[j]} ${describeValue(pair)} must be a pair [lower, upper] (null for none)`,
+      );
     for (const end of pair)
-      if (end !== null && end !== undefined && typeof end !== 'number') throw new CurieError('E_ARGUMENT', `bounds of ${PARAMETERS[j]}: ${describeValue(end)} must be a number, or null for none`);
+      if (end !== null && end !== undefined && typeof end !== 'number')
+        throw new CurieError(
+          'E_ARGUMENT',
+          `bounds of ${PARAMETERS[j]}: ${describeValue(end)} must be a number, or null for none`,
+        );
     const [lo, hi] = pair;
-    const lower = lo ?? -Infinity, upper = hi ?? Infinity;
+    const lower = lo ?? -Infinity,
+      upper = hi ?? Infinity;
     if (Number.isNaN(lower) || Number.isNaN(upper) || !(lower < upper))
-      throw new CurieError('E_ARGUMENT', `bounds of ${PARAMETERS[j]} [${fmt(lower)}, ${fmt(upper)}] must have lower < upper`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `bounds of ${PARAMETERS[j]} [${fmt(lower)}, ${fmt(upper)}] must have lower < upper`,
+      );
     bounds.lower[j] = lower;
     bounds.upper[j] = upper;
   });
@@ -185,7 +220,14 @@ export class CurieOptimiser extends CurieGrid {
    * @param data grid values `[rows, cols]` (nT); coordinates of the first/last nodes in metres
    * @param options bounds (default β, z_t, Δz ≥ 0, C free) and priors
    */
-  constructor(data: GridInput, xmin: number, xmax: number, ymin: number, ymax: number, options: CurieOptimiserOptions = {}) {
+  constructor(
+    data: GridInput,
+    xmin: number,
+    xmax: number,
+    ymin: number,
+    ymax: number,
+    options: CurieOptimiserOptions = {},
+  ) {
     super(data, xmin, xmax, ymin, ymax, options);
     if (options.bounds) this.bounds = options.bounds;
     if (options.priors) this.addPrior(options.priors);
@@ -212,7 +254,11 @@ export class CurieOptimiser extends CurieGrid {
   addPrior(priors: Partial<Record<ParameterName, PriorSpec>>): void {
     const next = { ...this.#priors };
     for (const [name, spec] of Object.entries(priors)) {
-      if (!(PARAMETERS as readonly string[]).includes(name)) throw new CurieError('E_ARGUMENT', `prior for unknown parameter '${name}'; use one of ${PARAMETERS.join(', ')}`);
+      if (!(PARAMETERS as readonly string[]).includes(name))
+        throw new CurieError(
+          'E_ARGUMENT',
+          `prior for unknown parameter '${name}'; use one of ${PARAMETERS.join(', ')}`,
+        );
       next[name as ParameterName] = spec === undefined ? null : toDistribution(spec, name);
     }
     this.#priors = next;
@@ -248,8 +294,15 @@ export class CurieOptimiser extends CurieGrid {
    * of each bin's mean, as `sigma`); unweighted under `convention: 'pycurious-1.1'` (or
    * `weighted: false`), where it equals PyCurious's `min_func` for normal priors.
    */
-  minFunc(x: ArrayLike<number>, k: ArrayLike<number>, Phi: ArrayLike<number>, sigma: ArrayLike<number>, options: { weighted?: boolean } = {}): number {
-    if (!x || x.length !== 4) throw new CurieError('E_ARGUMENT', `x must be [beta, zt, dz, C]; got ${x?.length ?? 0} values`);
+  minFunc(
+    x: ArrayLike<number>,
+    k: ArrayLike<number>,
+    Phi: ArrayLike<number>,
+    sigma: ArrayLike<number>,
+    options: { weighted?: boolean } = {},
+  ): number {
+    if (!x || x.length !== 4)
+      throw new CurieError('E_ARGUMENT', `x must be [beta, zt, dz, C]; got ${x?.length ?? 0} values`);
     const weighted = options.weighted ?? this.convention !== 'pycurious-1.1';
     return misfit(createObjective({ k, Phi, sigmaPhi: sigma }, this.#priorList(), weighted), x);
   }
@@ -265,12 +318,14 @@ export class CurieOptimiser extends CurieGrid {
       priors: this.#priorList(),
       // PyCurious's start values, moved inside the bounds where the user narrowed them (a start is
       // only the global fit's hint); start values the user gives must lie inside.
-      start: [options.beta, options.zt, options.dz, options.C].map((given, j) =>
-        given ?? Math.min(this.#bounds.upper[j], Math.max(this.#bounds.lower[j], DEFAULT_START[j])),
+      start: [options.beta, options.zt, options.dz, options.C].map(
+        (given, j) => given ?? Math.min(this.#bounds.upper[j], Math.max(this.#bounds.lower[j], DEFAULT_START[j])),
       ) as [number, number, number, number],
       taper: isModuleRef(options.taper) ? loadModuleExport<Taper>(options.taper) : options.taper,
       power: options.power,
-      processSubgrid: isModuleRef(options.processSubgrid) ? loadModuleExport(options.processSubgrid) : options.processSubgrid,
+      processSubgrid: isModuleRef(options.processSubgrid)
+        ? loadModuleExport(options.processSubgrid)
+        : options.processSubgrid,
       convention: this.convention,
       level: checkLevel(options.level),
     };
@@ -313,25 +368,53 @@ export class CurieOptimiser extends CurieGrid {
 
   /** {@link checkArguments}, returning the settings it checked. */
   #checked(routine: RoutineName, window: number, options: ParalleliseOptions): FitSettings {
-    if (!ROUTINES.includes(routine)) throw new CurieError('E_ARGUMENT', `unknown routine '${routine}'; use one of ${ROUTINES.join(', ')}`);
+    if (!ROUTINES.includes(routine))
+      throw new CurieError('E_ARGUMENT', `unknown routine '${routine}'; use one of ${ROUTINES.join(', ')}`);
     const settings = this.#settings(options);
     // A taper function is called once, here, for the map's window size: every window of every
     // thread then uses the same weights, whatever the function does from call to call.
-    if (typeof settings.taper === 'function') settings.taper = { weights: taperWeights(settings.taper, 2 * windowHalfWidth(window, this.dx) + 1) };
-    checkRoutineArguments(this, { routine, window, settings, nsim: options.nsim, burnin: options.burnin, xScale: options.xScale, seed: options.seed, kminRange: options.kminRange, kmaxRange: options.kmaxRange });
+    if (typeof settings.taper === 'function')
+      settings.taper = { weights: taperWeights(settings.taper, 2 * windowHalfWidth(window, this.dx) + 1) };
+    checkRoutineArguments(this, {
+      routine,
+      window,
+      settings,
+      nsim: options.nsim,
+      burnin: options.burnin,
+      xScale: options.xScale,
+      seed: options.seed,
+      kminRange: options.kminRange,
+      kmaxRange: options.kmaxRange,
+    });
     return settings;
   }
 
   /** Run `routine` on every centroid with the pool (or in this thread for `workers: 0`). */
-  async #map(routine: RoutineName, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions, collect: MapRequest['collect'], onWindow?: (index: number, view: MapView) => void) {
+  async #map(
+    routine: RoutineName,
+    window: number,
+    xc: ArrayLike<number>,
+    yc: ArrayLike<number>,
+    options: ParalleliseOptions,
+    collect: MapRequest['collect'],
+    onWindow?: (index: number, view: MapView) => void,
+  ) {
     const checked = this.#checked(routine, window, options);
-    if (!xc || !yc || xc.length !== yc.length) throw new CurieError('E_ARGUMENT', `xc and yc must be lists of the same length; got ${xc?.length} and ${yc?.length}`);
+    if (!xc || !yc || xc.length !== yc.length)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `xc and yc must be lists of the same length; got ${xc?.length} and ${yc?.length}`,
+      );
     const shared = (values: ArrayLike<number>) => {
       const out = new Float64Array(new SharedArrayBuffer(8 * Math.max(values.length, 1))).subarray(0, values.length);
       out.set(Array.from(values));
       return out;
     };
-    checkAllocation(`a ${routine} map of ${xc.length} windows`, xc.length * mapBytesPerWindow(routine, options.nsim), 'use fewer windows (a larger spacing of centres)');
+    checkAllocation(
+      `a ${routine} map of ${xc.length} windows`,
+      xc.length * mapBytesPerWindow(routine, options.nsim),
+      'use fewer windows (a larger spacing of centres)',
+    );
     const live = options.workers === 0;
     const settings = serialiseSettings(checked, options, live);
     return this.#pool.run(
@@ -348,20 +431,44 @@ export class CurieOptimiser extends CurieGrid {
    * @throws AbortError when `signal` aborts; CurieError for bad arguments (e.g. a plain function
    *   as `processSubgrid` with workers > 0: pass `{ module, export }`)
    */
-  async optimiseRoutine(window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: OptimiseRoutineOptions = {}): Promise<OptimiseRoutineResult> {
+  async optimiseRoutine(
+    window: number,
+    xc: ArrayLike<number>,
+    yc: ArrayLike<number>,
+    options: OptimiseRoutineOptions = {},
+  ): Promise<OptimiseRoutineResult> {
     const n = xc.length;
     const { onWindow } = options;
     const stream = onWindow
       ? (i: number, view: MapView) => {
           const row = fitRow((column) => view.fitTable![TABLE_COLUMNS.indexOf(column) * n + i]);
           const message = view.messages.get(i);
-          onWindow(i, { ...row, verdict: VERDICTS[row.verdict], status: view.status[i], ...(message === undefined ? {} : { message }) });
+          onWindow(i, {
+            ...row,
+            verdict: VERDICTS[row.verdict],
+            status: view.status[i],
+            ...(message === undefined ? {} : { message }),
+          });
         }
       : undefined;
     const outcome = await this.#map('optimise', window, xc, yc, options, 'fitTable', stream);
     const column = (j: number) => outcome.fitTable!.subarray(j * n, (j + 1) * n);
-    const [beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict] = TABLE_COLUMNS.map((_, j) => column(j));
-    return { beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict: Uint8Array.from(verdict), status: outcome.status, messages: outcome.messages };
+    const [beta, zt, dz, C, curieDepth, misfit, curieDepthLow, curieDepthHigh, verdict] = TABLE_COLUMNS.map((_, j) =>
+      column(j),
+    );
+    return {
+      beta,
+      zt,
+      dz,
+      C,
+      curieDepth,
+      misfit,
+      curieDepthLow,
+      curieDepthHigh,
+      verdict: Uint8Array.from(verdict),
+      status: outcome.status,
+      messages: outcome.messages,
+    };
   }
 
   /**
@@ -374,9 +481,17 @@ export class CurieOptimiser extends CurieGrid {
    * follows the routine (`parallelise('sensitivity', …)` gives `ParameterSamples | WindowFailure`):
    * narrow each with {@link isWindowFailure}.
    */
-  async parallelise<R extends RoutineName>(routine: R, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, options: ParalleliseOptions<R> = {}): Promise<Array<RoutineResults[R] | WindowFailure>> {
+  async parallelise<R extends RoutineName>(
+    routine: R,
+    window: number,
+    xc: ArrayLike<number>,
+    yc: ArrayLike<number>,
+    options: ParalleliseOptions<R> = {},
+  ): Promise<Array<RoutineResults[R] | WindowFailure>> {
     const { onResult } = options;
-    const stream = onResult ? (i: number, view: MapView) => onResult(i, view.results![i] as RoutineResults[R] | WindowFailure) : undefined;
+    const stream = onResult
+      ? (i: number, view: MapView) => onResult(i, view.results![i] as RoutineResults[R] | WindowFailure)
+      : undefined;
     const outcome = await this.#map(routine, window, xc, yc, options as ParalleliseOptions, 'results', stream);
     return outcome.results as Array<RoutineResults[R] | WindowFailure>;
   }
@@ -402,16 +517,33 @@ export class CurieOptimiser extends CurieGrid {
    * PyCurious): `burnin` tempered downhill steps, then `nsim` samples; seeded,
    * proposals outside the bounds rejected; reports its acceptance rate and effective sample sizes.
    */
-  metropolisHastings(window: number, xc: number, yc: number, nsim: number, burnin: number, options: MetropolisHastingsOptions = {}): ParameterSamples {
+  metropolisHastings(
+    window: number,
+    xc: number,
+    yc: number,
+    nsim: number,
+    burnin: number,
+    options: MetropolisHastingsOptions = {},
+  ): ParameterSamples {
     const settings = this.#checked('metropolisHastings', window, { ...options, nsim, burnin });
-    return sampleWindow(this.#source, window, xc, yc, nsim, burnin, { ...settings, xScale: options.xScale, seed: options.seed });
+    return sampleWindow(this.#source, window, xc, yc, nsim, burnin, {
+      ...settings,
+      xScale: options.xScale,
+      seed: options.seed,
+    });
   }
 
   /**
    * Sensitivity analysis for the window at (xc, yc): `nsim` refits, each with priors moved to a
    * draw from themselves and the spectrum perturbed by its sigmaPhi; seeded.
    */
-  sensitivity(window: number, xc: number, yc: number, nsim: number, options: SensitivityOptions = {}): ParameterSamples {
+  sensitivity(
+    window: number,
+    xc: number,
+    yc: number,
+    nsim: number,
+    options: SensitivityOptions = {},
+  ): ParameterSamples {
     const settings = this.#checked('sensitivity', window, { ...options, nsim });
     return sensitivityWindow(this.#source, window, xc, yc, nsim, { ...settings, seed: options.seed });
   }
@@ -421,8 +553,18 @@ export class CurieOptimiser extends CurieGrid {
    * (cycles/km; PyCurious's defaults 0.05–0.2) of a spectrum made with the convention's power (1; 0.5 under 'pycurious-1.1') unless told
    * otherwise; returns the fits and the Curie depth `Zb` ± `eZb` (km).
    */
-  tanaka(window: number, xc: number, yc: number, options: SpectrumOptions & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] } = {}): TanakaResult {
+  tanaka(
+    window: number,
+    xc: number,
+    yc: number,
+    options: SpectrumOptions & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] } = {},
+  ): TanakaResult {
     const { taper, processSubgrid } = this.#checked('tanaka', window, options);
-    return tanakaWindow(this.#source, window, xc, yc, { ...options, taper, processSubgrid, convention: this.convention });
+    return tanakaWindow(this.#source, window, xc, yc, {
+      ...options,
+      taper,
+      processSubgrid,
+      convention: this.convention,
+    });
   }
 }

@@ -32,7 +32,8 @@ export class CurieError extends Error {
 }
 
 /** Warning codes emitted through `process.emitWarning`, so scripts can filter them. */
-export type CurieWarningCode = 'CURIE_DEGREES' | 'CURIE_RTP_LOW_INCLINATION' | 'CURIE_DOWNWARD' | 'CURIE_WORKERS' | 'CURIE_NO_LONLAT';
+export type CurieWarningCode =
+  'CURIE_DEGREES' | 'CURIE_RTP_LOW_INCLINATION' | 'CURIE_DOWNWARD' | 'CURIE_WORKERS' | 'CURIE_NO_LONLAT';
 
 /** Emit a curie-depth warning (`process.emitWarning` with a `CURIE_…` code). */
 export function warn(code: CurieWarningCode, message: string): void {

@@ -13,10 +13,24 @@ export { saveGrid, type SaveGridOptions } from './io/save.js';
 export { downloadCachedFile, type DownloadOptions, type DownloadResult } from './io/download.js';
 export { KNOWN_DATASETS, knownDataset, type KnownDataset } from './io/datasets.js';
 export { readGeoTiff } from './io/geotiff.js';
-export { readNetcdf, listNetcdfVariables, isNetcdf, type ReadNetcdfOptions, type NetcdfVariableInfo } from './io/netcdf.js';
+export {
+  readNetcdf,
+  listNetcdfVariables,
+  isNetcdf,
+  type ReadNetcdfOptions,
+  type NetcdfVariableInfo,
+} from './io/netcdf.js';
 export { projToWkt } from './io/proj-wkt.js';
 export { cfGridMappingToProj } from './io/cf-grid-mapping.js';
-export { encodeNetcdf3, encodeNetcdfGrid, type NcType, type NcWriteAttribute, type NcWriteVariable, type NcWriteFile, type NetcdfGridOptions } from './io/write-netcdf.js';
+export {
+  encodeNetcdf3,
+  encodeNetcdfGrid,
+  type NcType,
+  type NcWriteAttribute,
+  type NcWriteVariable,
+  type NcWriteFile,
+  type NetcdfGridOptions,
+} from './io/write-netcdf.js';
 export { parseXYZ, parseXYZBytes } from './io/text.js';
 export type { Raster } from './io/raster.js';
 
@@ -29,7 +43,23 @@ export { taperWeights, type Taper, type TaperFunction } from './spectrum/taper.j
 export { radialSpectrum, wavenumberStep, type RadialSpectrum, type RadialSpectrumOptions } from './spectrum/radial.js';
 export { azimuthalSpectrum, type AzimuthalSpectrum, type AzimuthalSpectrumOptions } from './spectrum/azimuthal.js';
 
-export { CurieOptimiser, isWindowFailure, type RoutineResults, type CurieOptimiserOptions, type OptimiseRoutineOptions, type OptimiseRoutineResult, type OptimiseRoutineRow, type ParalleliseOptions, type WindowFailure, type BoundsInput, type OptimiseOptions, type MetropolisHastingsOptions, type SensitivityOptions, type StartingValues, type SpectrumOptions } from './CurieOptimiser.js';
+export {
+  CurieOptimiser,
+  isWindowFailure,
+  type RoutineResults,
+  type CurieOptimiserOptions,
+  type OptimiseRoutineOptions,
+  type OptimiseRoutineResult,
+  type OptimiseRoutineRow,
+  type ParalleliseOptions,
+  type WindowFailure,
+  type BoundsInput,
+  type OptimiseOptions,
+  type MetropolisHastingsOptions,
+  type SensitivityOptions,
+  type StartingValues,
+  type SpectrumOptions,
+} from './CurieOptimiser.js';
 
 export { besselK, besselKScaled, gamma, lnGamma } from './models/special.js';
 export { bouligand2009, maus1995 } from './models/bouligand.js';
@@ -51,12 +81,26 @@ export { synthesiseAnomaly, type SynthesiseOptions, type SyntheticMethod } from 
 export { removeTrendLinear } from './filters/detrend.js';
 export { reduceToPole, type ReduceToPoleOptions } from './filters/reduce-to-pole.js';
 export { upwardContinuation } from './filters/upward-continuation.js';
-export { transformCoordinates, coordinateTransformer, isGeographic, toLonLat, type CrsInput, type TransformedCoordinates } from './io/crs.js';
+export {
+  transformCoordinates,
+  coordinateTransformer,
+  isGeographic,
+  toLonLat,
+  type CrsInput,
+  type TransformedCoordinates,
+} from './io/crs.js';
 export { convertExtent, type Extent, type ConvertExtentOptions } from './io/extent.js';
 export { trim } from './grid/trim.js';
 export { ungrid, type UngridOptions } from './grid/ungrid.js';
 export { reproject, type ReprojectOptions } from './grid/reproject.js';
-export { gridScattered, type ScatteredPoints, type GridTarget, type GridExtent, type GridScatteredOptions, type GridMethod } from './grid/scattered.js';
+export {
+  gridScattered,
+  type ScatteredPoints,
+  type GridTarget,
+  type GridExtent,
+  type GridScatteredOptions,
+  type GridMethod,
+} from './grid/scattered.js';
 export type { LatticeSpec } from './grid/lattice.js';
 export { loadLonLatPoints, type LonLatPoints } from './io/lonlat.js';
 

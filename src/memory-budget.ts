@@ -17,11 +17,20 @@ const ENVIRONMENT = 'CURIE_MAX_MEMORY';
 let explicit: number | undefined;
 
 const UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  k: 1e3, kb: 1e3, kib: 2 ** 10,
-  m: 1e6, mb: 1e6, mib: 2 ** 20,
-  g: 1e9, gb: 1e9, gib: 2 ** 30,
-  t: 1e12, tb: 1e12, tib: 2 ** 40,
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 2 ** 10,
+  m: 1e6,
+  mb: 1e6,
+  mib: 2 ** 20,
+  g: 1e9,
+  gb: 1e9,
+  gib: 2 ** 30,
+  t: 1e12,
+  tb: 1e12,
+  tib: 2 ** 40,
 };
 
 /**
@@ -35,7 +44,10 @@ export function parseMemorySize(text: string, what = '--max-memory'): number {
   const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
   const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
   if (!(bytes >= 1e6) || !Number.isFinite(bytes))
-    throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a memory size of at least 1MB, such as 512MiB or 4GB`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${what} '${text}' must be a memory size of at least 1MB, such as 512MiB or 4GB`,
+    );
   return bytes;
 }
 
@@ -67,7 +79,13 @@ export function maxMemory(): number {
 /** A byte count for messages: `12.3 GB`, `512 MB`, `900 kB` (decimal units, 3 significant digits). */
 function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return `${bytes} bytes`;
-  const units: Array<[number, string]> = [[1e15, 'PB'], [1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+  const units: Array<[number, string]> = [
+    [1e15, 'PB'],
+    [1e12, 'TB'],
+    [1e9, 'GB'],
+    [1e6, 'MB'],
+    [1e3, 'kB'],
+  ];
   for (const [size, name] of units) if (bytes >= size) return `${Number((bytes / size).toPrecision(3))} ${name}`;
   return `${bytes} bytes`;
 }

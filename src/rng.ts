@@ -6,7 +6,8 @@ import { CurieError, describeValue } from './errors.js';
 
 /** Check a seed: any finite number (`E_ARGUMENT` otherwise). */
 export function checkSeed(seed: unknown): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new CurieError('E_ARGUMENT', `seed ${describeValue(seed)} must be a finite number`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new CurieError('E_ARGUMENT', `seed ${describeValue(seed)} must be a finite number`);
 }
 
 /** Uniform and standard-normal draws from one seeded stream. */
@@ -82,7 +83,8 @@ export function createRng(seed: number): RandomSource {
         return value;
       }
       for (;;) {
-        const u = 2 * uniform() - 1, v = 2 * uniform() - 1;
+        const u = 2 * uniform() - 1,
+          v = 2 * uniform() - 1;
         const s = u * u + v * v;
         if (s > 0 && s < 1) {
           const factor = Math.sqrt((-2 * Math.log(s)) / s);

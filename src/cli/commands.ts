@@ -37,19 +37,38 @@ async function writeOut(out: string | undefined, text: string | Uint8Array, stdo
 }
 
 /** `curie spectrum`: the radial spectrum of one window as CSV `k,Phi,sigma` (k in rad/km). */
-export async function runSpectrum(input: string, options: { window: string; at: string; taper?: string; power?: string; out?: string; plot?: string; variable?: string }, context: CommandContext): Promise<void> {
+export async function runSpectrum(
+  input: string,
+  options: {
+    window: string;
+    at: string;
+    taper?: string;
+    power?: string;
+    out?: string;
+    plot?: string;
+    variable?: string;
+  },
+  context: CommandContext,
+): Promise<void> {
   const window = parseDistance(options.window, '--window');
   const at = numberList(options.at, 2);
   if (!at) throw new CurieError('E_ARGUMENT', `--at '${options.at}' must be X,Y in the grid's coordinates (metres)`);
   if (options.plot !== undefined) figureFormat(options.plot);
   if (options.out !== undefined) await checkOutput(options.out, [input]);
   if (options.plot !== undefined) await checkOutput(options.plot, [input]);
-  const grid = CurieOptimiser.fromRaster((await readInput(input, { variable: options.variable, stdin: context.io.stdin })).raster);
-  const taper = parseTaper(options.taper), power = parseNumber(options.power, '--power');
+  const grid = CurieOptimiser.fromRaster(
+    (await readInput(input, { variable: options.variable, stdin: context.io.stdin })).raster,
+  );
+  const taper = parseTaper(options.taper),
+    power = parseNumber(options.power, '--power');
   const spectrum = grid.radialSpectrum(grid.subgrid(window, at[0], at[1]), { taper, power });
   const { k, Phi, sigmaPhi } = spectrum;
   const fields = ['k', 'Phi', 'sigma'];
-  await writeOut(options.out, csvHeader(fields) + Array.from(k, (_, i) => csvRow([k[i], Phi[i], sigmaPhi[i]])).join(''), context.io.stdout);
+  await writeOut(
+    options.out,
+    csvHeader(fields) + Array.from(k, (_, i) => csvRow([k[i], Phi[i], sigmaPhi[i]])).join(''),
+    context.io.stdout,
+  );
   if (options.plot !== undefined) {
     // The fit drawn is the map's (power 2, Bouligand); with another power the spectrum is drawn alone.
     const fit = power === undefined || power === 2 ? grid.optimise(window, at[0], at[1], { taper }) : undefined;
@@ -59,27 +78,46 @@ export async function runSpectrum(input: string, options: { window: string; at: 
 }
 
 /** `curie synth`: a synthetic anomaly with known z_t, Δz, β as a GeoTIFF (same arguments, same bytes). */
-export async function runSynth(options: { rows: string; cols: string; spacing: string; zt: string; dz: string; beta: string; seed: string; method: string; amplitudes?: string; crs?: string; out: string }, context: CommandContext): Promise<void> {
+export async function runSynth(
+  options: {
+    rows: string;
+    cols: string;
+    spacing: string;
+    zt: string;
+    dz: string;
+    beta: string;
+    seed: string;
+    method: string;
+    amplitudes?: string;
+    crs?: string;
+    out: string;
+  },
+  context: CommandContext,
+): Promise<void> {
   const method = parseChoice(options.method, '--method', ['spectral', 'layered'] as const);
   const amplitudes = parseChoice(options.amplitudes ?? 'exact', '--amplitudes', ['random', 'exact'] as const);
   // A device or FIFO (/dev/null, a pipe) takes the GeoTIFF whatever its name.
   const target = await checkOutput(options.out, []);
-  if (target.kind !== 'direct' && formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
+  if (target.kind !== 'direct' && formatFor(options.out, undefined) !== 'geotiff')
+    throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
   // Synthesis (seconds to minutes for large grids) runs in a worker thread: a signal ends it at once.
   phase('synthesising', `${options.rows} × ${options.cols}`);
-  const bytes = await synthesiseOffThread({
-    rows: parseInteger(options.rows, '--rows'),
-    cols: parseInteger(options.cols, '--cols'),
-    spacing: parseDistance(options.spacing, '--spacing'),
-    // Depths in km unless a unit is given.
-    zt: options.zt.trim() === '0' ? 0 : parseDistance(options.zt, '--zt', 'km') / 1000,
-    dz: parseDistance(options.dz, '--dz', 'km') / 1000,
-    beta: parseNumber(options.beta, '--beta')!,
-    seed: parseNumber(options.seed, '--seed')!,
-    method,
-    ...(method === 'spectral' ? { amplitudes } : {}),
-    ...(options.crs ? { crs: options.crs } : {}),
-  }, context.signal);
+  const bytes = await synthesiseOffThread(
+    {
+      rows: parseInteger(options.rows, '--rows'),
+      cols: parseInteger(options.cols, '--cols'),
+      spacing: parseDistance(options.spacing, '--spacing'),
+      // Depths in km unless a unit is given.
+      zt: options.zt.trim() === '0' ? 0 : parseDistance(options.zt, '--zt', 'km') / 1000,
+      dz: parseDistance(options.dz, '--dz', 'km') / 1000,
+      beta: parseNumber(options.beta, '--beta')!,
+      seed: parseNumber(options.seed, '--seed')!,
+      method,
+      ...(method === 'spectral' ? { amplitudes } : {}),
+      ...(options.crs ? { crs: options.crs } : {}),
+    },
+    context.signal,
+  );
   phase('writing', options.out);
   await writeOut(options.out, bytes, context.io.stdout);
 }
@@ -88,7 +126,8 @@ export async function runSynth(options: { rows: string; cols: string; spacing: s
 function lonLatExtent(raster: Raster): { lonmin: number; lonmax: number; latmin: number; latmax: number } | string {
   const crs = raster.crs;
   if (crs === undefined) return 'none (no CRS)';
-  if (isGeographicCrs(crs)) return { lonmin: raster.xmin, lonmax: raster.xmax, latmin: raster.ymin, latmax: raster.ymax };
+  if (isGeographicCrs(crs))
+    return { lonmin: raster.xmin, lonmax: raster.xmax, latmin: raster.ymin, latmax: raster.ymax };
   // The outline, 50 points a side: a projected rectangle is curved in lon/lat, its extremes may lie mid-edge.
   const n = 50;
   const xs: number[] = [];
@@ -122,7 +161,11 @@ function describeVariable(v: NetcdfVariableInfo): string {
  * largest window that fits, and for a NetCDF file its format and variables (grids starred). The
  * variables are printed even when the grid cannot be chosen (several 2-D variables), before the error.
  */
-export async function runInfo(input: string, options: { json?: boolean; variable?: string; columns?: string }, context: CommandContext): Promise<void> {
+export async function runInfo(
+  input: string,
+  options: { json?: boolean; variable?: string; columns?: string },
+  context: CommandContext,
+): Promise<void> {
   const { signal, io } = context;
   const { bytes, source } = await readInputBytes(input, io.stdin);
   const netcdf = isNetcdf(bytes) ? await listNetcdfVariables(bytes, source) : undefined;
@@ -130,12 +173,17 @@ export async function runInfo(input: string, options: { json?: boolean; variable
   try {
     raster = (await parseInput(bytes, source, { variable: options.variable, columns: options.columns, signal })).raster;
   } catch (error) {
-    if (netcdf && !options.json) io.stdout.write(`format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`);
+    if (netcdf && !options.json)
+      io.stdout.write(
+        `format: ${netcdf.format}\nvariables (* = grid):\n${netcdf.variables.map(describeVariable).join('\n')}\n`,
+      );
     throw error;
   }
   const [rows, cols] = raster.data.shape;
   const values = raster.data.data;
-  let nan = 0, min = Infinity, max = -Infinity;
+  let nan = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < rows * cols; i++) {
     const v = values[i];
     if (Number.isNaN(v)) nan++;
@@ -144,7 +192,8 @@ export async function runInfo(input: string, options: { json?: boolean; variable
       if (v > max) max = v;
     }
   }
-  const dx = (raster.xmax - raster.xmin) / (cols - 1), dy = (raster.ymax - raster.ymin) / (rows - 1);
+  const dx = (raster.xmax - raster.xmin) / (cols - 1),
+    dy = (raster.ymax - raster.ymin) / (rows - 1);
   const lonLat = lonLatExtent(raster);
   const info = {
     rows,
@@ -163,11 +212,14 @@ export async function runInfo(input: string, options: { json?: boolean; variable
     await writeOut(undefined, `${JSON.stringify(info, null, 2)}\n`, io.stdout);
     return;
   }
-  const crsText = raster.crs === undefined ? 'none' : raster.crs.length > 100 ? `${raster.crs.slice(0, 97)}...` : raster.crs;
+  const crsText =
+    raster.crs === undefined ? 'none' : raster.crs.length > 100 ? `${raster.crs.slice(0, 97)}...` : raster.crs;
   await writeOut(
     undefined,
     [
-      ...(netcdf ? [`format: ${netcdf.format}`, 'variables (* = grid):', ...netcdf.variables.map(describeVariable)] : []),
+      ...(netcdf
+        ? [`format: ${netcdf.format}`, 'variables (* = grid):', ...netcdf.variables.map(describeVariable)]
+        : []),
       `size: ${rows} rows × ${cols} columns`,
       `spacing: ${fmt(dx)} × ${fmt(dy)} (x × y)`,
       `extent: x ${fmt(raster.xmin)} … ${fmt(raster.xmax)}, y ${fmt(raster.ymin)} … ${fmt(raster.ymax)} (node coordinates)`,
@@ -183,7 +235,11 @@ export async function runInfo(input: string, options: { json?: boolean; variable
 }
 
 /** `curie merge`: join the parts of a sharded run into the file a single run writes, byte for byte. */
-export async function runMerge(files: string[], options: { out: string; format?: string }, context: CommandContext): Promise<void> {
+export async function runMerge(
+  files: string[],
+  options: { out: string; format?: string },
+  context: CommandContext,
+): Promise<void> {
   if (files.length === 0) throw new CurieError('E_ARGUMENT', 'curie merge needs the part files of a sharded run');
   await checkOutput(options.out, files);
   const parts = await Promise.all(files.map(readPart));
@@ -192,12 +248,23 @@ export async function runMerge(files: string[], options: { out: string; format?:
   for (const part of parts) {
     const h = part.header;
     if (h.run !== first.run || h.shards !== first.shards || h.total !== first.total)
-      throw new CurieError('E_ARGUMENT', `${part.file} belongs to another run than ${parts[0].file} (different input, options or shard count)`);
-    if (byShard.has(h.shard)) throw new CurieError('E_ARGUMENT', `shard ${h.shard} of ${h.shards} is given twice (${byShard.get(h.shard)!.file} and ${part.file})`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${part.file} belongs to another run than ${parts[0].file} (different input, options or shard count)`,
+      );
+    if (byShard.has(h.shard))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `shard ${h.shard} of ${h.shards} is given twice (${byShard.get(h.shard)!.file} and ${part.file})`,
+      );
     byShard.set(h.shard, part);
   }
   for (let s = 0; s < first.shards; s++)
-    if (!byShard.has(s)) throw new CurieError('E_ARGUMENT', `shard ${s} of ${first.shards} is missing (expected ${files[0].replace(/part-\d+-of-/, `part-${s}-of-`)})`);
+    if (!byShard.has(s))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `shard ${s} of ${first.shards} is missing (expected ${files[0].replace(/part-\d+-of-/, `part-${s}-of-`)})`,
+      );
   const records = new Array<Record<string, unknown> | undefined>(first.total);
   for (const part of parts)
     for (const line of part.lines) {
@@ -208,7 +275,10 @@ export async function runMerge(files: string[], options: { out: string; format?:
     }
   const missing = records.findIndex((r) => r === undefined);
   if (missing >= 0 || records.length !== first.total)
-    throw new CurieError('E_FORMAT', `window ${missing} of ${first.total} is missing from shard ${missing % first.shards}'s part; was that shard's run complete?`);
+    throw new CurieError(
+      'E_FORMAT',
+      `window ${missing} of ${first.total} is missing from shard ${missing % first.shards}'s part; was that shard's run complete?`,
+    );
   const d = first.description;
   const description = { ...d, xc: Float64Array.from(d.xc), yc: Float64Array.from(d.yc) };
   const sink = await openSink(formatFor(options.out, options.format), options.out, description, context.io.stdout);

@@ -13,8 +13,12 @@ export function parseDistance(text: string, what: string, defaultUnit: 'm' | 'km
   const match = /^\s*([+]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = match?.[2].toLowerCase() || defaultUnit;
   if (!match || !(unit in UNITS))
-    throw new CurieError('E_ARGUMENT', `${what} '${text}' is not a distance; write a number with m or km, e.g. 200km (a bare number is in ${defaultUnit === 'm' ? 'metres' : 'km'})`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${what} '${text}' is not a distance; write a number with m or km, e.g. 200km (a bare number is in ${defaultUnit === 'm' ? 'metres' : 'km'})`,
+    );
   const value = Number(match[1]) * UNITS[unit];
-  if (!(value > 0) || !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a positive distance`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a positive distance`);
   return value;
 }

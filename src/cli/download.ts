@@ -22,11 +22,18 @@ export interface DownloadCommandOptions {
 
 /** `curie download --list`: the datasets the registry knows. */
 export function listDatasets(): string {
-  return KNOWN_DATASETS.map((d) => `${d.name}\n  ${d.description}\n  ${d.url}\n  ${d.approximateSize}; ${d.md5 ? `md5 ${d.md5}` : d.sha256 ? `sha256 ${d.sha256}` : 'no digest'} (${d.digestSource})\n  ${d.usage}\n`).join('\n');
+  return KNOWN_DATASETS.map(
+    (d) =>
+      `${d.name}\n  ${d.description}\n  ${d.url}\n  ${d.approximateSize}; ${d.md5 ? `md5 ${d.md5}` : d.sha256 ? `sha256 ${d.sha256}` : 'no digest'} (${d.digestSource})\n  ${d.usage}\n`,
+  ).join('\n');
 }
 
 /** `curie download NAME|URL --out FILE`. */
-export async function runDownload(what: string | undefined, options: DownloadCommandOptions & { list?: boolean }, context: CommandContext): Promise<void> {
+export async function runDownload(
+  what: string | undefined,
+  options: DownloadCommandOptions & { list?: boolean },
+  context: CommandContext,
+): Promise<void> {
   const { signal, io } = context;
   if (options.list || what === undefined) {
     io.stdout.write(listDatasets());
@@ -35,17 +42,45 @@ export async function runDownload(what: string | undefined, options: DownloadCom
   const dataset = knownDataset(what);
   const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(what);
   if (dataset === undefined && !isUrl) {
-    throw new CurieError('E_ARGUMENT', `unknown dataset '${what}': known are ${KNOWN_DATASETS.map((d) => d.name).join(', ')} (curie download --list), or give an http(s) URL`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `unknown dataset '${what}': known are ${KNOWN_DATASETS.map((d) => d.name).join(', ')} (curie download --list), or give an http(s) URL`,
+    );
   }
   const url = dataset?.url ?? what;
-  const fileName = dataset?.fileName ?? (decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'download');
-  const out = options.out === undefined ? fileName : (await stat(options.out).then((s) => s.isDirectory(), () => false)) ? join(options.out, fileName) : options.out;
+  const fileName =
+    dataset?.fileName ?? (decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'download');
+  const out =
+    options.out === undefined
+      ? fileName
+      : (await stat(options.out).then(
+            (s) => s.isDirectory(),
+            () => false,
+          ))
+        ? join(options.out, fileName)
+        : options.out;
   const digest: Pick<DownloadOptions, 'sha256' | 'md5'> =
     options.sha256 !== undefined || options.md5 !== undefined
-      ? { ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}), ...(options.md5 !== undefined ? { md5: options.md5 } : {}) }
-      : { ...(dataset?.sha256 !== undefined ? { sha256: dataset.sha256 } : {}), ...(dataset?.md5 !== undefined ? { md5: dataset.md5 } : {}) };
+      ? {
+          ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}),
+          ...(options.md5 !== undefined ? { md5: options.md5 } : {}),
+        }
+      : {
+          ...(dataset?.sha256 !== undefined ? { sha256: dataset.sha256 } : {}),
+          ...(dataset?.md5 !== undefined ? { md5: dataset.md5 } : {}),
+        };
   const mode = progressMode(options.progress, options.quiet === true, io.stderr);
-  const bar = mode === 'bar' ? new cliProgress.SingleBar({ format: 'download [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted}', stream: io.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar =
+    mode === 'bar'
+      ? new cliProgress.SingleBar(
+          {
+            format: 'download [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted}',
+            stream: io.stderr,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
   let started = false;
   const megabytes = (n: number) => Math.round(n / 1e5) / 10;
   try {
@@ -61,8 +96,15 @@ export async function runDownload(what: string | undefined, options: DownloadCom
     });
     if (started) bar?.stop();
     if (mode !== 'none') {
-      const verified = digest.sha256 !== undefined ? 'sha256 verified' : digest.md5 !== undefined ? 'md5 verified' : 'not verified: no digest known';
-      io.stderr.write(`${result.downloaded ? 'downloaded' : 'cached'} ${out} (${result.bytes} bytes, ${verified}; sha256 ${result.sha256})\n`);
+      const verified =
+        digest.sha256 !== undefined
+          ? 'sha256 verified'
+          : digest.md5 !== undefined
+            ? 'md5 verified'
+            : 'not verified: no digest known';
+      io.stderr.write(
+        `${result.downloaded ? 'downloaded' : 'cached'} ${out} (${result.bytes} bytes, ${verified}; sha256 ${result.sha256})\n`,
+      );
     }
   } catch (error) {
     if (started) bar?.stop();

@@ -33,7 +33,10 @@ export interface GridCommandOptions {
 function parseExtent(text: string): Extent {
   const parts = numberList(text, 4);
   if (!parts || !(parts[0] < parts[1] && parts[2] < parts[3]))
-    throw new CurieError('E_ARGUMENT', `--extent '${text}' must be XMIN,XMAX,YMIN,YMAX (first and last nodes, in the target CRS's units) with XMIN < XMAX and YMIN < YMAX`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `--extent '${text}' must be XMIN,XMAX,YMIN,YMAX (first and last nodes, in the target CRS's units) with XMIN < XMAX and YMIN < YMAX`,
+    );
   const [xmin, xmax, ymin, ymax] = parts;
   return [xmin, xmax, ymin, ymax];
 }
@@ -49,7 +52,10 @@ function checkOverlap(extent: Extent, data: Extent, crs: string): void {
 
 /** Bounding box of points (NaN coordinates, from a failed projection, ignored). */
 function boundsOf(x: ArrayLike<number>, y: ArrayLike<number>): Extent {
-  let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
+  let xlo = Infinity,
+    xhi = -Infinity,
+    ylo = Infinity,
+    yhi = -Infinity;
   for (let i = 0; i < x.length; i++) {
     if (x[i] < xlo) xlo = x[i];
     if (x[i] > xhi) xhi = x[i];
@@ -61,7 +67,8 @@ function boundsOf(x: ArrayLike<number>, y: ArrayLike<number>): Extent {
 
 /** Run `curie grid`. */
 export async function runGrid(input: string, options: GridCommandOptions): Promise<void> {
-  if (formatFor(options.out, undefined) !== 'geotiff') throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
+  if (formatFor(options.out, undefined) !== 'geotiff')
+    throw new CurieError('E_ARGUMENT', `--out '${options.out}' must be a .tif file`);
   const cell = parseDistance(options.cell, '--cell');
   const extent = options.extent === undefined ? undefined : parseExtent(options.extent);
   const method = parseChoice(options.method ?? 'linear', '--method', ['linear', 'nearest', 'cubic'] as const);
@@ -72,20 +79,42 @@ export async function runGrid(input: string, options: GridCommandOptions): Promi
   const { bytes, source } = await readSource(input);
   let raster: Raster;
   if (isTiff(bytes)) {
-    if (options.columns !== undefined) throw new CurieError('E_ARGUMENT', `--columns applies to text point files; ${input} is a GeoTIFF`);
+    if (options.columns !== undefined)
+      throw new CurieError('E_ARGUMENT', `--columns applies to text point files; ${input} is a GeoTIFF`);
     const inputRaster = await parseGridBytes(bytes, source);
     const to = options.to ?? options.from ?? inputRaster.crs;
-    if (to === undefined) throw new CurieError('E_CRS', `${input} has no CRS; give --from EPSG:CODE (its CRS) and --to EPSG:CODE (the grid's)`);
+    if (to === undefined)
+      throw new CurieError(
+        'E_CRS',
+        `${input} has no CRS; give --from EPSG:CODE (its CRS) and --to EPSG:CODE (the grid's)`,
+      );
     const resampling = method === 'linear' ? 'bilinear' : method;
-    raster = reproject(inputRaster, to, { spacing: cell, method: resampling, ...(extent ? { extent } : {}), ...(options.from ? { from: options.from } : {}) });
+    raster = reproject(inputRaster, to, {
+      spacing: cell,
+      method: resampling,
+      ...(extent ? { extent } : {}),
+      ...(options.from ? { from: options.from } : {}),
+    });
   } else {
-    if (options.to !== undefined && options.from === undefined) throw new CurieError('E_ARGUMENT', `--to ${options.to} needs --from, the CRS of the points in ${input} (e.g. --from EPSG:4326)`);
-    const points = parsePoints(new TextDecoder('utf-8').decode(bytes), source, options.columns === undefined ? undefined : parseColumns(options.columns));
+    if (options.to !== undefined && options.from === undefined)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `--to ${options.to} needs --from, the CRS of the points in ${input} (e.g. --from EPSG:4326)`,
+      );
+    const points = parsePoints(
+      new TextDecoder('utf-8').decode(bytes),
+      source,
+      options.columns === undefined ? undefined : parseColumns(options.columns),
+    );
     // PyCurious triangulates the projected points: project first, then grid in the target CRS.
-    const { x, y } = options.to !== undefined ? transformCoordinates(points.x, points.y, options.from!, options.to) : points;
+    const { x, y } =
+      options.to !== undefined ? transformCoordinates(points.x, points.y, options.from!, options.to) : points;
     const crs = options.to ?? options.from;
     if (extent !== undefined) checkOverlap(extent, boundsOf(x, y), crs ?? "the points' coordinates");
-    raster = gridScattered({ x, y, values: points.values }, { spacing: cell, method, ...(extent ? { extent } : {}), ...(crs ? { crs: canonicalCrs(crs) } : {}) });
+    raster = gridScattered(
+      { x, y, values: points.values },
+      { spacing: cell, method, ...(extent ? { extent } : {}), ...(crs ? { crs: canonicalCrs(crs) } : {}) },
+    );
   }
   await writeFileAtomic(options.out, rasterGeoTiff(raster, 'anomaly'));
 }

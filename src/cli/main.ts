@@ -36,7 +36,11 @@ for (const [name, number] of Object.entries(STOP_SIGNALS))
     removeTemporaryFiles();
     const what = name === 'SIGINT' ? 'interrupted' : `stopped by ${name}`;
     // `curie explore` writes no output: stopping it is how it ends.
-    process.stderr.write(serving ? `curie: ${what}; the explorer has stopped\n` : `curie: ${what}; nothing was written under the output name\n`);
+    process.stderr.write(
+      serving
+        ? `curie: ${what}; the explorer has stopped\n`
+        : `curie: ${what}; nothing was written under the output name\n`,
+    );
     process.removeAllListeners(name);
     process.kill(process.pid, name);
     // Only if the signal is ignored (inherited SIG_IGN): exit with the code the shell would show.
@@ -44,7 +48,9 @@ for (const [name, number] of Object.entries(STOP_SIGNALS))
   });
 // A crash (a bug) is one line too (its stack with --debug), and leaves no temporary file.
 process.on('uncaughtException', (error) => {
-  process.stderr.write(`curie: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (a bug; please report it with the --debug output)\n`);
+  process.stderr.write(
+    `curie: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (a bug; please report it with the --debug output)\n`,
+  );
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(70);
 });

@@ -18,12 +18,19 @@ export interface MapGeoTiffDescription {
 }
 
 /** The GeoTIFF bytes of a map: `rows[i]` is window i's record (the command line's fields). */
-export function mapGeoTiffBytes(description: MapGeoTiffDescription, rows: ReadonlyArray<TableRecord | undefined>): Uint8Array {
+export function mapGeoTiffBytes(
+  description: MapGeoTiffDescription,
+  rows: ReadonlyArray<TableRecord | undefined>,
+): Uint8Array {
   const lattice = centroidLattice(description.xc, description.yc, description.spacing);
   const names = description.method === 'tanaka' ? TANAKA_BANDS : BOULIGAND_BANDS;
   // The verdict travels as its word in tables and as its code (0 resolved, 1 lower-bound, 2 unresolved) in a band.
   const value = (r: TableRecord | undefined, name: string) =>
-    name === 'verdict' && typeof r?.verdict === 'string' ? VERDICTS.indexOf(r.verdict as VerdictName) : typeof r?.[name] === 'number' ? (r[name]) : NaN;
+    name === 'verdict' && typeof r?.verdict === 'string'
+      ? VERDICTS.indexOf(r.verdict as VerdictName)
+      : typeof r?.[name] === 'number'
+        ? r[name]
+        : NaN;
   const bands = names.map((name) => ({ name, values: Float64Array.from(rows, (r) => value(r, name)) }));
   return writeGeoTiff({ ...lattice, bands, crs: description.crs });
 }

@@ -109,25 +109,60 @@ function parseMapOptions(options: MapCommandOptions): MapSettings {
   const taper = parseTaper(options.taper) ?? defaultTaper(convention);
   const level = parseLevel(options.level);
   const power = parseNumber(options.power, '--power') ?? (method === 'tanaka' ? tanakaPower(convention) : 2);
-  const start = { beta: parseNumber(options.beta, '--beta'), zt: parseNumber(options.zt, '--zt'), dz: parseNumber(options.dz, '--dz'), C: parseNumber(options.C, '--C') };
+  const start = {
+    beta: parseNumber(options.beta, '--beta'),
+    zt: parseNumber(options.zt, '--zt'),
+    dz: parseNumber(options.dz, '--dz'),
+    C: parseNumber(options.C, '--C'),
+  };
   const priors = parsePriors(options.prior);
   const kminRange = parseRange(options.kminRange, '--kmin-range') ?? [...TANAKA_RANGE];
   const kmaxRange = parseRange(options.kmaxRange, '--kmax-range') ?? [...TANAKA_RANGE];
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-  if (shard && options.out === undefined) throw new CurieError('E_ARGUMENT', '--shard needs --out FILE: each shard writes FILE.part-I-of-N.ndjson for curie merge');
+  if (shard && options.out === undefined)
+    throw new CurieError(
+      'E_ARGUMENT',
+      '--shard needs --out FILE: each shard writes FILE.part-I-of-N.ndjson for curie merge',
+    );
   const format = formatFor(options.out, options.format);
   if (options.progress !== undefined) parseChoice(options.progress, '--progress', ['bar', 'lines', 'none']);
   const reprojection = parseReprojection(options);
-  return { method, window, spacing, workers, taper, convention, level, power, start, priors, kminRange, kmaxRange, shard, out: options.out, format, reprojection };
+  return {
+    method,
+    window,
+    spacing,
+    workers,
+    taper,
+    convention,
+    level,
+    power,
+    start,
+    priors,
+    kminRange,
+    kmaxRange,
+    shard,
+    out: options.out,
+    format,
+    reprojection,
+  };
 }
 
 function parseReprojection(options: MapCommandOptions): Reprojection | undefined {
   if (options.to === undefined) {
-    for (const [flag, value] of [['--cell', options.cell], ['--from', options.from], ['--resample', options.resample]] as const)
-      if (value !== undefined) throw new CurieError('E_ARGUMENT', `${flag} reprojects the input and needs --to EPSG:CODE, the CRS to map in`);
+    for (const [flag, value] of [
+      ['--cell', options.cell],
+      ['--from', options.from],
+      ['--resample', options.resample],
+    ] as const)
+      if (value !== undefined)
+        throw new CurieError('E_ARGUMENT', `${flag} reprojects the input and needs --to EPSG:CODE, the CRS to map in`);
     return undefined;
   }
-  if (options.cell === undefined) throw new CurieError('E_ARGUMENT', `--to ${options.to} needs --cell, the grid cell of the reprojected grid (e.g. --cell 5km); --spacing is the spacing of window centres`);
+  if (options.cell === undefined)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `--to ${options.to} needs --cell, the grid cell of the reprojected grid (e.g. --cell 5km); --spacing is the spacing of window centres`,
+    );
   const method = parseChoice(options.resample ?? 'bilinear', '--resample', ['bilinear', 'cubic', 'nearest'] as const);
   return { to: options.to, from: options.from ?? null, cell: parseDistance(options.cell, '--cell'), method };
 }
@@ -190,20 +225,55 @@ interface MapPlan {
  * The map's windows, after checking once what every window shares (the spacing, a window too
  * small or too large, starting values, the power): an error now is one line before any output.
  */
-function planMap(optimiser: CurieOptimiser, s: MapSettings, raster: Raster, inputHash: Hash, lonLat: CentreLonLat | undefined): MapPlan {
+function planMap(
+  optimiser: CurieOptimiser,
+  s: MapSettings,
+  raster: Raster,
+  inputHash: Hash,
+  lonLat: CentreLonLat | undefined,
+): MapPlan {
   const { method, window, spacing } = s;
   if (spacing !== undefined && spacing < optimiser.dx * (1 - 1e-9))
-    throw new CurieError('E_ARGUMENT', `--spacing ${fmt(spacing)} m is below the grid's cell size ${fmt(optimiser.dx)} m; use at least the cell size`);
-  optimiser.checkArguments(method === 'bouligand' ? 'optimise' : 'tanaka', window, { taper: s.taper, power: s.power, ...s.start, level: s.level, kminRange: s.kminRange, kmaxRange: s.kmaxRange });
-  const { xc, yc } = optimiser.createCentroidList(window, spacing === undefined ? {} : { spacingX: spacing, spacingY: spacing });
+    throw new CurieError(
+      'E_ARGUMENT',
+      `--spacing ${fmt(spacing)} m is below the grid's cell size ${fmt(optimiser.dx)} m; use at least the cell size`,
+    );
+  optimiser.checkArguments(method === 'bouligand' ? 'optimise' : 'tanaka', window, {
+    taper: s.taper,
+    power: s.power,
+    ...s.start,
+    level: s.level,
+    kminRange: s.kminRange,
+    kmaxRange: s.kmaxRange,
+  });
+  const { xc, yc } = optimiser.createCentroidList(
+    window,
+    spacing === undefined ? {} : { spacingX: spacing, spacingY: spacing },
+  );
   const tanaka = method === 'tanaka';
   const recorded = {
-    method, window, spacing: spacing ?? null, taper: s.taper, power: s.power, start: s.start, priors: s.priors, convention: s.convention,
-    level: tanaka ? null : s.level, kminRange: tanaka ? s.kminRange : null, kmaxRange: tanaka ? s.kmaxRange : null,
+    method,
+    window,
+    spacing: spacing ?? null,
+    taper: s.taper,
+    power: s.power,
+    start: s.start,
+    priors: s.priors,
+    convention: s.convention,
+    level: tanaka ? null : s.level,
+    kminRange: tanaka ? s.kminRange : null,
+    kmaxRange: tanaka ? s.kmaxRange : null,
     ...(s.reprojection ? { reprojection: s.reprojection } : {}),
   };
   const centres = lonLat?.(xc, yc);
-  const grid = { rows: optimiser.ny, cols: optimiser.nx, xmin: optimiser.xmin, xmax: optimiser.xmax, ymin: optimiser.ymin, ymax: optimiser.ymax };
+  const grid = {
+    rows: optimiser.ny,
+    cols: optimiser.nx,
+    xmin: optimiser.xmin,
+    xmax: optimiser.xmax,
+    ymin: optimiser.ymin,
+    ymax: optimiser.ymax,
+  };
   const description: MapDescription = {
     method,
     fields: fieldsOf(method, centres !== undefined),
@@ -211,7 +281,13 @@ function planMap(optimiser: CurieOptimiser, s: MapSettings, raster: Raster, inpu
     yc,
     spacing: { spacingX: spacing ?? optimiser.dx, spacingY: spacing ?? optimiser.dy },
     crs: raster.crs,
-    metadata: { ...recorded, windows: xc.length, crs: raster.crs ?? null, grid, input_sha256: inputHash.copy().digest('hex') },
+    metadata: {
+      ...recorded,
+      windows: xc.length,
+      crs: raster.crs ?? null,
+      grid,
+      input_sha256: inputHash.copy().digest('hex'),
+    },
   };
   const shard = s.shard;
   const indices = Array.from(xc, (_, i) => i).filter((i) => !shard || i % shard.count === shard.index);
@@ -253,7 +329,15 @@ function orderedWriter(sink: Sink) {
 }
 
 /** Fit this process's windows, each row written as soon as it and those before it are done; then close the sink. */
-async function fitAndWrite(optimiser: CurieOptimiser, s: MapSettings, plan: MapPlan, sink: Sink, quiet: boolean, progressOption: string | undefined, context: CommandContext): Promise<void> {
+async function fitAndWrite(
+  optimiser: CurieOptimiser,
+  s: MapSettings,
+  plan: MapPlan,
+  sink: Sink,
+  quiet: boolean,
+  progressOption: string | undefined,
+  context: CommandContext,
+): Promise<void> {
   const { indices, centres } = plan;
   const mine = { xc: Float64Array.from(indices, (i) => plan.xc[i]), yc: Float64Array.from(indices, (i) => plan.yc[i]) };
   const stderr = context.io.stderr;
@@ -264,11 +348,22 @@ async function fitAndWrite(optimiser: CurieOptimiser, s: MapSettings, plan: MapP
     const i = indices[local];
     writer.write(i, centres ? { ...record, lon: centres.lon[i], lat: centres.lat[i] } : record);
   };
-  const common = { workers: s.workers, signal: AbortSignal.any([context.signal, writer.stopped]), taper: s.taper, power: s.power, onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) };
+  const common = {
+    workers: s.workers,
+    signal: AbortSignal.any([context.signal, writer.stopped]),
+    taper: s.taper,
+    power: s.power,
+    onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total),
+  };
   phase('fitting', `${indices.length} windows`);
   try {
     if (s.method === 'bouligand') {
-      const map = await optimiser.optimiseRoutine(s.window, mine.xc, mine.yc, { ...common, ...s.start, level: s.level, onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)) });
+      const map = await optimiser.optimiseRoutine(s.window, mine.xc, mine.yc, {
+        ...common,
+        ...s.start,
+        level: s.level,
+        onWindow: (i, row) => emit(i, bouligandRecord(mine.xc[i], mine.yc[i], row)),
+      });
       progress.stop();
       if (!quiet) stderr.write(`${verdictSummary(map.verdict, s.level)}\n`);
     } else
@@ -276,10 +371,12 @@ async function fitAndWrite(optimiser: CurieOptimiser, s: MapSettings, plan: MapP
         ...common,
         kminRange: s.kminRange,
         kmaxRange: s.kmaxRange,
-        onResult: (i, result) => emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
+        onResult: (i, result) =>
+          emit(i, tanakaRecord(mine.xc[i], mine.yc[i], result as TanakaResult | { status: number; message: string })),
       });
     const { failure } = await writer.settle();
-    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(`writing the map failed: ${JSON.stringify(failure)}`);
+    if (failure !== undefined)
+      throw failure instanceof Error ? failure : new Error(`writing the map failed: ${JSON.stringify(failure)}`);
     phase('writing', s.out ?? 'standard output');
     await sink.close();
   } catch (error) {
@@ -299,7 +396,12 @@ export async function runMap(inputPath: string, options: MapCommandOptions, cont
   // directory, are refused now rather than after the map.
   if (s.out !== undefined) await checkOutput(s.shard ? partPath(s.out, s.shard) : s.out, [inputPath]);
 
-  const input = await readInput(inputPath, { variable: options.variable, columns: options.columns, signal, stdin: context.io.stdin });
+  const input = await readInput(inputPath, {
+    variable: options.variable,
+    columns: options.columns,
+    signal,
+    stdin: context.io.stdin,
+  });
   const inputHash = await hashBytes(input.bytes, signal);
   const raster = s.reprojection ? await reprojectInput(input.raster, s.reprojection) : input.raster;
   const lonLat = await centreLonLat(raster.crs);

@@ -11,12 +11,25 @@ import type { Raster } from '../io/raster.js';
 import type { SynthesiseOptions } from '../synthetic/synthesise.js';
 
 /** What a worker is asked to do. */
-export type OffThreadTask = { kind: 'parse'; bytes: Uint8Array; source: string; options?: LoadGridOptions } | { kind: 'synth'; options: SynthesiseOptions };
+export type OffThreadTask =
+  | { kind: 'parse'; bytes: Uint8Array; source: string; options?: LoadGridOptions }
+  | { kind: 'synth'; options: SynthesiseOptions };
 
 /** What a worker posts back: warnings as they come, then one result or one error. */
 export type OffThreadReply =
   | { kind: 'warning'; message: string; type: string; code?: string }
-  | { kind: 'raster'; values: Float64Array; rows: number; cols: number; xmin: number; xmax: number; ymin: number; ymax: number; crs?: string; bytes: Uint8Array }
+  | {
+      kind: 'raster';
+      values: Float64Array;
+      rows: number;
+      cols: number;
+      xmin: number;
+      xmax: number;
+      ymin: number;
+      ymax: number;
+      crs?: string;
+      bytes: Uint8Array;
+    }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'error'; name: string; message: string; code?: CurieErrorCode; stack?: string };
 
@@ -34,7 +47,10 @@ function abortError(): Error {
 function offThread(task: OffThreadTask, transfer: ArrayBuffer[], signal?: AbortSignal): Promise<OffThreadReply> {
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./off-thread-worker.js', import.meta.url), { workerData: task, transferList: transfer });
+    const worker = new Worker(new URL('./off-thread-worker.js', import.meta.url), {
+      workerData: task,
+      transferList: transfer,
+    });
     let settled = false;
     const settle = (action: () => void) => {
       if (settled) return;
@@ -46,21 +62,27 @@ function offThread(task: OffThreadTask, transfer: ArrayBuffer[], signal?: AbortS
     const onAbort = () => settle(() => reject(abortError()));
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (reply: OffThreadReply) => {
-      if (reply.kind === 'warning') process.emitWarning(reply.message, { type: reply.type, code: reply.code as CurieWarningCode | undefined });
+      if (reply.kind === 'warning')
+        process.emitWarning(reply.message, { type: reply.type, code: reply.code as CurieWarningCode | undefined });
       else if (reply.kind === 'error') {
-        const error = reply.code ? new CurieError(reply.code, reply.message) : Object.assign(new Error(reply.message), { name: reply.name });
+        const error = reply.code
+          ? new CurieError(reply.code, reply.message)
+          : Object.assign(new Error(reply.message), { name: reply.name });
         if (reply.stack) error.stack = reply.stack;
         settle(() => reject(error));
       } else settle(() => resolve(reply));
     });
     worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`internal error: the worker thread exited (code ${code}) without a result`))));
+    worker.on('exit', (code) =>
+      settle(() => reject(new Error(`internal error: the worker thread exited (code ${code}) without a result`))),
+    );
   });
 }
 
 /** Bytes that can be moved to a worker without copying: their own whole, unshared buffer. */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
-  if (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  if (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    return bytes;
   // A view into a larger (pooled or shared) buffer: a copy, moved.
   return bytes.slice();
 }
@@ -78,7 +100,12 @@ const OFF_THREAD_BYTES = 1 << 20;
  * `bytes`, as `bytes` given may be detached.
  * @throws CurieError as `parseGridBytes`; an AbortError when `signal` aborts
  */
-export async function parseOffThread(bytes: Uint8Array, source: string, signal?: AbortSignal, options: LoadGridOptions = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
+export async function parseOffThread(
+  bytes: Uint8Array,
+  source: string,
+  signal?: AbortSignal,
+  options: LoadGridOptions = {},
+): Promise<{ bytes: Uint8Array; raster: Raster }> {
   if (bytes.length < OFF_THREAD_BYTES) {
     if (signal?.aborted) throw abortError();
     return { bytes, raster: await parseGridBytes(bytes, source, options) };
@@ -86,7 +113,13 @@ export async function parseOffThread(bytes: Uint8Array, source: string, signal?:
   const own = ownBuffer(bytes);
   const reply = await offThread({ kind: 'parse', bytes: own, source, options }, [own.buffer as ArrayBuffer], signal);
   if (reply.kind !== 'raster') throw new Error(`internal error: a parse worker replied '${reply.kind}'`);
-  const raster: Raster = { data: ndarray(reply.values, [reply.rows, reply.cols]), xmin: reply.xmin, xmax: reply.xmax, ymin: reply.ymin, ymax: reply.ymax };
+  const raster: Raster = {
+    data: ndarray(reply.values, [reply.rows, reply.cols]),
+    xmin: reply.xmin,
+    xmax: reply.xmax,
+    ymin: reply.ymin,
+    ymax: reply.ymax,
+  };
   if (reply.crs !== undefined) raster.crs = reply.crs;
   return { bytes: reply.bytes, raster };
 }

@@ -14,7 +14,8 @@ import { MAX_MULTITAPER, type Taper } from '../spectrum/taper.js';
 export function parseNumber(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a number`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new CurieError('E_ARGUMENT', `${what} '${text}' must be a number`);
   return value;
 }
 
@@ -54,7 +55,8 @@ export function numberList(text: string, count: number): number[] | undefined {
 export function parseRange(text: string | undefined, what: string): [number, number] | undefined {
   if (text === undefined) return undefined;
   const bounds = numberList(text, 2);
-  if (!bounds || !(bounds[0] < bounds[1])) throw new CurieError('E_ARGUMENT', `${what} '${text}' must be LOW,HIGH in cycles/km with LOW < HIGH`);
+  if (!bounds || !(bounds[0] < bounds[1]))
+    throw new CurieError('E_ARGUMENT', `${what} '${text}' must be LOW,HIGH in cycles/km with LOW < HIGH`);
   return [bounds[0], bounds[1]];
 }
 
@@ -65,7 +67,10 @@ export function parseRange(text: string | undefined, what: string): [number, num
 export function parseColumns(text: string): [number, number, number] {
   const columns = numberList(text, 3);
   if (!columns || !columns.every((c) => Number.isInteger(c) && c >= 1))
-    throw new CurieError('E_ARGUMENT', `--columns '${text}' must be three column numbers from 1 (x, y, value), e.g. 1,2,3`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `--columns '${text}' must be three column numbers from 1 (x, y, value), e.g. 1,2,3`,
+    );
   return columns as [number, number, number];
 }
 
@@ -78,10 +83,15 @@ export function parseTaper(text: string | undefined): Taper | undefined {
   if (text === undefined) return undefined;
   if (text === 'hanning' || text === 'hamming' || text === 'none') return text;
   const tukey = /^tukey:([0-9.eE+-]+)$/.exec(text);
-  if (tukey && Number.isFinite(Number(tukey[1])) && Number(tukey[1]) >= 0 && Number(tukey[1]) <= 1) return { tukey: Number(tukey[1]) };
+  if (tukey && Number.isFinite(Number(tukey[1])) && Number(tukey[1]) >= 0 && Number(tukey[1]) <= 1)
+    return { tukey: Number(tukey[1]) };
   const multitaper = /^multitaper:([0-9]+)$/.exec(text);
-  if (multitaper && Number(multitaper[1]) >= 1 && Number(multitaper[1]) <= MAX_MULTITAPER) return { multitaper: Number(multitaper[1]) };
-  throw new CurieError('E_ARGUMENT', `--taper '${text}' must be multitaper:K with 1 ≤ K ≤ ${MAX_MULTITAPER}, hanning, hamming, none or tukey:ALPHA with 0 ≤ ALPHA ≤ 1`);
+  if (multitaper && Number(multitaper[1]) >= 1 && Number(multitaper[1]) <= MAX_MULTITAPER)
+    return { multitaper: Number(multitaper[1]) };
+  throw new CurieError(
+    'E_ARGUMENT',
+    `--taper '${text}' must be multitaper:K with 1 ≤ K ≤ ${MAX_MULTITAPER}, hanning, hamming, none or tukey:ALPHA with 0 ≤ ALPHA ≤ 1`,
+  );
 }
 
 /**
@@ -99,6 +109,7 @@ export function parseLevel(text: string | undefined): number {
  */
 export function parseWorkers(text: string | undefined): number | undefined {
   const workers = parseNumber(text, '--workers');
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new CurieError('E_ARGUMENT', `--workers '${text}' must be a whole number ≥ 0`);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0))
+    throw new CurieError('E_ARGUMENT', `--workers '${text}' must be a whole number ≥ 0`);
   return workers;
 }

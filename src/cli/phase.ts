@@ -17,5 +17,7 @@ export function showPhases(stream: Writable | undefined): void {
 
 /** Announce that a phase begins, e.g. `phase('parsing', 'grid.xyz')`. */
 export function phase(name: string, detail = ''): void {
-  traceStream?.write(`curie: trace: ${name}${detail ? ` ${detail}` : ''} (${((performance.now() - start) / 1000).toFixed(3)} s)\n`);
+  traceStream?.write(
+    `curie: trace: ${name}${detail ? ` ${detail}` : ''} (${((performance.now() - start) / 1000).toFixed(3)} s)\n`,
+  );
 }

@@ -33,22 +33,29 @@ function numericColumn(table: Table, name: string, source: string): Float64Array
   const column = table.values.get(name);
   if (column instanceof Float64Array) return column;
   const numeric = table.columns.filter((c) => table.values.get(c) instanceof Float64Array);
-  throw new CurieError('E_ARGUMENT', `${source} has no numeric column '${name}'; it has ${numeric.join(', ') || 'none'}`);
+  throw new CurieError(
+    'E_ARGUMENT',
+    `${source} has no numeric column '${name}'; it has ${numeric.join(', ') || 'none'}`,
+  );
 }
 
 /** The chart of a table: a spectrum (k, Phi, sigma) or a map (x, y and the field). */
 function tableChart(table: Table, source: string, field: string | undefined, title: string): VegaLiteSpec {
   if (table.rows === 0) throw new CurieError('E_ARGUMENT', `${source} has no rows to plot (an empty map?)`);
   if (table.columns.includes('k') && table.columns.includes('Phi')) {
-    const k = numericColumn(table, 'k', source), Phi = numericColumn(table, 'Phi', source), sigma = numericColumn(table, 'sigma', source);
+    const k = numericColumn(table, 'k', source),
+      Phi = numericColumn(table, 'Phi', source),
+      sigma = numericColumn(table, 'sigma', source);
     return spectrumChart({ k, Phi, sigmaPhi: sigma }, { title });
   }
   const name = field ?? 'curie_depth';
-  const x = numericColumn(table, 'x', source), y = numericColumn(table, 'y', source);
+  const x = numericColumn(table, 'x', source),
+    y = numericColumn(table, 'y', source);
   const values = numericColumn(table, name, source);
   const verdicts = table.values.get('verdict');
   const result: Record<string, unknown> = { [name]: values };
-  if (Array.isArray(verdicts)) result.verdict = Uint8Array.from(verdicts, (v) => Math.max(0, VERDICTS.indexOf(v as VerdictName)));
+  if (Array.isArray(verdicts))
+    result.verdict = Uint8Array.from(verdicts, (v) => Math.max(0, VERDICTS.indexOf(v as VerdictName)));
   return mapChart(result, { x, y, field: name, title });
 }
 
@@ -61,7 +68,11 @@ export async function runPlot(input: string, options: { out: string; field?: str
   let spec: VegaLiteSpec;
   if (extension === '.tif' || extension === '.tiff') {
     const raster = await loadGrid(input, options.field === undefined ? {} : { band: options.field });
-    if (raster.data.data.every((v) => Number.isNaN(v))) throw new CurieError('E_ARGUMENT', `${input} has no finite value to plot${options.field ? ` in band ${options.field}` : ''}`);
+    if (raster.data.data.every((v) => Number.isNaN(v)))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${input} has no finite value to plot${options.field ? ` in band ${options.field}` : ''}`,
+      );
     spec = mapChart(raster, { title, label: options.field === undefined ? 'band 1' : fieldLabel(options.field) });
   } else if (['.csv', '.ndjson', '.jsonl', '.json'].includes(extension)) {
     let text: string;
@@ -71,6 +82,10 @@ export async function runPlot(input: string, options: { out: string; field?: str
       throw new CurieError('E_NOT_FOUND', `${input} cannot be read; check the path`);
     }
     spec = tableChart(parseTable(text, input), input, options.field, title);
-  } else throw new CurieError('E_ARGUMENT', `cannot plot '${input}': give a map (.tif, .csv, .ndjson, .json from curie map) or a spectrum (.csv from curie spectrum)`);
+  } else
+    throw new CurieError(
+      'E_ARGUMENT',
+      `cannot plot '${input}': give a map (.tif, .csv, .ndjson, .json from curie map) or a spectrum (.csv from curie spectrum)`,
+    );
   await writeFigure(spec, options.out);
 }

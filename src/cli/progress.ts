@@ -15,18 +15,32 @@ export interface ProgressReporter {
 }
 
 /** The mode from `--progress`/`--quiet`: a bar when `stderr` is a terminal, lines when it is not. */
-export function progressMode(option: string | undefined, quiet: boolean, stderr: { isTTY?: boolean } = process.stderr): ProgressMode {
+export function progressMode(
+  option: string | undefined,
+  quiet: boolean,
+  stderr: { isTTY?: boolean } = process.stderr,
+): ProgressMode {
   if (quiet || option === 'none') return 'none';
   if (option === 'bar' || option === 'lines') return option;
   return stderr.isTTY ? 'bar' : 'lines';
 }
 
 /** A reporter for `mode` on `stream`; lines are printed at most every `intervalMs` (and at the end). */
-export function createProgress(mode: ProgressMode, label: string, stream: Writable = process.stderr, intervalMs = 2000): ProgressReporter {
+export function createProgress(
+  mode: ProgressMode,
+  label: string,
+  stream: Writable = process.stderr,
+  intervalMs = 2000,
+): ProgressReporter {
   if (mode === 'none') return { update() {}, stop() {} };
   if (mode === 'bar') {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total} windows | {rate}/s | ETA {eta_formatted}`, stream, etaBuffer: 50, hideCursor: true },
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total} windows | {rate}/s | ETA {eta_formatted}`,
+        stream,
+        etaBuffer: 50,
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -41,12 +55,17 @@ export function createProgress(mode: ProgressMode, label: string, stream: Writab
     };
   }
   const begin = performance.now();
-  let last = -Infinity, lastPrinted = -1, seen = 0, seenTotal = 0;
+  let last = -Infinity,
+    lastPrinted = -1,
+    seen = 0,
+    seenTotal = 0;
   const print = (done: number, total: number) => {
     const seconds = (performance.now() - begin) / 1000;
     const rate = done / Math.max(seconds, 1e-9);
     const eta = rate > 0 ? (total - done) / rate : NaN;
-    stream.write(`${label}: ${done}/${total} windows (${((100 * done) / Math.max(total, 1)).toFixed(0)}%), ${rate.toFixed(0)} windows/s, ETA ${Number.isFinite(eta) ? eta.toFixed(1) : '?'} s\n`);
+    stream.write(
+      `${label}: ${done}/${total} windows (${((100 * done) / Math.max(total, 1)).toFixed(0)}%), ${rate.toFixed(0)} windows/s, ETA ${Number.isFinite(eta) ? eta.toFixed(1) : '?'} s\n`,
+    );
     lastPrinted = done;
   };
   return {

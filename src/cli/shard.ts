@@ -30,20 +30,39 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv = process.env): Shar
     ['PMI_RANK', 'PMI_SIZE', 'MPICH/Hydra'],
   ];
   for (const [rankName, sizeName, source] of pairs) {
-    const index = integer(env[rankName]), count = integer(env[sizeName]);
+    const index = integer(env[rankName]),
+      count = integer(env[sizeName]);
     if (index !== undefined && count !== undefined) return checked({ index, count, source });
   }
-  const procid = integer(env.SLURM_PROCID), ntasks = integer(env.SLURM_NTASKS);
-  if (procid !== undefined && ntasks !== undefined && ntasks > 1) return checked({ index: procid, count: ntasks, source: 'Slurm srun' });
+  const procid = integer(env.SLURM_PROCID),
+    ntasks = integer(env.SLURM_NTASKS);
+  if (procid !== undefined && ntasks !== undefined && ntasks > 1)
+    return checked({ index: procid, count: ntasks, source: 'Slurm srun' });
   if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-    const id = integer(env.SLURM_ARRAY_TASK_ID), min = integer(env.SLURM_ARRAY_TASK_MIN), count = integer(env.SLURM_ARRAY_TASK_COUNT);
+    const id = integer(env.SLURM_ARRAY_TASK_ID),
+      min = integer(env.SLURM_ARRAY_TASK_MIN),
+      count = integer(env.SLURM_ARRAY_TASK_COUNT);
     const step = env.SLURM_ARRAY_TASK_STEP === undefined ? 1 : integer(env.SLURM_ARRAY_TASK_STEP);
     const offset = id !== undefined && min !== undefined ? id - min : undefined;
-    if (offset === undefined || count === undefined || step === undefined || step < 1 || offset < 0 || offset % step !== 0 || offset / step >= count)
-      throw new CurieError('E_ARGUMENT', `Slurm job array ids (task ${env.SLURM_ARRAY_TASK_ID}, min ${env.SLURM_ARRAY_TASK_MIN}, step ${env.SLURM_ARRAY_TASK_STEP ?? 1}, count ${env.SLURM_ARRAY_TASK_COUNT}) do not form 0…N−1 evenly; use --shard I/N`);
+    if (
+      offset === undefined ||
+      count === undefined ||
+      step === undefined ||
+      step < 1 ||
+      offset < 0 ||
+      offset % step !== 0 ||
+      offset / step >= count
+    )
+      throw new CurieError(
+        'E_ARGUMENT',
+        `Slurm job array ids (task ${env.SLURM_ARRAY_TASK_ID}, min ${env.SLURM_ARRAY_TASK_MIN}, step ${env.SLURM_ARRAY_TASK_STEP ?? 1}, count ${env.SLURM_ARRAY_TASK_COUNT}) do not form 0…N−1 evenly; use --shard I/N`,
+      );
     return checked({ index: offset / step, count, source: 'Slurm job array' });
   }
-  throw new CurieError('E_ARGUMENT', '--shard auto found no launcher (Open MPI, MPICH, Slurm) in the environment; use --shard I/N');
+  throw new CurieError(
+    'E_ARGUMENT',
+    '--shard auto found no launcher (Open MPI, MPICH, Slurm) in the environment; use --shard I/N',
+  );
 }
 
 function checked(shard: Shard): Shard {

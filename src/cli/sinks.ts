@@ -18,16 +18,28 @@ export const FORMATS: readonly Format[] = ['csv', 'ndjson', 'geotiff', 'json'];
 /** The format from `--format`, else from the output's extension; NDJSON for standard output (and a device or FIFO without extension). */
 export function formatFor(out: string | undefined, format: string | undefined): Format {
   if (format !== undefined) {
-    if (!(FORMATS as readonly string[]).includes(format)) throw new CurieError('E_ARGUMENT', `--format '${format}' is not one of ${FORMATS.join(', ')}`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new CurieError('E_ARGUMENT', `--format '${format}' is not one of ${FORMATS.join(', ')}`);
     return format as Format;
   }
   if (out === undefined) return 'ndjson';
   const extension = path.extname(out).toLowerCase();
-  const byExtension: Record<string, Format> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'json', '.tif': 'geotiff', '.tiff': 'geotiff' };
+  const byExtension: Record<string, Format> = {
+    '.csv': 'csv',
+    '.ndjson': 'ndjson',
+    '.jsonl': 'ndjson',
+    '.json': 'json',
+    '.tif': 'geotiff',
+    '.tiff': 'geotiff',
+  };
   const found = byExtension[extension];
   // A device or named pipe (/dev/stdout, a FIFO) without a known extension: NDJSON, as on standard output.
   if (!found && isStreamDevice(out)) return 'ndjson';
-  if (!found) throw new CurieError('E_ARGUMENT', `cannot tell the output format of '${out}' from its extension; use .csv, .ndjson, .json, .tif or --format`);
+  if (!found)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `cannot tell the output format of '${out}' from its extension; use .csv, .ndjson, .json, .tif or --format`,
+    );
   return found;
 }
 
@@ -52,16 +64,27 @@ export interface Sink {
 }
 
 /** A sink streaming lines (CSV or NDJSON) to stdout or an atomically written file. */
-async function lineSink(out: string | undefined, stdout: Writable, header: string | undefined, line: (index: number, record: TableRecord) => string): Promise<Sink> {
+async function lineSink(
+  out: string | undefined,
+  stdout: Writable,
+  header: string | undefined,
+  line: (index: number, record: TableRecord) => string,
+): Promise<Sink> {
   const output = await openOutput(out, { stdout });
   if (header) await output.write(header);
   return { write: (i, r) => output.write(line(i, r)), close: () => output.commit(), abort: () => output.abort() };
 }
 
 /** A sink for the whole map in `format`, written to `out` (or `stdout` for NDJSON/CSV without `out`). */
-export async function openSink(format: Format, out: string | undefined, description: MapDescription, stdout: Writable): Promise<Sink> {
+export async function openSink(
+  format: Format,
+  out: string | undefined,
+  description: MapDescription,
+  stdout: Writable,
+): Promise<Sink> {
   if (format === 'ndjson') return lineSink(out, stdout, undefined, (_, r) => ndjsonLine(r));
-  if (format === 'csv') return lineSink(out, stdout, csvHeader(description.fields), (_, r) => csvRow(description.fields.map((f) => r[f])));
+  if (format === 'csv')
+    return lineSink(out, stdout, csvHeader(description.fields), (_, r) => csvRow(description.fields.map((f) => r[f])));
   if (out === undefined) throw new CurieError('E_ARGUMENT', `--format ${format} needs --out FILE`);
   // The temporary file is created now, so that a missing output directory fails before the map is
   // computed rather than after; the whole document is written into it at the end.

@@ -9,5 +9,14 @@ export function syntheticGeoTiff(options: SynthesiseOptions): Uint8Array {
   const raster = synthesiseAnomaly(options);
   const [rows, cols] = raster.data.shape;
   const spacing = (raster.xmax - raster.xmin) / (cols - 1);
-  return writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX: spacing, spacingY: spacing, crs: raster.crs, bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }] });
+  return writeGeoTiff({
+    cols,
+    rows,
+    xmin: raster.xmin,
+    ymin: raster.ymin,
+    spacingX: spacing,
+    spacingY: spacing,
+    crs: raster.crs,
+    bands: [{ name: 'anomaly', values: Float64Array.from(raster.data.data) }],
+  });
 }

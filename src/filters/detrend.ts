@@ -13,8 +13,13 @@ import { readWindow, shape2d } from '../grid/window-data.js';
 export function removeTrendLinear(data: NdArray): NdArray<Float64Array> {
   const [rows, cols] = shape2d(data, 'removeTrendLinear');
   const values = readWindow(data, 'removeTrendLinear');
-  const cr = (rows - 1) / 2, cc = (cols - 1) / 2;
-  let mean = 0, sumColValue = 0, sumRowValue = 0, sumCol2 = 0, sumRow2 = 0;
+  const cr = (rows - 1) / 2,
+    cc = (cols - 1) / 2;
+  let mean = 0,
+    sumColValue = 0,
+    sumRowValue = 0,
+    sumCol2 = 0,
+    sumRow2 = 0;
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) {
       const v = values[r * cols + c];
@@ -29,6 +34,7 @@ export function removeTrendLinear(data: NdArray): NdArray<Float64Array> {
   const slopeRow = sumRow2 > 0 ? sumRowValue / sumRow2 : 0;
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) out[r * cols + c] = values[r * cols + c] - (mean + slopeCol * (c - cc) + slopeRow * (r - cr));
+    for (let c = 0; c < cols; c++)
+      out[r * cols + c] = values[r * cols + c] - (mean + slopeCol * (c - cc) + slopeRow * (r - cr));
   return ndarray(out, [rows, cols]);
 }

@@ -21,10 +21,19 @@ export type WavenumberResponse = (kx: number, ky: number, out: [number, number])
  * @param what the filter's name, for error messages
  * @throws CurieError `E_NAN` when the grid contains NaN, `E_ARGUMENT` for a spacing that is not positive
  */
-export function applyWavenumberFilter(data: NdArray, dRows: number, dCols: number, response: WavenumberResponse, what: string): NdArray<Float64Array> {
+export function applyWavenumberFilter(
+  data: NdArray,
+  dRows: number,
+  dCols: number,
+  response: WavenumberResponse,
+  what: string,
+): NdArray<Float64Array> {
   for (const [name, spacing] of Object.entries({ dx: dCols, dy: dRows }))
     if (typeof spacing !== 'number' || !Number.isFinite(spacing) || !(spacing > 0))
-      throw new CurieError('E_ARGUMENT', `${what}: spacing ${name} = ${describeValue(spacing)} must be a positive number of metres`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${what}: spacing ${name} = ${describeValue(spacing)} must be a positive number of metres`,
+      );
   const [rows, cols] = shape2d(data, what);
   const values = readWindow(data, what);
   const z = new Float64Array(2 * rows * cols);
@@ -37,7 +46,8 @@ export function applyWavenumberFilter(data: NdArray, dRows: number, dCols: numbe
     for (let c = 0; c < cols; c++) {
       response(kx[r], ky[c], h);
       const i = 2 * (r * cols + c);
-      const re = z[i], im = z[i + 1];
+      const re = z[i],
+        im = z[i + 1];
       z[i] = re * h[0] - im * h[1];
       z[i + 1] = re * h[1] + im * h[0];
     }

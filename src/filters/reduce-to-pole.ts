@@ -8,7 +8,8 @@ import { applyWavenumberFilter } from './fourier-filter.js';
 
 /** Unit vector (north, east, down) of inclination `inc` (down positive) and declination `dec` (clockwise from north), degrees. */
 function directionCosines(inc: number, dec: number): [number, number, number] {
-  const i = (Math.PI / 180) * inc, d = (Math.PI / 180) * dec;
+  const i = (Math.PI / 180) * inc,
+    d = (Math.PI / 180) * dec;
   return [Math.cos(i) * Math.cos(d), Math.cos(i) * Math.sin(d), Math.sin(i)];
 }
 
@@ -41,29 +42,48 @@ export interface ReduceToPoleOptions {
  * @returns the reduced grid, same shape
  * @throws CurieError `E_ARGUMENT` for an angle that is not finite or a spacing that is not positive
  */
-export function reduceToPole(data: NdArray, inc: number, dec: number, dx: number, options: ReduceToPoleOptions = {}): NdArray<Float64Array> {
+export function reduceToPole(
+  data: NdArray,
+  inc: number,
+  dec: number,
+  dx: number,
+  options: ReduceToPoleOptions = {},
+): NdArray<Float64Array> {
   const { sinc, sdec, dy = dx } = options;
   for (const [name, value] of Object.entries({ inc, dec, sinc, sdec }))
-    if (value !== undefined && !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a finite angle in degrees`);
+    if (value !== undefined && !Number.isFinite(value))
+      throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a finite angle in degrees`);
   const [fx, fy, fz] = directionCosines(inc, dec);
   const [mx, my, mz] = sinc === undefined || sdec === undefined ? [fx, fy, fz] : directionCosines(sinc, sdec);
   const smallest = Math.min(Math.abs(inc), sinc === undefined || sdec === undefined ? 90 : Math.abs(sinc));
   if (smallest < LOW_INCLINATION)
-    warn('CURIE_RTP_LOW_INCLINATION', `reduction to the pole at inclination ${fmt(smallest)}° (below ${LOW_INCLINATION}°) is unstable: the filter is zeroed where it vanishes`);
-  const a1 = mz * fz - mx * fx, a2 = mz * fz - my * fy, a3 = -my * fx - mx * fy;
-  const b1 = mx * fz + mz * fx, b2 = my * fz + mz * fy;
-  return applyWavenumberFilter(data, dy, dx, (kx, ky, out) => {
-    const k2 = kx * kx + ky * ky;
-    const re = a1 * kx * kx + a2 * ky * ky + a3 * kx * ky;
-    const im = Math.sqrt(k2) * (b1 * kx + b2 * ky);
-    const d2 = re * re + im * im;
-    if (k2 === 0 || d2 === 0) {
-      out[0] = 0;
-      out[1] = 0;
-      return;
-    }
-    // k² / (re + i·im) = k²(re − i·im)/(re² + im²)
-    out[0] = (k2 * re) / d2;
-    out[1] = (-k2 * im) / d2;
-  }, 'reduceToPole');
+    warn(
+      'CURIE_RTP_LOW_INCLINATION',
+      `reduction to the pole at inclination ${fmt(smallest)}° (below ${LOW_INCLINATION}°) is unstable: the filter is zeroed where it vanishes`,
+    );
+  const a1 = mz * fz - mx * fx,
+    a2 = mz * fz - my * fy,
+    a3 = -my * fx - mx * fy;
+  const b1 = mx * fz + mz * fx,
+    b2 = my * fz + mz * fy;
+  return applyWavenumberFilter(
+    data,
+    dy,
+    dx,
+    (kx, ky, out) => {
+      const k2 = kx * kx + ky * ky;
+      const re = a1 * kx * kx + a2 * ky * ky + a3 * kx * ky;
+      const im = Math.sqrt(k2) * (b1 * kx + b2 * ky);
+      const d2 = re * re + im * im;
+      if (k2 === 0 || d2 === 0) {
+        out[0] = 0;
+        out[1] = 0;
+        return;
+      }
+      // k² / (re + i·im) = k²(re − i·im)/(re² + im²)
+      out[0] = (k2 * re) / d2;
+      out[1] = (-k2 * im) / d2;
+    },
+    'reduceToPole',
+  );
 }

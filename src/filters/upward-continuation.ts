@@ -14,10 +14,18 @@ import { applyWavenumberFilter } from './fourier-filter.js';
  * @returns the continued grid, same shape
  */
 export function upwardContinuation(data: NdArray, height: number, dx: number, dy = dx): NdArray<Float64Array> {
-  if (!Number.isFinite(height)) throw new CurieError('E_ARGUMENT', `continuation height ${height} must be a finite number of metres`);
-  if (height <= 0) warn('CURIE_DOWNWARD', `continuation height ${fmt(height)} m ≤ 0 is downward continuation, which is unstable`);
-  return applyWavenumberFilter(data, dy, dx, (kx, ky, out) => {
-    out[0] = Math.exp(-height * Math.hypot(kx, ky));
-    out[1] = 0;
-  }, 'upwardContinuation');
+  if (!Number.isFinite(height))
+    throw new CurieError('E_ARGUMENT', `continuation height ${height} must be a finite number of metres`);
+  if (height <= 0)
+    warn('CURIE_DOWNWARD', `continuation height ${fmt(height)} m ≤ 0 is downward continuation, which is unstable`);
+  return applyWavenumberFilter(
+    data,
+    dy,
+    dx,
+    (kx, ky, out) => {
+      out[0] = Math.exp(-height * Math.hypot(kx, ky));
+      out[1] = 0;
+    },
+    'upwardContinuation',
+  );
 }

@@ -9,12 +9,19 @@ export interface ConvexHull {
 }
 
 /** Convex hull of `count` points with coordinates `x[i] − cx`, `y[i] − cy`. */
-export function convexHull(x: ArrayLike<number>, y: ArrayLike<number>, count: number, cx: number, cy: number): ConvexHull {
+export function convexHull(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  count: number,
+  cx: number,
+  cy: number,
+): ConvexHull {
   // the eight extreme points: min/max of x, y, x + y, x − y
   const extreme = new Int32Array(8);
   const keys = [(i: number) => x[i], (i: number) => y[i], (i: number) => x[i] + y[i], (i: number) => x[i] - y[i]];
   for (let k = 0; k < 4; k++) {
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (let i = 1; i < count; i++) {
       const v = keys[k](i);
       if (v < keys[k](lo)) lo = i;
@@ -24,10 +31,15 @@ export function convexHull(x: ArrayLike<number>, y: ArrayLike<number>, count: nu
     extreme[2 * k + 1] = hi;
   }
   // the octagon, counter-clockwise: angular order of the extremes around their centroid
-  const ex = Array.from(extreme, (i) => x[i] - cx), ey = Array.from(extreme, (i) => y[i] - cy);
-  const mx = ex.reduce((a, b) => a + b, 0) / 8, my = ey.reduce((a, b) => a + b, 0) / 8;
-  const order = [...Array(8).keys()].sort((a, b) => Math.atan2(ey[a] - my, ex[a] - mx) - Math.atan2(ey[b] - my, ex[b] - mx));
-  const ox = order.map((k) => ex[k]), oy = order.map((k) => ey[k]);
+  const ex = Array.from(extreme, (i) => x[i] - cx),
+    ey = Array.from(extreme, (i) => y[i] - cy);
+  const mx = ex.reduce((a, b) => a + b, 0) / 8,
+    my = ey.reduce((a, b) => a + b, 0) / 8;
+  const order = [...Array(8).keys()].sort(
+    (a, b) => Math.atan2(ey[a] - my, ex[a] - mx) - Math.atan2(ey[b] - my, ex[b] - mx),
+  );
+  const ox = order.map((k) => ex[k]),
+    oy = order.map((k) => ey[k]);
   const strictlyInsideOctagon = (px: number, py: number): boolean => {
     for (let k = 0; k < 8; k++) {
       const j = (k + 1) % 8;
@@ -58,17 +70,20 @@ export function convexHull(x: ArrayLike<number>, y: ArrayLike<number>, count: nu
     return out;
   };
   const hull = [...chain(candidates), ...chain(candidates.slice().reverse())];
-  const hx = Float64Array.from(hull, (i) => x[i] - cx), hy = Float64Array.from(hull, (i) => y[i] - cy);
+  const hx = Float64Array.from(hull, (i) => x[i] - cx),
+    hy = Float64Array.from(hull, (i) => y[i] - cy);
   const h = hull.length;
   const scale = Math.max(...Array.from(hx, Math.abs), ...Array.from(hy, Math.abs), 1);
   const eps = 1e-9 * scale * scale;
-  const side = (a: number, b: number, px: number, py: number) => (hx[b] - hx[a]) * (py - hy[a]) - (hy[b] - hy[a]) * (px - hx[a]);
+  const side = (a: number, b: number, px: number, py: number) =>
+    (hx[b] - hx[a]) * (py - hy[a]) - (hy[b] - hy[a]) * (px - hx[a]);
   return {
     contains(qx, qy) {
       if (h < 3) return false;
       // fan from vertex 0: binary search for the wedge holding q, then one edge test
       if (side(0, 1, qx, qy) < -eps || side(0, h - 1, qx, qy) > eps) return false;
-      let lo = 1, hi = h - 1;
+      let lo = 1,
+        hi = h - 1;
       while (hi - lo > 1) {
         const mid = (lo + hi) >> 1;
         if (side(0, mid, qx, qy) >= 0) lo = mid;

@@ -43,7 +43,12 @@ export interface LatticeSpec {
  * 500 000…1 055 000 m at 5 km for data spanning 500 000…1 057 002 m).
  */
 function snapInside(bounds: Extent, spacing: number): [number, number, number, number] {
-  return [Math.ceil(bounds[0] / spacing - 1e-9) * spacing, Math.floor(bounds[1] / spacing + 1e-9) * spacing, Math.ceil(bounds[2] / spacing - 1e-9) * spacing, Math.floor(bounds[3] / spacing + 1e-9) * spacing];
+  return [
+    Math.ceil(bounds[0] / spacing - 1e-9) * spacing,
+    Math.floor(bounds[1] / spacing + 1e-9) * spacing,
+    Math.ceil(bounds[2] / spacing - 1e-9) * spacing,
+    Math.floor(bounds[3] / spacing + 1e-9) * spacing,
+  ];
 }
 
 /**
@@ -54,8 +59,10 @@ function snapInside(bounds: Extent, spacing: number): [number, number, number, n
  */
 export function makeLattice(spec: LatticeSpec, dataBounds: () => Extent): Lattice {
   const { spacing, shape } = spec;
-  if (spacing !== undefined && shape !== undefined) throw new CurieError('E_ARGUMENT', 'give either spacing or shape, not both');
-  if (spacing === undefined && shape === undefined) throw new CurieError('E_ARGUMENT', 'give a spacing or a shape [rows, cols] for the output raster');
+  if (spacing !== undefined && shape !== undefined)
+    throw new CurieError('E_ARGUMENT', 'give either spacing or shape, not both');
+  if (spacing === undefined && shape === undefined)
+    throw new CurieError('E_ARGUMENT', 'give a spacing or a shape [rows, cols] for the output raster');
   if (spacing !== undefined && !(typeof spacing === 'number' && Number.isFinite(spacing) && spacing > 0)) {
     throw new CurieError('E_ARGUMENT', `spacing = ${String(spacing)} must be a positive number`);
   }
@@ -83,12 +90,21 @@ export function makeLattice(spec: LatticeSpec, dataBounds: () => Extent): Lattic
   } else {
     [rows, cols] = shape!;
     if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows >= 2 && cols >= 2)) {
-      throw new CurieError('E_ARGUMENT', `shape = [${String(rows)}, ${String(cols)}] must be whole numbers of rows and columns, at least 2 each`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `shape = [${String(rows)}, ${String(cols)}] must be whole numbers of rows and columns, at least 2 each`,
+      );
     }
   }
   if (rows * cols > MAX_NODES) {
-    const given = spacing === undefined ? `shape = [${rows}, ${cols}]` : `spacing = ${fmt(spacing)} gives a ${rows} × ${cols} raster, which`;
-    throw new CurieError('E_ARGUMENT', `${given} has more than ${MAX_NODES} nodes; use a coarser spacing or a smaller extent`);
+    const given =
+      spacing === undefined
+        ? `shape = [${rows}, ${cols}]`
+        : `spacing = ${fmt(spacing)} gives a ${rows} × ${cols} raster, which`;
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${given} has more than ${MAX_NODES} nodes; use a coarser spacing or a smaller extent`,
+    );
   }
   // The raster's values and the gridding's per-node work arrays: 16 bytes a node.
   checkAllocation(`a ${rows} × ${cols} output raster`, 16 * rows * cols, 'use a coarser spacing or a smaller extent');
@@ -98,10 +114,17 @@ export function makeLattice(spec: LatticeSpec, dataBounds: () => Extent): Lattic
 /** Whole number of `spacing` steps in `range` (within 1e-6 of a step), else an error. */
 function stepsOf(range: number, spacing: number, axis: 'x' | 'y', lo: number, hi: number): number {
   const steps = range / spacing;
-  if (steps + 1 > MAX_NODES) throw new CurieError('E_ARGUMENT', `spacing = ${fmt(spacing)} gives ${fmt(Math.floor(steps) + 1)} nodes along ${axis}; use a coarser spacing`);
+  if (steps + 1 > MAX_NODES)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `spacing = ${fmt(spacing)} gives ${fmt(Math.floor(steps) + 1)} nodes along ${axis}; use a coarser spacing`,
+    );
   const whole = Math.round(steps);
   if (whole < 1) {
-    throw new CurieError('E_ARGUMENT', `spacing = ${fmt(spacing)} gives fewer than 2 nodes along ${axis} over ${fmt(lo)}…${fmt(hi)}; use a finer spacing`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `spacing = ${fmt(spacing)} gives fewer than 2 nodes along ${axis} over ${fmt(lo)}…${fmt(hi)}; use a finer spacing`,
+    );
   }
   if (Math.abs(steps - whole) > 1e-6) {
     const fitted = lo + Math.max(1, Math.floor(steps + 1e-6)) * spacing;

@@ -42,9 +42,14 @@ export interface ReprojectOptions extends LatticeSpec {
 export function reproject(raster: Raster, to: CrsInput, options: ReprojectOptions): Raster {
   const method = options.method ?? 'bilinear';
   const kernels: Record<string, Kernel> = { bilinear: 'linear', cubic: 'keys', nearest: 'nearest' };
-  if (!Object.hasOwn(kernels, method)) throw new CurieError('E_ARGUMENT', `method = "${String(method)}" is not a resampling method; use 'bilinear', 'cubic' or 'nearest'`);
+  if (!Object.hasOwn(kernels, method))
+    throw new CurieError(
+      'E_ARGUMENT',
+      `method = "${String(method)}" is not a resampling method; use 'bilinear', 'cubic' or 'nearest'`,
+    );
   const from = options.from ?? raster.crs;
-  if (from === undefined) throw new CurieError('E_CRS', `the raster has no CRS to reproject from; give from (e.g. 'EPSG:4326')`);
+  if (from === undefined)
+    throw new CurieError('E_CRS', `the raster has no CRS to reproject from; give from (e.g. 'EPSG:4326')`);
   const [rows, cols] = raster.data.shape;
   const dataExtent = convertExtent([raster.xmin, raster.xmax, raster.ymin, raster.ymax], from, to);
   if (options.extent !== undefined) {
@@ -78,5 +83,12 @@ export function reproject(raster: Raster, to: CrsInput, options: ReprojectOption
       out[r * lattice.cols + c] = sampler.at((x - raster.xmin) / dx, (sy[c] - raster.ymin) / dy);
     }
   }
-  return { data: ndarray(out, [lattice.rows, lattice.cols]), xmin: lattice.xmin, xmax: lattice.xmax, ymin: lattice.ymin, ymax: lattice.ymax, crs: canonicalCrs(to) };
+  return {
+    data: ndarray(out, [lattice.rows, lattice.cols]),
+    xmin: lattice.xmin,
+    xmax: lattice.xmax,
+    ymin: lattice.ymin,
+    ymax: lattice.ymax,
+    crs: canonicalCrs(to),
+  };
 }

@@ -83,7 +83,12 @@ function keysWeights(f: number, w: Float64Array): void {
 export function makeSampler(values: ArrayLike<number>, rows: number, cols: number, kernel: Kernel): Sampler {
   const inside = (u: number, v: number) => u >= 0 && u <= cols - 1 && v >= 0 && v <= rows - 1;
   if (kernel === 'nearest') {
-    return { at: (u, v) => (inside(u, v) ? values[Math.min(rows - 1, Math.floor(v + 0.5)) * cols + Math.min(cols - 1, Math.floor(u + 0.5))] : NaN) };
+    return {
+      at: (u, v) =>
+        inside(u, v)
+          ? values[Math.min(rows - 1, Math.floor(v + 0.5)) * cols + Math.min(cols - 1, Math.floor(u + 0.5))]
+          : NaN,
+    };
   }
   if (kernel === 'linear') {
     return {
@@ -98,7 +103,10 @@ export function makeSampler(values: ArrayLike<number>, rows: number, cols: numbe
         // a neighbour with zero weight does not spread its NaN
         const term = (value: number, weight: number) => (weight === 0 ? 0 : value * weight);
         return (
-          term(values[r0 * cols + c0], (1 - fu) * (1 - fv)) + term(values[r0 * cols + c1], fu * (1 - fv)) + term(values[r1 * cols + c0], (1 - fu) * fv) + term(values[r1 * cols + c1], fu * fv)
+          term(values[r0 * cols + c0], (1 - fu) * (1 - fv)) +
+          term(values[r0 * cols + c1], fu * (1 - fv)) +
+          term(values[r1 * cols + c0], (1 - fu) * fv) +
+          term(values[r1 * cols + c1], fu * fv)
         );
       },
     };

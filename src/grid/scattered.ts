@@ -55,7 +55,6 @@ export interface GridScatteredOptions {
   tilePoints?: number;
 }
 
-
 /**
  * Interpolate scattered points onto a regular raster, as PyCurious's `grid` does with
  * `scipy.interpolate.griddata` (`'linear'`, `'nearest'` or `'cubic'`).
@@ -98,16 +97,29 @@ export interface GridScatteredOptions {
  *   extent, a spacing ≤ 0 or one that does not divide the extent, fewer than 2 nodes along an axis
  *   or more than 5e8 in all, an unknown method, `to` without `from`; `E_CRS` for an unknown CRS.
  */
-export function gridScattered(points: ScatteredPoints, target: GridTarget & GridScatteredOptions, options: GridScatteredOptions = {}): Raster {
+export function gridScattered(
+  points: ScatteredPoints,
+  target: GridTarget & GridScatteredOptions,
+  options: GridScatteredOptions = {},
+): Raster {
   const settings = { ...target, ...options };
   const method = settings.method ?? 'linear';
   if (method !== 'linear' && method !== 'nearest' && method !== 'cubic') {
-    throw new CurieError('E_ARGUMENT', `method = "${String(method)}" is not a gridding method; use 'linear', 'nearest' or 'cubic'`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `method = "${String(method)}" is not a gridding method; use 'linear', 'nearest' or 'cubic'`,
+    );
   }
   if (settings.to !== undefined && settings.from === undefined) {
-    throw new CurieError('E_ARGUMENT', `to = ${String(settings.to)} needs from, the CRS of the points (e.g. from: 'EPSG:4326')`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `to = ${String(settings.to)} needs from, the CRS of the points (e.g. from: 'EPSG:4326')`,
+    );
   }
-  const projected = settings.to !== undefined && settings.from !== undefined ? { ...transformCoordinates(points.x, points.y, settings.from, settings.to), values: points.values } : points;
+  const projected =
+    settings.to !== undefined && settings.from !== undefined
+      ? { ...transformCoordinates(points.x, points.y, settings.from, settings.to), values: points.values }
+      : points;
   const checked = checkPoints(projected);
   const lattice = makeLattice(settings, () => [checked.xlo, checked.xhi, checked.ylo, checked.yhi]);
   const out = sharedFloat64(lattice.rows * lattice.cols);
@@ -157,7 +169,8 @@ const TILE_POINTS = 2_000_000;
 
 function tilePointsOf(value: number | undefined): number {
   if (value === undefined) return TILE_POINTS;
-  if (!(Number.isInteger(value) && value >= 3)) throw new CurieError('E_ARGUMENT', `tilePoints = ${String(value)} must be a whole number of points ≥ 3`);
+  if (!(Number.isInteger(value) && value >= 3))
+    throw new CurieError('E_ARGUMENT', `tilePoints = ${String(value)} must be a whole number of points ≥ 3`);
   return value;
 }
 
@@ -169,10 +182,14 @@ function tilePointsOf(value: number | undefined): number {
 function checkPoints(points: ScatteredPoints): CheckedPoints {
   const { x, y, values } = points;
   if (x.length !== y.length || x.length !== values.length) {
-    throw new CurieError('E_ARGUMENT', `points have ${x.length} x, ${y.length} y and ${values.length} values; give one x, y and value per point`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `points have ${x.length} x, ${y.length} y and ${values.length} values; give one x, y and value per point`,
+    );
   }
   const count = x.length;
-  if (count < 3) throw new CurieError('E_ARGUMENT', `${count} point${count === 1 ? '' : 's'} given; gridding needs at least 3`);
+  if (count < 3)
+    throw new CurieError('E_ARGUMENT', `${count} point${count === 1 ? '' : 's'} given; gridding needs at least 3`);
   let xlo = Infinity;
   let xhi = -Infinity;
   let ylo = Infinity;
@@ -181,7 +198,10 @@ function checkPoints(points: ScatteredPoints): CheckedPoints {
     const xi = x[i];
     const yi = y[i];
     if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
-      throw new CurieError('E_ARGUMENT', `point ${i} has x = ${fmt(xi)}, y = ${fmt(yi)}; every coordinate must be a finite number (drop or fix that point)`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `point ${i} has x = ${fmt(xi)}, y = ${fmt(yi)}; every coordinate must be a finite number (drop or fix that point)`,
+      );
     }
     if (xi < xlo) xlo = xi;
     if (xi > xhi) xhi = xi;
@@ -219,7 +239,13 @@ function interleaved(points: CheckedPoints): Float64Array {
  * Linear or Clough–Tocher cubic interpolation on the Delaunay triangulation of the points (see
  * {@link triangulate} for how nodes are located); nodes outside the hull are NaN.
  */
-function gridTriangulated(points: CheckedPoints, lattice: Lattice, out: Float64Array, method: 'linear' | 'cubic', tilePoints: number): void {
+function gridTriangulated(
+  points: CheckedPoints,
+  lattice: Lattice,
+  out: Float64Array,
+  method: 'linear' | 'cubic',
+  tilePoints: number,
+): void {
   if (method === 'linear' && points.count > tilePoints) return gridLinearTiled(points, lattice, out, tilePoints);
   const { values, cx, cy } = points;
   const tri = triangulate(interleaved(points));
@@ -239,7 +265,11 @@ function gridTriangulated(points: CheckedPoints, lattice: Lattice, out: Float64A
       if (c === 0) rowStart = tri.current();
       if (t < 0) out[r * cols + c] = NaN;
       else if (cubic) out[r * cols + c] = cubic.evaluate(t, weights);
-      else out[r * cols + c] = weights[0] * values[triangles[3 * t]] + weights[1] * values[triangles[3 * t + 1]] + weights[2] * values[triangles[3 * t + 2]];
+      else
+        out[r * cols + c] =
+          weights[0] * values[triangles[3 * t]] +
+          weights[1] * values[triangles[3 * t + 1]] +
+          weights[2] * values[triangles[3 * t + 2]];
     }
   }
 }
@@ -259,13 +289,16 @@ function gridLinearTiled(points: CheckedPoints, lattice: Lattice, out: Float64Ar
   const hull = convexHull(x, y, count, cx, cy);
   const { rows, cols, xs, ys } = lattice;
   const tilesPerSide = Math.ceil(Math.sqrt(count / tilePoints));
-  const width = points.xhi - points.xlo, height = points.yhi - points.ylo;
+  const width = points.xhi - points.xlo,
+    height = points.yhi - points.ylo;
   const startMargin = 8 * Math.sqrt(Math.max(width * height, Number.MIN_VALUE) / count);
   const weights = new Float64Array(3);
   for (let tr = 0; tr < tilesPerSide; tr++) {
-    const r0 = Math.floor((tr * rows) / tilesPerSide), r1 = Math.floor(((tr + 1) * rows) / tilesPerSide) - 1;
+    const r0 = Math.floor((tr * rows) / tilesPerSide),
+      r1 = Math.floor(((tr + 1) * rows) / tilesPerSide) - 1;
     for (let tc = 0; tc < tilesPerSide; tc++) {
-      const c0 = Math.floor((tc * cols) / tilesPerSide), c1 = Math.floor(((tc + 1) * cols) / tilesPerSide) - 1;
+      const c0 = Math.floor((tc * cols) / tilesPerSide),
+        c1 = Math.floor(((tc + 1) * cols) / tilesPerSide) - 1;
       if (r1 < r0 || c1 < c0) continue;
       let pending: number[] = [];
       for (let r = r0; r <= r1; r++) {
@@ -298,11 +331,14 @@ function gridLinearTiled(points: CheckedPoints, lattice: Lattice, out: Float64Ar
         }
         const retry: number[] = [];
         for (const node of pending) {
-          const qx = xs[node % cols] - cx, qy = ys[Math.floor(node / cols)] - cy;
+          const qx = xs[node % cols] - cx,
+            qy = ys[Math.floor(node / cols)] - cy;
           const t = tri ? tri.locate(qx, qy) : -1;
           if (tri && t >= 0 && (everything || circumcircleInside(coords, tri.triangles, t, box, open, cx, cy))) {
             weights.set(tri.weights);
-            const a = subset[tri.triangles[3 * t]], b = subset[tri.triangles[3 * t + 1]], c = subset[tri.triangles[3 * t + 2]];
+            const a = subset[tri.triangles[3 * t]],
+              b = subset[tri.triangles[3 * t + 1]],
+              c = subset[tri.triangles[3 * t + 2]];
             out[node] = weights[0] * values[a] + weights[1] * values[b] + weights[2] * values[c];
           } else if (everything) out[node] = NaN;
           else retry.push(node);
@@ -314,18 +350,39 @@ function gridLinearTiled(points: CheckedPoints, lattice: Lattice, out: Float64Ar
 }
 
 /** Whether triangle t's circumcircle lies inside `box` (unshifted) except across its open sides. */
-function circumcircleInside(coords: Float64Array, triangles: Uint32Array, t: number, box: number[], open: boolean[], cx: number, cy: number): boolean {
-  const a = triangles[3 * t], b = triangles[3 * t + 1], c = triangles[3 * t + 2];
-  const ax = coords[2 * a], ay = coords[2 * a + 1];
-  const bx = coords[2 * b] - ax, by = coords[2 * b + 1] - ay;
-  const qx = coords[2 * c] - ax, qy = coords[2 * c + 1] - ay;
+function circumcircleInside(
+  coords: Float64Array,
+  triangles: Uint32Array,
+  t: number,
+  box: number[],
+  open: boolean[],
+  cx: number,
+  cy: number,
+): boolean {
+  const a = triangles[3 * t],
+    b = triangles[3 * t + 1],
+    c = triangles[3 * t + 2];
+  const ax = coords[2 * a],
+    ay = coords[2 * a + 1];
+  const bx = coords[2 * b] - ax,
+    by = coords[2 * b + 1] - ay;
+  const qx = coords[2 * c] - ax,
+    qy = coords[2 * c + 1] - ay;
   const d = 2 * (bx * qy - by * qx);
   if (d === 0) return false;
-  const b2 = bx * bx + by * by, q2 = qx * qx + qy * qy;
-  const ux = (qy * b2 - by * q2) / d, uy = (bx * q2 - qx * b2) / d;
+  const b2 = bx * bx + by * by,
+    q2 = qx * qx + qy * qy;
+  const ux = (qy * b2 - by * q2) / d,
+    uy = (bx * q2 - qx * b2) / d;
   const radius = Math.sqrt(ux * ux + uy * uy) * (1 + 1e-9);
-  const centreX = ax + ux + cx, centreY = ay + uy + cy;
-  return (open[0] || centreX - radius >= box[0]) && (open[1] || centreX + radius <= box[1]) && (open[2] || centreY - radius >= box[2]) && (open[3] || centreY + radius <= box[3]);
+  const centreX = ax + ux + cx,
+    centreY = ay + uy + cy;
+  return (
+    (open[0] || centreX - radius >= box[0]) &&
+    (open[1] || centreX + radius <= box[1]) &&
+    (open[2] || centreY - radius >= box[2]) &&
+    (open[3] || centreY + radius <= box[3])
+  );
 }
 
 /**
@@ -348,7 +405,7 @@ function gridNearest(points: ShiftedPoints, lattice: Lattice, out: Float64Array)
   const width = xhi - xlo;
   const height = yhi - ylo;
   // Square cells sized for ~2 points each over the bounding box (a line of points gets a row of cells).
-  const area = Math.max(width * height, (Math.max(width, height) ** 2) / count, Number.MIN_VALUE);
+  const area = Math.max(width * height, Math.max(width, height) ** 2 / count, Number.MIN_VALUE);
   const cell = Math.max(Math.sqrt((2 * area) / count), Number.MIN_VALUE);
   const nbx = Math.min(Math.max(1, Math.floor(width / cell) + 1), 4096);
   const nby = Math.min(Math.max(1, Math.floor(height / cell) + 1), 4096);

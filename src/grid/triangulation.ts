@@ -45,7 +45,10 @@ export function triangulate(coords: Float64Array): Triangulation {
   const halfedges = delaunay.halfedges;
   const nTriangles = triangles.length / 3;
   if (nTriangles === 0) {
-    throw new CurieError('E_ARGUMENT', `the ${count} points lie on one line (or at one place); linear or cubic gridding needs points that span an area (use method 'nearest')`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `the ${count} points lie on one line (or at one place); linear or cubic gridding needs points that span an area (use method 'nearest')`,
+    );
   }
   const weights = new Float64Array(3);
 

@@ -28,12 +28,22 @@ export interface UngridOptions {
  * @returns the value at each point (the raster's units), NaN outside.
  * @throws CurieError `E_ARGUMENT` for lengths that differ or an unknown method.
  */
-export function ungrid(raster: Raster, x: ArrayLike<number>, y: ArrayLike<number>, options: UngridOptions = {}): Float64Array {
+export function ungrid(
+  raster: Raster,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  options: UngridOptions = {},
+): Float64Array {
   const method = options.method ?? 'cubic';
   const kernels: Record<string, Kernel> = { cubic: 'bspline', linear: 'linear', nearest: 'nearest' };
   const kernel = kernels[method];
-  if (kernel === undefined || !Object.hasOwn(kernels, method)) throw new CurieError('E_ARGUMENT', `method = "${String(method)}" is not an ungrid method; use 'cubic', 'linear' or 'nearest'`);
-  if (x.length !== y.length) throw new CurieError('E_ARGUMENT', `x has ${x.length} coordinates but y has ${y.length}; give one y per x`);
+  if (kernel === undefined || !Object.hasOwn(kernels, method))
+    throw new CurieError(
+      'E_ARGUMENT',
+      `method = "${String(method)}" is not an ungrid method; use 'cubic', 'linear' or 'nearest'`,
+    );
+  if (x.length !== y.length)
+    throw new CurieError('E_ARGUMENT', `x has ${x.length} coordinates but y has ${y.length}; give one y per x`);
   const [rows, cols] = raster.data.shape;
   const sampler = makeSampler(nodeValues(raster), rows, cols, kernel);
   const dx = (raster.xmax - raster.xmin) / Math.max(cols - 1, 1);

@@ -9,14 +9,18 @@ import { CurieError, fmt } from '../errors.js';
 /** Rows and columns of a 2-D ndarray; `E_ARGUMENT` for any other dimensionality. */
 export function shape2d(data: NdArray, what: string): [number, number] {
   if (!data || !Array.isArray(data.shape) || data.shape.length !== 2)
-    throw new CurieError('E_ARGUMENT', `${what} needs a 2-D ndarray [rows, cols]; got shape ${JSON.stringify(data?.shape)}`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${what} needs a 2-D ndarray [rows, cols]; got shape ${JSON.stringify(data?.shape)}`,
+    );
   return [data.shape[0], data.shape[1]];
 }
 
 /** Side of a square window; `E_ARGUMENT` naming the shape when it is not square. */
 export function squareSide(data: NdArray, what: string): number {
   const [rows, cols] = shape2d(data, what);
-  if (rows !== cols) throw new CurieError('E_ARGUMENT', `${what} needs a square window; got ${rows} × ${cols} (use subgrid to cut one)`);
+  if (rows !== cols)
+    throw new CurieError('E_ARGUMENT', `${what} needs a square window; got ${rows} × ${cols} (use subgrid to cut one)`);
   return rows;
 }
 
@@ -64,7 +68,8 @@ export function checkSignal(data: NdArray, where: string): void {
   const [rows, cols] = shape2d(data, where);
   const src = data.data as ArrayLike<number>;
   const [s0, s1] = data.stride;
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   const constant = () => max - min <= CONSTANT_SPREAD * Math.max(Math.abs(min), Math.abs(max));
   for (let r = 0; r < rows; r++) {
     const base = data.offset + r * s0;
@@ -78,5 +83,8 @@ export function checkSignal(data: NdArray, where: string): void {
     if (!constant()) return;
   }
   if (constant())
-    throw new CurieError('E_NO_SIGNAL', `${where} is constant (${min === max ? `every value ${fmt(min)}` : `values ${fmt(min)} … ${fmt(max)}`}): there is no anomaly to fit; choose a window with data, or check the input's nodata value`);
+    throw new CurieError(
+      'E_NO_SIGNAL',
+      `${where} is constant (${min === max ? `every value ${fmt(min)}` : `values ${fmt(min)} … ${fmt(max)}`}): there is no anomaly to fit; choose a window with data, or check the input's nodata value`,
+    );
 }

@@ -83,11 +83,15 @@ function checkWindowSize(geometry: GridGeometry, window: number, routine: Checke
  */
 function checkStartValues(start: ArrayLike<number>, settings: Pick<FitSettings, 'bounds'>): void {
   for (let j = 0; j < PARAMETERS.length; j++)
-    if (typeof start[j] !== 'number') throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} ${describeValue(start[j])} must be a number`);
+    if (typeof start[j] !== 'number')
+      throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} ${describeValue(start[j])} must be a number`);
   checkStart(start, settings.bounds);
   for (const j of [1, 2])
     if (start[j] > EARTH_RADIUS_KM)
-      throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${fmt(start[j])} km is deeper than the Earth's radius (${EARTH_RADIUS_KM} km); depths are in km, e.g. ${PARAMETERS[j]} 10`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `starting ${PARAMETERS[j]} = ${fmt(start[j])} km is deeper than the Earth's radius (${EARTH_RADIUS_KM} km); depths are in km, e.g. ${PARAMETERS[j]} 10`,
+      );
 }
 
 /**

@@ -19,8 +19,12 @@ export function defaultBounds(): Bounds {
 export function checkStart(start: ArrayLike<number>, bounds: Bounds): void {
   for (let j = 0; j < PARAMETERS.length; j++) {
     const value = start[j];
-    if (!Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${value} must be a finite number`);
+    if (!Number.isFinite(value))
+      throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${value} must be a finite number`);
     if (value < bounds.lower[j] || value > bounds.upper[j])
-      throw new CurieError('E_ARGUMENT', `starting ${PARAMETERS[j]} = ${fmt(value)} is outside its bounds [${fmt(bounds.lower[j])}, ${fmt(bounds.upper[j])}]; start inside them`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `starting ${PARAMETERS[j]} = ${fmt(value)} is outside its bounds [${fmt(bounds.lower[j])}, ${fmt(bounds.upper[j])}]; start inside them`,
+      );
   }
 }

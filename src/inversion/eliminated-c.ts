@@ -24,7 +24,13 @@ export interface CElimination {
  * @param weights per-bin weights, or undefined for none
  * @param prior a normal prior on C, or undefined
  */
-export function cElimination(weights: ArrayLike<number> | undefined, points: number, prior: { mean: number; sd: number } | undefined, lower: number, upper: number): CElimination {
+export function cElimination(
+  weights: ArrayLike<number> | undefined,
+  points: number,
+  prior: { mean: number; sd: number } | undefined,
+  lower: number,
+  upper: number,
+): CElimination {
   const w2 = new Float64Array(points);
   let w2Sum = 0;
   for (let i = 0; i < points; i++) {
@@ -54,7 +60,9 @@ export function clampC(elimination: CElimination, C: number): number {
  */
 export function cGradient(elimination: CElimination, model: Bouligand2009Gradient, out: Float64Array): void {
   const { w2, w2Sum, precision } = elimination;
-  let dC0 = 0, dC1 = 0, dC2 = 0;
+  let dC0 = 0,
+    dC1 = 0,
+    dC2 = 0;
   for (let i = 0; i < w2.length; i++) {
     dC0 -= w2[i] * model.dBeta[i];
     dC1 -= w2[i] * model.dZt[i];

@@ -53,12 +53,26 @@ export interface FitResult {
  * `converged: false`.
  * @param solver stopping rules (defaults: see LevenbergMarquardtOptions)
  */
-export function fitSpectrum(objective: Objective, start: ArrayLike<number>, bounds: Bounds = defaultBounds(), solver: LevenbergMarquardtOptions = {}): FitResult {
+export function fitSpectrum(
+  objective: Objective,
+  start: ArrayLike<number>,
+  bounds: Bounds = defaultBounds(),
+  solver: LevenbergMarquardtOptions = {},
+): FitResult {
   checkStart(start, bounds);
   const problem = spectralProblem(objective, bounds);
   const result = levenbergMarquardt(problem, problem.reduce(start), solver);
   const x = problem.expand(result.x);
   const [beta, zt, dz, C] = x;
   // Report PyCurious's misfit itself (same value as the solver's, without its rounding path).
-  return { beta, zt, dz, C, curieDepth: zt + dz, misfit: misfit(objective, x), iterations: result.iterations, converged: result.converged && Number.isFinite(result.f) };
+  return {
+    beta,
+    zt,
+    dz,
+    C,
+    curieDepth: zt + dz,
+    misfit: misfit(objective, x),
+    iterations: result.iterations,
+    converged: result.converged && Number.isFinite(result.f),
+  };
 }

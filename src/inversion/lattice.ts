@@ -60,9 +60,17 @@ export function sumsAt(lattice: CoarseLattice, s: number, i: number, out: NodeSu
 const scratchSums: NodeSums = { a: 0, b: 0, d: 0, e: 0 };
 
 /** Fill nodes [from, to) of a lattice of `cols` columns from (j0, m0). */
-function fillNodes(lattice: CoarseLattice, bank: ModelBank, systems: LinearSystem[], from: number, to: number, penalty: (beta: number, dz: number) => number): void {
+function fillNodes(
+  lattice: CoarseLattice,
+  bank: ModelBank,
+  systems: LinearSystem[],
+  from: number,
+  to: number,
+  penalty: (beta: number, dz: number) => number,
+): void {
   for (let i = from; i < to; i++) {
-    const j = nodeJ(lattice, i), m = nodeM(lattice, i);
+    const j = nodeJ(lattice, i),
+      m = nodeM(lattice, i);
     const shape = shapeAt(bank, j, m);
     systems.forEach((system, s) => {
       nodeSums(system, shape, scratchSums);
@@ -83,11 +91,31 @@ function grow(values: Float64Array, size: number): Float64Array {
 }
 
 /** The coarse lattice of `rows × cols` nodes from (j0, m0) every (stepJ, stepM). */
-export function coarseLattice(bank: ModelBank, systems: LinearSystem[], j0: number, m0: number, rows: number, cols: number, stepJ: number, stepM: number, penalty: (beta: number, dz: number) => number): CoarseLattice {
+export function coarseLattice(
+  bank: ModelBank,
+  systems: LinearSystem[],
+  j0: number,
+  m0: number,
+  rows: number,
+  cols: number,
+  stepJ: number,
+  stepM: number,
+  penalty: (beta: number, dz: number) => number,
+): CoarseLattice {
   const size = rows * cols;
   const lattice: CoarseLattice = {
-    j0, m0, rows, cols, stepJ, stepM,
-    sums: systems.map(() => ({ a: new Float64Array(size), b: new Float64Array(size), d: new Float64Array(size), e: new Float64Array(size) })),
+    j0,
+    m0,
+    rows,
+    cols,
+    stepJ,
+    stepM,
+    sums: systems.map(() => ({
+      a: new Float64Array(size),
+      b: new Float64Array(size),
+      d: new Float64Array(size),
+      e: new Float64Array(size),
+    })),
     penalty: new Float64Array(size),
   };
   fillNodes(lattice, bank, systems, 0, size, penalty);
@@ -95,11 +123,22 @@ export function coarseLattice(bank: ModelBank, systems: LinearSystem[], j0: numb
 }
 
 /** The lattice with `extra` more rows of β on top (the same object, grown). */
-export function extendBeta(lattice: CoarseLattice, bank: ModelBank, systems: LinearSystem[], extra: number, penalty: (beta: number, dz: number) => number): CoarseLattice {
+export function extendBeta(
+  lattice: CoarseLattice,
+  bank: ModelBank,
+  systems: LinearSystem[],
+  extra: number,
+  penalty: (beta: number, dz: number) => number,
+): CoarseLattice {
   const from = lattice.rows * lattice.cols;
   lattice.rows += extra;
   const size = lattice.rows * lattice.cols;
-  lattice.sums = lattice.sums.map(({ a, b, d, e }) => ({ a: grow(a, size), b: grow(b, size), d: grow(d, size), e: grow(e, size) }));
+  lattice.sums = lattice.sums.map(({ a, b, d, e }) => ({
+    a: grow(a, size),
+    b: grow(b, size),
+    d: grow(d, size),
+    e: grow(e, size),
+  }));
   lattice.penalty = grow(lattice.penalty, size);
   fillNodes(lattice, bank, systems, from, size, penalty);
   return lattice;
@@ -107,14 +146,16 @@ export function extendBeta(lattice: CoarseLattice, bank: ModelBank, systems: Lin
 
 /** Catmull–Rom weights of the four nodes around t ∈ [0, 1] (between the second and third). */
 function cubicWeights(t: number, out: Float64Array): void {
-  const t2 = t * t, t3 = t2 * t;
+  const t2 = t * t,
+    t3 = t2 * t;
   out[0] = 0.5 * (-t3 + 2 * t2 - t);
   out[1] = 0.5 * (3 * t3 - 5 * t2 + 2);
   out[2] = 0.5 * (-3 * t3 + 4 * t2 + t);
   out[3] = 0.5 * (t3 - t2);
 }
 
-const weightsJ = new Float64Array(4), weightsM = new Float64Array(4);
+const weightsJ = new Float64Array(4),
+  weightsM = new Float64Array(4);
 
 /**
  * A field given at every coarse node (row-major, node i = r·cols + c), interpolated bicubically
@@ -124,8 +165,10 @@ const weightsJ = new Float64Array(4), weightsM = new Float64Array(4);
  */
 export function interpolate(lattice: CoarseLattice, field: Float64Array, j: number, m: number): number {
   const { rows, cols } = lattice;
-  const u = (j - lattice.j0) / lattice.stepJ, v = (m - lattice.m0) / lattice.stepM;
-  const r = Math.min(Math.floor(u), rows - 2), c = Math.min(Math.floor(v), cols - 2);
+  const u = (j - lattice.j0) / lattice.stepJ,
+    v = (m - lattice.m0) / lattice.stepM;
+  const r = Math.min(Math.floor(u), rows - 2),
+    c = Math.min(Math.floor(v), cols - 2);
   cubicWeights(u - r, weightsJ);
   cubicWeights(v - c, weightsM);
   let value = 0;

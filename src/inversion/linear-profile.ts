@@ -49,8 +49,15 @@ export function linearSystem(
   priors: { c?: { mean: number; sd: number }; z?: { mean: number; sd: number } } = {},
 ): LinearSystem {
   const n = k.length;
-  const weights = Float64Array.from(w), wb = new Float64Array(n), wPhi = new Float64Array(n);
-  let sw = 0, swb = 0, swbb = 0, swPhi = 0, swbPhi = 0, swPhiPhi = 0;
+  const weights = Float64Array.from(w),
+    wb = new Float64Array(n),
+    wPhi = new Float64Array(n);
+  let sw = 0,
+    swb = 0,
+    swbb = 0,
+    swPhi = 0,
+    swbPhi = 0,
+    swPhiPhi = 0;
   for (let i = 0; i < n; i++) {
     const b = -2 * k[i];
     wb[i] = weights[i] * b;
@@ -63,7 +70,16 @@ export function linearSystem(
     swPhiPhi += wPhi[i] * Phi[i];
   }
   return {
-    w: weights, wb, wPhi, sw, swb, swbb, swPhi, swbPhi, swPhiPhi, ...bounds,
+    w: weights,
+    wb,
+    wPhi,
+    sw,
+    swb,
+    swbb,
+    swPhi,
+    swbPhi,
+    swPhiPhi,
+    ...bounds,
     cMean: priors.c?.mean ?? 0,
     cPrecision: priors.c ? 1 / (priors.c.sd * priors.c.sd) : 0,
     zMean: priors.z?.mean ?? 0,
@@ -74,7 +90,10 @@ export function linearSystem(
 /** The four dot products of a node's shape h with the system's weighted vectors. */
 export function nodeSums(system: LinearSystem, h: Float64Array, out: NodeSums): NodeSums {
   const { w, wb, wPhi } = system;
-  let a = 0, b = 0, d = 0, e = 0;
+  let a = 0,
+    b = 0,
+    d = 0,
+    e = 0;
   for (let i = 0; i < h.length; i++) {
     const hi = h[i];
     const whi = w[i] * hi;
@@ -115,11 +134,13 @@ export function profileNode(system: LinearSystem, sums: NodeSums, temperature: n
   const h11 = system.swbb * s + zPrecision;
   const g0 = (system.swPhi - sums.a) * s + cPrecision * cMean;
   const g1 = (system.swbPhi - sums.b) * s + zPrecision * zMean;
-  const constant = 0.5 * ((system.swPhiPhi - 2 * sums.d + sums.e) * s + cPrecision * cMean * cMean + zPrecision * zMean * zMean);
+  const constant =
+    0.5 * ((system.swPhiPhi - 2 * sums.d + sums.e) * s + cPrecision * cMean * cMean + zPrecision * zMean * zMean);
   const det = h00 * h11 - h01 * h01;
   const cFree = (h11 * g0 - h01 * g1) / det;
   const zFree = (h00 * g1 - h01 * g0) / det;
-  const quadratic = (c: number, z: number) => constant - g0 * c - g1 * z + 0.5 * (h00 * c * c + 2 * h01 * c * z + h11 * z * z);
+  const quadratic = (c: number, z: number) =>
+    constant - g0 * c - g1 * z + 0.5 * (h00 * c * c + 2 * h01 * c * z + h11 * z * z);
   out.qFree = constant - 0.5 * (g0 * cFree + g1 * zFree);
   out.ztFree = zFree;
   out.ztVariance = h00 / det;
@@ -154,7 +175,8 @@ export function profileNode(system: LinearSystem, sums: NodeSums, temperature: n
 export function logMarginal(system: LinearSystem, profile: NodeProfile): number {
   const sd = Math.sqrt(profile.ztVariance);
   // z_t ≥ zLower only (the usual case): ln(1 − Φ(l)) = ln Φ(−l), accurate far in the tail.
-  if (!Number.isFinite(system.zUpper)) return -profile.qFree + (Number.isFinite(system.zLower) ? logNormalCdf((profile.ztFree - system.zLower) / sd) : 0);
+  if (!Number.isFinite(system.zUpper))
+    return -profile.qFree + (Number.isFinite(system.zLower) ? logNormalCdf((profile.ztFree - system.zLower) / sd) : 0);
   const upper = Number.isFinite(system.zUpper) ? logNormalCdf((system.zUpper - profile.ztFree) / sd) : 0;
   const lower = Number.isFinite(system.zLower) ? logNormalCdf((system.zLower - profile.ztFree) / sd) : -Infinity;
   // ln(Φ(u) − Φ(l)) = ln Φ(u) + ln(1 − e^{ln Φ(l) − ln Φ(u)})

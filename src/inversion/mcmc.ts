@@ -22,14 +22,20 @@ const LOG_FLOOR = Math.log(1e-99);
 /** Check sample counts: positive integers (burn-in may be 0). */
 export function checkCount(value: number, name: string, allowZero = false): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1))
-    throw new CurieError('E_ARGUMENT', `${name} = ${value} must be a ${allowZero ? 'non-negative' : 'positive'} whole number`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${name} = ${value} must be a ${allowZero ? 'non-negative' : 'positive'} whole number`,
+    );
 }
 
 /** Check the proposal scales: 4 non-negative finite numbers (β, z_t, Δz, C); returns them as a Float64Array. */
 export function checkScales(xScale: ArrayLike<number>): Float64Array {
   const scale = Array.from(xScale ?? []);
   if (scale.length !== 4 || !scale.every((s) => typeof s === 'number' && s >= 0 && Number.isFinite(s)))
-    throw new CurieError('E_ARGUMENT', `xScale ${JSON.stringify(scale)} must be 4 non-negative proposal scales for β, z_t, Δz, C`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `xScale ${JSON.stringify(scale)} must be 4 non-negative proposal scales for β, z_t, Δz, C`,
+    );
   return Float64Array.from(scale);
 }
 
@@ -48,7 +54,11 @@ export function checkChain(nsim: number, burnin: number): void {
   checkCount(nsim, 'nsim');
   checkCount(burnin, 'burnin', true);
   checkSamples(nsim);
-  if (burnin > MAX_BURNIN) throw new CurieError('E_ARGUMENT', `burnin = ${fmt(burnin)} exceeds ${fmt(MAX_BURNIN)} steps; a few thousand are usually enough`);
+  if (burnin > MAX_BURNIN)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `burnin = ${fmt(burnin)} exceeds ${fmt(MAX_BURNIN)} steps; a few thousand are usually enough`,
+    );
 }
 
 /**
@@ -57,13 +67,24 @@ export function checkChain(nsim: number, burnin: number): void {
  * scaled by `xScale`; every step's current state is a sample. Proposals outside `bounds` are
  * rejected (PyCurious lets its chains wander to β < 0).
  */
-export function metropolisHastings(objective: Objective, start: ArrayLike<number>, bounds: Bounds, nsim: number, burnin: number, options: ChainOptions = {}): ParameterSamples {
+export function metropolisHastings(
+  objective: Objective,
+  start: ArrayLike<number>,
+  bounds: Bounds,
+  nsim: number,
+  burnin: number,
+  options: ChainOptions = {},
+): ParameterSamples {
   checkChain(nsim, burnin);
   const scale = checkScales(options.xScale ?? [1, 1, 1, 1]);
   const rng = createRng(options.seed ?? 0);
   const inside = (x: Float64Array) => x.every((v, j) => v >= bounds.lower[j] && v <= bounds.upper[j]);
   let x = Float64Array.from(start);
-  if (!inside(x)) throw new CurieError('E_ARGUMENT', `starting point [${Array.from(x, fmt).join(', ')}] is outside the bounds; start inside them`);
+  if (!inside(x))
+    throw new CurieError(
+      'E_ARGUMENT',
+      `starting point [${Array.from(x, fmt).join(', ')}] is outside the bounds; start inside them`,
+    );
   const proposal = new Float64Array(4);
   const propose = () => {
     for (let j = 0; j < 4; j++) proposal[j] = x[j] + rng.normal() * scale[j];
@@ -99,6 +120,12 @@ export function metropolisHastings(objective: Objective, start: ArrayLike<number
   return {
     ...samples,
     acceptanceRate: accepted / nsim,
-    effectiveSampleSize: { beta: effectiveSampleSize(beta), zt: effectiveSampleSize(zt), dz: effectiveSampleSize(dz), C: effectiveSampleSize(C), curieDepth: effectiveSampleSize(zt.map((v, i) => v + dz[i])) },
+    effectiveSampleSize: {
+      beta: effectiveSampleSize(beta),
+      zt: effectiveSampleSize(zt),
+      dz: effectiveSampleSize(dz),
+      C: effectiveSampleSize(C),
+      curieDepth: effectiveSampleSize(zt.map((v, i) => v + dz[i])),
+    },
   };
 }

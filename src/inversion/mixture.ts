@@ -15,7 +15,8 @@ export function cellQuantile(edges: ArrayLike<number>, mass: ArrayLike<number>, 
   const target = p * total;
   let sum = 0;
   for (let i = 0; i < mass.length; i++) {
-    if (mass[i] > 0 && sum + mass[i] >= target) return edges[i] + ((target - sum) / mass[i]) * (edges[i + 1] - edges[i]);
+    if (mass[i] > 0 && sum + mass[i] >= target)
+      return edges[i] + ((target - sum) / mass[i]) * (edges[i + 1] - edges[i]);
     sum += mass[i];
   }
   return edges[mass.length];
@@ -52,10 +53,20 @@ export interface PreparedMixture extends TruncatedNormalMixture {
 /** Precompute the per-component constants of {@link mixtureCdf}. */
 export function prepareMixture(mix: TruncatedNormalMixture): PreparedMixture {
   const n = mix.weight.length;
-  const below = new Float64Array(n), mass = new Float64Array(n), lowerTerm = new Float64Array(n), start = new Float64Array(n), end = new Float64Array(n);
-  let least = Infinity, most = -Infinity, m1 = 0, m2 = 0, total = 0;
+  const below = new Float64Array(n),
+    mass = new Float64Array(n),
+    lowerTerm = new Float64Array(n),
+    start = new Float64Array(n),
+    end = new Float64Array(n);
+  let least = Infinity,
+    most = -Infinity,
+    m1 = 0,
+    m2 = 0,
+    total = 0;
   for (let i = 0; i < n; i++) {
-    const mean = mix.mean[i], sd = mix.sd[i], w = mix.weight[i];
+    const mean = mix.mean[i],
+      sd = mix.sd[i],
+      w = mix.weight[i];
     below[i] = Number.isFinite(mix.lower) ? normalCdf((mix.lower - mean) / sd) : 0;
     mass[i] = (Number.isFinite(mix.upper) ? normalCdf((mix.upper - mean) / sd) : 1) - below[i];
     lowerTerm[i] = Number.isFinite(mix.lower) ? integratedCdf((mix.lower - mean) / sd) : 0;
@@ -63,13 +74,25 @@ export function prepareMixture(mix: TruncatedNormalMixture): PreparedMixture {
     end[i] = mix.shiftHigh[i] + Math.min(mix.upper, mean + 9 * sd);
     least = Math.min(least, start[i]);
     most = Math.max(most, end[i]);
-    const cell = mix.shiftHigh[i] - mix.shiftLow[i], centre = mean + 0.5 * (mix.shiftLow[i] + mix.shiftHigh[i]);
+    const cell = mix.shiftHigh[i] - mix.shiftLow[i],
+      centre = mean + 0.5 * (mix.shiftLow[i] + mix.shiftHigh[i]);
     total += w;
     m1 += w * centre;
     m2 += w * (centre * centre + sd * sd + (cell * cell) / 12);
   }
   const centre = m1 / total;
-  return { ...mix, below, mass, lowerTerm, start, end, least, most, centre, spread: Math.sqrt(Math.max(0, m2 / total - centre * centre)) };
+  return {
+    ...mix,
+    below,
+    mass,
+    lowerTerm,
+    start,
+    end,
+    least,
+    most,
+    centre,
+    spread: Math.sqrt(Math.max(0, m2 / total - centre * centre)),
+  };
 }
 
 /** ∫_{−∞}^{t} Φ(u) du = tΦ(t) + φ(t) (0 far in the left tail, t far in the right). */
@@ -92,7 +115,10 @@ function truncatedIntegral(mix: PreparedMixture, i: number, x: number): number {
   if (x <= lower) return 0;
   const top = Math.min(x, upper);
   const sd = mix.sd[i];
-  const inside = (sd * (integratedCdf((top - mix.mean[i]) / sd) - mix.lowerTerm[i]) - mix.below[i] * (top - (Number.isFinite(lower) ? lower : 0))) / mix.mass[i];
+  const inside =
+    (sd * (integratedCdf((top - mix.mean[i]) / sd) - mix.lowerTerm[i]) -
+      mix.below[i] * (top - (Number.isFinite(lower) ? lower : 0))) /
+    mix.mass[i];
   return inside + (x > upper ? x - upper : 0);
 }
 
@@ -106,8 +132,12 @@ function mixtureCdf(mix: PreparedMixture, x: number): number {
       total += mix.weight[i];
       continue;
     }
-    const a = mix.shiftLow[i], b = mix.shiftHigh[i];
-    const value = b > a ? (truncatedIntegral(mix, i, x - a) - truncatedIntegral(mix, i, x - b)) / (b - a) : truncatedCdf(mix, i, x - a);
+    const a = mix.shiftLow[i],
+      b = mix.shiftHigh[i];
+    const value =
+      b > a
+        ? (truncatedIntegral(mix, i, x - a) - truncatedIntegral(mix, i, x - b)) / (b - a)
+        : truncatedCdf(mix, i, x - a);
     total += mix.weight[i] * value;
   }
   return total;
@@ -125,7 +155,9 @@ export function mixtureQuantile(mix: PreparedMixture, p: number, tolerance: numb
   const cdf = (x: number) => mixtureCdf(mix, x);
   const { least, most } = mix;
   const guess = Math.min(most, Math.max(least, mix.centre + z * mix.spread));
-  let step = 0.25 * mix.spread || tolerance, lo = Math.max(least, guess - step), hi = Math.min(most, guess + step);
+  let step = 0.25 * mix.spread || tolerance,
+    lo = Math.max(least, guess - step),
+    hi = Math.min(most, guess + step);
   while (lo > least && cdf(lo) > p) {
     hi = lo;
     step *= 2;
@@ -141,7 +173,8 @@ export function mixtureQuantile(mix: PreparedMixture, p: number, tolerance: numb
 
 /** x with CDF(x) = p, for a non-decreasing CDF bracketed by [lo, hi] (Illinois false position, to `tolerance`). */
 function solveQuantile(cdf: (x: number) => number, p: number, lo: number, hi: number, tolerance: number): number {
-  let flo = cdf(lo) - p, fhi = cdf(hi) - p;
+  let flo = cdf(lo) - p,
+    fhi = cdf(hi) - p;
   if (flo >= 0) return lo;
   if (fhi <= 0) return hi;
   let side = 0;

@@ -35,20 +35,39 @@ export interface Objective {
  * Check a spectrum and build the objective. Throws `E_NAN` for NaN in the spectrum, `E_ARGUMENT`
  * for arrays of different lengths, fewer points than the 4 parameters, or (weighted) sigmaPhi ≤ 0.
  */
-export function createObjective(spectrum: SpectrumToFit, priors: ReadonlyArray<Distribution | undefined>, weighted = false): Objective {
+export function createObjective(
+  spectrum: SpectrumToFit,
+  priors: ReadonlyArray<Distribution | undefined>,
+  weighted = false,
+): Objective {
   const { k, Phi, sigmaPhi } = spectrum;
   if (k.length !== Phi.length || k.length !== sigmaPhi.length)
-    throw new CurieError('E_ARGUMENT', `k, Phi and sigmaPhi have ${k.length}, ${Phi.length} and ${sigmaPhi.length} entries; they must be one spectrum`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `k, Phi and sigmaPhi have ${k.length}, ${Phi.length} and ${sigmaPhi.length} entries; they must be one spectrum`,
+    );
   if (k.length < PARAMETERS.length)
-    throw new CurieError('E_ARGUMENT', `the spectrum has ${k.length} points, fewer than the ${PARAMETERS.length} parameters to fit; use a larger window`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `the spectrum has ${k.length} points, fewer than the ${PARAMETERS.length} parameters to fit; use a larger window`,
+    );
   let nan = 0;
-  for (let i = 0; i < k.length; i++) if (!Number.isFinite(k[i]) || !Number.isFinite(Phi[i]) || !Number.isFinite(sigmaPhi[i])) nan++;
-  if (nan > 0) throw new CurieError('E_NAN', `the spectrum has ${nan} NaN or infinite point${nan === 1 ? '' : 's'}; check the window for gaps`);
+  for (let i = 0; i < k.length; i++)
+    if (!Number.isFinite(k[i]) || !Number.isFinite(Phi[i]) || !Number.isFinite(sigmaPhi[i])) nan++;
+  if (nan > 0)
+    throw new CurieError(
+      'E_NAN',
+      `the spectrum has ${nan} NaN or infinite point${nan === 1 ? '' : 's'}; check the window for gaps`,
+    );
   let weights: Float64Array | undefined;
   if (weighted) {
     weights = new Float64Array(k.length);
     for (let i = 0; i < k.length; i++) {
-      if (!(sigmaPhi[i] > 0)) throw new CurieError('E_ARGUMENT', `weighted misfit needs sigmaPhi > 0, but point ${i} has ${fmt(sigmaPhi[i])}; fit unweighted`);
+      if (!(sigmaPhi[i] > 0))
+        throw new CurieError(
+          'E_ARGUMENT',
+          `weighted misfit needs sigmaPhi > 0, but point ${i} has ${fmt(sigmaPhi[i])}; fit unweighted`,
+        );
       weights[i] = 1 / sigmaPhi[i];
     }
   }

@@ -36,7 +36,8 @@ export interface LatticeDensity {
 /** {@link LatticeDensity} of the lattice at `temperature`, with the statistical system (sums index 0). */
 export function weighLattice(system: LinearSystem, lattice: CoarseLattice, temperature: number): LatticeDensity {
   const size = lattice.rows * lattice.cols;
-  const logDensity = new Float64Array(size), ztMean = new Float64Array(size);
+  const logDensity = new Float64Array(size),
+    ztMean = new Float64Array(size);
   let ztSd = 0;
   for (let i = 0; i < size; i++) {
     const profile = profileNode(system, sumsAt(lattice, 0, i, scratchSums), temperature, scratchProfile);
@@ -73,7 +74,13 @@ export interface IntervalPair {
  * node: its density; each node's β and ln Δz spread over its cell; z_t given a node is its truncated normal, so the Curie depth z_t + Δz is a
  * mixture of truncated normals convolved with each node's Δz cell.
  */
-export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[], stepJ: number, stepM: number, level: number): IntervalPair {
+export function intervalsFromNodes(
+  system: LinearSystem,
+  weighted: WeightedNode[],
+  stepJ: number,
+  stepM: number,
+  level: number,
+): IntervalPair {
   let peak = -Infinity;
   for (const w of weighted) peak = Math.max(peak, w.logDensity);
   // Nodes each lighter than 1e-5/N of the mass hold less than 1e-5 of it together: dropped.
@@ -82,16 +89,27 @@ export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[
   const floor = (1e-5 * total) / weighted.length;
   const kept = weighted.filter((_, i) => weights[i] >= floor);
   const mass = weights.filter((m) => m >= floor);
-  const lowTail = 0.5 * (1 - level), highTail = 0.5 * (1 + level), oneSided = 1 - level;
+  const lowTail = 0.5 * (1 - level),
+    highTail = 0.5 * (1 + level),
+    oneSided = 1 - level;
   const betaQ = marginalQuantile(kept, mass, (w) => w.j, stepJ, latticeBeta);
   const beta: [number, number] = [betaQ(lowTail), betaQ(highTail)];
-  const lnDz = marginalQuantile(kept, mass, (w) => w.m, stepM, (m) => Math.log(latticeDz(m)));
+  const lnDz = marginalQuantile(
+    kept,
+    mass,
+    (w) => w.m,
+    stepM,
+    (m) => Math.log(latticeDz(m)),
+  );
 
   const halfCell = (0.5 * stepM * LOG_DZ_STEP) / SUBDIVISIONS;
   const components = (byDz: boolean) => mixtureOf(kept, mass, byDz, halfCell, system);
   const tolerance = 1e-3;
   const ztMixture = prepareMixture(components(false));
-  const zt: [number, number] = [mixtureQuantile(ztMixture, lowTail, tolerance), mixtureQuantile(ztMixture, highTail, tolerance)];
+  const zt: [number, number] = [
+    mixtureQuantile(ztMixture, lowTail, tolerance),
+    mixtureQuantile(ztMixture, highTail, tolerance),
+  ];
   const curieMixture = prepareMixture(components(true));
   const curie = (p: number) => mixtureQuantile(curieMixture, p, tolerance);
   const dzHigh = Math.exp(lnDz(highTail));
@@ -109,9 +127,21 @@ export function intervalsFromNodes(system: LinearSystem, weighted: WeightedNode[
  * sd² more): hundreds of components become tens, and the quantiles move by far less than their
  * tolerance.
  */
-function mixtureOf(kept: WeightedNode[], mass: number[], byDz: boolean, halfCell: number, system: LinearSystem): TruncatedNormalMixture {
+function mixtureOf(
+  kept: WeightedNode[],
+  mass: number[],
+  byDz: boolean,
+  halfCell: number,
+  system: LinearSystem,
+): TruncatedNormalMixture {
   const sd = kept[0].ztSd;
-  const out = { weight: [] as number[], mean: [] as number[], sd: [] as number[], shiftLow: [] as number[], shiftHigh: [] as number[] };
+  const out = {
+    weight: [] as number[],
+    mean: [] as number[],
+    sd: [] as number[],
+    shiftLow: [] as number[],
+    shiftHigh: [] as number[],
+  };
   const groups = new Map<number, number>();
   const sums: Array<{ w: number; wm: number; wmm: number; wvv: number }> = [];
   const add = (key: number, w: number, m: number, variance: number, low: number, high: number) => {
@@ -131,7 +161,8 @@ function mixtureOf(kept: WeightedNode[], mass: number[], byDz: boolean, halfCell
   };
   kept.forEach((node, i) => {
     if (!byDz) return add(Math.floor(node.ztMean / (0.5 * sd)), mass[i], node.ztMean, sd * sd, 0, 0);
-    const low = node.dz * Math.exp(-halfCell), high = node.dz * Math.exp(halfCell);
+    const low = node.dz * Math.exp(-halfCell),
+      high = node.dz * Math.exp(halfCell);
     const spread = Math.sqrt(sd * sd + (high - low) ** 2 / 12);
     if (node.ztMean - 6 * spread < system.zLower) {
       // Near z_t's bound the truncation matters: kept exact, one component per node.
@@ -166,13 +197,20 @@ function mixtureOf(kept: WeightedNode[], mass: number[], byDz: boolean, halfCell
  * Quantiles of a marginal: the nodes' masses summed per lattice index (`index`, every `step`), each
  * index a cell centred on it, spread uniformly over [value(i − step/2), value(i + step/2)].
  */
-function marginalQuantile(kept: WeightedNode[], mass: number[], index: (w: WeightedNode) => number, step: number, value: (i: number) => number): (p: number) => number {
+function marginalQuantile(
+  kept: WeightedNode[],
+  mass: number[],
+  index: (w: WeightedNode) => number,
+  step: number,
+  value: (i: number) => number,
+): (p: number) => number {
   const byIndex = new Map<number, number>();
   kept.forEach((w, i) => byIndex.set(index(w), (byIndex.get(index(w)) ?? 0) + mass[i]));
   const indices = [...byIndex.keys()].sort((a, b) => a - b);
   const first = indices[0];
   const count = Math.round((indices[indices.length - 1] - first) / step) + 1;
-  const cells = new Float64Array(count), edges = new Float64Array(count + 1);
+  const cells = new Float64Array(count),
+    edges = new Float64Array(count + 1);
   for (const [i, v] of byIndex) cells[Math.round((i - first) / step)] += v;
   for (let c = 0; c <= count; c++) edges[c] = value(first + (c - 0.5) * step);
   return (p) => cellQuantile(edges, cells, p);

@@ -16,7 +16,8 @@ export interface Distribution {
 }
 
 function checkPositive(value: number, name: string, what: string): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `${what} ${name} = ${value} must be a positive finite number`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new CurieError('E_ARGUMENT', `${what} ${name} = ${value} must be a positive finite number`);
 }
 
 function checkFinite(value: number, name: string, what: string): void {
@@ -45,13 +46,18 @@ export function asNormal(d: Distribution | undefined): { mean: number; sd: numbe
  * A built-in distribution as plain data (its factory and arguments: `[mean, sd]`, `[lower, upper]`,
  * `[mu, sigma]`), to show it or rebuild it in another thread; null for other distributions.
  */
-export function describePrior(d: Distribution): { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] } | null {
+export function describePrior(
+  d: Distribution,
+): { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] } | null {
   const p = provenance.get(d);
   return p ? { kind: p.kind, args: [...p.args] } : null;
 }
 
 /** Rebuild a distribution from {@link describePrior}'s data. */
-export function priorFromDescription(description: { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] }): Distribution {
+export function priorFromDescription(description: {
+  kind: 'normal' | 'uniform' | 'lognormal';
+  args: [number, number];
+}): Distribution {
   const factory = { normal, uniform, lognormal }[description.kind];
   return factory(...description.args);
 }
@@ -89,7 +95,8 @@ export function normal(mean: number, sd: number): Distribution {
 export function uniform(lower: number, upper: number): Distribution {
   checkFinite(lower, 'lower', 'uniform prior');
   checkFinite(upper, 'upper', 'uniform prior');
-  if (!(lower < upper)) throw new CurieError('E_ARGUMENT', `uniform prior lower ${fmt(lower)} must be below upper ${fmt(upper)}`);
+  if (!(lower < upper))
+    throw new CurieError('E_ARGUMENT', `uniform prior lower ${fmt(lower)} must be below upper ${fmt(upper)}`);
   return register(
     {
       logpdf: (x) => (x >= lower && x <= upper ? 0 : -Infinity),
@@ -122,12 +129,19 @@ export type PriorSpec = Distribution | readonly [number, number];
 /** Turn a {@link PriorSpec} into a distribution; `E_ARGUMENT` when it is neither. */
 export function toDistribution(spec: PriorSpec, name: string): Distribution {
   if (Array.isArray(spec)) {
-    if (spec.length !== 2) throw new CurieError('E_ARGUMENT', `prior for ${name} ${JSON.stringify(spec)} must be [mean, sd] or a distribution`);
+    if (spec.length !== 2)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `prior for ${name} ${JSON.stringify(spec)} must be [mean, sd] or a distribution`,
+      );
     const [mean, sd] = spec as readonly [number, number];
     return normal(mean, sd);
   }
   const d = spec as Distribution;
   if (!d || typeof d.logpdf !== 'function' || typeof d.sample !== 'function')
-    throw new CurieError('E_ARGUMENT', `prior for ${name} is not a distribution: give [mean, sd], normal(…), uniform(…), lognormal(…) or an object with logpdf(x) and sample(rng)`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `prior for ${name} is not a distribution: give [mean, sd], normal(…), uniform(…), lognormal(…) or an object with logpdf(x) and sample(rng)`,
+    );
   return d;
 }

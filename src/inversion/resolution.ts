@@ -85,21 +85,40 @@ export function resolutionBound(options: ResolutionBoundOptions): ResolutionBoun
     ['window', window, window > 0],
     ['spacing', spacing, spacing > 0],
   ] as const)
-    if (!Number.isFinite(value) || !ok) throw new CurieError('E_ARGUMENT', `resolutionBound: ${name} = ${fmt(value)} is out of range; give beta > −1, zt ≥ 0 and dz > 0 km, window and spacing > 0 m`);
-  for (const name of known) if (!(NAMES as readonly string[]).includes(name)) throw new CurieError('E_ARGUMENT', `resolutionBound: known parameter '${String(name)}' is not one of beta, zt, dz`);
+    if (!Number.isFinite(value) || !ok)
+      throw new CurieError(
+        'E_ARGUMENT',
+        `resolutionBound: ${name} = ${fmt(value)} is out of range; give beta > −1, zt ≥ 0 and dz > 0 km, window and spacing > 0 m`,
+      );
+  for (const name of known)
+    if (!(NAMES as readonly string[]).includes(name))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `resolutionBound: known parameter '${String(name)}' is not one of beta, zt, dz`,
+      );
   const level = checkLevel(options.level);
   const n = 2 * Math.floor(Math.round(window / spacing) / 2) + 1;
   const bins = radialBins(n, spacing, { taper: options.taper, convention: options.convention });
   const m = bins.k.length;
-  const gradient = { phi: new Float64Array(m), dBeta: new Float64Array(m), dZt: new Float64Array(m), dDz: new Float64Array(m), dC: new Float64Array(m) };
+  const gradient = {
+    phi: new Float64Array(m),
+    dBeta: new Float64Array(m),
+    dZt: new Float64Array(m),
+    dDz: new Float64Array(m),
+    dC: new Float64Array(m),
+  };
   bouligand2009WithGradient(bins.k, beta, zt, dz, 0, gradient);
   const free = NAMES.filter((name) => !known.includes(name));
-  const columns = [...free.map((name) => ({ beta: gradient.dBeta, zt: gradient.dZt, dz: gradient.dDz })[name]), gradient.dC];
+  const columns = [
+    ...free.map((name) => ({ beta: gradient.dBeta, zt: gradient.dZt, dz: gradient.dDz })[name]),
+    gradient.dC,
+  ];
   const cellVariance = trigamma(bins.periodograms);
   const information = columns.map(() => new Array<number>(columns.length).fill(0));
   for (let i = 0; i < m; i++) {
     const weight = Math.max(1, bins.count[i] / (2 * bins.inflation)) / cellVariance;
-    for (let a = 0; a < columns.length; a++) for (let b = 0; b < columns.length; b++) information[a][b] += weight * columns[a][i] * columns[b][i];
+    for (let a = 0; a < columns.length; a++)
+      for (let b = 0; b < columns.length; b++) information[a][b] += weight * columns[a][i] * columns[b][i];
   }
   const covariance = invert(information);
   const at = (name: (typeof NAMES)[number]) => free.indexOf(name);

@@ -17,7 +17,15 @@ import { type ParameterSamples, parameterSamples } from './summary.js';
  * the cells, sigmaPhi, about 9 times too much for a 200 km window. Seeded: the same seed gives the
  * same runs. Returns the fitted parameters of every run and their summaries.
  */
-export function sensitivity(objective: Objective, start: ArrayLike<number>, bounds: Bounds, sigma: ArrayLike<number>, nsim: number, seed = 0, convention: Convention = 'default'): ParameterSamples {
+export function sensitivity(
+  objective: Objective,
+  start: ArrayLike<number>,
+  bounds: Bounds,
+  sigma: ArrayLike<number>,
+  nsim: number,
+  seed = 0,
+  convention: Convention = 'default',
+): ParameterSamples {
   checkCount(nsim, 'nsim');
   checkSamples(nsim);
   const rng = createRng(seed);
@@ -25,7 +33,10 @@ export function sensitivity(objective: Objective, start: ArrayLike<number>, boun
   for (let run = 0; run < nsim; run++) {
     const priors = objective.priors.map((prior) => (prior ? recentre(prior, prior.sample(rng)) : undefined));
     const Phi = objective.Phi.map((value, i) => value + sigma[i] * rng.normal());
-    const fit = fitGlobal({ k: objective.k, Phi, sigmaPhi: sigma }, priors, bounds, start, { convention, intervals: false });
+    const fit = fitGlobal({ k: objective.k, Phi, sigmaPhi: sigma }, priors, bounds, start, {
+      convention,
+      intervals: false,
+    });
     rows.set([fit.beta, fit.zt, fit.dz, fit.C], 4 * run);
   }
   return parameterSamples(rows, nsim);

@@ -29,7 +29,9 @@ function priorDerivatives(prior: Distribution, x: number): { gradient: number; c
     gradient = -prior.dlogpdf(x);
     curvature = -(prior.dlogpdf(x + h) - prior.dlogpdf(x - h)) / (2 * h);
   } else {
-    const up = prior.logpdf(x + h), mid = prior.logpdf(x), down = prior.logpdf(x - h);
+    const up = prior.logpdf(x + h),
+      mid = prior.logpdf(x),
+      down = prior.logpdf(x - h);
     gradient = -(up - down) / (2 * h);
     curvature = -(up - 2 * mid + down) / (h * h);
   }
@@ -37,7 +39,13 @@ function priorDerivatives(prior: Distribution, x: number): { gradient: number; c
 }
 
 /** Σ −logpdf of the priors of the solver's `size` variables; with arrays, also its gradient and curvature. */
-function priorsPenalty(priors: ReadonlyArray<Distribution | undefined>, size: number, x: Float64Array, gradient?: Float64Array, curvature?: Float64Array): number {
+function priorsPenalty(
+  priors: ReadonlyArray<Distribution | undefined>,
+  size: number,
+  x: Float64Array,
+  gradient?: Float64Array,
+  curvature?: Float64Array,
+): number {
   let total = 0;
   for (let j = 0; j < size; j++) {
     const prior = priors[j];
@@ -58,7 +66,15 @@ function priorsPenalty(priors: ReadonlyArray<Distribution | undefined>, size: nu
  * The weighted residuals `(Φ_model + C − Phi)·w` of the spectrum's bins and their Jacobian rows
  * (`size` columns; the derivatives of an eliminated C, `dC`, added to β, z_t, Δz's); returns Σr².
  */
-function binResiduals(objective: Objective, model: Bouligand2009Gradient, C: number, dC: Float64Array, size: number, residual: Float64Array, jacobian: Float64Array): number {
+function binResiduals(
+  objective: Objective,
+  model: Bouligand2009Gradient,
+  C: number,
+  dC: Float64Array,
+  size: number,
+  residual: Float64Array,
+  jacobian: Float64Array,
+): number {
   const { k, Phi, weights } = objective;
   let sum = 0;
   for (let i = 0; i < k.length; i++) {
@@ -79,7 +95,14 @@ function binResiduals(objective: Objective, model: Bouligand2009Gradient, C: num
  * A normal prior on an eliminated C as one more residual, (C − μ)/s, in row `row`, with its
  * Jacobian row (`dC/s`, 3 columns); returns its square.
  */
-function cPriorResidual(prior: { mean: number; sd: number }, C: number, dC: Float64Array, row: number, residual: Float64Array, jacobian: Float64Array): number {
+function cPriorResidual(
+  prior: { mean: number; sd: number },
+  C: number,
+  dC: Float64Array,
+  row: number,
+  residual: Float64Array,
+  jacobian: Float64Array,
+): number {
   const s = prior.sd;
   const r = (C - prior.mean) / s;
   residual[row] = r;
@@ -98,7 +121,13 @@ export function spectralProblem(objective: Objective, bounds: Bounds): SpectralP
   const eliminateC = priors[3] === undefined || cNormal !== undefined;
   const size = eliminateC ? 3 : 4;
   const penalised = priors.slice(0, size);
-  const model: Bouligand2009Gradient = { phi: new Float64Array(points), dBeta: new Float64Array(points), dZt: new Float64Array(points), dDz: new Float64Array(points), dC: new Float64Array(points) };
+  const model: Bouligand2009Gradient = {
+    phi: new Float64Array(points),
+    dBeta: new Float64Array(points),
+    dZt: new Float64Array(points),
+    dDz: new Float64Array(points),
+    dC: new Float64Array(points),
+  };
   const elimination: CElimination = cElimination(weights, points, cNormal, bounds.lower[3], bounds.upper[3]);
   /** dC/d(β, z_t, Δz) of an eliminated C that moves freely, zero otherwise. */
   const dC = new Float64Array(3);

@@ -38,7 +38,8 @@ function windowKernel(tapers: readonly Float64Array[], key: string): Float64Arra
     const omega = (2 * Math.PI * m) / OVERSAMPLE / n;
     let sum = 0;
     for (const taper of tapers) {
-      let re = 0, im = 0;
+      let re = 0,
+        im = 0;
       for (let j = 0; j < n; j++) {
         re += taper[j] * Math.cos(omega * j);
         im -= taper[j] * Math.sin(omega * j);
@@ -99,7 +100,9 @@ export function spectralWindowBias(model: SpectralWindowModel): Float64Array {
     for (let y = 0; y <= Q; y++) {
       const r = Math.hypot(x, y) / OVERSAMPLE;
       if (r === 0) continue;
-      const t = r * TABLE_STEPS, t0 = Math.floor(t), f = t - t0;
+      const t = r * TABLE_STEPS,
+        t0 = Math.floor(t),
+        f = t - t0;
       const value = Math.exp((1 - f) * table[t0] + f * table[t0 + 1] - peak);
       P[(x + Q) * side + (y + Q)] = value;
       P[(x + Q) * side + (Q - y)] = value;
@@ -114,7 +117,8 @@ export function spectralWindowBias(model: SpectralWindowModel): Float64Array {
       rows[a * side + y] = sum;
     }
   }
-  const lnSum = new Float64Array(bins), count = new Float64Array(bins);
+  const lnSum = new Float64Array(bins),
+    count = new Float64Array(bins);
   for (let a = 0; a <= R; a++)
     for (let b = 0; b <= R; b++) {
       const r2 = a * a + b * b;
@@ -135,7 +139,13 @@ export function spectralWindowBias(model: SpectralWindowModel): Float64Array {
           count[i] += multiplicity;
         }
     }
-  const atMean = bouligand2009(Float64Array.from({ length: bins }, (_, i) => k[i]), beta, zt, dz, 0);
+  const atMean = bouligand2009(
+    Float64Array.from({ length: bins }, (_, i) => k[i]),
+    beta,
+    zt,
+    dz,
+    0,
+  );
   // Referred to the last corrected bin, where the bias has faded, so bins past it join smoothly.
   const last = lnSum[bins - 1] / count[bins - 1] - (atMean[bins - 1] - peak);
   for (let i = 0; i < bins; i++) bias[i] = lnSum[i] / count[i] - (atMean[i] - peak) - last;

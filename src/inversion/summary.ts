@@ -31,9 +31,15 @@ export function summarise(values: ArrayLike<number>): SampleSummary {
   const n = values.length;
   if (n === 0) return { mean: NaN, sd: NaN, q05: NaN, q50: NaN, q95: NaN, ranOff: false };
   const sorted = Float64Array.from(values).sort();
-  const q05 = quantileSorted(sorted, 0.05), q50 = quantileSorted(sorted, 0.5), q95 = quantileSorted(sorted, 0.95);
+  const q05 = quantileSorted(sorted, 0.05),
+    q50 = quantileSorted(sorted, 0.5),
+    q95 = quantileSorted(sorted, 0.95);
   const reach = 20 * (q95 - q05);
-  const ranOff = !Number.isFinite(sorted[0]) || !Number.isFinite(sorted[n - 1]) || sorted[n - 1] - q50 > reach || q50 - sorted[0] > reach;
+  const ranOff =
+    !Number.isFinite(sorted[0]) ||
+    !Number.isFinite(sorted[n - 1]) ||
+    sorted[n - 1] - q50 > reach ||
+    q50 - sorted[0] > reach;
   if (ranOff) return { mean: NaN, sd: NaN, q05, q50, q95, ranOff };
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
@@ -68,7 +74,8 @@ export function effectiveSampleSize(values: ArrayLike<number>): number {
   const variance = data[0];
   if (!(variance > 0)) return 0;
   // Γ_m = ρ_2m + ρ_2m+1 while positive, made non-increasing; τ = −1 + 2 Σ Γ_m.
-  let sum = 0, previous = Infinity;
+  let sum = 0,
+    previous = Infinity;
   for (let m = 0; 2 * m + 1 < n; m++) {
     const pair = (data[4 * m] + data[4 * m + 2]) / variance;
     if (!(pair > 0)) break;
@@ -94,7 +101,22 @@ export interface ParameterSamples {
 /** Package samples stored row-wise (`[draws, 4]`, order β, z_t, Δz, C) with their summaries. */
 export function parameterSamples(rows: Float64Array, draws: number): ParameterSamples {
   const column = (j: number) => Float64Array.from({ length: draws }, (_, i) => rows[4 * i + j]);
-  const beta = column(0), zt = column(1), dz = column(2), C = column(3);
+  const beta = column(0),
+    zt = column(1),
+    dz = column(2),
+    C = column(3);
   const curieDepth = zt.map((value, i) => value + dz[i]);
-  return { beta, zt, dz, C, summary: { beta: summarise(beta), zt: summarise(zt), dz: summarise(dz), C: summarise(C), curieDepth: summarise(curieDepth) } };
+  return {
+    beta,
+    zt,
+    dz,
+    C,
+    summary: {
+      beta: summarise(beta),
+      zt: summarise(zt),
+      dz: summarise(dz),
+      C: summarise(C),
+      curieDepth: summarise(curieDepth),
+    },
+  };
 }

@@ -47,22 +47,38 @@ export function judge(input: VerdictInput): Verdict {
   const reasons: string[] = [];
   const kDz = kMin * fit.dz;
   const cellRatio = (Math.PI * fit.dz) / spacingKm;
-  reasons.push(`k_min·Δz = ${f2(kDz)} (${kDz < 1 ? 'below 1: the window reaches the base of the layer' : 'not below 1: the window is too small to see the base'})`);
-  reasons.push(`π·Δz/dx = ${f2(cellRatio)} (${cellRatio > 3 ? 'cells resolve the layer' : 'cells too coarse to separate the top from the base'})`);
-  reasons.push(`χ²/dof = ${f2(input.chi2PerDof)} against σ_mean (the intervals scale the errors by ${f2(Math.sqrt(input.temperature))})`);
-  reasons.push(input.minimaCount > 1 ? `${input.minimaCount} minima on the lattice; the second is ${f2(input.minimaGap)} above the best` : '1 minimum on the lattice');
+  reasons.push(
+    `k_min·Δz = ${f2(kDz)} (${kDz < 1 ? 'below 1: the window reaches the base of the layer' : 'not below 1: the window is too small to see the base'})`,
+  );
+  reasons.push(
+    `π·Δz/dx = ${f2(cellRatio)} (${cellRatio > 3 ? 'cells resolve the layer' : 'cells too coarse to separate the top from the base'})`,
+  );
+  reasons.push(
+    `χ²/dof = ${f2(input.chi2PerDof)} against σ_mean (the intervals scale the errors by ${f2(Math.sqrt(input.temperature))})`,
+  );
+  reasons.push(
+    input.minimaCount > 1
+      ? `${input.minimaCount} minima on the lattice; the second is ${f2(input.minimaGap)} above the best`
+      : '1 minimum on the lattice',
+  );
   let verdict: VerdictName = 'resolved';
   if (input.open) {
-    reasons.push(`the thickest layers (Δz → ∞ or its bound) are within the interval's likelihood ratio (ln ratio ${f2(input.plateauRatio)}): no upper limit`);
+    reasons.push(
+      `the thickest layers (Δz → ∞ or its bound) are within the interval's likelihood ratio (ln ratio ${f2(input.plateauRatio)}): no upper limit`,
+    );
     verdict = 'lower-bound';
   }
   const [low, high] = intervals.curieDepth;
   if (windowKm !== undefined && high > windowKm / 2 && Number.isFinite(high)) {
-    reasons.push(`the interval's upper end ${f2(high)} km is deeper than half the window (${f2(windowKm / 2)} km): not resolved by it`);
+    reasons.push(
+      `the interval's upper end ${f2(high)} km is deeper than half the window (${f2(windowKm / 2)} km): not resolved by it`,
+    );
     verdict = 'lower-bound';
   }
   if (verdict === 'lower-bound' && intervals.dz[0] < spacingKm) {
-    reasons.push(`Δz from ${f2(intervals.dz[0])} km (thinner than a cell, ${f2(spacingKm)} km) to no limit: the data do not constrain the base`);
+    reasons.push(
+      `Δz from ${f2(intervals.dz[0])} km (thinner than a cell, ${f2(spacingKm)} km) to no limit: the data do not constrain the base`,
+    );
     verdict = 'unresolved';
   }
   if (fit.note) reasons.push(fit.note);

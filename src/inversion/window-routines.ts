@@ -11,7 +11,12 @@ import { rowParity } from '../spectrum/window-fft.js';
 import type { GridGeometry } from '../grid/geometry.js';
 import { nearestIndex, subgrid, windowHalfWidth } from '../grid/windows.js';
 import { computeTanaka, tanaka1999, type TanakaFit } from '../models/tanaka.js';
-import { type RadialSpectrum, radialSpectraSharingColumns, radialSpectrum, wavenumberStep } from '../spectrum/radial.js';
+import {
+  type RadialSpectrum,
+  radialSpectraSharingColumns,
+  radialSpectrum,
+  wavenumberStep,
+} from '../spectrum/radial.js';
 import { isMultitaper, type Taper, taperSet } from '../spectrum/taper.js';
 import { type Convention, defaultTaper, tanakaPower } from '../spectrum/convention.js';
 import type { Bounds } from './bounds.js';
@@ -52,12 +57,22 @@ export interface FitSettings extends WindowSpectrumSettings {
 }
 
 /** The radial spectrum of the window of side `window` metres at (xc, yc), after `processSubgrid`. */
-export function windowSpectrum(grid: GridSource, window: number, xc: number, yc: number, settings: WindowSpectrumSettings): RadialSpectrum {
+export function windowSpectrum(
+  grid: GridSource,
+  window: number,
+  xc: number,
+  yc: number,
+  settings: WindowSpectrumSettings,
+): RadialSpectrum {
   const sub = subgrid(grid.data, grid.geometry, window, xc, yc) as NdArray<Float64Array>;
   // The hook gets a copy: user code must not change the shared grid (other windows, other threads).
   const processed = settings.processSubgrid ? settings.processSubgrid(copyWindow(sub)) : sub;
   checkSignal(processed, windowName(xc, yc));
-  return radialSpectrum(processed, grid.geometry.dx, { taper: settings.taper, power: settings.power, convention: settings.convention });
+  return radialSpectrum(processed, grid.geometry.dx, {
+    taper: settings.taper,
+    power: settings.power,
+    convention: settings.convention,
+  });
 }
 
 /**
@@ -69,7 +84,13 @@ export function windowSpectrum(grid: GridSource, window: number, xc: number, yc:
  * column's windows are computed when the first of them is reached. With `processSubgrid`, which
  * may change any window, each window is done on its own.
  */
-export function* windowSpectra(grid: GridSource, window: number, xc: ArrayLike<number>, yc: ArrayLike<number>, settings: WindowSpectrumSettings): Generator<RadialSpectrum | Error, void, undefined> {
+export function* windowSpectra(
+  grid: GridSource,
+  window: number,
+  xc: ArrayLike<number>,
+  yc: ArrayLike<number>,
+  settings: WindowSpectrumSettings,
+): Generator<RadialSpectrum | Error, void, undefined> {
   const total = xc.length;
   if (settings.processSubgrid) {
     for (let i = 0; i < total; i++) {
@@ -118,7 +139,14 @@ export function* windowSpectra(grid: GridSource, window: number, xc: ArrayLike<n
       const windows = members[group];
       let spectra: Array<RadialSpectrum | Error>;
       try {
-        spectra = radialSpectraSharingColumns(grid.data, geometry.dx, 2 * h + 1, columns[group] - h, windows.map((j) => rowOf[j]), { taper: settings.taper, power: settings.power, convention: settings.convention });
+        spectra = radialSpectraSharingColumns(
+          grid.data,
+          geometry.dx,
+          2 * h + 1,
+          columns[group] - h,
+          windows.map((j) => rowOf[j]),
+          { taper: settings.taper, power: settings.power, convention: settings.convention },
+        );
       } catch (error) {
         spectra = windows.map(() => asError(error));
       }
@@ -162,13 +190,23 @@ function asError(error: unknown): Error {
  * free thick layer: 17.57 km for 18) and well inside its intervals.
  * @param geometry `dx` (m) of the grid and the window's side (m), for the verdict's rules
  */
-export function fitWindowSpectrum(spectrum: RadialSpectrum, settings: FitSettings, geometry: { dx: number; window: number }): FitResult {
+export function fitWindowSpectrum(
+  spectrum: RadialSpectrum,
+  settings: FitSettings,
+  geometry: { dx: number; window: number },
+): FitResult {
   createObjective(spectrum, settings.priors); // the same checks (NaN, too few points) as every routine
   const n = 2 * windowHalfWidth(geometry.window, geometry.dx) + 1;
   const convention = settings.convention ?? 'default';
   const taper = settings.taper ?? defaultTaper(convention);
-  const options = { convention, level: settings.level, spacingKm: geometry.dx / 1000, windowKm: (n * geometry.dx) / 1000 };
-  if (convention === 'pycurious-1.1' || !isMultitaper(taper)) return fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, options);
+  const options = {
+    convention,
+    level: settings.level,
+    spacingKm: geometry.dx / 1000,
+    windowKm: (n * geometry.dx) / 1000,
+  };
+  if (convention === 'pycurious-1.1' || !isMultitaper(taper))
+    return fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, options);
   const first = fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, { ...options, intervals: false });
   const bias = spectralWindowBias({
     beta: first.beta,
@@ -180,23 +218,44 @@ export function fitWindowSpectrum(spectrum: RadialSpectrum, settings: FitSetting
     k: spectrum.k,
   });
   const Phi = spectrum.Phi.map((value, i) => value - bias[i]);
-  const fit = fitGlobal({ ...spectrum, Phi }, settings.priors, settings.bounds, settings.start, { ...options, likelihoodScale: MULTITAPER_LIKELIHOOD_SCALE });
+  const fit = fitGlobal({ ...spectrum, Phi }, settings.priors, settings.bounds, settings.start, {
+    ...options,
+    likelihoodScale: MULTITAPER_LIKELIHOOD_SCALE,
+  });
   return { ...fit, spectrumBias: bias };
 }
 
 /** Fit β, z_t, Δz, C to the window at (xc, yc) (PyCurious's `optimise`), globally, with intervals and a verdict. */
-export function optimiseWindow(grid: GridSource, window: number, xc: number, yc: number, settings: FitSettings): FitResult {
+export function optimiseWindow(
+  grid: GridSource,
+  window: number,
+  xc: number,
+  yc: number,
+  settings: FitSettings,
+): FitResult {
   return fitWindowSpectrum(windowSpectrum(grid, window, xc, yc, settings), settings, { dx: grid.geometry.dx, window });
 }
 
 /** The objective of MCMC and sensitivity runs: the convention's misfit (σ of each bin's mean, or unweighted under PyCurious 1.1). */
 function samplingObjective(spectrum: RadialSpectrum, settings: FitSettings) {
   const weighted = (settings.convention ?? 'default') !== 'pycurious-1.1';
-  return createObjective({ ...spectrum, sigmaPhi: weighted ? spectrum.sigmaMean : spectrum.sigmaPhi }, settings.priors, weighted);
+  return createObjective(
+    { ...spectrum, sigmaPhi: weighted ? spectrum.sigmaMean : spectrum.sigmaPhi },
+    settings.priors,
+    weighted,
+  );
 }
 
 /** Metropolis–Hastings samples for the window at (xc, yc). */
-export function sampleWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, burnin: number, settings: FitSettings & ChainOptions): ParameterSamples {
+export function sampleWindow(
+  grid: GridSource,
+  window: number,
+  xc: number,
+  yc: number,
+  nsim: number,
+  burnin: number,
+  settings: FitSettings & ChainOptions,
+): ParameterSamples {
   const spectrum = windowSpectrum(grid, window, xc, yc, settings);
   const objective = samplingObjective(spectrum, settings);
   // By default the chain starts at the global fit (the start values are its hint): from PyCurious's
@@ -204,17 +263,38 @@ export function sampleWindow(grid: GridSource, window: number, xc: number, yc: n
   // ever taken. Under PyCurious 1.1's convention it starts where PyCurious's does.
   let start: ArrayLike<number> = settings.start;
   if ((settings.convention ?? 'default') !== 'pycurious-1.1') {
-    const fit = fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, { convention: 'default', intervals: false });
+    const fit = fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, {
+      convention: 'default',
+      intervals: false,
+    });
     start = [fit.beta, fit.zt, fit.dz, fit.C];
   }
-  return metropolisHastings(objective, start, settings.bounds, nsim, burnin, { xScale: settings.xScale, seed: settings.seed });
+  return metropolisHastings(objective, start, settings.bounds, nsim, burnin, {
+    xScale: settings.xScale,
+    seed: settings.seed,
+  });
 }
 
 /** Sensitivity runs for the window at (xc, yc). */
-export function sensitivityWindow(grid: GridSource, window: number, xc: number, yc: number, nsim: number, settings: FitSettings & { seed?: number }): ParameterSamples {
+export function sensitivityWindow(
+  grid: GridSource,
+  window: number,
+  xc: number,
+  yc: number,
+  nsim: number,
+  settings: FitSettings & { seed?: number },
+): ParameterSamples {
   const spectrum = windowSpectrum(grid, window, xc, yc, settings);
   const objective = samplingObjective(spectrum, settings);
-  return sensitivity(objective, settings.start, settings.bounds, spectrum.sigmaMean, nsim, settings.seed, settings.convention ?? 'default');
+  return sensitivity(
+    objective,
+    settings.start,
+    settings.bounds,
+    spectrum.sigmaMean,
+    nsim,
+    settings.seed,
+    settings.convention ?? 'default',
+  );
 }
 
 /** Tanaka fits and Curie depth of one window: the fit coefficients, `Zb` and `eZb` (km). */
@@ -228,7 +308,10 @@ export function tanakaWindow(
   yc: number,
   settings: WindowSpectrumSettings & { kminRange?: readonly [number, number]; kmaxRange?: readonly [number, number] },
 ): TanakaResult {
-  const { k, Phi, sigmaPhi } = windowSpectrum(grid, window, xc, yc, { ...settings, power: settings.power ?? tanakaPower(settings.convention ?? 'default') });
+  const { k, Phi, sigmaPhi } = windowSpectrum(grid, window, xc, yc, {
+    ...settings,
+    power: settings.power ?? tanakaPower(settings.convention ?? 'default'),
+  });
   const fit = tanaka1999(k, Phi, sigmaPhi, settings.kminRange, settings.kmaxRange, { convention: settings.convention });
   return { ...fit, ...computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor) };
 }

@@ -134,7 +134,11 @@ function endStream(stream: Writable, data?: Uint8Array | string): Promise<void> 
   return new Promise((resolve, reject) => {
     let failure: Error | undefined;
     stream.on('error', (error) => (failure ??= error));
-    stream.once('close', () => (failure === undefined && stream.writableFinished ? resolve() : reject(failure ?? new Error('the stream closed early'))));
+    stream.once('close', () =>
+      failure === undefined && stream.writableFinished
+        ? resolve()
+        : reject(failure ?? new Error('the stream closed early')),
+    );
     stream.end(data);
   });
 }
@@ -144,10 +148,21 @@ async function explainOpenError(error: unknown, target: OutputTarget): Promise<u
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const directory = dirname(target.file);
   if (code !== 'ENOENT' && code !== 'ENOTDIR')
-    return new CurieError('E_WRITE', `cannot create ${target.path} (in directory ${directory}): ${describeErrno(error)}`, { cause: error });
-  const isDirectory = await stat(directory).then((s) => s.isDirectory(), () => undefined);
+    return new CurieError(
+      'E_WRITE',
+      `cannot create ${target.path} (in directory ${directory}): ${describeErrno(error)}`,
+      { cause: error },
+    );
+  const isDirectory = await stat(directory).then(
+    (s) => s.isDirectory(),
+    () => undefined,
+  );
   const what = isDirectory === false ? 'is not a directory' : 'does not exist';
-  return new CurieError('E_NOT_FOUND', `output directory ${directory} ${what}; create it first or choose another path for ${basename(target.path)}`, { cause: error });
+  return new CurieError(
+    'E_NOT_FOUND',
+    `output directory ${directory} ${what}; create it first or choose another path for ${basename(target.path)}`,
+    { cause: error },
+  );
 }
 
 async function removeTemp(tempPath: string): Promise<void> {
@@ -172,7 +187,11 @@ async function removeTemp(tempPath: string): Promise<void> {
  *   it); `E_ARGUMENT` when `path` is a directory (or socket, block device); `E_WRITE` (an
  *   `OutputError` naming `path`, with the system code) when writing fails: permissions, disk full…
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const target = await classifyOutput(path);
   if (target.kind === 'direct') {
     const stream = await openDirect(target);

@@ -30,7 +30,9 @@ export function cfGridMappingToProj(attributes: Record<string, NcAttribute>): st
       break;
     case 'polar_stereographic': {
       const lon0 = one('straight_vertical_longitude_from_pole', one('longitude_of_projection_origin', 0));
-      head = parallels ? `+proj=stere +lat_0=${lat0} +lat_ts=${parallels[0]} +lon_0=${lon0}` : `+proj=stere +lat_0=${lat0} +lon_0=${lon0} +k=${one('scale_factor_at_projection_origin', 1)}`;
+      head = parallels
+        ? `+proj=stere +lat_0=${lat0} +lat_ts=${parallels[0]} +lon_0=${lon0}`
+        : `+proj=stere +lat_0=${lat0} +lon_0=${lon0} +k=${one('scale_factor_at_projection_origin', 1)}`;
       break;
     }
     case 'stereographic':
@@ -47,7 +49,9 @@ export function cfGridMappingToProj(attributes: Record<string, NcAttribute>): st
       head = `+proj=laea +lat_0=${lat0} +lon_0=${one('longitude_of_projection_origin', 0)}`;
       break;
     case 'mercator':
-      head = parallels ? `+proj=merc +lat_ts=${parallels[0]} +lon_0=${one('longitude_of_projection_origin', 0)}` : `+proj=merc +lon_0=${one('longitude_of_projection_origin', 0)} +k=${one('scale_factor_at_projection_origin', 1)}`;
+      head = parallels
+        ? `+proj=merc +lat_ts=${parallels[0]} +lon_0=${one('longitude_of_projection_origin', 0)}`
+        : `+proj=merc +lon_0=${one('longitude_of_projection_origin', 0)} +k=${one('scale_factor_at_projection_origin', 1)}`;
       break;
     default:
       return undefined;
@@ -55,6 +59,7 @@ export function cfGridMappingToProj(attributes: Record<string, NcAttribute>): st
   const a = one('semi_major_axis', WGS84_A);
   const b = get('semi_minor_axis')?.[0];
   const rf = get('inverse_flattening')?.[0] ?? (b !== undefined && b !== a ? a / (a - b) : b === a ? 0 : WGS84_RF);
-  const ellipsoid = a === WGS84_A && Math.abs(rf - WGS84_RF) < 1e-9 ? '+datum=WGS84' : rf === 0 ? `+R=${a}` : `+a=${a} +rf=${rf}`;
+  const ellipsoid =
+    a === WGS84_A && Math.abs(rf - WGS84_RF) < 1e-9 ? '+datum=WGS84' : rf === 0 ? `+R=${a}` : `+a=${a} +rf=${rf}`;
   return `${head} +x_0=${fe} +y_0=${fn} ${ellipsoid} +units=m +no_defs`;
 }

@@ -7,7 +7,9 @@ import { isGeographicEpsg } from './write-geotiff.js';
 
 /** Whether `text` is a WKT CRS (WKT1 or WKT2) rather than a code or a PROJ string. */
 export function isWkt(text: string): boolean {
-  return /^\s*(PROJCS|GEOGCS|GEOCCS|COMPD_CS|PROJCRS|GEOGCRS|GEODCRS|BOUNDCRS|COMPOUNDCRS|PROJECTEDCRS|GEOGRAPHICCRS)\s*\[/i.test(text);
+  return /^\s*(PROJCS|GEOGCS|GEOCCS|COMPD_CS|PROJCRS|GEOGCRS|GEODCRS|BOUNDCRS|COMPOUNDCRS|PROJECTEDCRS|GEOGRAPHICCRS)\s*\[/i.test(
+    text,
+  );
 }
 
 /**
@@ -75,5 +77,7 @@ export function wktForCrs(crs: string): string | undefined {
 export function isGeographicCrs(crs: string): boolean {
   const match = /^\s*EPSG:(\d+)\s*$/i.exec(crs);
   if (match) return isGeographicEpsg(Number(match[1]));
-  return /^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\s*\[/i.test(crs) || /^\s*\+proj=(longlat|latlong|lonlat|latlon)\b/.test(crs);
+  return (
+    /^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\s*\[/i.test(crs) || /^\s*\+proj=(longlat|latlong|lonlat|latlon)\b/.test(crs)
+  );
 }

@@ -21,14 +21,18 @@ export interface TransformedCoordinates {
 }
 
 const WGS84_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
-const PSEUDO_MERCATOR = '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
+const PSEUDO_MERCATOR =
+  '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
 
 /** PROJ strings by EPSG code, read from the package's table the first time a code needs it. */
 let epsgTable: Record<string, string> | undefined;
 
 function loadEpsgTable(): Record<string, string> {
   // data/ sits two levels above both src/io/crs.ts and dist/io/crs.js.
-  epsgTable ??= JSON.parse(readFileSync(new URL('../../data/epsg-proj4.json', import.meta.url), 'utf8')) as Record<string, string>;
+  epsgTable ??= JSON.parse(readFileSync(new URL('../../data/epsg-proj4.json', import.meta.url), 'utf8')) as Record<
+    string,
+    string
+  >;
   return epsgTable;
 }
 
@@ -98,7 +102,12 @@ export function resolveCrs(crs: CrsInput): string {
  * @throws CurieError `E_ARGUMENT` when `x` and `y` differ in length; `E_CRS` for an unknown CRS or
  *   a PROJ string proj4 cannot parse.
  */
-export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>, from: CrsInput, to: CrsInput): TransformedCoordinates {
+export function transformCoordinates(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  from: CrsInput,
+  to: CrsInput,
+): TransformedCoordinates {
   if (x.length !== y.length) {
     throw new CurieError('E_ARGUMENT', `x has ${x.length} coordinates but y has ${y.length}; give one y per x`);
   }
@@ -114,7 +123,10 @@ export function transformCoordinates(x: ArrayLike<number>, y: ArrayLike<number>,
  * transforming many batches (a raster row by row) without resolving the CRSs each time.
  * @throws CurieError `E_CRS` for an unknown CRS or a PROJ string proj4 cannot parse.
  */
-export function coordinateTransformer(from: CrsInput, to: CrsInput): (x: ArrayLike<number>, y: ArrayLike<number>, outX: Float64Array, outY: Float64Array) => void {
+export function coordinateTransformer(
+  from: CrsInput,
+  to: CrsInput,
+): (x: ArrayLike<number>, y: ArrayLike<number>, outX: Float64Array, outY: Float64Array) => void {
   const source = resolveCrs(from);
   const target = resolveCrs(to);
   let converter: proj4.Converter;
@@ -159,7 +171,11 @@ export function coordinateTransformer(from: CrsInput, to: CrsInput): (x: ArrayLi
  * @returns `{ lon, lat }` in degrees, NaN where the point cannot be transformed.
  * @throws CurieError `E_CRS` for an unknown CRS; `E_ARGUMENT` for lengths that differ.
  */
-export function toLonLat(x: ArrayLike<number>, y: ArrayLike<number>, crs: CrsInput): { lon: Float64Array; lat: Float64Array } {
+export function toLonLat(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  crs: CrsInput,
+): { lon: Float64Array; lat: Float64Array } {
   const { x: lon, y: lat } = transformCoordinates(x, y, crs, 4326);
   return { lon, lat };
 }

@@ -34,13 +34,15 @@ export const KNOWN_DATASETS: readonly KnownDataset[] = [
       'EMAG2 v3 Earth Magnetic Anomaly Grid at sea level, 2 arc-minutes, lon/lat GeoTIFF (Meyer, Saltus & Chulliat 2017, NOAA NCEI, doi:10.7289/V5H70CVX)',
     url: 'https://www.ngdc.noaa.gov/geomag/data/EMAG2/EMAG2_V3_20170530/EMAG2_V3_20170530_Sealevel.tif',
     fileName: 'EMAG2_V3_20170530_Sealevel.tif',
-    digestSource: 'NOAA publishes no checksum for this file: the download is not verified; curie download prints its SHA-256 so that you can pin it with --sha256',
+    digestSource:
+      'NOAA publishes no checksum for this file: the download is not verified; curie download prints its SHA-256 so that you can pin it with --sha256',
     approximateSize: 'a few hundred MB',
     usage: 'a lon/lat grid: project it to metres before computing spectra (curie grid --to EPSG:…)',
   },
   {
     name: 'emag2-v3-npz',
-    description: "EMAG2 v3 as PyCurious's EMAG2 notebook uses it: the CSV's columns in a NumPy .npz archive (Zenodo record 3245551)",
+    description:
+      "EMAG2 v3 as PyCurious's EMAG2 notebook uses it: the CSV's columns in a NumPy .npz archive (Zenodo record 3245551)",
     url: 'https://zenodo.org/record/3245551/files/EMAG2_V3_20170530.npz?download=1',
     fileName: 'EMAG2_V3_20170530.npz',
     md5: 'c0898b6a91efb3f13783873a8b67380c',

@@ -51,7 +51,11 @@ export interface DownloadResult {
  *   Content-Length or `size`); `E_CHECKSUM` when the bytes do not have the expected digest;
  *   `E_NOT_FOUND` when the directory of `path` does not exist.
  */
-export async function downloadCachedFile(url: string, path: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+export async function downloadCachedFile(
+  url: string,
+  path: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
   const expected = checkOptions(url, options);
   const cached = await existingFile(path);
   if (cached !== undefined) {
@@ -75,7 +79,10 @@ function checkOptions(url: string, options: DownloadOptions): ExpectedDigest | u
     throw new CurieError('E_ARGUMENT', `'${url}' is not a URL: give an http:// or https:// address`);
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new CurieError('E_ARGUMENT', `cannot download ${url}: only http:// and https:// addresses are supported (for a local file, use its path)`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `cannot download ${url}: only http:// and https:// addresses are supported (for a local file, use its path)`,
+    );
   }
   if (options.sha256 !== undefined && options.md5 !== undefined) {
     throw new CurieError('E_ARGUMENT', 'give one digest, sha256 or md5, not both');
@@ -83,11 +90,17 @@ function checkOptions(url: string, options: DownloadOptions): ExpectedDigest | u
   if (options.size !== undefined && !(Number.isInteger(options.size) && options.size >= 0)) {
     throw new CurieError('E_ARGUMENT', `size ${String(options.size)} must be a whole number of bytes ≥ 0`);
   }
-  for (const [algorithm, length] of [['sha256', 64], ['md5', 32]] as const) {
+  for (const [algorithm, length] of [
+    ['sha256', 64],
+    ['md5', 32],
+  ] as const) {
     const digest = options[algorithm];
     if (digest === undefined) continue;
     if (!new RegExp(`^[0-9a-fA-F]{${length}}$`).test(digest)) {
-      throw new CurieError('E_ARGUMENT', `${algorithm} '${digest}' must be ${length} hexadecimal digits (it has ${digest.length} characters)`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${algorithm} '${digest}' must be ${length} hexadecimal digits (it has ${digest.length} characters)`,
+      );
     }
     return { algorithm, digest: digest.toLowerCase() };
   }
@@ -107,7 +120,12 @@ async function existingFile(path: string): Promise<Omit<DownloadResult, 'path' |
   return { bytes: info.size, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
 }
 
-async function fetchToFile(url: string, path: string, options: DownloadOptions, expected: ExpectedDigest | undefined): Promise<DownloadResult> {
+async function fetchToFile(
+  url: string,
+  path: string,
+  options: DownloadOptions,
+  expected: ExpectedDigest | undefined,
+): Promise<DownloadResult> {
   let response: Response;
   try {
     response = await fetch(url, { redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
@@ -117,10 +135,16 @@ async function fetchToFile(url: string, path: string, options: DownloadOptions, 
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel().catch(() => undefined);
-    throw new CurieError('E_DOWNLOAD', `cannot download ${url}: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    throw new CurieError(
+      'E_DOWNLOAD',
+      `cannot download ${url}: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    );
   }
   const header = response.headers.get('content-length');
-  const total = header !== null && /^\d+$/.test(header) && response.headers.get('content-encoding') === null ? Number(header) : undefined;
+  const total =
+    header !== null && /^\d+$/.test(header) && response.headers.get('content-encoding') === null
+      ? Number(header)
+      : undefined;
   const out = await openAtomicStream(path);
   const sha256 = createHash('sha256');
   const md5 = createHash('md5');
@@ -137,18 +161,31 @@ async function fetchToFile(url: string, path: string, options: DownloadOptions, 
       }
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new CurieError('E_DOWNLOAD', `download of ${url} was cut off after ${received} bytes${total !== undefined ? ` of ${total}` : ''} (${reason(error)}); try again`, { cause: error });
+      throw new CurieError(
+        'E_DOWNLOAD',
+        `download of ${url} was cut off after ${received} bytes${total !== undefined ? ` of ${total}` : ''} (${reason(error)}); try again`,
+        { cause: error },
+      );
     }
     const wanted = total ?? options.size;
     if (wanted !== undefined && received !== wanted) {
-      throw new CurieError('E_DOWNLOAD', `download of ${url} was cut off: ${received} bytes received, ${wanted} expected; try again`);
+      throw new CurieError(
+        'E_DOWNLOAD',
+        `download of ${url} was cut off: ${received} bytes received, ${wanted} expected; try again`,
+      );
     }
     if (options.size !== undefined && received !== options.size) {
-      throw new CurieError('E_DOWNLOAD', `${url} is ${received} bytes, not the ${options.size} expected: the file on the server has changed or the size is wrong`);
+      throw new CurieError(
+        'E_DOWNLOAD',
+        `${url} is ${received} bytes, not the ${options.size} expected: the file on the server has changed or the size is wrong`,
+      );
     }
     const digests = { sha256: sha256.digest('hex'), md5: md5.digest('hex') };
     if (expected !== undefined && digests[expected.algorithm] !== expected.digest) {
-      throw new CurieError('E_CHECKSUM', `${url} has ${expected.algorithm} ${digests[expected.algorithm]}, not the expected ${expected.digest}: the download is corrupt or the file has changed; nothing was written to ${path}`);
+      throw new CurieError(
+        'E_CHECKSUM',
+        `${url} has ${expected.algorithm} ${digests[expected.algorithm]}, not the expected ${expected.digest}: the download is corrupt or the file has changed; nothing was written to ${path}`,
+      );
     }
     await out.commit();
     return { path, downloaded: true, bytes: received, ...digests };

@@ -6,7 +6,6 @@ import { geotiffLibrary } from './geotiff-library.js';
 import { useBoundedDecoders } from './tiff-decoders.js';
 import { checkAllocation } from '../memory-budget.js';
 
-
 // GeoTIFF keys and values used here (GeoTIFF 1.0 spec, section 6).
 const RASTER_PIXEL_IS_POINT = 2;
 const USER_DEFINED = 32767;
@@ -47,7 +46,11 @@ export function isTiff(bytes: Uint8Array): boolean {
  * @throws CurieError `E_FORMAT` for an empty, truncated or corrupt file, a file that is not a
  *   TIFF, or a rotated/sheared georeferencing.
  */
-export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'GeoTIFF buffer', options: { band?: number | string } = {}): Promise<Raster> {
+export async function readGeoTiff(
+  buffer: ArrayBuffer | Uint8Array,
+  source = 'GeoTIFF buffer',
+  options: { band?: number | string } = {},
+): Promise<Raster> {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   if (bytes.length === 0) throw formatError(source, 'is empty');
   if (!isTiff(bytes)) throw formatError(source, `is not a TIFF file (it starts with bytes ${hexBytes(bytes)})`);
@@ -58,8 +61,17 @@ export async function readGeoTiff(buffer: ArrayBuffer | Uint8Array, source = 'Ge
     await checkBlocksInside(image, bytes.length, source);
     checkImageMemory(image, source);
     const layout = georeference(image, source);
-    const [band] = (await image.readRasters({ samples: [await bandIndex(image, options.band, source)] })) as TypedArray[];
-    const values = toNodeGrid(band, image.getWidth(), image.getHeight(), layout, noDataValue(image), await validityMask(tiff, image));
+    const [band] = (await image.readRasters({
+      samples: [await bandIndex(image, options.band, source)],
+    })) as TypedArray[];
+    const values = toNodeGrid(
+      band,
+      image.getWidth(),
+      image.getHeight(),
+      layout,
+      noDataValue(image),
+      await validityMask(tiff, image),
+    );
     const raster: Raster = {
       data: ndarray(values, [image.getHeight(), image.getWidth()]),
       xmin: layout.xmin,
@@ -83,7 +95,13 @@ async function bandNames(image: GeoTIFFImage): Promise<Map<number, string>> {
   const xml = (await image.getFileDirectory().loadValue('GDAL_METADATA')) as string | undefined;
   const names = new Map<number, string>();
   const item = /<Item\s+name="DESCRIPTION"\s+sample="(\d+)"\s+role="description"\s*>([^<]*)<\/Item>/g;
-  const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const unescape = (text: string) =>
+    text
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
   for (const match of (xml ?? '').matchAll(item)) names.set(Number(match[1]), unescape(match[2]));
   return names;
 }
@@ -93,13 +111,17 @@ async function bandIndex(image: GeoTIFFImage, band: number | string | undefined,
   const count = image.getSamplesPerPixel();
   if (band === undefined) return 0;
   if (typeof band === 'number') {
-    if (!Number.isInteger(band) || band < 1 || band > count) throw new CurieError('E_ARGUMENT', `band ${band} of ${source} does not exist: it has bands 1 to ${count}`);
+    if (!Number.isInteger(band) || band < 1 || band > count)
+      throw new CurieError('E_ARGUMENT', `band ${band} of ${source} does not exist: it has bands 1 to ${count}`);
     return band - 1;
   }
   const names = await bandNames(image);
   for (const [sample, name] of names) if (name === band && sample < count) return sample;
   const known = [...names.values()];
-  throw new CurieError('E_ARGUMENT', `${source} has no band named '${band}'; its bands are ${known.length > 0 ? known.join(', ') : `unnamed (1 to ${count})`}`);
+  throw new CurieError(
+    'E_ARGUMENT',
+    `${source} has no band named '${band}'; its bands are ${known.length > 0 ? known.join(', ') : `unnamed (1 to ${count})`}`,
+  );
 }
 
 /** Node extent of the result and whether file rows/columns must be reversed to reach it. */
@@ -134,12 +156,18 @@ function georeference(image: GeoTIFFImage, source: string): Layout {
   } else if (transformation && transformation.length >= 8) {
     const [a, b, , d, e, f, , h] = Array.from(transformation);
     if (b !== 0 || e !== 0) {
-      throw formatError(source, `has a rotated or sheared ModelTransformation (terms ${fmt(b)}, ${fmt(e)}); only north-up or south-up grids are supported`);
+      throw formatError(
+        source,
+        `has a rotated or sheared ModelTransformation (terms ${fmt(b)}, ${fmt(e)}); only north-up or south-up grids are supported`,
+      );
     }
     tie = { col: 0, row: 0, x: d, y: h };
     step = { x: a, y: f };
   } else if (scale || tiepoint || transformation) {
-    throw formatError(source, 'has incomplete georeferencing (needs ModelPixelScale with ModelTiepoint, or ModelTransformation)');
+    throw formatError(
+      source,
+      'has incomplete georeferencing (needs ModelPixelScale with ModelTiepoint, or ModelTransformation)',
+    );
   } else {
     return { xmin: 0, xmax: cols - 1, ymin: 0, ymax: rows - 1, flipRows: false, flipCols: false };
   }
@@ -162,7 +190,14 @@ function georeference(image: GeoTIFFImage, source: string): Layout {
 }
 
 /** Copy the band into a Float64Array in geographic order (row 0 south); nodata, and 0 in the mask, → NaN. */
-function toNodeGrid(band: TypedArray, cols: number, rows: number, layout: Layout, noData: number | undefined, mask: ArrayLike<number> | undefined): Float64Array {
+function toNodeGrid(
+  band: TypedArray,
+  cols: number,
+  rows: number,
+  layout: Layout,
+  noData: number | undefined,
+  mask: ArrayLike<number> | undefined,
+): Float64Array {
   const out = sharedFloat64(cols * rows);
   for (let r = 0; r < rows; r++) {
     const fileRow = layout.flipRows ? rows - 1 - r : r;
@@ -188,8 +223,12 @@ const BASE_SAMPLES: Record<number, number> = { 0: 1, 1: 1, 2: 3, 5: 4, 6: 3 };
  * alpha sample (`gdalwarp -dstalpha`). 0 in it means missing; undefined when the file has neither.
  * Missing data must be NaN whatever the layout: a warp's empty corners are 0 in the band itself.
  */
-async function validityMask(tiff: Awaited<ReturnType<ReturnType<typeof geotiffLibrary>['fromArrayBuffer']>>, image: GeoTIFFImage): Promise<ArrayLike<number> | undefined> {
-  const width = image.getWidth(), height = image.getHeight();
+async function validityMask(
+  tiff: Awaited<ReturnType<ReturnType<typeof geotiffLibrary>['fromArrayBuffer']>>,
+  image: GeoTIFFImage,
+): Promise<ArrayLike<number> | undefined> {
+  const width = image.getWidth(),
+    height = image.getHeight();
   const count = await tiff.getImageCount();
   for (let i = 1; i < count; i++) {
     const candidate = await tiff.getImage(i);
@@ -243,14 +282,25 @@ async function checkBlocksInside(image: GeoTIFFImage, fileBytes: number, source:
     throw formatError(source, `is not a readable GeoTIFF (missing or inconsistent ${offsetsTag}/${countsTag})`);
   }
   // Number(): a corrupt file can hold arrays where sizes belong (then NaN, and refused).
-  const [width, height, blockWidth, blockHeight] = [image.getWidth(), image.getHeight(), image.getTileWidth(), image.getTileHeight()].map(Number);
+  const [width, height, blockWidth, blockHeight] = [
+    image.getWidth(),
+    image.getHeight(),
+    image.getTileWidth(),
+    image.getTileHeight(),
+  ].map(Number);
   if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)) {
-    throw formatError(source, `is not a readable GeoTIFF (image ${width} × ${height}, blocks ${blockWidth} × ${blockHeight})`);
+    throw formatError(
+      source,
+      `is not a readable GeoTIFF (image ${width} × ${height}, blocks ${blockWidth} × ${blockHeight})`,
+    );
   }
   const planes = image.planarConfiguration === 2 ? image.getSamplesPerPixel() : 1;
   const blocksNeeded = Math.ceil(width / blockWidth) * Math.ceil(height / blockHeight) * planes;
   if (offsets.length < blocksNeeded) {
-    throw formatError(source, `is corrupt: a ${width} × ${height} image needs ${blocksNeeded} blocks but ${offsetsTag} lists ${offsets.length}`);
+    throw formatError(
+      source,
+      `is corrupt: a ${width} × ${height} image needs ${blocksNeeded} blocks but ${offsetsTag} lists ${offsets.length}`,
+    );
   }
   for (let i = 0; i < offsets.length; i++) {
     const end = Number(offsets[i]) + Number(counts[i]);
@@ -265,12 +315,26 @@ async function checkBlocksInside(image: GeoTIFFImage, fileBytes: number, source:
  * first: the band in its sample type, the Float64 result and one decoded block (all its bands).
  */
 function checkImageMemory(image: GeoTIFFImage, source: string): void {
-  const [width, height, blockWidth, blockHeight] = [image.getWidth(), image.getHeight(), image.getTileWidth(), image.getTileHeight()];
+  const [width, height, blockWidth, blockHeight] = [
+    image.getWidth(),
+    image.getHeight(),
+    image.getTileWidth(),
+    image.getTileHeight(),
+  ];
   const samples = image.getSamplesPerPixel();
-  const bitsPerPixel = Array.from({ length: samples }, (_, s) => image.getBitsPerSample(s)).reduce((sum, b) => sum + b, 0);
+  const bitsPerPixel = Array.from({ length: samples }, (_, s) => image.getBitsPerSample(s)).reduce(
+    (sum, b) => sum + b,
+    0,
+  );
   const blockBits = image.planarConfiguration === 2 ? image.getBitsPerSample(0) : bitsPerPixel;
-  const bytes = width * height * (8 + Math.ceil(image.getBitsPerSample(0) / 8)) + Math.ceil((blockWidth * blockBits) / 8) * blockHeight;
-  checkAllocation(`reading the ${width} × ${height} raster of ${source} (blocks ${blockWidth} × ${blockHeight}, ${samples} band${samples === 1 ? '' : 's'})`, bytes, 'crop it first (e.g. gdal_translate -srcwin)');
+  const bytes =
+    width * height * (8 + Math.ceil(image.getBitsPerSample(0) / 8)) +
+    Math.ceil((blockWidth * blockBits) / 8) * blockHeight;
+  checkAllocation(
+    `reading the ${width} × ${height} raster of ${source} (blocks ${blockWidth} × ${blockHeight}, ${samples} band${samples === 1 ? '' : 's'})`,
+    bytes,
+    'crop it first (e.g. gdal_translate -srcwin)',
+  );
 }
 
 /** An ArrayBuffer holding exactly `bytes` (a Node Buffer is often a view into a shared pool). */

@@ -15,7 +15,18 @@ import type { NcAttribute, NcDataset, NcVariable } from './netcdf-dataset.js';
 // coordinate variable is a scale whose NAME starts "This is a netCDF dimension but not a netCDF variable".
 
 /** HDF5 bookkeeping attributes that netCDF-4 uses internally (ncdump hides them too). */
-const INTERNAL_ATTRIBUTES = new Set(['CLASS', 'NAME', 'REFERENCE_LIST', 'DIMENSION_LIST', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_nc3_strict', '_NCProperties', '_SuperblockVersion', '_IsNetcdf4']);
+const INTERNAL_ATTRIBUTES = new Set([
+  'CLASS',
+  'NAME',
+  'REFERENCE_LIST',
+  'DIMENSION_LIST',
+  '_Netcdf4Dimid',
+  '_Netcdf4Coordinates',
+  '_nc3_strict',
+  '_NCProperties',
+  '_SuperblockVersion',
+  '_IsNetcdf4',
+]);
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 
@@ -39,7 +50,9 @@ export async function openHdf5(bytes: Uint8Array, source: string): Promise<NcDat
   } catch (error) {
     await rm(directory, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CurieError('E_FORMAT', `${source} is not a readable netCDF-4/HDF5 file (${reason.split('\n')[0]})`, { cause: error });
+    throw new CurieError('E_FORMAT', `${source} is not a readable netCDF-4/HDF5 file (${reason.split('\n')[0]})`, {
+      cause: error,
+    });
   }
   const datasets = new Map<NcVariable, H5Dataset>();
   try {
@@ -68,7 +81,13 @@ export async function openHdf5(bytes: Uint8Array, source: string): Promise<NcDat
       read(variable) {
         const dataset = datasets.get(variable);
         const value = dataset?.value;
-        if (value === null || value === undefined || typeof value !== 'object' || !('length' in value) || Array.isArray(value)) {
+        if (
+          value === null ||
+          value === undefined ||
+          typeof value !== 'object' ||
+          !('length' in value) ||
+          Array.isArray(value)
+        ) {
           throw new CurieError('E_FORMAT', `${source}: variable ${variable.name} holds no numbers`);
         }
         return Float64Array.from(value as ArrayLike<number | bigint>, Number);

@@ -51,11 +51,17 @@ export async function loadGrid(
  * Parse a raster file's bytes (see {@link loadGrid}); `source` names it in error messages.
  * @throws CurieError `E_FORMAT`, `E_LATTICE` as {@link loadGrid}
  */
-export async function parseGridBytes(bytes: Uint8Array, source: string, options: LoadGridOptions = {}): Promise<Raster> {
+export async function parseGridBytes(
+  bytes: Uint8Array,
+  source: string,
+  options: LoadGridOptions = {},
+): Promise<Raster> {
   if (bytes.length === 0) throw new CurieError('E_FORMAT', `${source} is empty`);
   // Binary data that is not a TIFF goes to the GeoTIFF reader too, for its "is not a TIFF" error.
-  const format = options.format ?? (isNetcdf(bytes) ? 'netcdf' : isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
-  if (format === 'netcdf') return readNetcdf(bytes, source, options.variable === undefined ? {} : { variable: options.variable });
+  const format =
+    options.format ?? (isNetcdf(bytes) ? 'netcdf' : isTiff(bytes) || looksBinary(bytes) ? 'geotiff' : 'xyz');
+  if (format === 'netcdf')
+    return readNetcdf(bytes, source, options.variable === undefined ? {} : { variable: options.variable });
   if (format === 'geotiff') return readGeoTiff(bytes, source, { band: options.band });
   return parseXYZBytes(bytes, source, options.columns === undefined ? {} : { columns: options.columns });
 }
@@ -65,7 +71,9 @@ export async function parseGridBytes(bytes: Uint8Array, source: string, options:
  * (the path, or "grid buffer").
  * @throws CurieError `E_NOT_FOUND` when the file does not exist, is a directory or cannot be read
  */
-export async function readSource(input: string | URL | ArrayBuffer | Uint8Array): Promise<{ bytes: Uint8Array; source: string }> {
+export async function readSource(
+  input: string | URL | ArrayBuffer | Uint8Array,
+): Promise<{ bytes: Uint8Array; source: string }> {
   if (input instanceof Uint8Array) return { bytes: input, source: 'grid buffer' };
   if (input instanceof ArrayBuffer) return { bytes: new Uint8Array(input), source: 'grid buffer' };
   if (input instanceof URL && input.protocol !== 'file:') {
@@ -105,7 +113,12 @@ export async function readStreamWithinBudget(
     const bytes = chunk as Uint8Array;
     total += bytes.length;
     // The chunks and their joined copy are both held for a moment: twice the bytes.
-    if (2 * total > budget) checkAllocation(`${source} (read so far, held twice while joined)`, 2 * total, 'write the grid to a regular file and crop it');
+    if (2 * total > budget)
+      checkAllocation(
+        `${source} (read so far, held twice while joined)`,
+        2 * total,
+        'write the grid to a regular file and crop it',
+      );
     chunks.push(bytes);
     onChunk?.(bytes);
   }
@@ -130,7 +143,11 @@ const SNIFF_BYTES = 4096;
  * {@link readStreamWithinBudget}) and returned too (for digests).
  * @throws CurieError as {@link parseGridBytes}; `E_MEMORY` past the budget
  */
-export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?: () => void }, source: string, options: LoadGridOptions = {}): Promise<{ bytes: Uint8Array; raster: Raster }> {
+export async function readGridStream(
+  stream: AsyncIterable<unknown> & { destroy?: () => void },
+  source: string,
+  options: LoadGridOptions = {},
+): Promise<{ bytes: Uint8Array; raster: Raster }> {
   let reader: XyzPointReader | undefined;
   let decided = false;
   let seen = 0;
@@ -145,7 +162,10 @@ export async function readGridStream(stream: AsyncIterable<unknown> & { destroy?
     if (seen < SNIFF_BYTES) return;
     decided = true;
     const head = Buffer.concat(pending, seen);
-    if (!isTiff(head) && !looksBinary(head)) (reader = new XyzPointReader(source, 0, options.columns === undefined ? {} : { columns: options.columns })).push(head);
+    if (!isTiff(head) && !looksBinary(head))
+      (reader = new XyzPointReader(source, 0, options.columns === undefined ? {} : { columns: options.columns })).push(
+        head,
+      );
   });
   if (bytes.length === 0 || !reader) return { bytes, raster: await parseGridBytes(bytes, source, options) };
   return { bytes, raster: rasterFromPoints(reader.finish(), source) };

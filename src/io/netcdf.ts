@@ -36,7 +36,8 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Whether `bytes` start like a NetCDF file: `CDF` + 1, 2 or 5 (netCDF-3/CDF-5) or the HDF5 signature (netCDF-4). */
 export function isNetcdf(bytes: Uint8Array): boolean {
-  if (bytes.length >= 4 && bytes[0] === 0x43 && bytes[1] === 0x44 && bytes[2] === 0x46 && [1, 2, 5].includes(bytes[3])) return true;
+  if (bytes.length >= 4 && bytes[0] === 0x43 && bytes[1] === 0x44 && bytes[2] === 0x46 && [1, 2, 5].includes(bytes[3]))
+    return true;
   return isHdf5(bytes);
 }
 
@@ -71,11 +72,19 @@ async function openNetcdf(bytes: Uint8Array, source: string): Promise<NcDataset>
  *   `E_ARGUMENT` for an unknown `variable` or several 2-D variables and none chosen (both list the
  *   grid variables); `E_LATTICE` for unevenly spaced coordinates.
  */
-export async function readNetcdf(bytes: Uint8Array, source = 'NetCDF buffer', options: ReadNetcdfOptions = {}): Promise<Raster> {
+export async function readNetcdf(
+  bytes: Uint8Array,
+  source = 'NetCDF buffer',
+  options: ReadNetcdfOptions = {},
+): Promise<Raster> {
   const dataset = await openNetcdf(bytes, source);
   try {
     const legacy = gmtLegacyLayout(dataset);
-    if (legacy && (options.variable === undefined || options.variable === 'z') && gridCandidates(dataset).length === 0) {
+    if (
+      legacy &&
+      (options.variable === undefined || options.variable === 'z') &&
+      gridCandidates(dataset).length === 0
+    ) {
       return readGmtLegacy(dataset, legacy);
     }
     return readCfGrid(dataset, chooseVariable(dataset, source, options.variable), source);
@@ -88,13 +97,21 @@ export async function readNetcdf(bytes: Uint8Array, source = 'NetCDF buffer', op
  * The format and variables of a NetCDF file, for `curie info`.
  * @throws CurieError `E_FORMAT` for a file that cannot be read.
  */
-export async function listNetcdfVariables(bytes: Uint8Array, source = 'NetCDF buffer'): Promise<{ format: string; variables: NetcdfVariableInfo[] }> {
+export async function listNetcdfVariables(
+  bytes: Uint8Array,
+  source = 'NetCDF buffer',
+): Promise<{ format: string; variables: NetcdfVariableInfo[] }> {
   const dataset = await openNetcdf(bytes, source);
   try {
     const grids = new Set(gridCandidates(dataset));
     const legacy = gmtLegacyLayout(dataset);
     const variables = dataset.variables.map((v) => {
-      const info: NetcdfVariableInfo = { name: v.name, dimensions: v.dimensions, shape: v.shape, grid: grids.has(v) || (legacy?.z === v && grids.size === 0) };
+      const info: NetcdfVariableInfo = {
+        name: v.name,
+        dimensions: v.dimensions,
+        shape: v.shape,
+        grid: grids.has(v) || (legacy?.z === v && grids.size === 0),
+      };
       const longName = textAttribute(v.attributes, 'long_name');
       const units = textAttribute(v.attributes, 'units');
       if (longName !== undefined) info.longName = longName;
@@ -132,10 +149,16 @@ function chooseVariable(dataset: NcDataset, source: string, wanted: string | und
   if (wanted !== undefined) {
     const variable = dataset.variables.find((v) => v.name === wanted);
     if (variable === undefined) {
-      throw new CurieError('E_ARGUMENT', `${source} has no variable '${wanted}'; its 2-D variables: ${names || 'none'}`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${source} has no variable '${wanted}'; its 2-D variables: ${names || 'none'}`,
+      );
     }
     if (!candidates.includes(variable)) {
-      throw new CurieError('E_ARGUMENT', `variable ${describe(variable)} of ${source} is not a 2-D numeric grid; its 2-D variables: ${names || 'none'}`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `variable ${describe(variable)} of ${source} is not a 2-D numeric grid; its 2-D variables: ${names || 'none'}`,
+      );
     }
     return variable;
   }
@@ -144,7 +167,10 @@ function chooseVariable(dataset: NcDataset, source: string, wanted: string | und
     const all = dataset.variables.map(describe).join(', ') || 'none';
     throw new CurieError('E_FORMAT', `${source} has no 2-D variable to read as a grid (its variables: ${all})`);
   }
-  throw new CurieError('E_ARGUMENT', `${source} has several 2-D variables: ${names}; choose one with { variable } (--variable NAME on the command line)`);
+  throw new CurieError(
+    'E_ARGUMENT',
+    `${source} has several 2-D variables: ${names}; choose one with { variable } (--variable NAME on the command line)`,
+  );
 }
 
 type Role = 'x' | 'y' | undefined;
@@ -172,7 +198,11 @@ function isLonLatAxis(dimension: string, coordinate: NcVariable | undefined): bo
   const a = coordinate?.attributes ?? {};
   const standard = textAttribute(a, 'standard_name') ?? '';
   const units = textAttribute(a, 'units') ?? '';
-  return /^(longitude|latitude)$/.test(standard) || /^degrees?_?(e|east|n|north)$/i.test(units) || /^(lon|long|longitude|lat|latitude)$/i.test(dimension);
+  return (
+    /^(longitude|latitude)$/.test(standard) ||
+    /^degrees?_?(e|east|n|north)$/i.test(units) ||
+    /^(lon|long|longitude|lat|latitude)$/i.test(dimension)
+  );
 }
 
 /** One axis of the grid: node coordinates in file order, checked to be evenly spaced. */
@@ -185,13 +215,22 @@ interface Axis {
   descending: boolean;
 }
 
-function readAxis(dataset: NcDataset, dimension: string, length: number, coordinate: NcVariable | undefined, source: string): Axis {
+function readAxis(
+  dataset: NcDataset,
+  dimension: string,
+  length: number,
+  coordinate: NcVariable | undefined,
+  source: string,
+): Axis {
   if (coordinate === undefined) return { length, min: 0, max: length - 1, descending: false };
   const values = unpack(dataset.read(coordinate), coordinate);
   const first = values[0];
   const last = values[length - 1];
   if (!Number.isFinite(first) || !Number.isFinite(last)) {
-    throw new CurieError('E_FORMAT', `${source}: coordinate variable ${coordinate.name} has missing values; every node needs a coordinate`);
+    throw new CurieError(
+      'E_FORMAT',
+      `${source}: coordinate variable ${coordinate.name} has missing values; every node needs a coordinate`,
+    );
   }
   if (length > 1) {
     const step = (last - first) / (length - 1);
@@ -219,7 +258,9 @@ function readCfGrid(dataset: NcDataset, variable: NcVariable, source: string): R
   const coordB = coordinateOf(dimB);
   // CF order is (y, x); a file written (x, y) says so through its coordinates' names or attributes.
   const transposed = axisRole(dimA, coordA) === 'x' || axisRole(dimB, coordB) === 'y';
-  const [xDim, yDim, nx, ny, xCoord, yCoord] = transposed ? [dimA, dimB, nA, nB, coordA, coordB] : [dimB, dimA, nB, nA, coordB, coordA];
+  const [xDim, yDim, nx, ny, xCoord, yCoord] = transposed
+    ? [dimA, dimB, nA, nB, coordA, coordB]
+    : [dimB, dimA, nB, nA, coordB, coordA];
   const x = readAxis(dataset, xDim, nx, xCoord, source);
   const y = readAxis(dataset, yDim, ny, yCoord, source);
   const stored = unpack(dataset.read(variable), variable);
@@ -232,7 +273,8 @@ function readCfGrid(dataset: NcDataset, variable: NcVariable, source: string): R
     }
   }
   const raster: Raster = { data: ndarray(values, [ny, nx]), xmin: x.min, xmax: x.max, ymin: y.min, ymax: y.max };
-  const crs = crsOf(dataset, variable) ?? (isLonLatAxis(xDim, xCoord) && isLonLatAxis(yDim, yCoord) ? 'EPSG:4326' : undefined);
+  const crs =
+    crsOf(dataset, variable) ?? (isLonLatAxis(xDim, xCoord) && isLonLatAxis(yDim, yCoord) ? 'EPSG:4326' : undefined);
   if (crs !== undefined) raster.crs = crs;
   return raster;
 }
@@ -240,7 +282,9 @@ function readCfGrid(dataset: NcDataset, variable: NcVariable, source: string): R
 /** The CRS named by a variable's `grid_mapping`, as `'EPSG:NNNN'` when it has a code, else its WKT. */
 function crsOf(dataset: NcDataset, variable: NcVariable): string | undefined {
   // CF 1.7 also allows "crs: x y …" (a mapping and the coordinates it applies to): take the first name.
-  const name = textAttribute(variable.attributes, 'grid_mapping')?.trim().split(/[\s:]+/)[0];
+  const name = textAttribute(variable.attributes, 'grid_mapping')
+    ?.trim()
+    .split(/[\s:]+/)[0];
   const mapping = name ? dataset.variables.find((v) => v.name === name) : undefined;
   if (mapping === undefined) return undefined;
   const a = mapping.attributes;
@@ -266,7 +310,10 @@ function crsOf(dataset: NcDataset, variable: NcVariable): string | undefined {
  */
 function unpack(stored: Float64Array, variable: NcVariable): Float64Array {
   const a = variable.attributes;
-  const missing = [...(numberAttribute(a, '_FillValue') ?? []).slice(0, 1), ...(numberAttribute(a, 'missing_value') ?? [])];
+  const missing = [
+    ...(numberAttribute(a, '_FillValue') ?? []).slice(0, 1),
+    ...(numberAttribute(a, 'missing_value') ?? []),
+  ];
   const range = numberAttribute(a, 'valid_range');
   const low = range?.[0] ?? numberAttribute(a, 'valid_min')?.[0] ?? -Infinity;
   const high = range?.[1] ?? numberAttribute(a, 'valid_max')?.[0] ?? Infinity;
@@ -303,7 +350,10 @@ function readGmtLegacy(dataset: NcDataset, layout: GmtLegacy): Raster {
   const [x0, x1] = dataset.read(layout.xRange);
   const [y0, y1] = dataset.read(layout.yRange);
   if (!(nx >= 1 && ny >= 1 && nx * ny === layout.z.shape[0])) {
-    throw new CurieError('E_FORMAT', `GMT grid: dimension ${fmt(nx)} × ${fmt(ny)} does not match the ${layout.z.shape[0]} values of z`);
+    throw new CurieError(
+      'E_FORMAT',
+      `GMT grid: dimension ${fmt(nx)} × ${fmt(ny)} does not match the ${layout.z.shape[0]} values of z`,
+    );
   }
   // Pixel registration: the ranges are the outer cell edges, nodes lie half a cell inside.
   const pixel = (numberAttribute(layout.z.attributes, 'node_offset')?.[0] ?? 0) === 1;
@@ -320,6 +370,10 @@ function readGmtLegacy(dataset: NcDataset, layout: GmtLegacy): Raster {
     ymin: y0 + halfY,
     ymax: y1 - halfY,
   };
-  if (/degree/i.test(textAttribute(layout.xRange.attributes, 'units') ?? '') && /degree/i.test(textAttribute(layout.yRange.attributes, 'units') ?? '')) raster.crs = 'EPSG:4326';
+  if (
+    /degree/i.test(textAttribute(layout.xRange.attributes, 'units') ?? '') &&
+    /degree/i.test(textAttribute(layout.yRange.attributes, 'units') ?? '')
+  )
+    raster.crs = 'EPSG:4326';
   return raster;
 }

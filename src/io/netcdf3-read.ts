@@ -19,8 +19,13 @@ export function openNetcdf3(bytes: Uint8Array, source: string): NcDataset {
     reader = new NetCDFReader(bytes);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const hint = bytes[3] === 5 ? ' (CDF-5 / 64-bit data files are not supported: convert with nccopy -k nc4 or gdal_translate -of netCDF)' : '';
-    throw new CurieError('E_FORMAT', `${source} is not a readable netCDF-3 file: ${reason.split('\n')[0]}${hint}`, { cause: error });
+    const hint =
+      bytes[3] === 5
+        ? ' (CDF-5 / 64-bit data files are not supported: convert with nccopy -k nc4 or gdal_translate -of netCDF)'
+        : '';
+    throw new CurieError('E_FORMAT', `${source} is not a readable netCDF-3 file: ${reason.split('\n')[0]}${hint}`, {
+      cause: error,
+    });
   }
   const dims = reader.dimensions;
   const recordId = reader.recordDimension.id;
@@ -46,7 +51,8 @@ export function openNetcdf3(bytes: Uint8Array, source: string): NcDataset {
     close() {},
     read(variable) {
       const place = located.get(variable);
-      if (place === undefined || !variable.numeric) throw new CurieError('E_FORMAT', `${source}: variable ${variable.name} holds no numbers`);
+      if (place === undefined || !variable.numeric)
+        throw new CurieError('E_FORMAT', `${source}: variable ${variable.name} holds no numbers`);
       const size = BYTES[place.type];
       const count = variable.shape.reduce((a, b) => a * b, 1);
       // A record variable is stored one record (slice along its first dimension) after another,
@@ -55,7 +61,10 @@ export function openNetcdf3(bytes: Uint8Array, source: string): NcDataset {
       const records = place.record ? recordCount : 1;
       const last = place.offset + (records - 1) * recordStep + perRecord * size;
       if (count > 0 && last > bytes.length) {
-        throw new CurieError('E_FORMAT', `${source} is truncated: variable ${variable.name} needs bytes up to ${last} but the file has ${bytes.length}`);
+        throw new CurieError(
+          'E_FORMAT',
+          `${source} is truncated: variable ${variable.name} needs bytes up to ${last} but the file has ${bytes.length}`,
+        );
       }
       const out = new Float64Array(count);
       let k = 0;
@@ -95,7 +104,8 @@ function attributeRecord(list: NetcdfjsAttribute[]): Record<string, NcAttribute>
     if (typeof value === 'string') out[name] = value;
     else if (typeof value === 'number') out[name] = [value];
     // NC_BYTE is signed; netcdfjs gives its bytes unsigned.
-    else if (Array.isArray(value)) out[name] = value.map((v) => (type === 'byte' && Number(v) > 127 ? Number(v) - 256 : Number(v)));
+    else if (Array.isArray(value))
+      out[name] = value.map((v) => (type === 'byte' && Number(v) > 127 ? Number(v) - 256 : Number(v)));
   }
   return out;
 }

@@ -63,7 +63,10 @@ async function followLinks(path: string): Promise<string> {
     if (!info?.isSymbolicLink()) return current;
     current = resolve(dirname(current), await readlink(current));
   }
-  throw new CurieError('E_ARGUMENT', `output ${path} is a chain of more than ${MAX_LINKS} symbolic links (a loop?); give a plain file name`);
+  throw new CurieError(
+    'E_ARGUMENT',
+    `output ${path} is a chain of more than ${MAX_LINKS} symbolic links (a loop?); give a plain file name`,
+  );
 }
 
 /** What kind of file system object `info` is, in words. */
@@ -80,21 +83,29 @@ function kindOf(info: Stats): string {
  *   a loop of symbolic links; `E_NOT_FOUND` when it cannot be examined (permission denied…)
  */
 export async function classifyOutput(path: string): Promise<OutputTarget> {
-  if (path.trim() === '') throw new CurieError('E_ARGUMENT', `output '${path}' is empty; give the name of a file to write`);
+  if (path.trim() === '')
+    throw new CurieError('E_ARGUMENT', `output '${path}' is empty; give the name of a file to write`);
   const absolute = resolve(path);
   let info: Stats | undefined;
   try {
     info = await stat(absolute);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ELOOP') throw new CurieError('E_ARGUMENT', `output ${path} is a loop of symbolic links; give a plain file name`, { cause: error });
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new CurieError('E_NOT_FOUND', `output ${path} cannot be examined (${describeErrno(error)})`, { cause: error });
+    if (code === 'ELOOP')
+      throw new CurieError('E_ARGUMENT', `output ${path} is a loop of symbolic links; give a plain file name`, {
+        cause: error,
+      });
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      throw new CurieError('E_NOT_FOUND', `output ${path} cannot be examined (${describeErrno(error)})`, {
+        cause: error,
+      });
   }
   // Absent (or a link to nothing yet): created where the links lead, as `cat > path` would.
   if (info === undefined) return { kind: 'replace', path, file: await followLinks(absolute) };
   // The file behind an open descriptor (`--out /dev/stdout >> log`) belongs to whoever opened it:
   // written in place and appended to (the shell's `>` has emptied it already), never replaced.
-  if (info.isFile() && (await throughDescriptor(absolute))) return { kind: 'direct', path, file: absolute, append: true };
+  if (info.isFile() && (await throughDescriptor(absolute)))
+    return { kind: 'direct', path, file: absolute, append: true };
   if (info.isFile()) return { kind: 'replace', path, file: await realpath(absolute) };
   if (info.isFIFO()) return { kind: 'direct', path, file: absolute, fifo: true };
   if (info.isCharacterDevice()) return { kind: 'direct', path, file: absolute };
@@ -121,7 +132,10 @@ export async function refuseInputAsOutput(output: string, inputs: readonly strin
     const info = await (input === '-' ? fstatAsync(0) : stat(input)).catch(() => undefined);
     if (info?.isFile() && info.dev === out.dev && info.ino === out.ino) {
       const name = input === '-' ? 'standard input' : `input ${input}`;
-      throw new CurieError('E_ARGUMENT', `${option} ${output} is the same file as the ${name}: writing it would destroy the input; choose another output name`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${option} ${output} is the same file as the ${name}: writing it would destroy the input; choose another output name`,
+      );
     }
   }
 }

@@ -69,7 +69,10 @@ function checkedWriter(stream: Writable, name: string): { write: Output['write']
  * one-line CurieError `E_WRITE` (an `OutputError`, whose `errno` is e.g. `'ENOSPC'` or `'EPIPE'`).
  * @throws CurieError `E_NOT_FOUND`, `E_ARGUMENT` as `openAtomicStream` (before anything is written)
  */
-export async function openOutput(path: string | undefined, options: AtomicWriteOptions & { stdout?: Writable } = {}): Promise<Output> {
+export async function openOutput(
+  path: string | undefined,
+  options: AtomicWriteOptions & { stdout?: Writable } = {},
+): Promise<Output> {
   if (path === undefined) {
     const writer = checkedWriter(options.stdout ?? process.stdout, 'standard output');
     return { write: writer.write, commit: writer.flush, abort: async () => {} };

@@ -31,10 +31,16 @@ export interface LoadPointsOptions {
  *   for a file that cannot be read; `E_FORMAT` naming the line for a line with fewer columns than
  *   asked for or a coordinate that is not a number, and for a file without data lines.
  */
-export async function loadPoints(path: string | URL | Uint8Array, options: LoadPointsOptions = {}): Promise<PointColumns> {
+export async function loadPoints(
+  path: string | URL | Uint8Array,
+  options: LoadPointsOptions = {},
+): Promise<PointColumns> {
   const columns = options.columns ?? [1, 2, 3];
   if (columns.length !== 3 || !columns.every((c) => Number.isInteger(c) && c >= 1)) {
-    throw new CurieError('E_ARGUMENT', `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. 1,2,3`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. 1,2,3`,
+    );
   }
   const { bytes, source } = await readSource(path);
   return parsePoints(new TextDecoder('utf-8').decode(bytes), source, columns);
@@ -44,13 +50,22 @@ export async function loadPoints(path: string | URL | Uint8Array, options: LoadP
  * Parse point lines (see {@link loadPoints}); `source` names the file in error messages.
  * @param columns 1-based columns of x, y and the value.
  */
-export function parsePoints(text: string, source: string, columns: readonly [number, number, number] = [1, 2, 3]): PointColumns {
+export function parsePoints(
+  text: string,
+  source: string,
+  columns: readonly [number, number, number] = [1, 2, 3],
+): PointColumns {
   if (columns.length !== 3 || !columns.every((c) => Number.isInteger(c) && c >= 1)) {
-    throw new CurieError('E_ARGUMENT', `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. 1,2,3`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. 1,2,3`,
+    );
   }
   const widest = Math.max(...columns);
   let capacity = 1024;
-  let x = new Float64Array(capacity), y = new Float64Array(capacity), values = new Float64Array(capacity);
+  let x = new Float64Array(capacity),
+    y = new Float64Array(capacity),
+    values = new Float64Array(capacity);
   let count = 0;
   let headerAllowed = true;
   const lines = text.split('\n');
@@ -66,13 +81,25 @@ export function parsePoints(text: string, source: string, columns: readonly [num
     headerAllowed = false;
     const where = `${source}: line ${n + 1}`;
     if (tokens.length < widest) {
-      throw new CurieError('E_FORMAT', `${where} has ${tokens.length} columns but --columns ${columns.join(',')} asks for column ${widest}; choose columns from 1 to ${tokens.length}`);
+      throw new CurieError(
+        'E_FORMAT',
+        `${where} has ${tokens.length} columns but --columns ${columns.join(',')} asks for column ${widest}; choose columns from 1 to ${tokens.length}`,
+      );
     }
-    const px = number(0), py = number(1);
+    const px = number(0),
+      py = number(1);
     const token = tokens[columns[2] - 1];
     const value = /^[+-]?nan$/i.test(token) ? NaN : Number(token);
-    if (!Number.isFinite(px) || !Number.isFinite(py)) throw new CurieError('E_FORMAT', `${where}: x "${tokens[columns[0] - 1]}", y "${tokens[columns[1] - 1]}" (columns ${columns[0]}, ${columns[1]}) must be numbers`);
-    if (Number.isNaN(value) && !/nan/i.test(token)) throw new CurieError('E_FORMAT', `${where}: value "${token}" (column ${columns[2]}) is not a number (use nan for missing values)`);
+    if (!Number.isFinite(px) || !Number.isFinite(py))
+      throw new CurieError(
+        'E_FORMAT',
+        `${where}: x "${tokens[columns[0] - 1]}", y "${tokens[columns[1] - 1]}" (columns ${columns[0]}, ${columns[1]}) must be numbers`,
+      );
+    if (Number.isNaN(value) && !/nan/i.test(token))
+      throw new CurieError(
+        'E_FORMAT',
+        `${where}: value "${token}" (column ${columns[2]}) is not a number (use nan for missing values)`,
+      );
     if (count === capacity) {
       capacity *= 2;
       const grow = (a: Float64Array) => {
@@ -80,11 +107,19 @@ export function parsePoints(text: string, source: string, columns: readonly [num
         b.set(a);
         return b;
       };
-      x = grow(x); y = grow(y); values = grow(values);
+      x = grow(x);
+      y = grow(y);
+      values = grow(values);
     }
-    x[count] = px; y[count] = py; values[count] = value;
+    x[count] = px;
+    y[count] = py;
+    values[count] = value;
     count++;
   }
-  if (count === 0) throw new CurieError('E_FORMAT', `${source} has no data lines (expected lines of numbers in columns ${columns.join(',')})`);
+  if (count === 0)
+    throw new CurieError(
+      'E_FORMAT',
+      `${source} has no data lines (expected lines of numbers in columns ${columns.join(',')})`,
+    );
   return { x: x.slice(0, count), y: y.slice(0, count), values: values.slice(0, count) };
 }

@@ -15,7 +15,8 @@ function parameters(proj: string): Map<string, string> {
   return out;
 }
 
-const num = (text: string | undefined, fallback: number) => (text === undefined || text === '' || !Number.isFinite(Number(text)) ? fallback : Number(text));
+const num = (text: string | undefined, fallback: number) =>
+  text === undefined || text === '' || !Number.isFinite(Number(text)) ? fallback : Number(text);
 const param = (name: string, value: number) => `PARAMETER["${name}",${value}]`;
 
 const WGS84_GEOGCS =
@@ -73,38 +74,81 @@ export function projToWkt(definition: string, code?: number): string | undefined
       const zone = num(p.get('zone'), NaN);
       if (!(zone >= 1 && zone <= 60)) return undefined;
       projection = 'Transverse_Mercator';
-      params = [param('latitude_of_origin', 0), param('central_meridian', 6 * zone - 183), param('scale_factor', 0.9996), param('false_easting', 500000), param('false_northing', p.has('south') ? 10000000 : 0)];
+      params = [
+        param('latitude_of_origin', 0),
+        param('central_meridian', 6 * zone - 183),
+        param('scale_factor', 0.9996),
+        param('false_easting', 500000),
+        param('false_northing', p.has('south') ? 10000000 : 0),
+      ];
       break;
     }
     case 'tmerc':
     case 'etmerc':
       projection = 'Transverse_Mercator';
-      params = [param('latitude_of_origin', lat0), param('central_meridian', lon0), param('scale_factor', k), ...false_];
+      params = [
+        param('latitude_of_origin', lat0),
+        param('central_meridian', lon0),
+        param('scale_factor', k),
+        ...false_,
+      ];
       break;
     case 'stere':
       if (Math.abs(lat0) === 90) {
         projection = 'Polar_Stereographic';
-        params = [param('latitude_of_origin', latTs !== undefined ? Number(latTs) : lat0), param('central_meridian', lon0), param('scale_factor', latTs !== undefined ? 1 : k), ...false_];
+        params = [
+          param('latitude_of_origin', latTs !== undefined ? Number(latTs) : lat0),
+          param('central_meridian', lon0),
+          param('scale_factor', latTs !== undefined ? 1 : k),
+          ...false_,
+        ];
       } else {
         projection = 'Stereographic';
-        params = [param('latitude_of_origin', lat0), param('central_meridian', lon0), param('scale_factor', k), ...false_];
+        params = [
+          param('latitude_of_origin', lat0),
+          param('central_meridian', lon0),
+          param('scale_factor', k),
+          ...false_,
+        ];
       }
       break;
     case 'sterea':
       projection = 'Oblique_Stereographic';
-      params = [param('latitude_of_origin', lat0), param('central_meridian', lon0), param('scale_factor', k), ...false_];
+      params = [
+        param('latitude_of_origin', lat0),
+        param('central_meridian', lon0),
+        param('scale_factor', k),
+        ...false_,
+      ];
       break;
     case 'aea':
       projection = 'Albers_Conic_Equal_Area';
-      params = [param('standard_parallel_1', num(lat1, 0)), param('standard_parallel_2', num(lat2, num(lat1, 0))), param('latitude_of_center', lat0), param('longitude_of_center', lon0), ...false_];
+      params = [
+        param('standard_parallel_1', num(lat1, 0)),
+        param('standard_parallel_2', num(lat2, num(lat1, 0))),
+        param('latitude_of_center', lat0),
+        param('longitude_of_center', lon0),
+        ...false_,
+      ];
       break;
     case 'lcc':
       if (lat2 !== undefined && Number(lat2) !== num(lat1, lat0)) {
         projection = 'Lambert_Conformal_Conic_2SP';
-        params = [param('standard_parallel_1', num(lat1, lat0)), param('standard_parallel_2', Number(lat2)), param('latitude_of_origin', lat0), param('central_meridian', lon0), ...false_];
+        params = [
+          param('standard_parallel_1', num(lat1, lat0)),
+          param('standard_parallel_2', Number(lat2)),
+          param('latitude_of_origin', lat0),
+          param('central_meridian', lon0),
+          ...false_,
+        ];
       } else {
         projection = 'Lambert_Conformal_Conic_1SP';
-        params = [param('latitude_of_origin', num(lat1, lat0)), param('central_meridian', lon0), param('scale_factor', k), ...false_];
+        params = [
+          param('latitude_of_origin', num(lat1, lat0)),
+          param('central_meridian', lon0),
+          param('scale_factor', k),
+          ...false_,
+        ];
       }
       break;
     case 'merc':

@@ -15,7 +15,8 @@ export interface Table {
 /** One CSV line split into fields (RFC 4180 quotes: `"a,b"`, `""` inside quotes). */
 function csvFields(line: string): string[] {
   const fields: string[] = [];
-  let field = '', quoted = false;
+  let field = '',
+    quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
@@ -54,7 +55,12 @@ function fromRecords(columns: string[], records: Array<Record<string, unknown>>)
     const cells = records.map((r) => r[column]);
     const numbers = cells.map(asNumber);
     /* eslint-disable @typescript-eslint/no-base-to-string -- a cell that is not a number is kept as the text it reads as */
-    values.set(column, numbers.every((n) => n !== undefined) ? Float64Array.from(numbers) : cells.map((c) => (c === null || c === undefined ? '' : String(c))));
+    values.set(
+      column,
+      numbers.every((n) => n !== undefined)
+        ? Float64Array.from(numbers)
+        : cells.map((c) => (c === null || c === undefined ? '' : String(c))),
+    );
     /* eslint-enable @typescript-eslint/no-base-to-string */
   }
   return { columns, rows: records.length, values };
@@ -73,7 +79,11 @@ export function parseTable(text: string, source: string): Table {
     const columns = csvFields(lines[0]).map((c) => c.trim());
     const records = lines.slice(1).map((line, n) => {
       const fields = csvFields(line);
-      if (fields.length !== columns.length) throw new CurieError('E_FORMAT', `${source} line ${n + 2} has ${fields.length} fields, the header ${columns.length}`);
+      if (fields.length !== columns.length)
+        throw new CurieError(
+          'E_FORMAT',
+          `${source} line ${n + 2} has ${fields.length} fields, the header ${columns.length}`,
+        );
       return Object.fromEntries(columns.map((c, j) => [c, fields[j]]));
     });
     return fromRecords(columns, records);
@@ -88,7 +98,8 @@ export function parseTable(text: string, source: string): Table {
       } catch {
         throw new CurieError('E_FORMAT', `${source} line ${n + 1} is not JSON (truncated?)`);
       }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CurieError('E_FORMAT', `${source} line ${n + 1} is not an object`);
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new CurieError('E_FORMAT', `${source} line ${n + 1} is not an object`);
       if (!('curie_part' in value)) records.push(value as Record<string, unknown>);
     });
     return fromRecords(records.length > 0 ? Object.keys(records[0]) : [], records);
@@ -101,8 +112,15 @@ export function parseTable(text: string, source: string): Table {
       throw new CurieError('E_FORMAT', `${source} is not JSON (truncated?)`);
     }
     const windows = (document as { windows?: unknown })?.windows;
-    if (!Array.isArray(windows)) throw new CurieError('E_FORMAT', `${source} has no "windows" list; is it a map written by curie map --out …json?`);
-    return fromRecords(windows.length > 0 ? Object.keys(windows[0] as object) : [], windows as Array<Record<string, unknown>>);
+    if (!Array.isArray(windows))
+      throw new CurieError(
+        'E_FORMAT',
+        `${source} has no "windows" list; is it a map written by curie map --out …json?`,
+      );
+    return fromRecords(
+      windows.length > 0 ? Object.keys(windows[0] as object) : [],
+      windows as Array<Record<string, unknown>>,
+    );
   }
   throw new CurieError('E_ARGUMENT', `cannot tell the table format of ${source}; use .csv, .ndjson or .json`);
 }

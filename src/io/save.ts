@@ -50,27 +50,63 @@ const EXTENSIONS: Record<string, NonNullable<SaveGridOptions['format']>> = {
 export async function saveGrid(raster: Raster, path: string, options: SaveGridOptions = {}): Promise<void> {
   const format = options.format ?? EXTENSIONS[extname(path).toLowerCase()];
   if (format === undefined) {
-    throw new CurieError('E_ARGUMENT', `cannot tell the format of ${path} from its extension: use .tif, .nc (or .grd), .txt/.xyz or .csv`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `cannot tell the format of ${path} from its extension: use .tif, .nc (or .grd), .txt/.xyz or .csv`,
+    );
   }
   const [rows, cols] = raster.data.shape;
   const values = raster.data.data;
   if (values.length !== rows * cols || !(rows >= 1 && cols >= 1)) {
     throw new CurieError('E_ARGUMENT', `cannot save a raster of shape ${rows} × ${cols} with ${values.length} values`);
   }
-  for (const [key, value] of Object.entries({ xmin: raster.xmin, xmax: raster.xmax, ymin: raster.ymin, ymax: raster.ymax })) {
-    if (!Number.isFinite(value)) throw new CurieError('E_ARGUMENT', `cannot save a raster whose ${key} is ${String(value)}: the extent must be finite numbers`);
+  for (const [key, value] of Object.entries({
+    xmin: raster.xmin,
+    xmax: raster.xmax,
+    ymin: raster.ymin,
+    ymax: raster.ymax,
+  })) {
+    if (!Number.isFinite(value))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `cannot save a raster whose ${key} is ${String(value)}: the extent must be finite numbers`,
+      );
   }
   const name = options.name ?? 'z';
   if (format === 'netcdf') {
-    const bytes = encodeNetcdfGrid({ values, rows, cols, xmin: raster.xmin, xmax: raster.xmax, ymin: raster.ymin, ymax: raster.ymax, ...(raster.crs !== undefined ? { crs: raster.crs } : {}) }, { variable: name });
+    const bytes = encodeNetcdfGrid(
+      {
+        values,
+        rows,
+        cols,
+        xmin: raster.xmin,
+        xmax: raster.xmax,
+        ymin: raster.ymin,
+        ymax: raster.ymax,
+        ...(raster.crs !== undefined ? { crs: raster.crs } : {}),
+      },
+      { variable: name },
+    );
     await writeFileAtomic(path, bytes);
   } else if (format === 'geotiff') {
     const spacingX = cols > 1 ? (raster.xmax - raster.xmin) / (cols - 1) : NaN;
     const spacingY = rows > 1 ? (raster.ymax - raster.ymin) / (rows - 1) : NaN;
     if (!(spacingX > 0 && spacingY > 0)) {
-      throw new CurieError('E_ARGUMENT', `cannot save ${path}: a GeoTIFF needs at least 2 rows and 2 columns with xmax > xmin and ymax > ymin (got ${rows} × ${cols}, x ${fmt(raster.xmin)}…${fmt(raster.xmax)}, y ${fmt(raster.ymin)}…${fmt(raster.ymax)})`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `cannot save ${path}: a GeoTIFF needs at least 2 rows and 2 columns with xmax > xmin and ymax > ymin (got ${rows} × ${cols}, x ${fmt(raster.xmin)}…${fmt(raster.xmax)}, y ${fmt(raster.ymin)}…${fmt(raster.ymax)})`,
+      );
     }
-    const bytes = writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX, spacingY, bands: [{ name, values: Float64Array.from(values) }], ...(raster.crs !== undefined ? { crs: raster.crs } : {}) });
+    const bytes = writeGeoTiff({
+      cols,
+      rows,
+      xmin: raster.xmin,
+      ymin: raster.ymin,
+      spacingX,
+      spacingY,
+      bands: [{ name, values: Float64Array.from(values) }],
+      ...(raster.crs !== undefined ? { crs: raster.crs } : {}),
+    });
     await writeFileAtomic(path, bytes);
   } else {
     await writeText(raster, path, format === 'csv' ? ',' : ' ', format === 'csv' ? `x,y,${name}\n` : '');

@@ -51,7 +51,10 @@ export interface TextGridOptions {
 /** Check `columns`: three whole numbers ≥ 1 (`E_ARGUMENT` otherwise). */
 function checkColumns(columns: readonly number[]): void {
   if (!Array.isArray(columns) || columns.length !== 3 || !columns.every((c) => Number.isInteger(c) && c >= 1))
-    throw new CurieError('E_ARGUMENT', `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. [1, 2, 3]`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `columns ${JSON.stringify(columns)} must be three column numbers from 1 (x, y, value), e.g. [1, 2, 3]`,
+    );
 }
 
 /** The lattice holding `points` as a raster (see {@link parseXYZ}); `points` come from an {@link XyzPointReader}. */
@@ -158,7 +161,10 @@ export class XyzPointReader {
     if (last === -1) {
       this.#carry += text;
       if (this.#carry.length > MAX_LINE_LENGTH) {
-        throw new CurieError('E_FORMAT', `${this.#source}: line ${this.#lineNumber + 1} is longer than ${MAX_LINE_LENGTH} characters; expected "x y value" lines`);
+        throw new CurieError(
+          'E_FORMAT',
+          `${this.#source}: line ${this.#lineNumber + 1} is longer than ${MAX_LINE_LENGTH} characters; expected "x y value" lines`,
+        );
       }
       return;
     }
@@ -175,12 +181,17 @@ export class XyzPointReader {
     this.#carry = '';
     if (rest !== '') this.#scan(rest, rest.length);
     const points = this.#points;
-    if (points.count === 0) throw new CurieError('E_FORMAT', `${this.#source} has no data lines (expected "x y value" lines)`);
+    if (points.count === 0)
+      throw new CurieError('E_FORMAT', `${this.#source} has no data lines (expected "x y value" lines)`);
     return points;
   }
 
   #checkBudget(capacity: number): void {
-    checkAllocation(`reading ${fmt(capacity)} points of ${this.#source}`, capacity * BYTES_PER_POINT, 'crop or thin the input');
+    checkAllocation(
+      `reading ${fmt(capacity)} points of ${this.#source}`,
+      capacity * BYTES_PER_POINT,
+      'crop or thin the input',
+    );
   }
 
   /** Read the lines of `text` before `limit` (the text after a line break, or the end of the input). */
@@ -188,12 +199,12 @@ export class XyzPointReader {
     const starts = this.#starts;
     const ends = this.#ends;
     const source = this.#source;
-    for (let lineStart = 0; lineStart < limit; ) {
+    for (let lineStart = 0; lineStart < limit;) {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd === -1 || lineEnd > limit) lineEnd = limit;
       const lineNumber = ++this.#lineNumber;
       let tokens = 0;
-      for (let p = lineStart; p < lineEnd; ) {
+      for (let p = lineStart; p < lineEnd;) {
         while (p < lineEnd && isSeparator(text.charCodeAt(p))) p++;
         if (p === lineEnd) break;
         const start = p;
@@ -220,14 +231,22 @@ export class XyzPointReader {
       const where = `${source}: line ${lineNumber}`;
       if (this.#exact ? tokens !== 3 : tokens < starts.length) {
         const line = text.slice(thisLineStart, lineEnd).trim();
-        const expected = this.#exact ? '3 columns (x y value)' : `at least ${starts.length} columns (x, y, value in columns ${ix + 1}, ${iy + 1}, ${iv + 1})`;
-        throw new CurieError('E_FORMAT', `${where}: expected ${expected}, found ${tokens} in "${clip(line)}"${this.#exact && tokens > 3 ? '; choose the columns of x, y and the value (columns option, --columns)' : ''}`);
+        const expected = this.#exact
+          ? '3 columns (x y value)'
+          : `at least ${starts.length} columns (x, y, value in columns ${ix + 1}, ${iy + 1}, ${iv + 1})`;
+        throw new CurieError(
+          'E_FORMAT',
+          `${where}: expected ${expected}, found ${tokens} in "${clip(line)}"${this.#exact && tokens > 3 ? '; choose the columns of x, y and the value (columns option, --columns)' : ''}`,
+        );
       }
       if (!Number.isFinite(x)) throw notFinite(where, 'x', token(ix));
       if (!Number.isFinite(y)) throw notFinite(where, 'y', token(iy));
       const value = parseValue(token(iv));
       if (value === undefined) {
-        throw new CurieError('E_FORMAT', `${where}: value = "${clip(token(iv))}" is not a number (use nan for missing values)`);
+        throw new CurieError(
+          'E_FORMAT',
+          `${where}: value = "${clip(token(iv))}" is not a number (use nan for missing values)`,
+        );
       }
       let points = this.#points;
       if (points.count === this.#capacity) {
@@ -285,19 +304,29 @@ function parseValue(token: string): number | undefined {
  * then the median gap between distinct coordinates (robust to a stray point or a missing column),
  * refined to `(max − min)/(nodes − 1)` so that nodes far from `min` do not accumulate its error.
  */
-function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', source: string, lines: ArrayLike<number>): Axis {
+function latticeAxis(
+  coordinates: Float64Array,
+  count: number,
+  name: 'x' | 'y',
+  source: string,
+  lines: ArrayLike<number>,
+): Axis {
   const sorted = coordinates.slice(0, count).sort();
   const min = sorted[0];
   const max = sorted[count - 1];
   const range = max - min;
   if (range === 0) {
-    throw new CurieError('E_LATTICE', `${source}: every point has ${name} = ${fmt(min)}; a grid needs at least 2 distinct ${name} values`);
+    throw new CurieError(
+      'E_LATTICE',
+      `${source}: every point has ${name} = ${fmt(min)}; a grid needs at least 2 distinct ${name} values`,
+    );
   }
   // The span of the central 98 % of the points: a stray point far outside must not set the scale
   // below which repeats of one node are merged (it would merge every node into one).
   const bulk = sorted[Math.floor(0.99 * (count - 1))] - sorted[Math.ceil(0.01 * (count - 1))];
   const mergeBelow = (0.5 * (bulk > 0 ? bulk : range)) / (count - 1);
-  let widest = 0, widestAt = 0;
+  let widest = 0,
+    widestAt = 0;
   for (let k = 1; k < count; k++)
     if (sorted[k] - sorted[k - 1] > widest) {
       widest = sorted[k] - sorted[k - 1];
@@ -318,7 +347,10 @@ function latticeAxis(coordinates: Float64Array, count: number, name: 'x' | 'y', 
   if (widest > 4 * typicalGap && beyond <= Math.max(1, 0.01 * count)) {
     const stray = strayBelow ? min : max;
     const k = coordinates.subarray(0, count).indexOf(stray);
-    throw new CurieError('E_LATTICE', `${source}: line ${lines[k]}: ${name} = ${fmt(stray)} is ${fmt(widest)} away from the other points, whose ${name} runs ${fmt(others[0])} … ${fmt(others[1])} every ${fmt(typicalGap)}; fix or remove that line`);
+    throw new CurieError(
+      'E_LATTICE',
+      `${source}: line ${lines[k]}: ${name} = ${fmt(stray)} is ${fmt(widest)} away from the other points, whose ${name} runs ${fmt(others[0])} … ${fmt(others[1])} every ${fmt(typicalGap)}; fix or remove that line`,
+    );
   }
   const steps = range / typicalGap;
   const nodes = Math.round(steps) + 1;
@@ -362,7 +394,10 @@ function placeOnLattice(points: Points, xAxis: Axis, yAxis: Axis, source: string
   const lattice = `the ${nx} × ${ny} lattice (spacing ${fmt(xAxis.spacing)} × ${fmt(yAxis.spacing)})`;
   // Far more nodes than points: some are missing for sure; do not allocate a huge table to find which.
   if (nx * ny > 4 * points.count + 1_000_000) {
-    throw new CurieError('E_LATTICE', `${source}: ${points.count} points cannot fill ${lattice}; text grids must have every node exactly once`);
+    throw new CurieError(
+      'E_LATTICE',
+      `${source}: ${points.count} points cannot fill ${lattice}; text grids must have every node exactly once`,
+    );
   }
   checkAllocation(`${lattice} of ${source}`, 12 * nx * ny, 'crop the input');
   const lineAt = new Int32Array(nx * ny); // 0 = no point yet

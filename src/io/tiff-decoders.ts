@@ -36,7 +36,8 @@ function inflateBounded(input: Uint8Array, maxBytes: number): Uint8Array {
   try {
     return inflateSync(input, { maxOutputLength: Math.max(1, maxBytes), finishFlush: constants.Z_SYNC_FLUSH });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`DEFLATE data decodes to more than the block's ${maxBytes} bytes`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error(`DEFLATE data decodes to more than the block's ${maxBytes} bytes`, { cause: error });
     throw error;
   }
 }
@@ -46,7 +47,7 @@ function decodePackBits(input: Uint8Array, maxBytes: number): Uint8Array {
   const output = new Uint8Array(maxBytes);
   let written = 0;
   const overflow = () => new Error(`PackBits data decodes to more than the block's ${maxBytes} bytes`);
-  for (let i = 0; i < input.length; ) {
+  for (let i = 0; i < input.length;) {
     const header = (input[i++] << 24) >> 24; // signed byte
     if (header >= 0) {
       const count = header + 1; // literal run
@@ -69,8 +70,9 @@ function decodePackBits(input: Uint8Array, maxBytes: number): Uint8Array {
 
 /** An ArrayBuffer holding exactly `bytes` (zlib's small results are views into a shared pool). */
 function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  return whole ? (bytes.buffer) : bytes.slice().buffer;
+  const whole =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  return whole ? bytes.buffer : bytes.slice().buffer;
 }
 
 let registered = false;
@@ -85,7 +87,9 @@ export function useBoundedDecoders(): void {
         return exactBuffer(decode(new Uint8Array(buffer), blockBytes(this.parameters)));
       }
     };
-  const lzw = decoderFor(decodeLzw), deflate = decoderFor(inflateBounded), packBits = decoderFor(decodePackBits);
+  const lzw = decoderFor(decodeLzw),
+    deflate = decoderFor(inflateBounded),
+    packBits = decoderFor(decodePackBits);
   addDecoder(LZW, () => Promise.resolve(lzw), undefined, false);
   addDecoder(DEFLATE, () => Promise.resolve(deflate), undefined, false);
   addDecoder(PACKBITS, () => Promise.resolve(packBits), undefined, false);

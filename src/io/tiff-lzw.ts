@@ -30,7 +30,7 @@ export function decodeLzw(input: Uint8Array, maxBytes: number): Uint8Array {
   const readCode = (): number => {
     if (bitPosition + codeBits > totalBits) return END_OF_INFORMATION; // a missing EOI is tolerated, as libtiff does
     let code = 0;
-    for (let need = codeBits; need > 0; ) {
+    for (let need = codeBits; need > 0;) {
       const bitInByte = bitPosition & 7;
       const take = Math.min(8 - bitInByte, need);
       const bits = (input[bitPosition >> 3] >> (8 - bitInByte - take)) & ((1 << take) - 1);

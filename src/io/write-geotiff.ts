@@ -17,7 +17,18 @@ import type { Raster } from './raster.js';
 // has more samples than colour channels.
 
 /** Bands of a Bouligand (2009) map, in file order: Curie depth, z_t, Δz (km), β, C, misfit. */
-export const BOULIGAND_BANDS = ['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit', 'curie_depth_low', 'curie_depth_high', 'verdict', 'status'] as const;
+export const BOULIGAND_BANDS = [
+  'curie_depth',
+  'zt',
+  'dz',
+  'beta',
+  'C',
+  'misfit',
+  'curie_depth_low',
+  'curie_depth_high',
+  'verdict',
+  'status',
+] as const;
 
 /** Bands of a Tanaka (1999) map, in file order: Curie depth, its error, Ztr, Zor (all km). */
 export const TANAKA_BANDS = ['curie_depth', 'curie_depth_error', 'Ztr', 'Zor'] as const;
@@ -112,7 +123,10 @@ export function epsgCode(crs: string): number {
   const match = /^\s*EPSG:(\d{1,5})\s*$/i.exec(crs);
   const code = match ? Number(match[1]) : NaN;
   if (!(code >= 1 && code <= 32766)) {
-    throw new CurieError('E_ARGUMENT', `CRS ${JSON.stringify(crs)} cannot be written to a GeoTIFF: give it as 'EPSG:<code>' with a code from 1 to 32766`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `CRS ${JSON.stringify(crs)} cannot be written to a GeoTIFF: give it as 'EPSG:<code>' with a code from 1 to 32766`,
+    );
   }
   return code;
 }
@@ -151,10 +165,16 @@ export function writeGeoTiff(options: WriteGeoTiffOptions): Uint8Array {
   }
   for (const band of bands) {
     if (band.values.length !== cols * rows) {
-      throw new CurieError('E_ARGUMENT', `band ${JSON.stringify(band.name)} has ${band.values.length} values but a ${rows} × ${cols} map needs ${cols * rows}`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `band ${JSON.stringify(band.name)} has ${band.values.length} values but a ${rows} × ${cols} map needs ${cols * rows}`,
+      );
     }
     if (!/^[\x20-\x7e]*$/.test(band.name)) {
-      throw new CurieError('E_ARGUMENT', `band name ${JSON.stringify(band.name)} must be printable ASCII (a TIFF ASCII tag holds it)`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `band name ${JSON.stringify(band.name)} must be printable ASCII (a TIFF ASCII tag holds it)`,
+      );
     }
   }
 
@@ -204,22 +224,37 @@ export function centroidLattice(
 ): GeoTiffLattice {
   const n = xc.length;
   if (n === 0 || yc.length !== n) {
-    throw new CurieError('E_LATTICE', `window centres must be two lists of the same non-zero length (got ${xc.length} x and ${yc.length} y)`);
+    throw new CurieError(
+      'E_LATTICE',
+      `window centres must be two lists of the same non-zero length (got ${xc.length} x and ${yc.length} y)`,
+    );
   }
   let cols = 1;
   while (cols < n && xc[cols] > xc[cols - 1]) cols++;
   const rows = n / cols;
   if (!Number.isInteger(rows)) {
-    throw new CurieError('E_LATTICE', `${n} window centres with ${cols} in the first row do not form full rows (centres must be listed y outer, x inner)`);
+    throw new CurieError(
+      'E_LATTICE',
+      `${n} window centres with ${cols} in the first row do not form full rows (centres must be listed y outer, x inner)`,
+    );
   }
   const spacingX = cols > 1 ? (xc[cols - 1] - xc[0]) / (cols - 1) : fallback.spacingX;
   const spacingY = rows > 1 ? (yc[(rows - 1) * cols] - yc[0]) / (rows - 1) : fallback.spacingY;
-  for (const [axis, spacing] of [['x', spacingX], ['y', spacingY]] as const) {
+  for (const [axis, spacing] of [
+    ['x', spacingX],
+    ['y', spacingY],
+  ] as const) {
     if (spacing === undefined) {
-      throw new CurieError('E_LATTICE', `the window centres have a single ${axis === 'x' ? 'column' : 'row'}: give the ${axis} spacing to georeference them`);
+      throw new CurieError(
+        'E_LATTICE',
+        `the window centres have a single ${axis === 'x' ? 'column' : 'row'}: give the ${axis} spacing to georeference them`,
+      );
     }
     if (!(spacing > 0 && Number.isFinite(spacing))) {
-      throw new CurieError('E_LATTICE', `the window centres' ${axis} spacing ${fmt(spacing)} is not positive: centres must be listed y outer, x inner, both ascending`);
+      throw new CurieError(
+        'E_LATTICE',
+        `the window centres' ${axis} spacing ${fmt(spacing)} is not positive: centres must be listed y outer, x inner, both ascending`,
+      );
     }
   }
   const sx = spacingX as number;
@@ -229,7 +264,10 @@ export function centroidLattice(
     for (let i = 0; i < cols; i++) {
       const k = j * cols + i;
       if (Math.abs(xc[k] - (x0 + i * sx)) > 1e-6 * sx || Math.abs(yc[k] - (y0 + j * sy)) > 1e-6 * sy) {
-        throw new CurieError('E_LATTICE', `window centre ${k} (${fmt(xc[k])}, ${fmt(yc[k])}) is not on the lattice x = ${fmt(x0)} + i·${fmt(sx)}, y = ${fmt(y0)} + j·${fmt(sy)} (expected i = ${i}, j = ${j})`);
+        throw new CurieError(
+          'E_LATTICE',
+          `window centre ${k} (${fmt(xc[k])}, ${fmt(yc[k])}) is not on the lattice x = ${fmt(x0)} + i·${fmt(sx)}, y = ${fmt(y0)} + j·${fmt(sy)} (expected i = ${i}, j = ${j})`,
+        );
       }
     }
   }
@@ -261,7 +299,10 @@ function interleaveNorthUp(bands: readonly GeoTiffBand[], cols: number, rows: nu
         let v = values[south + c];
         if (replace) {
           if (v === nodata) {
-            throw new CurieError('E_ARGUMENT', `band ${JSON.stringify(bands[b].name)} holds the nodata value ${fmt(nodata)} at row ${(rows - 1 - r)}, column ${c}: choose another nodata value (or NaN)`);
+            throw new CurieError(
+              'E_ARGUMENT',
+              `band ${JSON.stringify(bands[b].name)} holds the nodata value ${fmt(nodata)} at row ${rows - 1 - r}, column ${c}: choose another nodata value (or NaN)`,
+            );
           }
           if (Number.isNaN(v)) v = nodata;
         }
@@ -284,12 +325,17 @@ function geoKeys(crs: string | undefined): Partial<GeotiffWriterMetadata> {
 
 /** GDAL's band descriptions: `<GDALMetadata><Item name="DESCRIPTION" sample="0" role="description">…`. */
 function gdalMetadataXml(names: readonly string[]): string {
-  const items = names.map((name, i) => `<Item name="DESCRIPTION" sample="${i}" role="description">${escapeXml(name)}</Item>`);
+  const items = names.map(
+    (name, i) => `<Item name="DESCRIPTION" sample="${i}" role="description">${escapeXml(name)}</Item>`,
+  );
   return `<GDALMetadata>${items.join('')}</GDALMetadata>`;
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] as string,
+  );
 }
 
 /** Tell geotiff's writer that tag 42112 (GDAL_METADATA) is ASCII; it knows 42113 (GDAL_NODATA) already. */
@@ -342,7 +388,10 @@ function checkHeaderFits(bytes: Uint8Array): void {
     if (size > 4) end = Math.max(end, view.getUint32(entry + 8) + size);
   }
   if (end > dataStart) {
-    throw new CurieError('E_ARGUMENT', `the GeoTIFF header needs ${end} bytes but geotiff's writer has room for ${dataStart}: use fewer or shorter band names`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `the GeoTIFF header needs ${end} bytes but geotiff's writer has room for ${dataStart}: use fewer or shorter band names`,
+    );
   }
 }
 
@@ -359,5 +408,14 @@ export function rasterGeoTiff(raster: Raster, bandName: string): Uint8Array {
   // one pixel size when the two agree to rounding (a square-celled grid stays square in the file)
   const spacingY = Math.abs(dy - spacingX) <= 1e-9 * spacingX ? spacingX : dy;
   const values = Float64Array.from({ length: rows * cols }, (_, i) => raster.data.get(Math.floor(i / cols), i % cols));
-  return writeGeoTiff({ cols, rows, xmin: raster.xmin, ymin: raster.ymin, spacingX, spacingY, crs: raster.crs, bands: [{ name: bandName, values }] });
+  return writeGeoTiff({
+    cols,
+    rows,
+    xmin: raster.xmin,
+    ymin: raster.ymin,
+    spacingX,
+    spacingY,
+    crs: raster.crs,
+    bands: [{ name: bandName, values }],
+  });
 }

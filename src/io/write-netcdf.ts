@@ -40,7 +40,14 @@ const NC_DIMENSION = 0x0a;
 const NC_VARIABLE = 0x0b;
 const NC_ATTRIBUTE = 0x0c;
 /** Attributes that CF requires to have the type of their variable. */
-const TYPED_LIKE_VARIABLE = new Set(['_FillValue', 'missing_value', 'valid_min', 'valid_max', 'valid_range', 'actual_range']);
+const TYPED_LIKE_VARIABLE = new Set([
+  '_FillValue',
+  'missing_value',
+  'valid_min',
+  'valid_max',
+  'valid_range',
+  'actual_range',
+]);
 const CLASSIC_LIMIT = 2 ** 31 - 1;
 
 const pad4 = (n: number) => (n + 3) & ~3;
@@ -59,11 +66,15 @@ export function encodeNetcdf3(file: NcWriteFile): Uint8Array {
   const sizes = file.variables.map((v) => {
     const count = v.dimensions.reduce((n, d) => {
       const length = file.dimensions[d];
-      if (length === undefined) throw new CurieError('E_ARGUMENT', `netCDF variable ${v.name} uses dimension ${d}, which is not defined`);
+      if (length === undefined)
+        throw new CurieError('E_ARGUMENT', `netCDF variable ${v.name} uses dimension ${d}, which is not defined`);
       return n * length;
     }, 1);
     if (v.values !== undefined && v.values.length !== count) {
-      throw new CurieError('E_ARGUMENT', `netCDF variable ${v.name} has ${v.values.length} values but its dimensions need ${count}`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `netCDF variable ${v.name} has ${v.values.length} values but its dimensions need ${count}`,
+      );
     }
     return { count, bytes: pad4(count * TYPE_SIZE[v.type]) };
   });
@@ -94,7 +105,8 @@ export function encodeNetcdf3(file: NcWriteFile): Uint8Array {
       header.u32(0);
     });
     const start = header.length;
-    if (version === 1 && file.format === undefined && start + dataBytes - (sizes.at(-1)?.bytes ?? 0) > CLASSIC_LIMIT) continue;
+    if (version === 1 && file.format === undefined && start + dataBytes - (sizes.at(-1)?.bytes ?? 0) > CLASSIC_LIMIT)
+      continue;
     const out = new Uint8Array(start + dataBytes);
     out.set(header.result());
     const view = new DataView(out.buffer);
@@ -134,7 +146,10 @@ function writeAttributes(w: ByteWriter, attributes: Record<string, NcWriteAttrib
       return;
     }
     const { type, values } = Array.isArray(value)
-      ? { type: TYPED_LIKE_VARIABLE.has(name) && variableType !== 'char' ? variableType : ('double' as NcType), values: value }
+      ? {
+          type: TYPED_LIKE_VARIABLE.has(name) && variableType !== 'char' ? variableType : ('double' as NcType),
+          values: value,
+        }
       : value;
     w.u32(TYPE_CODE[type]);
     w.u32(values.length);
@@ -193,7 +208,11 @@ class ByteWriter {
 
   /** A name: its length, its UTF-8 bytes, padding. */
   name(name: string): void {
-    if (!/^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(name)) throw new CurieError('E_ARGUMENT', `'${name}' is not a valid netCDF name (ASCII letters, digits, _ . @ + -; starting with a letter or _)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(name))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `'${name}' is not a valid netCDF name (ASCII letters, digits, _ . @ + -; starting with a letter or _)`,
+      );
     this.u32(name.length);
     this.bytes(new TextEncoder().encode(name));
     this.pad();
@@ -227,17 +246,35 @@ export interface NetcdfGridOptions {
  * @returns the whole file.
  */
 export function encodeNetcdfGrid(
-  grid: { values: ArrayLike<number>; rows: number; cols: number; xmin: number; xmax: number; ymin: number; ymax: number; crs?: string },
+  grid: {
+    values: ArrayLike<number>;
+    rows: number;
+    cols: number;
+    xmin: number;
+    xmax: number;
+    ymin: number;
+    ymax: number;
+    crs?: string;
+  },
   options: NetcdfGridOptions = {},
 ): Uint8Array {
   const { rows, cols } = grid;
   const geographic = grid.crs !== undefined && isGeographicCrs(grid.crs);
   const [xName, yName] = geographic ? ['lon', 'lat'] : ['x', 'y'];
-  const axis = (min: number, max: number, n: number) => Float64Array.from({ length: n }, (_, i) => (n === 1 ? min : i === n - 1 ? max : min + (i * (max - min)) / (n - 1)));
+  const axis = (min: number, max: number, n: number) =>
+    Float64Array.from({ length: n }, (_, i) => (n === 1 ? min : i === n - 1 ? max : min + (i * (max - min)) / (n - 1)));
   const coordinate = (name: string, which: 'x' | 'y', values: Float64Array): NcWriteVariable => {
     const attributes: Record<string, NcWriteAttribute> = geographic
-      ? { standard_name: which === 'x' ? 'longitude' : 'latitude', long_name: which === 'x' ? 'longitude' : 'latitude', units: which === 'x' ? 'degrees_east' : 'degrees_north' }
-      : { standard_name: `projection_${which}_coordinate`, long_name: `${which} coordinate of projection`, ...(grid.crs !== undefined ? { units: 'm' } : {}) };
+      ? {
+          standard_name: which === 'x' ? 'longitude' : 'latitude',
+          long_name: which === 'x' ? 'longitude' : 'latitude',
+          units: which === 'x' ? 'degrees_east' : 'degrees_north',
+        }
+      : {
+          standard_name: `projection_${which}_coordinate`,
+          long_name: `${which} coordinate of projection`,
+          ...(grid.crs !== undefined ? { units: 'm' } : {}),
+        };
     attributes.axis = which.toUpperCase();
     attributes.actual_range = [values[0], values[values.length - 1]];
     return { name, dimensions: [name], type: 'double', attributes, values };
@@ -250,8 +287,17 @@ export function encodeNetcdfGrid(
     variables.push({ name: 'crs', dimensions: [], type: 'int', attributes: crsAttributes(grid.crs, geographic) });
     data.grid_mapping = 'crs';
   }
-  variables.push(coordinate(xName, 'x', axis(grid.xmin, grid.xmax, cols)), coordinate(yName, 'y', axis(grid.ymin, grid.ymax, rows)));
-  variables.push({ name: options.variable ?? 'z', dimensions: [yName, xName], type: 'double', attributes: data, values: grid.values });
+  variables.push(
+    coordinate(xName, 'x', axis(grid.xmin, grid.xmax, cols)),
+    coordinate(yName, 'y', axis(grid.ymin, grid.ymax, rows)),
+  );
+  variables.push({
+    name: options.variable ?? 'z',
+    dimensions: [yName, xName],
+    type: 'double',
+    attributes: data,
+    values: grid.values,
+  });
   return encodeNetcdf3({
     dimensions: { [xName]: cols, [yName]: rows },
     variables,

@@ -15,7 +15,21 @@
  * `misfit` (the convention's misfit, ln units squared), `status` (0 ok, 1 not converged, 2 window error,
  * 3 worker failure) and `message` (why a window failed; empty when it did not).
  */
-export const BOULIGAND_FIELDS = ['x', 'y', 'beta', 'zt', 'dz', 'C', 'curie_depth', 'curie_depth_low', 'curie_depth_high', 'verdict', 'misfit', 'status', 'message'] as const;
+export const BOULIGAND_FIELDS = [
+  'x',
+  'y',
+  'beta',
+  'zt',
+  'dz',
+  'C',
+  'curie_depth',
+  'curie_depth_low',
+  'curie_depth_high',
+  'verdict',
+  'misfit',
+  'status',
+  'message',
+] as const;
 
 /**
  * Columns of a Tanaka (1999) map, in order: `x`, `y` the window centre (CRS units, metres when
@@ -23,7 +37,18 @@ export const BOULIGAND_FIELDS = ['x', 'y', 'beta', 'zt', 'dz', 'C', 'curie_depth
  * its error, km), `curie_depth` = |2 Zor − Ztr| (km), `curie_depth_error` = 2 dZor + dZtr (km),
  * `status` and `message` as in {@link BOULIGAND_FIELDS}.
  */
-export const TANAKA_FIELDS = ['x', 'y', 'Ztr', 'dZtr', 'Zor', 'dZor', 'curie_depth', 'curie_depth_error', 'status', 'message'] as const;
+export const TANAKA_FIELDS = [
+  'x',
+  'y',
+  'Ztr',
+  'dZtr',
+  'Zor',
+  'dZor',
+  'curie_depth',
+  'curie_depth_error',
+  'status',
+  'message',
+] as const;
 
 /**
  * Columns appended to a map's fields when its grid has a CRS: `lon`, `lat`, the window centre in
@@ -104,7 +129,11 @@ export function jsonDocument(metadata: Record<string, unknown>, windows: readonl
  * {@link jsonDocument} in consecutive parts (joined, the same text), at most `perPart` windows in
  * each: a writer can hand each to a stream and let the event loop turn in between.
  */
-export function* jsonDocumentParts(metadata: Record<string, unknown>, windows: readonly TableRecord[], perPart = 4096): Generator<string, void, undefined> {
+export function* jsonDocumentParts(
+  metadata: Record<string, unknown>,
+  windows: readonly TableRecord[],
+  perPart = 4096,
+): Generator<string, void, undefined> {
   const meta = JSON.stringify(metadata, finiteOrNull, 2).replace(/\n/g, '\n  ');
   if (windows.length === 0) {
     yield `{\n  "metadata": ${meta},\n  "windows": []\n}\n`;

@@ -16,14 +16,7 @@
  *   K is not computed at all where R < 1e-17 (always above x = 40).
  */
 import { CurieError } from '../errors.js';
-import {
-  BESSEL_K_COMPLEMENT,
-  BESSEL_K_DERIVATIVE,
-  besselKCore,
-  besselKResult,
-  digamma,
-  lnGamma,
-} from './special.js';
+import { BESSEL_K_COMPLEMENT, BESSEL_K_DERIVATIVE, besselKCore, besselKResult, digamma, lnGamma } from './special.js';
 
 const LN_SQRT_PI = 0.57236494292470008707;
 /**
@@ -70,7 +63,8 @@ const bessel = besselKResult();
 // Partial derivatives from the last logDMinusX call, ∂(ln D)/∂ν and ∂(ln D)/∂x − 1 (a typed
 // array, so that storing them allocates nothing).
 const partials = new Float64Array(2);
-const D_NU = 0, D_X_MINUS_1 = 1;
+const D_NU = 0,
+  D_X_MINUS_1 = 1;
 
 /**
  * ln D − x at x = kh·Δz ≥ 0 (−∞ at x = 0), and with `gradient` also ∂(ln D)/∂ν and
@@ -173,7 +167,13 @@ function perWavenumber(kh: number | Wavenumbers, point: (k: number) => number): 
  */
 export function bouligand2009(kh: number, beta: number, zt: number, dz: number, C: number): number;
 export function bouligand2009(kh: Wavenumbers, beta: number, zt: number, dz: number, C: number): Float64Array;
-export function bouligand2009(kh: number | Wavenumbers, beta: number, zt: number, dz: number, C: number): number | Float64Array {
+export function bouligand2009(
+  kh: number | Wavenumbers,
+  beta: number,
+  zt: number,
+  dz: number,
+  C: number,
+): number | Float64Array {
   const m = model(beta, C, false);
   return perWavenumber(kh, (k) => m.base - 2 * k * zt - (beta - 1) * Math.log(k) + logDMinusX(m, k * dz, false));
 }
@@ -218,7 +218,10 @@ export function bouligand2009WithGradient(
   const n = kh.length;
   for (const name of ['phi', 'dBeta', 'dZt', 'dDz', 'dC'] as const) {
     if (!(out[name] instanceof Float64Array) || out[name].length !== n) {
-      throw new CurieError('E_ARGUMENT', `out.${name} must be a Float64Array of length ${n} (kh.length); allocate it with new Float64Array(${n})`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `out.${name} must be a Float64Array of length ${n} (kh.length); allocate it with new Float64Array(${n})`,
+      );
     }
   }
   const m = model(beta, C, true);

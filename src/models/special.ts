@@ -30,24 +30,28 @@ const SQRT_2PI = 2.5066282746310005024;
  * full double precision for |z| ≤ 1/2.
  */
 const RGAMMA: readonly number[] = [
-  1.0, 0.57721566490153286061, -0.65587807152025388108, -0.042002635034095235529,
-  0.1665386113822914895, -0.042197734555544336748, -0.0096219715278769735621,
-  0.0072189432466630995424, -0.0011651675918590651121, -0.00021524167411495097282,
-  0.00012805028238811618615, -0.000020134854780788238656, -1.2504934821426706573e-6,
-  1.1330272319816958824e-6, -2.0563384169776071035e-7, 6.1160951044814158179e-9,
-  5.0020076444692229301e-9, -1.1812745704870201446e-9, 1.0434267116911005105e-10,
-  7.782263439905071254e-12, -3.6968056186422057082e-12, 5.100370287454475979e-13,
+  1.0, 0.57721566490153286061, -0.65587807152025388108, -0.042002635034095235529, 0.1665386113822914895,
+  -0.042197734555544336748, -0.0096219715278769735621, 0.0072189432466630995424, -0.0011651675918590651121,
+  -0.00021524167411495097282, 0.00012805028238811618615, -0.000020134854780788238656, -1.2504934821426706573e-6,
+  1.1330272319816958824e-6, -2.0563384169776071035e-7, 6.1160951044814158179e-9, 5.0020076444692229301e-9,
+  -1.1812745704870201446e-9, 1.0434267116911005105e-10, 7.782263439905071254e-12, -3.6968056186422057082e-12,
+  5.100370287454475979e-13,
 ];
 
 /** B_2k / (2k(2k−1)), k = 1…8: Stirling's series of ln Γ(x) − [(x−½)ln x − x + ½ln 2π]. */
 const STIRLING: readonly number[] = [
-  1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156, -3617 / 122400,
+  1 / 12,
+  -1 / 360,
+  1 / 1260,
+  -1 / 1680,
+  1 / 1188,
+  -691 / 360360,
+  1 / 156,
+  -3617 / 122400,
 ];
 
 /** B_2k / 2k, k = 1…7: asymptotic series of ψ(x) − [ln x − 1/(2x)] (with a minus sign). */
-const DIGAMMA_ASYMPTOTIC: readonly number[] = [
-  1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12,
-];
+const DIGAMMA_ASYMPTOTIC: readonly number[] = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12];
 
 /** 1/k and 1/k! for k = 0…CF2_TERMS (multiplications instead of divisions in the loops). */
 const INV_INT = new Float64Array(CF2_TERMS + 1);
@@ -164,18 +168,32 @@ export function trigamma(x: number): number {
   while (x < 10) shift += 1 / (x * x++); // ψ′(x) = ψ′(x+1) + 1/x²
   const y = 1 / (x * x);
   // Bernoulli numbers B_2 … B_14: 1/6, −1/30, 1/42, −1/30, 5/66, −691/2730, 7/6.
-  const tail = y * (1 / 6 + y * (-1 / 30 + y * (1 / 42 + y * (-1 / 30 + y * (5 / 66 + y * (-691 / 2730 + y * (7 / 6)))))));
+  const tail =
+    y * (1 / 6 + y * (-1 / 30 + y * (1 / 42 + y * (-1 / 30 + y * (5 / 66 + y * (-691 / 2730 + y * (7 / 6)))))));
   return shift + 1 / x + y / 2 + tail / x;
 }
 
 /** 1/(2k+1)!, k = 0…8: sinh(z)/z = Σ z^{2k}/(2k+1)!, to 1e-19 for |z| < ½. */
 const SINHC: readonly number[] = [
-  1, 1 / 6, 1 / 120, 1 / 5040, 1 / 362880, 1 / 39916800, 1 / 6227020800, 1 / 1307674368000,
+  1,
+  1 / 6,
+  1 / 120,
+  1 / 5040,
+  1 / 362880,
+  1 / 39916800,
+  1 / 6227020800,
+  1 / 1307674368000,
   1 / 355687428096000,
 ];
 /** 2k/(2k+1)!, k = 1…8: (z cosh z − sinh z)/z² = Σ 2k z^{2k−1}/(2k+1)!. */
 const ODD_RATIO: readonly number[] = [
-  1 / 3, 1 / 30, 1 / 840, 1 / 45360, 1 / 3991680, 1 / 518918400, 1 / 93405312000,
+  1 / 3,
+  1 / 30,
+  1 / 840,
+  1 / 45360,
+  1 / 3991680,
+  1 / 518918400,
+  1 / 93405312000,
   1 / 22230464256000,
 ];
 
@@ -219,8 +237,21 @@ interface Order {
 }
 
 const order: Order = {
-  nu: NaN, mu: 0, n: 0, series: false, seriesD: false, gam1: 0, gam2: 0, dgam1: 0, dgam2: 0,
-  gPlus: 0, gMinus: 0, dlnPlus: 0, dlnMinus: 0, fac: 0, dfac: 0,
+  nu: NaN,
+  mu: 0,
+  n: 0,
+  series: false,
+  seriesD: false,
+  gam1: 0,
+  gam2: 0,
+  dgam1: 0,
+  dgam2: 0,
+  gPlus: 0,
+  gMinus: 0,
+  dlnPlus: 0,
+  dlnMinus: 0,
+  fac: 0,
+  dfac: 0,
 };
 
 /** {@link order} for ν ≥ 0: the split, with the series constants to be computed on demand. */
@@ -298,7 +329,16 @@ export function besselKResult(): BesselKResult {
 // T = Σ_{k≥1} c_k h_k with d/dμ, ln(x/2), (x/2)^μ, and K_{μ−1} with d/dμ (Temme's series, order
 // ν < ½ only). A typed array, not module-level variables, so that storing a double allocates nothing.
 const pair = new Float64Array(10);
-const K0 = 0, K1 = 1, DK0 = 2, DK1 = 3, TAIL = 4, D_TAIL = 5, LN_HALF_X = 6, HALF_X_POW_MU = 7, KM1 = 8, DKM1 = 9;
+const K0 = 0,
+  K1 = 1,
+  DK0 = 2,
+  DK1 = 3,
+  TAIL = 4,
+  D_TAIL = 5,
+  LN_HALF_X = 6,
+  HALF_X_POW_MU = 7,
+  KM1 = 8,
+  DKM1 = 9;
 
 /**
  * Temme's series (x ≤ 2, or ≤ 10 in complement mode) for K_μ(x), K_{μ+1}(x), unscaled, |μ| ≤ ½:
@@ -319,16 +359,21 @@ function temmeSeries(o: Order, x: number, deriv: boolean, complement: boolean): 
   const expSigma = Math.exp(sigma);
   const expMinusSigma = 1 / expSigma;
   const coshSigma = 0.5 * (expSigma + expMinusSigma);
-  const sinhcSigma = Math.abs(sigma) < SMALL ? horner(SINHC, sigma * sigma) : (0.5 * (expSigma - expMinusSigma)) / sigma;
+  const sinhcSigma =
+    Math.abs(sigma) < SMALL ? horner(SINHC, sigma * sigma) : (0.5 * (expSigma - expMinusSigma)) / sigma;
   const bracket = o.gam1 * coshSigma + lnTwoOverX * o.gam2 * sinhcSigma;
   let f = o.fac * bracket;
   let p = 0.5 * expSigma * o.gPlus;
   let q = 0.5 * expMinusSigma * o.gMinus;
-  let df = 0, dp = 0, dq = 0;
+  let df = 0,
+    dp = 0,
+    dq = 0;
   if (deriv) {
     const dCosh = lnTwoOverX * sigma * sinhcSigma; // L sinh σ
     const dSinhc = lnTwoOverX * oddRatio(sigma, 1);
-    df = o.dfac * bracket + o.fac * (o.dgam1 * coshSigma + o.gam1 * dCosh + lnTwoOverX * (o.dgam2 * sinhcSigma + o.gam2 * dSinhc));
+    df =
+      o.dfac * bracket +
+      o.fac * (o.dgam1 * coshSigma + o.gam1 * dCosh + lnTwoOverX * (o.dgam2 * sinhcSigma + o.gam2 * dSinhc));
     dp = p * (lnTwoOverX + o.dlnPlus);
     dq = q * (-lnTwoOverX + o.dlnMinus);
   }
@@ -337,12 +382,20 @@ function temmeSeries(o: Order, x: number, deriv: boolean, complement: boolean): 
   const tailWeight = complement ? 1 / t : 0;
   let c = 1;
   const mirror = o.n === 0;
-  let sum = f, sum1 = p, sumT = 0, sumM = mirror ? q : 0;
-  let dSum = df, dSum1 = dp, dSumT = 0, dSumM = mirror ? dq : 0;
+  let sum = f,
+    sum1 = p,
+    sumT = 0,
+    sumM = mirror ? q : 0;
+  let dSum = df,
+    dSum1 = dp,
+    dSumT = 0,
+    dSumM = mirror ? dq : 0;
   for (let k = 1; k <= TEMME_TERMS; k++) {
     c *= t * INV_INT[k];
     // Reciprocals first: they do not depend on the previous terms, so their divisions overlap.
-    const invKK = 1 / (k * k - m2), invKMinus = 1 / (k - mu), invKPlus = 1 / (k + mu);
+    const invKK = 1 / (k * k - m2),
+      invKMinus = 1 / (k - mu),
+      invKPlus = 1 / (k + mu);
     f = (k * f + p + q) * invKK;
     p *= invKMinus;
     q *= invKPlus;
@@ -353,8 +406,8 @@ function temmeSeries(o: Order, x: number, deriv: boolean, complement: boolean): 
     sum1 += del1;
     sumT += del1;
     if (mirror) sumM += c * (q - k * f);
-    let converged = Math.abs(del) < EPS * (Math.abs(sum) + tailWeight * Math.abs(sumT)) &&
-      Math.abs(del1) < EPS * Math.abs(sumT);
+    let converged =
+      Math.abs(del) < EPS * (Math.abs(sum) + tailWeight * Math.abs(sumT)) && Math.abs(del1) < EPS * Math.abs(sumT);
     if (deriv) {
       df = (k * df + dp + dq + 2 * mu * f) * invKK;
       dp = (dp + p) * invKMinus;
@@ -364,7 +417,8 @@ function temmeSeries(o: Order, x: number, deriv: boolean, complement: boolean): 
       dSum1 += c * dh;
       dSumT += c * dh;
       if (mirror) dSumM += c * (dq - k * df);
-      converged &&= Math.abs(c * df) <= EPS * (Math.abs(dSum) + Math.abs(sum) + tailWeight * Math.abs(sumT)) &&
+      converged &&=
+        Math.abs(c * df) <= EPS * (Math.abs(dSum) + Math.abs(sum) + tailWeight * Math.abs(sumT)) &&
         Math.abs(c * dh) <= EPS * (Math.abs(dSumT) + Math.abs(sumT));
     }
     if (converged) break;
@@ -399,11 +453,18 @@ function steedCF2(mu: number, x: number, deriv: boolean, tol: number): void {
   const dA = -2 * mu;
   let b = 2 * (1 + x);
   let a = a1; // A_n
-  let qPrev = 1, qCur = b, dqPrev = 0, dqCur = 0; // Q_{n−2}, Q_{n−1}
-  let delta = 1 / b, dDelta = 0; // Δh_n
-  let h = delta, dh = 0;
-  let w = a1, dw = dA; // W_n
-  let s = 1 + w * delta, ds = dw * delta;
+  let qPrev = 1,
+    qCur = b,
+    dqPrev = 0,
+    dqCur = 0; // Q_{n−2}, Q_{n−1}
+  let delta = 1 / b,
+    dDelta = 0; // Δh_n
+  let h = delta,
+    dh = 0;
+  let w = a1,
+    dw = dA; // W_n
+  let s = 1 + w * delta,
+    ds = dw * delta;
   for (let n = 2; n <= CF2_TERMS; n++) {
     a += 2 * (n - 1);
     b += 2;
@@ -458,14 +519,22 @@ function steedCF2(mu: number, x: number, deriv: boolean, tol: number): void {
  * E is NaN: not representable; for x ≤ 10 that is within ~300 steps); above that order K comes
  * from Debye's uniform asymptotic expansion (without the complement, which needs x ≤ 10).
  */
-export function besselKCore(nu: number, x: number, scaled: boolean, flags: number, out: BesselKResult, tol = EPS): void {
+export function besselKCore(
+  nu: number,
+  x: number,
+  scaled: boolean,
+  flags: number,
+  out: BesselKResult,
+  tol = EPS,
+): void {
   const complementAsked = (flags & BESSEL_K_COMPLEMENT) !== 0;
   if (nu > BESSEL_K_DEBYE_ORDER && !complementAsked) {
     besselKDebye(nu, x, scaled, (flags & BESSEL_K_DERIVATIVE) !== 0, out);
     return;
   }
   const o = prepareOrder(nu);
-  const mu = o.mu, n = o.n;
+  const mu = o.mu,
+    n = o.n;
   const deriv = (flags & BESSEL_K_DERIVATIVE) !== 0;
   const complement = (flags & BESSEL_K_COMPLEMENT) !== 0;
   const temme = complement || x <= BESSEL_K_SERIES_MAX;
@@ -475,14 +544,21 @@ export function besselKCore(nu: number, x: number, scaled: boolean, flags: numbe
   // E_{μ+1} = Γ(1+μ)/2 − (x/2)^{μ+1}K_{μ+1}: the k = 0 term of Temme's K_{μ+1} series is exactly
   // Γ(1+μ)/2, so E_{μ+1} = −(x/2)^μ T with T the rest.
   const t = 0.25 * x * x;
-  const k0 = pair[K0], k1 = pair[K1], dk0 = pair[DK0], dk1 = pair[DK1], lnHalfX = pair[LN_HALF_X];
+  const k0 = pair[K0],
+    k1 = pair[K1],
+    dk0 = pair[DK0],
+    dk1 = pair[DK1],
+    lnHalfX = pair[LN_HALF_X];
   let rho = pair[HALF_X_POW_MU]; // (x/2)^{μ+i−1} in the loop
   let e = complement ? -rho * pair[TAIL] : NaN;
   let de = complement && deriv ? -rho * (pair[D_TAIL] + lnHalfX * pair[TAIL]) : NaN;
 
   // Forward recurrence K_{j+1} = K_{j−1} + (2j/x) K_j from j = μ+1 to ν−1 (stable for K), and
   // with it E_{j+1} = j E_j − (x²/4)(x/2)^{j−1} K_{j−1} (from the same relation times (x/2)^{j+1}).
-  let kPrev = k0, kCur = k1, dkPrev = dk0, dkCur = dk1;
+  let kPrev = k0,
+    kCur = k1,
+    dkPrev = dk0,
+    dkCur = dk1;
   for (let i = 1; i < n; i++) {
     const j = mu + i;
     const kNext = kPrev + ((2 * j) / x) * kCur;
@@ -564,11 +640,13 @@ function debyeLog(nu: number, x: number, scaled: boolean, result: Float64Array):
   const nuW = Math.hypot(nu, x);
   // x − νw = −ν²/(x + νw) without cancellation (x ≫ ν: e^x K_ν ≈ √(π/2x) e^{ν²/2x}).
   const exponent = (scaled ? (-nu * nu) / (x + nuW) : -nuW) + nu * Math.asinh(nu / x);
-  let s = 1, ds = 0; // S = Σ (−1)^k u_k(p)/ν^k and dS/dp
+  let s = 1,
+    ds = 0; // S = Σ (−1)^k u_k(p)/ν^k and dS/dp
   let nuPower = 1;
   for (let k = 1; k <= DEBYE_U.length; k++) {
     const c = DEBYE_U[k - 1];
-    let u = 0, du = 0;
+    let u = 0,
+      du = 0;
     for (let j = c.length - 1; j >= 0; j--) {
       u = u * p * p + c[j];
       du = du * p * p + c[j] * (k + 2 * j);
@@ -665,7 +743,8 @@ export function normalPdf(t: number): number {
 /** t with Φ(t) = p, 0 < p < 1 (bisection on {@link normalCdf}, to 1e-10). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
-  let lo = -40, hi = 40;
+  let lo = -40,
+    hi = 40;
   for (let i = 0; i < 200 && hi - lo > 1e-10; i++) {
     const mid = 0.5 * (lo + hi);
     if (normalCdf(mid) < p) lo = mid;
@@ -676,7 +755,19 @@ export function normalQuantile(p: number): number {
 
 /** erfc(x) = t·exp(this) for x ≥ 0, t = 1/(1 + x/2) (Numerical Recipes' erfcc: fractional error < 1.2e-7). */
 function erfcExponent(x: number, t: number): number {
-  return -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return (
+    -x * x -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  );
 }
 
 /** ln erfc(x) for x ≥ 0. */

@@ -20,7 +20,11 @@ interface LineFit {
  * its corrected slope error `√(Σ1/E² / (ΣX²/E² · Σ1/E² − (ΣX/E²)²))`.
  */
 function weightedLineFit(X: number[], Y: number[], E: number[]): LineFit {
-  let xe = 0, ye = 0, re = 0, x2e = 0, xye = 0;
+  let xe = 0,
+    ye = 0,
+    re = 0,
+    x2e = 0,
+    xye = 0;
   for (let i = 0; i < X.length; i++) {
     const w = 1 / (E[i] * E[i]);
     xe += X[i] * w;
@@ -54,7 +58,10 @@ export interface TanakaFit {
 /** Check a Tanaka frequency range: `[low, high]` in cycles/km, finite, low < high (`E_ARGUMENT`). */
 export function checkRange(range: readonly [number, number], name: string): void {
   if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1]))
-    throw new CurieError('E_ARGUMENT', `${name} ${JSON.stringify(range)} must be [low, high] spatial frequencies in cycles/km with low < high`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${name} ${JSON.stringify(range)} must be [low, high] spatial frequencies in cycles/km with low < high`,
+    );
 }
 
 /**
@@ -82,7 +89,10 @@ export function tanaka1999(
 ): TanakaFit {
   const convention = checkConvention(options.convention);
   if (k.length !== Phi.length || k.length !== sigmaPhi.length)
-    throw new CurieError('E_ARGUMENT', `k, Phi and sigmaPhi have ${k.length}, ${Phi.length} and ${sigmaPhi.length} entries; they must be one spectrum`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `k, Phi and sigmaPhi have ${k.length}, ${Phi.length} and ${sigmaPhi.length} entries; they must be one spectrum`,
+    );
   checkRange(kminRange, 'kminRange');
   checkRange(kmaxRange, 'kmaxRange');
   const top = { X: [] as number[], Y: [] as number[], E: [] as number[] };
@@ -101,16 +111,29 @@ export function tanaka1999(
       centroid.E.push(Math.log(Math.exp(variance) / (f * 2 * Math.PI)));
     }
   }
-  for (const [points, range, name] of [[top.X, kminRange, 'kminRange'], [centroid.X, kmaxRange, 'kmaxRange']] as const)
+  for (const [points, range, name] of [
+    [top.X, kminRange, 'kminRange'],
+    [centroid.X, kmaxRange, 'kmaxRange'],
+  ] as const)
     if (points.length < 2)
-      throw new CurieError('E_ARGUMENT', `${name} ${fmt(range[0])}…${fmt(range[1])} cycles/km holds ${points.length} spectrum point${points.length === 1 ? '' : 's'}; a line fit needs at least 2: widen it`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `${name} ${fmt(range[0])}…${fmt(range[1])} cycles/km holds ${points.length} spectrum point${points.length === 1 ? '' : 's'}; a line fit needs at least 2: widen it`,
+      );
   const t = weightedLineFit(top.X, top.Y, top.E);
   const c = weightedLineFit(centroid.X, centroid.Y, centroid.E);
   // The lines are fitted against f in cycles/km, so their slopes are 2π × the depths (ln|F| falls
   // as e^{−|k|z} with |k| = 2πf). PyCurious 1.1 reports the slopes themselves; the default
   // convention reports km.
   const perKm = convention === 'pycurious-1.1' ? 1 : 1 / (2 * Math.PI);
-  return { Ztr: t.slope * perKm, btr: t.intercept, dZtr: t.slopeError * perKm, Zor: c.slope * perKm, bor: c.intercept, dZor: c.slopeError * perKm };
+  return {
+    Ztr: t.slope * perKm,
+    btr: t.intercept,
+    dZtr: t.slopeError * perKm,
+    Zor: c.slope * perKm,
+    bor: c.intercept,
+    dZor: c.slopeError * perKm,
+  };
 }
 
 /**

@@ -28,7 +28,10 @@ export function planBatches(total: number, workers: number, xc: ArrayLike<number
   // Indices within a batch ascend (groups are filled in window order), so [0] is its first window.
   out.sort(byFirstWindow);
   if (out.length < 4 * threads) return out;
-  const head = out.splice(0, 2 * threads).flatMap(halve).sort(byFirstWindow);
+  const head = out
+    .splice(0, 2 * threads)
+    .flatMap(halve)
+    .sort(byFirstWindow);
   const tail = out.splice(out.length - 2 * threads).flatMap(halve);
   return head.concat(out, tail);
 }

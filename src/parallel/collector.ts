@@ -70,7 +70,12 @@ export class MapCollector {
     if (this.fitTableBuffer) new Float64Array(this.fitTableBuffer).fill(NaN);
     this.#results = fitTable ? undefined : new Array(total);
     this.#finished = new Uint8Array(total);
-    this.#view = { status: this.status, messages: this.messages, fitTable: this.fitTableBuffer ? new Float64Array(this.fitTableBuffer) : undefined, results: this.#results };
+    this.#view = {
+      status: this.status,
+      messages: this.messages,
+      fitTable: this.fitTableBuffer ? new Float64Array(this.fitTableBuffer) : undefined,
+      results: this.#results,
+    };
   }
 
   /** Take in a batch's messages and results; its windows are then final. */
@@ -86,7 +91,8 @@ export class MapCollector {
     const results = this.#results;
     for (const i of indices) {
       this.#finished[i] = 1;
-      if (results && (status[i] === STATUS.windowError || status[i] === STATUS.workerFailure)) results[i] = { status: status[i], message: messages.get(i) };
+      if (results && (status[i] === STATUS.windowError || status[i] === STATUS.workerFailure))
+        results[i] = { status: status[i], message: messages.get(i) };
     }
     this.#done += indices.length;
     this.#options.onProgress?.({ done: this.#done, total: this.total });
@@ -100,6 +106,11 @@ export class MapCollector {
 
   /** The map's outcome: a copy of the status, and the table or results. */
   outcome(): MapOutcome {
-    return { status: Uint8Array.from(this.status), messages: this.messages, fitTable: this.fitTableBuffer ? new Float64Array(this.fitTableBuffer) : undefined, results: this.#results };
+    return {
+      status: Uint8Array.from(this.status),
+      messages: this.messages,
+      fitTable: this.fitTableBuffer ? new Float64Array(this.fitTableBuffer) : undefined,
+      results: this.#results,
+    };
   }
 }

@@ -16,7 +16,12 @@ export interface ModuleRef {
 
 /** Whether a value is a {@link ModuleRef}. */
 export function isModuleRef(value: unknown): value is ModuleRef {
-  return typeof value === 'object' && value !== null && typeof (value as ModuleRef).module === 'string' && typeof (value as ModuleRef).export === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ModuleRef).module === 'string' &&
+    typeof (value as ModuleRef).export === 'string'
+  );
 }
 
 const requireHere = createRequire(import.meta.url);
@@ -39,11 +44,16 @@ export function loadModuleExport<T = unknown>(ref: ModuleRef): T {
   try {
     exports = requireHere(fileURLToPath(url)) as Record<string, unknown>;
   } catch (error) {
-    throw new CurieError('E_ARGUMENT', `cannot load module ${ref.module}: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error });
+    throw new CurieError(
+      'E_ARGUMENT',
+      `cannot load module ${ref.module}: ${String((error as Error)?.message ?? error).split('\n')[0]}`,
+      { cause: error },
+    );
   }
   const value = exports?.[ref.export];
   if (value === undefined) throw new CurieError('E_ARGUMENT', `module ${ref.module} has no export '${ref.export}'`);
-  if ((typeof value === 'object' && value !== null) || typeof value === 'function') origins.set(value, { module: url, export: ref.export });
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function')
+    origins.set(value, { module: url, export: ref.export });
   return value as T;
 }
 

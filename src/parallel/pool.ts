@@ -42,7 +42,11 @@ export interface MapRequest {
 export function workerCount(workers: number | undefined): number {
   const parallelism = os.availableParallelism();
   const count = workers ?? parallelism;
-  if (!Number.isInteger(count) || count < 0) throw new CurieError('E_ARGUMENT', `workers = ${workers} must be a whole number ≥ 0 (0 computes in the calling thread)`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `workers = ${workers} must be a whole number ≥ 0 (0 computes in the calling thread)`,
+    );
   // Each thread holds its own heap (~14 MB at rest, far more while fitting): threads beyond the
   // cores only cost memory (1000 of them were OOM-killed at 13.8 GB).
   if (count > parallelism) {
@@ -79,7 +83,8 @@ export class WorkerPool {
       statusBuffer: collector.status.buffer,
       fitTableBuffer: collector.fitTableBuffer,
     });
-    if (workers === 0) await runInThread(planBatches(total, 1, request.xc, CALLING_THREAD_BATCH), task, collector, signal);
+    if (workers === 0)
+      await runInThread(planBatches(total, 1, request.xc, CALLING_THREAD_BATCH), task, collector, signal);
     else {
       const { pool, release } = this.#acquire(workers);
       try {

@@ -14,7 +14,13 @@ import type { NodeExtent } from '../grid/lattice.js';
 /** Routines a map can run on every window. */
 export type RoutineName = 'optimise' | 'metropolisHastings' | 'sensitivity' | 'tanaka' | 'radialSpectrum';
 /** All routine names, for checking user input. */
-export const ROUTINES: readonly RoutineName[] = ['optimise', 'metropolisHastings', 'sensitivity', 'tanaka', 'radialSpectrum'];
+export const ROUTINES: readonly RoutineName[] = [
+  'optimise',
+  'metropolisHastings',
+  'sensitivity',
+  'tanaka',
+  'radialSpectrum',
+];
 
 /** Window status codes of a map. */
 export const STATUS = { ok: 0, notConverged: 1, windowError: 2, workerFailure: 3, pending: 255 } as const;
@@ -23,7 +29,17 @@ export const STATUS = { ok: 0, notConverged: 1, windowError: 2, workerFailure: 3
  * Columns of the result table of `optimiseRoutine`, each `n` Float64 values: the fit, the Curie
  * depth's interval (high Infinity where open) and the verdict's code (see `VERDICTS`).
  */
-export const TABLE_COLUMNS = ['beta', 'zt', 'dz', 'C', 'curieDepth', 'misfit', 'curieDepthLow', 'curieDepthHigh', 'verdict'] as const;
+export const TABLE_COLUMNS = [
+  'beta',
+  'zt',
+  'dz',
+  'C',
+  'curieDepth',
+  'misfit',
+  'curieDepthLow',
+  'curieDepthHigh',
+  'verdict',
+] as const;
 /** A column of the result table. */
 export type TableColumn = (typeof TABLE_COLUMNS)[number];
 
@@ -52,7 +68,8 @@ export interface GridHandle extends NodeExtent {
 }
 
 /** A taper as data: a name, a Tukey α, a multitaper's K, weights, or a module export. */
-export type TaperSpec = 'hanning' | 'hamming' | 'none' | { tukey: number } | { multitaper: number } | { weights: number[] } | ModuleRef;
+export type TaperSpec =
+  'hanning' | 'hamming' | 'none' | { tukey: number } | { multitaper: number } | { weights: number[] } | ModuleRef;
 /** A prior as data: a built-in distribution, a module export, or none. */
 export type PriorData = { kind: 'normal' | 'uniform' | 'lognormal'; args: [number, number] } | ModuleRef | null;
 

@@ -9,11 +9,28 @@ import type { Distribution } from '../inversion/priors.js';
 import { priorFromDescription } from '../inversion/priors.js';
 import type { FitResult } from '../inversion/fit.js';
 import { VERDICTS } from '../inversion/verdict.js';
-import { type FitSettings, fitWindowSpectrum, type GridSource, sampleWindow, sensitivityWindow, tanakaWindow, windowSpectra } from '../inversion/window-routines.js';
+import {
+  type FitSettings,
+  fitWindowSpectrum,
+  type GridSource,
+  sampleWindow,
+  sensitivityWindow,
+  tanakaWindow,
+  windowSpectra,
+} from '../inversion/window-routines.js';
 import type { RadialSpectrum } from '../spectrum/radial.js';
 import type { Taper } from '../spectrum/taper.js';
 import { isModuleRef, loadModuleExport } from './module-ref.js';
-import { type BatchResult, type BatchTask, type GridHandle, type InThreadSettings, type PriorData, type RoutineSettings, STATUS, TABLE_COLUMNS } from './protocol.js';
+import {
+  type BatchResult,
+  type BatchTask,
+  type GridHandle,
+  type InThreadSettings,
+  type PriorData,
+  type RoutineSettings,
+  STATUS,
+  TABLE_COLUMNS,
+} from './protocol.js';
 
 const grids = new Map<string, GridSource>();
 
@@ -22,7 +39,12 @@ function gridFromHandle(handle: GridHandle): GridSource {
   let grid = grids.get(handle.id);
   if (!grid) {
     const values = new Float64Array(handle.buffer, handle.offset * 8, handle.rows * handle.cols);
-    grid = { data: ndarray(values, [handle.rows, handle.cols]), geometry: gridGeometry(handle.rows, handle.cols, handle.xmin, handle.xmax, handle.ymin, handle.ymax, { warn: false }) };
+    grid = {
+      data: ndarray(values, [handle.rows, handle.cols]),
+      geometry: gridGeometry(handle.rows, handle.cols, handle.xmin, handle.xmax, handle.ymin, handle.ymax, {
+        warn: false,
+      }),
+    };
     if (grids.size >= 4) grids.delete(grids.keys().next().value as string);
     grids.set(handle.id, grid);
   }
@@ -100,7 +122,13 @@ export function* runBatchSteps(task: BatchTask): Generator<number, BatchResult, 
   // windows of a grid column (bit-identical to one window at a time): one spectrum per window, in order.
   const spectra =
     task.routine === 'optimise' || task.routine === 'radialSpectrum'
-      ? windowSpectra(grid, task.window, task.indices.map((i) => task.xc[i]), task.indices.map((i) => task.yc[i]), settings)
+      ? windowSpectra(
+          grid,
+          task.window,
+          task.indices.map((i) => task.xc[i]),
+          task.indices.map((i) => task.yc[i]),
+          settings,
+        )
       : undefined;
   const nextSpectrum = (): RadialSpectrum => {
     const next = spectra!.next();
@@ -109,10 +137,12 @@ export function* runBatchSteps(task: BatchTask): Generator<number, BatchResult, 
     return next.value;
   };
   for (const i of task.indices) {
-    const xc = task.xc[i], yc = task.yc[i];
+    const xc = task.xc[i],
+      yc = task.yc[i];
     try {
       let result: unknown;
-      let converged = true, note: string | undefined;
+      let converged = true,
+        note: string | undefined;
       switch (task.routine) {
         case 'optimise': {
           const fit = fitWindowSpectrum(nextSpectrum(), settings, { dx: grid.geometry.dx, window: task.window });
@@ -122,13 +152,21 @@ export function* runBatchSteps(task: BatchTask): Generator<number, BatchResult, 
           break;
         }
         case 'metropolisHastings':
-          result = sampleWindow(grid, task.window, xc, yc, nsim, burnin, { ...settings, xScale: task.settings.xScale, seed: windowSeed(seed, xc, yc) });
+          result = sampleWindow(grid, task.window, xc, yc, nsim, burnin, {
+            ...settings,
+            xScale: task.settings.xScale,
+            seed: windowSeed(seed, xc, yc),
+          });
           break;
         case 'sensitivity':
           result = sensitivityWindow(grid, task.window, xc, yc, nsim, { ...settings, seed: windowSeed(seed, xc, yc) });
           break;
         case 'tanaka':
-          result = tanakaWindow(grid, task.window, xc, yc, { ...settings, kminRange: task.settings.kminRange, kmaxRange: task.settings.kmaxRange });
+          result = tanakaWindow(grid, task.window, xc, yc, {
+            ...settings,
+            kminRange: task.settings.kminRange,
+            kmaxRange: task.settings.kmaxRange,
+          });
           break;
         case 'radialSpectrum':
           result = nextSpectrum();
@@ -144,10 +182,14 @@ export function* runBatchSteps(task: BatchTask): Generator<number, BatchResult, 
         };
         TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = row[column]));
       } else results!.push([i, result]);
-      if (!converged) messages.push([i, note ?? `fit did not converge within the iteration limit; the best point found is kept`]);
+      if (!converged)
+        messages.push([i, note ?? `fit did not converge within the iteration limit; the best point found is kept`]);
       status[i] = converged ? STATUS.ok : STATUS.notConverged;
     } catch (error) {
-      if (table) TABLE_COLUMNS.forEach((column, j) => (table[j * n + i] = column === 'verdict' ? VERDICTS.indexOf('unresolved') : NaN));
+      if (table)
+        TABLE_COLUMNS.forEach(
+          (column, j) => (table[j * n + i] = column === 'verdict' ? VERDICTS.indexOf('unresolved') : NaN),
+        );
       messages.push([i, errorMessage(error)]);
       status[i] = STATUS.windowError;
     }

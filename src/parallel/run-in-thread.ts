@@ -21,7 +21,12 @@ export const CALLING_THREAD_BATCH = 8;
  * @param task the batch task of some window indices
  * @throws AbortError as soon as `signal` is seen aborted (between windows)
  */
-export async function runInThread(batches: number[][], task: (indices: number[]) => BatchTask, collector: MapCollector, signal?: AbortSignal): Promise<void> {
+export async function runInThread(
+  batches: number[][],
+  task: (indices: number[]) => BatchTask,
+  collector: MapCollector,
+  signal?: AbortSignal,
+): Promise<void> {
   let sliceStart = performance.now();
   for (const indices of batches) {
     const steps = runBatchSteps(task(indices));

@@ -16,13 +16,21 @@ const IN_FLIGHT_PER_WORKER = 2;
  * @param task the batch task of some window indices
  * @throws AbortError when `signal` aborts; the first error of a batch otherwise
  */
-export async function runOnPool(pool: Piscina, workers: number, batches: number[][], task: (indices: number[]) => BatchTask, collector: MapCollector, signal?: AbortSignal): Promise<void> {
+export async function runOnPool(
+  pool: Piscina,
+  workers: number,
+  batches: number[][],
+  task: (indices: number[]) => BatchTask,
+  collector: MapCollector,
+  signal?: AbortSignal,
+): Promise<void> {
   // Every queued batch listens to the signal: relay the caller's through one of our own, allowed many listeners.
   const relay = new AbortController();
   setMaxListeners(0, relay.signal);
   const forward = () => relay.abort(signal?.reason);
   signal?.addEventListener('abort', forward, { once: true });
-  const run = (indices: number[]) => pool.run(task(indices), { signal: signal ? relay.signal : undefined }) as Promise<BatchResult>;
+  const run = (indices: number[]) =>
+    pool.run(task(indices), { signal: signal ? relay.signal : undefined }) as Promise<BatchResult>;
   const deaths = new Map<number, number>();
   // Each lane takes the earliest batch not yet started, so the first windows are done first, whatever the queue.
   let next = 0;
@@ -50,7 +58,13 @@ export async function runOnPool(pool: Piscina, workers: number, batches: number[
  * unfinished one was running when it died: after its second death it is marked as a worker failure
  * and left out.
  */
-async function runWithRetry(indices: number[], run: (indices: number[]) => Promise<BatchResult>, collector: MapCollector, deaths: Map<number, number>, signal?: AbortSignal): Promise<void> {
+async function runWithRetry(
+  indices: number[],
+  run: (indices: number[]) => Promise<BatchResult>,
+  collector: MapCollector,
+  deaths: Map<number, number>,
+  signal?: AbortSignal,
+): Promise<void> {
   const { status, messages } = collector;
   let pending = indices;
   for (let attempt = 0; ; attempt++) {
@@ -61,7 +75,8 @@ async function runWithRetry(indices: number[], run: (indices: number[]) => Promi
       if (signal?.aborted || isAbort(error)) throw signal ? abortError(signal) : error;
       const reason = String((error as Error)?.message ?? error).split('\n')[0];
       const culprit = pending.find((i) => status[i] === STATUS.pending);
-      const condemned = culprit !== undefined && (deaths.set(culprit, (deaths.get(culprit) ?? 0) + 1).get(culprit) ?? 0) >= 2;
+      const condemned =
+        culprit !== undefined && (deaths.set(culprit, (deaths.get(culprit) ?? 0) + 1).get(culprit) ?? 0) >= 2;
       // A worker that dies after finishing every window cannot be blamed on one: give up after a few tries.
       const hopeless = culprit === undefined && attempt >= 2;
       const failed = hopeless ? pending : condemned ? [culprit] : [];

@@ -24,7 +24,10 @@ export function mapBytesPerWindow(routine: string, nsim = 1000): number {
 export type { RoutineArguments } from '../inversion/arguments.js';
 
 function crossing(what: string): CurieError {
-  return new CurieError('E_ARGUMENT', `${what} is a function or object, which cannot be sent to worker threads; pass it as { module, export } (a module every worker imports), or use workers: 0`);
+  return new CurieError(
+    'E_ARGUMENT',
+    `${what} is a function or object, which cannot be sent to worker threads; pass it as { module, export } (a module every worker imports), or use workers: 0`,
+  );
 }
 
 /** A module export named by a ModuleRef, or the ref of a value loaded from one. */
@@ -33,7 +36,12 @@ function asModuleRef(value: unknown): ModuleRef | undefined {
 }
 
 /** A value as data if it is some, else as the module it came from, else (in the calling thread) itself; `what` names it when none fits. */
-function crossable<Data, Live>(data: Data | undefined, live: Live, inThread: boolean, what: string): Data | ModuleRef | Live {
+function crossable<Data, Live>(
+  data: Data | undefined,
+  live: Live,
+  inThread: boolean,
+  what: string,
+): Data | ModuleRef | Live {
   const spec = data ?? asModuleRef(live);
   if (spec !== undefined) return spec;
   if (inThread) return live;
@@ -43,7 +51,8 @@ function crossable<Data, Live>(data: Data | undefined, live: Live, inThread: boo
 /** The taper's weights, name, Tukey α or multitaper K as data (undefined for a function or anything else). */
 function taperData(taper: Taper): TaperSpec | undefined {
   if (taper !== null && typeof taper === 'object' && 'weights' in taper) return { weights: Array.from(taper.weights) };
-  if (typeof taper === 'string' || (typeof taper === 'object' && ('tukey' in taper || 'multitaper' in taper))) return taper;
+  if (typeof taper === 'string' || (typeof taper === 'object' && ('tukey' in taper || 'multitaper' in taper)))
+    return taper;
   return undefined;
 }
 
@@ -53,18 +62,30 @@ function taperData(taper: Taper): TaperSpec | undefined {
  * from a module, or this throws `E_ARGUMENT` saying how to pass it.
  */
 export function serialiseSettings(settings: FitSettings, args: RoutineArguments, inThread: false): RoutineSettings;
-export function serialiseSettings(settings: FitSettings, args: RoutineArguments, inThread: boolean): RoutineSettings | InThreadSettings;
+export function serialiseSettings(
+  settings: FitSettings,
+  args: RoutineArguments,
+  inThread: boolean,
+): RoutineSettings | InThreadSettings;
 export function serialiseSettings(settings: FitSettings, args: RoutineArguments, inThread: boolean): InThreadSettings {
   const { taper, processSubgrid } = settings;
   return {
     taper: taper === undefined ? undefined : crossable(taperData(taper), taper, inThread, 'the taper'),
     power: settings.power,
-    processSubgrid: processSubgrid === undefined ? undefined : crossable(undefined, processSubgrid, inThread, 'processSubgrid'),
+    processSubgrid:
+      processSubgrid === undefined ? undefined : crossable(undefined, processSubgrid, inThread, 'processSubgrid'),
     convention: settings.convention,
     level: settings.level,
     bounds: settings.bounds,
     priors: settings.priors.map((prior: Distribution | undefined, j): PriorData | Distribution =>
-      prior ? crossable(describePrior(prior) ?? undefined, prior, inThread, `the prior of parameter ${j + 1} (β, z_t, Δz, C)`) : null,
+      prior
+        ? crossable(
+            describePrior(prior) ?? undefined,
+            prior,
+            inThread,
+            `the prior of parameter ${j + 1} (β, z_t, Δz, C)`,
+          )
+        : null,
     ),
     start: [...settings.start],
     nsim: args.nsim,

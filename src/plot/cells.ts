@@ -50,27 +50,51 @@ function step(values: ArrayLike<number>, fallback: number): number {
  * Cells of values at points (x[i], y[i]), in `units` (metres → km unless degrees).
  * @throws CurieError `E_ARGUMENT` when lengths differ or there is nothing to draw
  */
-export function pointCells(x: ArrayLike<number>, y: ArrayLike<number>, value: (i: number) => number, units: AxisUnits = unitsOf(x, y)): Cell[] {
-  if (!x || !y || x.length !== y.length) throw new CurieError('E_ARGUMENT', `x and y must be lists of the same length; got ${x?.length} and ${y?.length}`);
+export function pointCells(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  value: (i: number) => number,
+  units: AxisUnits = unitsOf(x, y),
+): Cell[] {
+  if (!x || !y || x.length !== y.length)
+    throw new CurieError('E_ARGUMENT', `x and y must be lists of the same length; got ${x?.length} and ${y?.length}`);
   if (x.length === 0) throw new CurieError('E_ARGUMENT', 'the map has no windows to draw');
-  const dx = step(x, step(y, 1)), dy = step(y, dx);
+  const dx = step(x, step(y, 1)),
+    dy = step(y, dx);
   const d = units.divisor;
-  return Array.from(x, (xi, i) => ({ x0: (xi - dx / 2) / d, x1: (xi + dx / 2) / d, y0: (y[i] - dy / 2) / d, y1: (y[i] + dy / 2) / d, value: finiteOrNull(value(i)), index: i }));
+  return Array.from(x, (xi, i) => ({
+    x0: (xi - dx / 2) / d,
+    x1: (xi + dx / 2) / d,
+    y0: (y[i] - dy / 2) / d,
+    y1: (y[i] + dy / 2) / d,
+    value: finiteOrNull(value(i)),
+    index: i,
+  }));
 }
 
 /** Cells of a raster's nodes (in `units`), every s-th node a side when it has more than {@link MAX_CELLS_A_SIDE}. */
 export function rasterCells(raster: Raster, units: AxisUnits): { cells: Cell[]; stride: number } {
   const [rows, cols] = raster.data.shape;
   const stride = Math.max(1, Math.ceil(Math.max(rows, cols) / MAX_CELLS_A_SIDE));
-  const dx = (raster.xmax - raster.xmin) / (cols - 1), dy = (raster.ymax - raster.ymin) / (rows - 1);
+  const dx = (raster.xmax - raster.xmin) / (cols - 1),
+    dy = (raster.ymax - raster.ymin) / (rows - 1);
   const cells: Cell[] = [];
   for (let r = 0; r < rows; r += stride)
     for (let c = 0; c < cols; c += stride) {
-      const x = raster.xmin + c * dx, y = raster.ymin + r * dy;
+      const x = raster.xmin + c * dx,
+        y = raster.ymin + r * dy;
       const d = units.divisor;
-      cells.push({ x0: (x - (stride * dx) / 2) / d, x1: (x + (stride * dx) / 2) / d, y0: (y - (stride * dy) / 2) / d, y1: (y + (stride * dy) / 2) / d, value: finiteOrNull(raster.data.get(r, c)), index: r * cols + c });
+      cells.push({
+        x0: (x - (stride * dx) / 2) / d,
+        x1: (x + (stride * dx) / 2) / d,
+        y0: (y - (stride * dy) / 2) / d,
+        y1: (y + (stride * dy) / 2) / d,
+        value: finiteOrNull(raster.data.get(r, c)),
+        index: r * cols + c,
+      });
     }
-  if (cells.length === 0) throw new CurieError('E_ARGUMENT', `the raster of ${fmt(rows)} × ${fmt(cols)} nodes has nothing to draw`);
+  if (cells.length === 0)
+    throw new CurieError('E_ARGUMENT', `the raster of ${fmt(rows)} × ${fmt(cols)} nodes has nothing to draw`);
   return { cells, stride };
 }
 

@@ -20,7 +20,8 @@ export interface IntervalMapChartOptions {
  * @param result a map result with `curieDepthLow` and `curieDepthHigh` (from `optimiseRoutine`)
  */
 export function intervalMapChart(result: object, options: IntervalMapChartOptions): VegaLiteSpec {
-  const low = fieldValues(result, 'curieDepthLow'), high = fieldValues(result, 'curieDepthHigh');
+  const low = fieldValues(result, 'curieDepthLow'),
+    high = fieldValues(result, 'curieDepthHigh');
   const units = unitsOf(options.x, options.y);
   const domain = robustDomain([...Array.from(low), ...Array.from(high)].map((v) => (Number.isFinite(v) ? v : null)));
   const panel = (title: string, values: ArrayLike<number>) => {
@@ -31,7 +32,19 @@ export function intervalMapChart(result: object, options: IntervalMapChartOption
       width: WIDTH / 2,
       height: (HEIGHT * 3) / 4,
       layer: [
-        { data: { values: cells }, mark: { type: 'rect', invalid: 'filter' }, encoding: { ...cellEncoding(units), color: { field: 'value', type: 'quantitative', title: 'Curie depth (km)', scale: { scheme: SCHEME, ...(domain ? { domain, clamp: true } : {}) } } } },
+        {
+          data: { values: cells },
+          mark: { type: 'rect', invalid: 'filter' },
+          encoding: {
+            ...cellEncoding(units),
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              title: 'Curie depth (km)',
+              scale: { scheme: SCHEME, ...(domain ? { domain, clamp: true } : {}) },
+            },
+          },
+        },
         ...(open.length > 0 ? [openLayer(open, units)] : []),
       ],
     };
@@ -46,5 +59,9 @@ export function intervalMapChart(result: object, options: IntervalMapChartOption
 }
 
 function openLayer(cells: unknown[], units: AxisUnits) {
-  return { data: { values: cells }, mark: { type: 'rect', fill: null, stroke: '#d62728', strokeWidth: 1 }, encoding: cellEncoding(units) };
+  return {
+    data: { values: cells },
+    mark: { type: 'rect', fill: null, stroke: '#d62728', strokeWidth: 1 },
+    encoding: cellEncoding(units),
+  };
 }

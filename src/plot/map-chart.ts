@@ -47,7 +47,11 @@ export function fieldLabel(field: string): string {
 }
 
 const isRaster = (value: unknown): value is Raster =>
-  value !== null && typeof value === 'object' && 'data' in value && 'xmin' in value && Array.isArray((value as Raster).data?.shape);
+  value !== null &&
+  typeof value === 'object' &&
+  'data' in value &&
+  'xmin' in value &&
+  Array.isArray((value as Raster).data?.shape);
 
 /** Markers of the verdicts that are not 'resolved': shape and label. */
 const VERDICT_MARKS = { 'lower-bound': 'triangle-up', unresolved: 'cross' } as const;
@@ -64,33 +68,60 @@ const VERDICT_MARKS = { 'lower-bound': 'triangle-up', unresolved: 'cross' } as c
 export function mapChart(input: Raster | object, options: MapChartOptions = {}): VegaLiteSpec {
   if (isRaster(input)) {
     const [rows, cols] = input.data.shape;
-    const dx = (input.xmax - input.xmin) / (cols - 1), dy = (input.ymax - input.ymin) / (rows - 1);
+    const dx = (input.xmax - input.xmin) / (cols - 1),
+      dy = (input.ymax - input.ymin) / (rows - 1);
     const units = unitsOf([input.xmin, input.xmin + dx, input.xmax], [input.ymin, input.ymin + dy, input.ymax]);
     const { cells, stride } = rasterCells(input, units);
-    return heatmap(cells, units, options.label ?? 'anomaly (nT)', options.title, `raster ${rows} × ${cols}${stride > 1 ? `, every ${stride}th node drawn` : ''}`);
+    return heatmap(
+      cells,
+      units,
+      options.label ?? 'anomaly (nT)',
+      options.title,
+      `raster ${rows} × ${cols}${stride > 1 ? `, every ${stride}th node drawn` : ''}`,
+    );
   }
   const field = options.field ?? 'curieDepth';
   const values = fieldValues(input, field);
   const result = input as Record<string, unknown>;
   const { x, y } = options;
-  if (!x || !y) throw new CurieError('E_ARGUMENT', 'mapChart of a map result needs the window centres: { x: xc, y: yc } in metres');
-  if (x.length !== values.length) throw new CurieError('E_ARGUMENT', `the map has ${values.length} values of ${field} but ${x.length} centres; pass the centres the map was made with`);
+  if (!x || !y)
+    throw new CurieError('E_ARGUMENT', 'mapChart of a map result needs the window centres: { x: xc, y: yc } in metres');
+  if (x.length !== values.length)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `the map has ${values.length} values of ${field} but ${x.length} centres; pass the centres the map was made with`,
+    );
   const units = unitsOf(x, y);
   const cells = pointCells(x, y, (i) => values[i], units);
   const verdict = result.verdict;
-  const codes = verdict && typeof verdict === 'object' && 'length' in verdict && (verdict as ArrayLike<number>).length === values.length ? (verdict as ArrayLike<number>) : undefined;
+  const codes =
+    verdict &&
+    typeof verdict === 'object' &&
+    'length' in verdict &&
+    (verdict as ArrayLike<number>).length === values.length
+      ? (verdict as ArrayLike<number>)
+      : undefined;
   // Colours span the resolved windows' values where they are a good share of the map: unresolved
   // ones keep values that mean little. With few resolved windows, every window's values.
   const all = cells.map((cell) => cell.value);
-  const resolved = codes ? cells.filter((cell) => codes[cell.index] === 0 && cell.value !== null).map((cell) => cell.value) : [];
+  const resolved = codes
+    ? cells.filter((cell) => codes[cell.index] === 0 && cell.value !== null).map((cell) => cell.value)
+    : [];
   const finiteCount = all.filter((v) => v !== null).length;
   const domain = robustDomain(resolved.length >= Math.max(5, 0.25 * finiteCount) ? resolved : all);
-  const spec = heatmap(cells, units, options.label ?? fieldLabel(field), options.title, `${field} of ${values.length} windows`, domain);
+  const spec = heatmap(
+    cells,
+    units,
+    options.label ?? fieldLabel(field),
+    options.title,
+    `${field} of ${values.length} windows`,
+    domain,
+  );
   if (codes) {
     const marks = cells
       .map((cell, i) => ({ x: (cell.x0 + cell.x1) / 2, y: (cell.y0 + cell.y1) / 2, verdict: VERDICTS[codes[i]] }))
       .filter((m) => m.verdict === 'lower-bound' || m.verdict === 'unresolved');
-    if (marks.length > 0) (spec.layer).push(verdictLayer(marks, units));
+    if (marks.length > 0) spec.layer.push(verdictLayer(marks, units));
   }
   return spec;
 }
@@ -99,10 +130,16 @@ export function mapChart(input: Raster | object, options: MapChartOptions = {}):
 export function fieldValues(input: object, field: string): ArrayLike<number> {
   const record = (input ?? {}) as Record<string, unknown>;
   const values = record[field];
-  const numeric = (v: unknown): v is ArrayLike<number> => v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((e) => typeof e === 'number'));
+  const numeric = (v: unknown): v is ArrayLike<number> =>
+    v instanceof Float64Array ||
+    v instanceof Float32Array ||
+    (Array.isArray(v) && v.every((e) => typeof e === 'number'));
   if (!numeric(values)) {
     const fields = Object.keys(record).filter((key) => numeric(record[key]));
-    throw new CurieError('E_ARGUMENT', `the map has no numeric field '${field}'; it has ${fields.length > 0 ? fields.join(', ') : 'none'}`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `the map has no numeric field '${field}'; it has ${fields.length > 0 ? fields.join(', ') : 'none'}`,
+    );
   }
   return values;
 }
@@ -114,8 +151,18 @@ function verdictLayer(marks: Array<{ x: number; y: number; verdict: string }>, u
     encoding: {
       x: { field: 'x', type: 'quantitative', title: units.x },
       y: { field: 'y', type: 'quantitative', title: units.y },
-      shape: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: Object.keys(VERDICT_MARKS), range: Object.values(VERDICT_MARKS) } },
-      color: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: Object.keys(VERDICT_MARKS), range: ['#ff7f0e', '#d62728'] } },
+      shape: {
+        field: 'verdict',
+        type: 'nominal',
+        title: 'verdict',
+        scale: { domain: Object.keys(VERDICT_MARKS), range: Object.values(VERDICT_MARKS) },
+      },
+      color: {
+        field: 'verdict',
+        type: 'nominal',
+        title: 'verdict',
+        scale: { domain: Object.keys(VERDICT_MARKS), range: ['#ff7f0e', '#d62728'] },
+      },
     },
   };
 }
@@ -128,14 +175,22 @@ function verdictLayer(marks: Array<{ x: number; y: number; verdict: string }>, u
 export function robustDomain(values: Array<number | null>): [number, number] | undefined {
   const finite = Float64Array.from(values.filter((v): v is number => v !== null && Number.isFinite(v))).sort();
   if (finite.length === 0) return undefined;
-  const q1 = quantileSorted(finite, 0.25), q3 = quantileSorted(finite, 0.75), reach = 3 * (q3 - q1);
-  const low = Math.max(finite[0], q1 - reach), high = Math.min(finite[finite.length - 1], q3 + reach);
+  const q1 = quantileSorted(finite, 0.25),
+    q3 = quantileSorted(finite, 0.75),
+    reach = 3 * (q3 - q1);
+  const low = Math.max(finite[0], q1 - reach),
+    high = Math.min(finite[finite.length - 1], q3 + reach);
   return high > low ? [low, high] : undefined;
 }
 
 /** The colour channel of a heatmap: viridis over `domain`, clamped. */
 function colour(label: string, domain: [number, number] | undefined) {
-  return { field: 'value', type: 'quantitative', title: label, scale: { scheme: SCHEME, ...(domain ? { domain, clamp: true } : {}) } };
+  return {
+    field: 'value',
+    type: 'quantitative',
+    title: label,
+    scale: { scheme: SCHEME, ...(domain ? { domain, clamp: true } : {}) },
+  };
 }
 
 /**
@@ -144,14 +199,24 @@ function colour(label: string, domain: [number, number] | undefined) {
  */
 function regularCells(cells: Array<{ x0: number; x1: number; y0: number; y1: number }>): boolean {
   if (cells.length === 0) return true;
-  const dx = cells[0].x1 - cells[0].x0, dy = cells[0].y1 - cells[0].y0;
-  const x0 = cells[0].x0, y0 = cells[0].y0;
-  const onLattice = (value: number, origin: number, step: number) => Math.abs((value - origin) / step - Math.round((value - origin) / step)) < 1e-6;
+  const dx = cells[0].x1 - cells[0].x0,
+    dy = cells[0].y1 - cells[0].y0;
+  const x0 = cells[0].x0,
+    y0 = cells[0].y0;
+  const onLattice = (value: number, origin: number, step: number) =>
+    Math.abs((value - origin) / step - Math.round((value - origin) / step)) < 1e-6;
   return cells.every((c) => onLattice(c.x0, x0, dx) && onLattice(c.y0, y0, dy));
 }
 
 /** A heatmap of cells with a colour bar titled `label`. */
-export function heatmap(cells: Array<{ x0: number; x1: number; y0: number; y1: number; value: number | null }>, units: AxisUnits, label: string, title: string | undefined, description: string, domain = robustDomain(cells.map((cell) => cell.value))): VegaLiteSpec & { layer: unknown[] } {
+export function heatmap(
+  cells: Array<{ x0: number; x1: number; y0: number; y1: number; value: number | null }>,
+  units: AxisUnits,
+  label: string,
+  title: string | undefined,
+  description: string,
+  domain = robustDomain(cells.map((cell) => cell.value)),
+): VegaLiteSpec & { layer: unknown[] } {
   return {
     $schema: SCHEMA,
     ...(title ? { title } : {}),
@@ -165,7 +230,11 @@ export function heatmap(cells: Array<{ x0: number; x1: number; y0: number; y1: n
           ? {
               // The stroke, in the fill's colour, closes the hairline seams antialiasing leaves between cells.
               mark: { type: 'rect', invalid: 'filter', strokeWidth: 0.5 },
-              encoding: { ...cellEncoding(units), color: colour(label, domain), stroke: { ...colour(label, domain), legend: null } },
+              encoding: {
+                ...cellEncoding(units),
+                color: colour(label, domain),
+                stroke: { ...colour(label, domain), legend: null },
+              },
             }
           : {
               // Centres off any lattice (e.g. projected to longitude/latitude): a square at each.
@@ -174,7 +243,11 @@ export function heatmap(cells: Array<{ x0: number; x1: number; y0: number; y1: n
                 { calculate: '(datum.y0 + datum.y1) / 2', as: 'y' },
               ],
               mark: { type: 'square', invalid: 'filter', size: 60, opacity: 1 },
-              encoding: { x: { field: 'x', type: 'quantitative', title: units.x, scale: { zero: false } }, y: { field: 'y', type: 'quantitative', title: units.y, scale: { zero: false } }, color: colour(label, domain) },
+              encoding: {
+                x: { field: 'x', type: 'quantitative', title: units.x, scale: { zero: false } },
+                y: { field: 'y', type: 'quantitative', title: units.y, scale: { zero: false } },
+                color: colour(label, domain),
+              },
             }),
       },
     ],

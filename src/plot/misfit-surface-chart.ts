@@ -22,16 +22,26 @@ export interface MisfitSurfaceChartOptions {
 export function misfitSurfaceChart(surface: MisfitSurface, options: MisfitSurfaceChartOptions = {}): VegaLiteSpec {
   const { beta, dz, misfit } = surface ?? ({} as MisfitSurface);
   if (!beta || !dz || !misfit || misfit.length !== beta.length * dz.length || beta.length < 2 || dz.length < 2)
-    throw new CurieError('E_ARGUMENT', 'misfitSurfaceChart needs a surface { beta, dz, misfit } of at least 2 × 2 nodes (from misfitSurface)');
+    throw new CurieError(
+      'E_ARGUMENT',
+      'misfitSurfaceChart needs a surface { beta, dz, misfit } of at least 2 × 2 nodes (from misfitSurface)',
+    );
   let min = Infinity;
   for (const value of misfit) if (value < min) min = value;
   const range = options.range ?? 50;
-  const halfBeta = (beta[1] - beta[0]) / 2, ratio = Math.sqrt(dz[1] / dz[0]);
+  const halfBeta = (beta[1] - beta[0]) / 2,
+    ratio = Math.sqrt(dz[1] / dz[0]);
   const cells = [];
   for (let r = 0; r < beta.length; r++)
     for (let c = 0; c < dz.length; c++) {
       const value = misfit[r * dz.length + c] - min;
-      cells.push({ b0: beta[r] - halfBeta, b1: beta[r] + halfBeta, d0: dz[c] / ratio, d1: dz[c] * ratio, value: Number.isFinite(value) ? Math.min(value, range) : null });
+      cells.push({
+        b0: beta[r] - halfBeta,
+        b1: beta[r] + halfBeta,
+        d0: dz[c] / ratio,
+        d1: dz[c] * ratio,
+        value: Number.isFinite(value) ? Math.min(value, range) : null,
+      });
     }
   const layer: unknown[] = [
     {
@@ -40,13 +50,34 @@ export function misfitSurfaceChart(surface: MisfitSurface, options: MisfitSurfac
       encoding: {
         x: { field: 'b0', type: 'quantitative', title: 'β (fractal exponent)', scale: { zero: false, nice: false } },
         x2: { field: 'b1' },
-        y: { field: 'd0', type: 'quantitative', title: 'Δz, thickness of the magnetic layer (km)', scale: { type: 'log', nice: false } },
+        y: {
+          field: 'd0',
+          type: 'quantitative',
+          title: 'Δz, thickness of the magnetic layer (km)',
+          scale: { type: 'log', nice: false },
+        },
         y2: { field: 'd1' },
-        color: { field: 'value', type: 'quantitative', title: ['misfit', `− minimum`, `(≤ ${range})`], scale: { scheme: 'viridis', reverse: true } },
+        color: {
+          field: 'value',
+          type: 'quantitative',
+          title: ['misfit', `− minimum`, `(≤ ${range})`],
+          scale: { scheme: 'viridis', reverse: true },
+        },
       },
     },
   ];
   if (options.best)
-    layer.push({ data: { values: [options.best] }, mark: { type: 'point', shape: 'cross', color: 'red', size: 120, strokeWidth: 2 }, encoding: { x: { field: 'beta', type: 'quantitative' }, y: { field: 'dz', type: 'quantitative' } } });
-  return { $schema: SCHEMA, ...(options.title ? { title: options.title } : {}), description: `misfit over ${beta.length} × ${dz.length} (β, Δz) nodes`, width: WIDTH, height: HEIGHT, layer };
+    layer.push({
+      data: { values: [options.best] },
+      mark: { type: 'point', shape: 'cross', color: 'red', size: 120, strokeWidth: 2 },
+      encoding: { x: { field: 'beta', type: 'quantitative' }, y: { field: 'dz', type: 'quantitative' } },
+    });
+  return {
+    $schema: SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    description: `misfit over ${beta.length} × ${dz.length} (β, Δz) nodes`,
+    width: WIDTH,
+    height: HEIGHT,
+    layer,
+  };
 }

@@ -28,14 +28,19 @@ const PARAMETERS = [
  */
 export function posteriorChart(samples: ParameterSamples, options: PosteriorChartOptions = {}): VegaLiteSpec {
   if (!samples || !(samples.beta instanceof Float64Array) || samples.beta.length === 0)
-    throw new CurieError('E_ARGUMENT', 'posteriorChart needs samples { beta, zt, dz, C } (from metropolisHastings or sensitivity)');
+    throw new CurieError(
+      'E_ARGUMENT',
+      'posteriorChart needs samples { beta, zt, dz, C } (from metropolisHastings or sensitivity)',
+    );
   const n = samples.beta.length;
   const every = Math.max(1, Math.ceil(n / (options.maxSamples ?? 5000)));
   const rows = [];
   for (let i = 0; i < n; i += every) {
-    const zt = samples.zt[i], dz = samples.dz[i];
+    const zt = samples.zt[i],
+      dz = samples.dz[i];
     // Draws that ran off to the plateau (or past the bounds) would squash every axis: only finite ones are drawn.
-    if ([samples.beta[i], zt, dz].every(Number.isFinite)) rows.push({ beta: samples.beta[i], zt, dz, curieDepth: zt + dz });
+    if ([samples.beta[i], zt, dz].every(Number.isFinite))
+      rows.push({ beta: samples.beta[i], zt, dz, curieDepth: zt + dz });
   }
   const heading = { ...(options.title ? { title: options.title } : {}), description: `${rows.length} of ${n} samples` };
   if ((options.kind ?? 'marginals') === 'marginals')
@@ -47,7 +52,10 @@ export function posteriorChart(samples: ParameterSamples, options: PosteriorChar
         width: 240,
         height: 160,
         mark: 'bar',
-        encoding: { x: { field, type: 'quantitative', bin: { maxbins: 40 }, title }, y: { aggregate: 'count', type: 'quantitative', title: 'samples' } },
+        encoding: {
+          x: { field, type: 'quantitative', bin: { maxbins: 40 }, title },
+          y: { aggregate: 'count', type: 'quantitative', title: 'samples' },
+        },
       })),
       columns: 2,
     };
@@ -57,6 +65,14 @@ export function posteriorChart(samples: ParameterSamples, options: PosteriorChar
     ...heading,
     data: { values: rows },
     repeat: { row: fields, column: fields },
-    spec: { width: 140, height: 140, mark: { type: 'point', size: 4, opacity: 0.3, filled: true }, encoding: { x: { field: { repeat: 'column' }, type: 'quantitative', scale: { zero: false } }, y: { field: { repeat: 'row' }, type: 'quantitative', scale: { zero: false } } } },
+    spec: {
+      width: 140,
+      height: 140,
+      mark: { type: 'point', size: 4, opacity: 0.3, filled: true },
+      encoding: {
+        x: { field: { repeat: 'column' }, type: 'quantitative', scale: { zero: false } },
+        y: { field: { repeat: 'row' }, type: 'quantitative', scale: { zero: false } },
+      },
+    },
   };
 }

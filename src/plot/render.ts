@@ -29,10 +29,19 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
     // Our defaults under the spec's own config: the font resvg has, a white page, legend titles
     // long enough for a unit ("Curie depth, high end (km)").
     const own = (spec.config ?? {}) as Record<string, unknown>;
-    const config = { font: 'DejaVu Sans, sans-serif', background: 'white', ...own, legend: { titleLimit: 360, labelLimit: 240, ...((own.legend as object) ?? {}) } };
+    const config = {
+      font: 'DejaVu Sans, sans-serif',
+      background: 'white',
+      ...own,
+      legend: { titleLimit: 360, labelLimit: 240, ...((own.legend as object) ?? {}) },
+    };
     compiled = vegaLite.compile({ ...spec, config } as never).spec;
   } catch (error) {
-    throw new CurieError('E_ARGUMENT', `Vega-Lite cannot compile this spec: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new CurieError(
+      'E_ARGUMENT',
+      `Vega-Lite cannot compile this spec: ${(error as Error).message.split('\n')[0]}`,
+      { cause: error },
+    );
   }
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
@@ -48,11 +57,14 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
  */
 export async function renderPng(spec: VegaLiteSpec, options: RenderPngOptions = {}): Promise<Uint8Array> {
   const scale = options.scale ?? 2;
-  if (typeof scale !== 'number' || !(scale > 0 && scale <= 16)) throw new CurieError('E_ARGUMENT', `scale ${String(scale)} must be a number in (0, 16]`);
+  if (typeof scale !== 'number' || !(scale > 0 && scale <= 16))
+    throw new CurieError('E_ARGUMENT', `scale ${String(scale)} must be a number in (0, 16]`);
   const svg = await renderSvg(spec);
   const dejavu = DEJAVU.find((file) => existsSync(file));
   const { Resvg } = await import('@resvg/resvg-js');
-  const font = dejavu ? { loadSystemFonts: false, fontFiles: [dejavu], defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true };
+  const font = dejavu
+    ? { loadSystemFonts: false, fontFiles: [dejavu], defaultFontFamily: 'DejaVu Sans' }
+    : { loadSystemFonts: true };
   const image = new Resvg(svg, { font, fitTo: { mode: 'zoom', value: scale } });
   return new Uint8Array(image.render().asPng());
 }

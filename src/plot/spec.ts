@@ -24,8 +24,11 @@ export const HEIGHT = 400;
 export function checkSpec(value: unknown, what = 'spec'): VegaLiteSpec {
   const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
   const keys = ['mark', 'layer', 'hconcat', 'vconcat', 'concat', 'repeat', 'facet', 'spec'];
-  if (!isObject || !keys.some((key) => key in (value)))
-    throw new CurieError('E_ARGUMENT', `${what} is not a Vega-Lite spec (an object with mark, layer, concat, repeat or facet); make one with spectrumChart, mapChart, … or write one`);
+  if (!isObject || !keys.some((key) => key in value))
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${what} is not a Vega-Lite spec (an object with mark, layer, concat, repeat or facet); make one with spectrumChart, mapChart, … or write one`,
+    );
   return value as VegaLiteSpec;
 }
 

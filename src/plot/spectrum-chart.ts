@@ -33,15 +33,34 @@ const CURVE_POINTS = 200;
  * @param spectrum `k` (rad/km), `Phi`, `sigmaPhi` (and `sigmaMean` for `errors: 'sigmaMean'`), e.g. from `radialSpectrum`
  * @returns a Vega-Lite spec (render it with `renderSvg`/`renderPng`, or `display` it in a notebook)
  */
-export function spectrumChart(spectrum: { k: ArrayLike<number>; Phi: ArrayLike<number>; sigmaPhi: ArrayLike<number>; sigmaMean?: ArrayLike<number> }, options: SpectrumChartOptions = {}): VegaLiteSpec {
+export function spectrumChart(
+  spectrum: {
+    k: ArrayLike<number>;
+    Phi: ArrayLike<number>;
+    sigmaPhi: ArrayLike<number>;
+    sigmaMean?: ArrayLike<number>;
+  },
+  options: SpectrumChartOptions = {},
+): VegaLiteSpec {
   const { k, Phi } = spectrum ?? {};
-  if (!k || !Phi || k.length !== Phi.length || k.length === 0) throw new CurieError('E_ARGUMENT', 'spectrumChart needs a spectrum { k, Phi, sigmaPhi } of one length (e.g. from radialSpectrum)');
+  if (!k || !Phi || k.length !== Phi.length || k.length === 0)
+    throw new CurieError(
+      'E_ARGUMENT',
+      'spectrumChart needs a spectrum { k, Phi, sigmaPhi } of one length (e.g. from radialSpectrum)',
+    );
   const which = options.errors ?? 'sigmaPhi';
   const sigma = which === 'sigmaMean' ? spectrum.sigmaMean : spectrum.sigmaPhi;
-  if (!sigma || sigma.length !== k.length) throw new CurieError('E_ARGUMENT', `spectrumChart: the spectrum has no ${which} of its length`);
-  const points = Array.from(k, (kk, i) => ({ k: kk, Phi: finiteOrNull(Phi[i]), low: finiteOrNull(Phi[i] - sigma[i]), high: finiteOrNull(Phi[i] + sigma[i]) }));
+  if (!sigma || sigma.length !== k.length)
+    throw new CurieError('E_ARGUMENT', `spectrumChart: the spectrum has no ${which} of its length`);
+  const points = Array.from(k, (kk, i) => ({
+    k: kk,
+    Phi: finiteOrNull(Phi[i]),
+    low: finiteOrNull(Phi[i] - sigma[i]),
+    high: finiteOrNull(Phi[i] + sigma[i]),
+  }));
   const models = [...(options.fit ? [{ label: 'fit', model: options.fit }] : []), ...(options.fits ?? [])];
-  const kMin = k[0], kMax = k[k.length - 1];
+  const kMin = k[0],
+    kMax = k[k.length - 1];
   const kLine = Float64Array.from({ length: CURVE_POINTS }, (_, i) => kMin + ((kMax - kMin) * i) / (CURVE_POINTS - 1));
   const curves = models.flatMap(({ label, model }) => {
     const values = bouligand2009(kLine, model.beta, model.zt, model.dz, model.C);
@@ -50,11 +69,30 @@ export function spectrumChart(spectrum: { k: ArrayLike<number>; Phi: ArrayLike<n
   const x = { field: 'k', type: 'quantitative', title: 'wavenumber k (rad/km)', scale: { zero: false } };
   const y = { type: 'quantitative', title: 'ln Φ (radial power spectrum)', scale: { zero: false } };
   const layer: unknown[] = [
-    { data: { values: points }, mark: { type: 'rule', color: '#888' }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
-    { data: { values: points }, mark: { type: 'point', filled: true, color: 'black', size: 30 }, encoding: { x, y: { ...y, field: 'Phi' }, tooltip: [{ field: 'k', format: '.4f' }, { field: 'Phi', format: '.3f' }] } },
+    {
+      data: { values: points },
+      mark: { type: 'rule', color: '#888' },
+      encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } },
+    },
+    {
+      data: { values: points },
+      mark: { type: 'point', filled: true, color: 'black', size: 30 },
+      encoding: {
+        x,
+        y: { ...y, field: 'Phi' },
+        tooltip: [
+          { field: 'k', format: '.4f' },
+          { field: 'Phi', format: '.3f' },
+        ],
+      },
+    },
   ];
   if (curves.length > 0)
-    layer.push({ data: { values: curves }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'Phi' }, color: { field: 'model', type: 'nominal', title: 'model' } } });
+    layer.push({
+      data: { values: curves },
+      mark: { type: 'line', strokeWidth: 2 },
+      encoding: { x, y: { ...y, field: 'Phi' }, color: { field: 'model', type: 'nominal', title: 'model' } },
+    });
   return {
     $schema: SCHEMA,
     ...(options.title ? { title: options.title } : {}),

@@ -54,18 +54,29 @@ export interface AzimuthalSpectrum {
  * @throws CurieError `E_ARGUMENT` for a non-square or too small window, bad dx, power or θ;
  *   `E_NAN` when the window has NaN (or infinite) values
  */
-export function azimuthalSpectrum(data: NdArray, dx: number, options: AzimuthalSpectrumOptions = {}): AzimuthalSpectrum {
+export function azimuthalSpectrum(
+  data: NdArray,
+  dx: number,
+  options: AzimuthalSpectrumOptions = {},
+): AzimuthalSpectrum {
   const { taper = 'hanning', power = 2, theta: step = 5 } = options;
   const n = squareSide(data, 'azimuthalSpectrum');
-  if (n < 3) throw new CurieError('E_ARGUMENT', `azimuthalSpectrum needs a window of at least 3 × 3 samples; got ${n} × ${n}`);
-  if (!(Number.isFinite(dx) && dx > 0)) throw new CurieError('E_ARGUMENT', `azimuthalSpectrum spacing dx = ${fmt(dx)} m must be a positive number`);
-  if (!Number.isFinite(power)) throw new CurieError('E_ARGUMENT', `azimuthalSpectrum power ${fmt(power)} must be a finite number`);
+  if (n < 3)
+    throw new CurieError('E_ARGUMENT', `azimuthalSpectrum needs a window of at least 3 × 3 samples; got ${n} × ${n}`);
+  if (!(Number.isFinite(dx) && dx > 0))
+    throw new CurieError('E_ARGUMENT', `azimuthalSpectrum spacing dx = ${fmt(dx)} m must be a positive number`);
+  if (!Number.isFinite(power))
+    throw new CurieError('E_ARGUMENT', `azimuthalSpectrum power ${fmt(power)} must be a finite number`);
   if (!(Number.isFinite(step) && step > 0 && step < 180))
     throw new CurieError('E_ARGUMENT', `azimuthalSpectrum angle step theta = ${fmt(step)}° must be in (0, 180)`);
 
   // One projection of n values and one spectrum of ~n/2 per angle: a tiny θ means billions of them.
   const angles = arangeLength(0, 180, step);
-  checkAllocation(`azimuthalSpectrum with theta = ${fmt(step)}° (${fmt(angles)} angles of a ${n}-node window)`, 8 * angles * (2 * n + 2), 'use a larger theta (e.g. 1°)');
+  checkAllocation(
+    `azimuthalSpectrum with theta = ${fmt(step)}° (${fmt(angles)} angles of a ${n}-node window)`,
+    8 * angles * (2 * n + 2),
+    'use a larger theta (e.g. 1°)',
+  );
   const window = readWindow(data, 'azimuthalSpectrum window');
   // PyCurious's radial bin edges kbins = arange(dk, dk·n/2, dk), the same as the radial spectrum's,
   // and angles arange(0, 180, θ): ceil(180/θ) of them.

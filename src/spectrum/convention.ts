@@ -26,7 +26,10 @@ const CONVENTIONS: readonly Convention[] = ['default', 'pycurious-1.1'];
 export function checkConvention(convention: unknown): Convention {
   if (convention === undefined) return 'default';
   if (!(CONVENTIONS as readonly unknown[]).includes(convention))
-    throw new CurieError('E_ARGUMENT', `convention ${JSON.stringify(convention)} is not one of ${CONVENTIONS.map((c) => `'${c}'`).join(', ')}; leave it out for the default`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `convention ${JSON.stringify(convention)} is not one of ${CONVENTIONS.map((c) => `'${c}'`).join(', ')}; leave it out for the default`,
+    );
   return convention as Convention;
 }
 

@@ -15,7 +15,7 @@
  * elsewhere everything goes to `Math.log`).
  */
 
-const LN2_HI = 6.93147180369123816490e-1; // ln 2 with its low 32 bits zero: e·LN2_HI is exact for |e| < 2^21
+const LN2_HI = 6.9314718036912381649e-1; // ln 2 with its low 32 bits zero: e·LN2_HI is exact for |e| < 2^21
 const LN2_LO = 1.90821492927058770002e-10; // ln 2 − LN2_HI
 
 /** ln c_i and 1/c_i, interleaved, i = 0…255. */
@@ -99,9 +99,17 @@ export function scaledLog(x: Float64Array, out: Float64Array, count: number, sca
  * least MIN_NORMAL and the largest at most MAX_VALUE (so not NaN either) are the results right:
  * the caller checks, and otherwise starts again another way.
  */
-export function gatheredScaledLog(x: Float64Array, index: Int32Array, out: Float64Array, count: number, scale: number, range: Float64Array): void {
+export function gatheredScaledLog(
+  x: Float64Array,
+  index: Int32Array,
+  out: Float64Array,
+  count: number,
+  scale: number,
+  range: Float64Array,
+): void {
   if (!LITTLE_ENDIAN) {
-    let smallest = Infinity, largest = -Infinity;
+    let smallest = Infinity,
+      largest = -Infinity;
     for (let u = 0; u < count; u++) {
       const value = x[index[u]];
       if (value < smallest) smallest = value;
@@ -113,7 +121,8 @@ export function gatheredScaledLog(x: Float64Array, index: Int32Array, out: Float
     return;
   }
   const words = new Uint32Array(x.buffer, x.byteOffset, 2 * x.length);
-  let smallest = Infinity, largest = -Infinity;
+  let smallest = Infinity,
+    largest = -Infinity;
   for (let u = 0; u < count; u++) {
     const j = index[u];
     const value = x[j];

@@ -92,7 +92,8 @@ export class BatchedBluestein implements RowColumnEngine {
     let m = 8;
     while (m < 2 * n - 1) m *= 2;
     this.m = m;
-    const l = m >> 1, q = m >> 3;
+    const l = m >> 1,
+      q = m >> 3;
     this.l = l;
     this.q = q;
     this.maxBatch = Math.max(8, Math.min(32, Math.floor(16384 / m)));
@@ -127,15 +128,20 @@ export class BatchedBluestein implements RowColumnEngine {
     }
     this.middle = s;
     // Kernel h_j = conj(c_j) for |j| < n, wrapped to M, through the same forward stages; scaled by 1/M.
-    const kr = new Float64Array(m), ki = new Float64Array(m);
+    const kr = new Float64Array(m),
+      ki = new Float64Array(m);
     for (let j = 0; j < n; j++) {
       kr[j] = kr[(m - j) % m] = this.cRe[j];
       ki[j] = ki[(m - j) % m] = -this.cIm[j];
     }
     for (let j = 0; j < l; j++) {
-      const ar = kr[j], ai = ki[j], br = kr[j + l], bi = ki[j + l];
+      const ar = kr[j],
+        ai = ki[j],
+        br = kr[j + l],
+        bi = ki[j + l];
       const angle = (-2 * Math.PI * j) / m;
-      const wr = Math.cos(angle), wi = Math.sin(angle);
+      const wr = Math.cos(angle),
+        wi = Math.sin(angle);
       kr[j] = ar + br;
       ki[j] = ai + bi;
       kr[j + l] = (ar - br) * wr - (ai - bi) * wi;
@@ -146,7 +152,8 @@ export class BatchedBluestein implements RowColumnEngine {
     if (this.middle === 4) difRadix4(kr, ki, m, 1, 1, 4, radix4Twiddles(4));
     else if (this.middle === 2)
       for (let i = 0; i < m; i += 2) {
-        const ar = kr[i], ai = ki[i];
+        const ar = kr[i],
+          ai = ki[i];
         kr[i] = ar + kr[i + 1];
         ki[i] = ai + ki[i + 1];
         kr[i + 1] = ar - kr[i + 1];
@@ -204,7 +211,14 @@ export class BatchedBluestein implements RowColumnEngine {
   taperedPairs(pass: PairPass): void {
     const { src, first, colStride, pairStride, partnerOffset, count, weights, out, outRow, half } = pass;
     const { n, staging } = this;
-    const input: TransformInput = { data: src, offset: first, rowAt: this.linearRows(colStride), vectorStride: pairStride, imagOffset: partnerOffset, chirp: this.chirpTimes(weights) };
+    const input: TransformInput = {
+      data: src,
+      offset: first,
+      rowAt: this.linearRows(colStride),
+      vectorStride: pairStride,
+      imagOffset: partnerOffset,
+      chirp: this.chirpTimes(weights),
+    };
     const size = this.batchSize(count);
     for (let v0 = 0; v0 < count; v0 += size) {
       const bb = Math.min(size, count - v0);
@@ -221,7 +235,14 @@ export class BatchedBluestein implements RowColumnEngine {
     const { n, staging, soloStage } = this;
     const count = starts.length;
     // Solo rows are copied out as `[x_0 … x_{n−1}, 0 … 0]` per vector: the imaginary halves stay zero.
-    const input: TransformInput = { data: soloStage, offset: 0, rowAt: this.linearRows(1), vectorStride: 2 * n, imagOffset: n, chirp: this.chirpTimes(weights) };
+    const input: TransformInput = {
+      data: soloStage,
+      offset: 0,
+      rowAt: this.linearRows(1),
+      vectorStride: 2 * n,
+      imagOffset: n,
+      chirp: this.chirpTimes(weights),
+    };
     const size = this.batchSize(count);
     for (let v0 = 0; v0 < count; v0 += size) {
       const bb = Math.min(size, count - v0);
@@ -247,7 +268,14 @@ export class BatchedBluestein implements RowColumnEngine {
    */
   taperedColumns(pass: ColumnPass): void {
     const { src, rowStart, weights, out, half, squared = false } = pass;
-    const input: TransformInput = { data: src, offset: 0, rowAt: rowStart, vectorStride: 2, imagOffset: 1, chirp: this.chirpTimes(weights) };
+    const input: TransformInput = {
+      data: src,
+      offset: 0,
+      rowAt: rowStart,
+      vectorStride: 2,
+      imagOffset: 1,
+      chirp: this.chirpTimes(weights),
+    };
     const output: TransformOutput = { data: out, offset: 0, rowStride: squared ? half : 2 * half, squared };
     const size = this.batchSize(half);
     for (let c0 = 0; c0 < half; c0 += size) {
@@ -282,63 +310,119 @@ export class BatchedBluestein implements RowColumnEngine {
     const { data: src, offset, rowAt, vectorStride, imagOffset } = input;
     const { re: cRe, im: cIm } = input.chirp;
     const { n, l, q, re, im, topTw, botTw } = this;
-    const qs = q * w, ls = l * w;
+    const qs = q * w,
+      ls = l * w;
     for (let j = 0; j < q; j++) {
-      const w1r = topTw[6 * j], w1i = topTw[6 * j + 1], w2r = topTw[6 * j + 2], w2i = topTw[6 * j + 3], w3r = topTw[6 * j + 4], w3i = topTw[6 * j + 5];
-      const b0r = botTw[8 * j], b0i = botTw[8 * j + 1], b1r = botTw[8 * j + 2], b1i = botTw[8 * j + 3];
-      const b2r = botTw[8 * j + 4], b2i = botTw[8 * j + 5], b3r = botTw[8 * j + 6], b3i = botTw[8 * j + 7];
+      const w1r = topTw[6 * j],
+        w1i = topTw[6 * j + 1],
+        w2r = topTw[6 * j + 2],
+        w2i = topTw[6 * j + 3],
+        w3r = topTw[6 * j + 4],
+        w3i = topTw[6 * j + 5];
+      const b0r = botTw[8 * j],
+        b0i = botTw[8 * j + 1],
+        b1r = botTw[8 * j + 2],
+        b1i = botTw[8 * j + 3];
+      const b2r = botTw[8 * j + 4],
+        b2i = botTw[8 * j + 5],
+        b3r = botTw[8 * j + 6],
+        b3i = botTw[8 * j + 7];
       // Rows j and j + Q are always below n (n > L/2); j + 2Q and j + 3Q may not be: their input is
       // zero, through a zero chirp (row j + 2Q, source row clamped) or left out of the sums (row
       // j + 3Q, which is beyond n for most j).
-      const has2 = j + 2 * q < n, has3 = j + 3 * q < n;
-      const c0r = cRe[j], c0i = cIm[j], c1r = cRe[j + q], c1i = cIm[j + q];
-      const c2r = has2 ? cRe[j + 2 * q] : 0, c2i = has2 ? cIm[j + 2 * q] : 0;
-      const c3r = has3 ? cRe[j + 3 * q] : 0, c3i = has3 ? cIm[j + 3 * q] : 0;
-      const s0 = offset + rowAt[j], s1 = offset + rowAt[j + q];
-      const s2 = has2 ? offset + rowAt[j + 2 * q] : s0, s3 = has3 ? offset + rowAt[j + 3 * q] : s0;
+      const has2 = j + 2 * q < n,
+        has3 = j + 3 * q < n;
+      const c0r = cRe[j],
+        c0i = cIm[j],
+        c1r = cRe[j + q],
+        c1i = cIm[j + q];
+      const c2r = has2 ? cRe[j + 2 * q] : 0,
+        c2i = has2 ? cIm[j + 2 * q] : 0;
+      const c3r = has3 ? cRe[j + 3 * q] : 0,
+        c3i = has3 ? cIm[j + 3 * q] : 0;
+      const s0 = offset + rowAt[j],
+        s1 = offset + rowAt[j + q];
+      const s2 = has2 ? offset + rowAt[j + 2 * q] : s0,
+        s3 = has3 ? offset + rowAt[j + 3 * q] : s0;
       for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += vectorStride) {
-        let xr = src[s0 + e], xi = src[s0 + e + imagOffset];
-        const u0r = xr * c0r - xi * c0i, u0i = xr * c0i + xi * c0r;
-        xr = src[s1 + e]; xi = src[s1 + e + imagOffset];
-        const u1r = xr * c1r - xi * c1i, u1i = xr * c1i + xi * c1r;
-        xr = src[s2 + e]; xi = src[s2 + e + imagOffset];
-        const u2r = xr * c2r - xi * c2i, u2i = xr * c2i + xi * c2r;
+        let xr = src[s0 + e],
+          xi = src[s0 + e + imagOffset];
+        const u0r = xr * c0r - xi * c0i,
+          u0i = xr * c0i + xi * c0r;
+        xr = src[s1 + e];
+        xi = src[s1 + e + imagOffset];
+        const u1r = xr * c1r - xi * c1i,
+          u1i = xr * c1i + xi * c1r;
+        xr = src[s2 + e];
+        xi = src[s2 + e + imagOffset];
+        const u2r = xr * c2r - xi * c2i,
+          u2i = xr * c2i + xi * c2r;
         // t2, t3 (top half) and d2, d3 (bottom half): sums with u3 and v3 = −u3(1 + i)/√2, or u1 and v1 alone.
-        const v1r = (u1r + u1i) * SQRT1_2, v1i = (u1i - u1r) * SQRT1_2;
-        let t2r = u1r, t2i = u1i, t3r = u1r, t3i = u1i, d2r = v1r, d2i = v1i, d3r = v1r, d3i = v1i;
+        const v1r = (u1r + u1i) * SQRT1_2,
+          v1i = (u1i - u1r) * SQRT1_2;
+        let t2r = u1r,
+          t2i = u1i,
+          t3r = u1r,
+          t3i = u1i,
+          d2r = v1r,
+          d2i = v1i,
+          d3r = v1r,
+          d3i = v1i;
         if (has3) {
-          xr = src[s3 + e]; xi = src[s3 + e + imagOffset];
-          const u3r = xr * c3r - xi * c3i, u3i = xr * c3i + xi * c3r;
-          const v3r = (u3i - u3r) * SQRT1_2, v3i = -(u3r + u3i) * SQRT1_2;
-          t2r = u1r + u3r; t2i = u1i + u3i; t3r = u1r - u3r; t3i = u1i - u3i;
-          d2r = v1r + v3r; d2i = v1i + v3i; d3r = v1r - v3r; d3i = v1i - v3i;
+          xr = src[s3 + e];
+          xi = src[s3 + e + imagOffset];
+          const u3r = xr * c3r - xi * c3i,
+            u3i = xr * c3i + xi * c3r;
+          const v3r = (u3i - u3r) * SQRT1_2,
+            v3i = -(u3r + u3i) * SQRT1_2;
+          t2r = u1r + u3r;
+          t2i = u1i + u3i;
+          t3r = u1r - u3r;
+          t3i = u1i - u3i;
+          d2r = v1r + v3r;
+          d2i = v1i + v3i;
+          d3r = v1r - v3r;
+          d3i = v1i - v3i;
         }
         // Top half: y0 = t0 + t2, y1 = t1 − i t3, y2 = t0 − t2, y3 = t1 + i t3, times w_L^{pj}.
-        let t0r = u0r + u2r, t0i = u0i + u2i, t1r = u0r - u2r, t1i = u0i - u2i;
+        let t0r = u0r + u2r,
+          t0i = u0i + u2i,
+          t1r = u0r - u2r,
+          t1i = u0i - u2i;
         re[p] = t0r + t2r;
         im[p] = t0i + t2i;
-        let yr = t1r + t3i, yi = t1i - t3r;
+        let yr = t1r + t3i,
+          yi = t1i - t3r;
         re[p + qs] = yr * w1r - yi * w1i;
         im[p + qs] = yr * w1i + yi * w1r;
-        yr = t0r - t2r; yi = t0i - t2i;
+        yr = t0r - t2r;
+        yi = t0i - t2i;
         re[p + 2 * qs] = yr * w2r - yi * w2i;
         im[p + 2 * qs] = yr * w2i + yi * w2r;
-        yr = t1r - t3i; yi = t1i + t3r;
+        yr = t1r - t3i;
+        yi = t1i + t3r;
         re[p + 3 * qs] = yr * w3r - yi * w3i;
         im[p + 3 * qs] = yr * w3i + yi * w3r;
         // Bottom half on v_r = u_r·W8^r: v1 = u1(1 − i)/√2, v2 = −i u2, v3 = −u3(1 + i)/√2.
-        t0r = u0r + u2i; t0i = u0i - u2r; t1r = u0r - u2i; t1i = u0i + u2r;
+        t0r = u0r + u2i;
+        t0i = u0i - u2r;
+        t1r = u0r - u2i;
+        t1i = u0i + u2r;
         const bp = p + ls;
-        yr = t0r + d2r; yi = t0i + d2i;
+        yr = t0r + d2r;
+        yi = t0i + d2i;
         re[bp] = yr * b0r - yi * b0i;
         im[bp] = yr * b0i + yi * b0r;
-        yr = t1r + d3i; yi = t1i - d3r;
+        yr = t1r + d3i;
+        yi = t1i - d3r;
         re[bp + qs] = yr * b1r - yi * b1i;
         im[bp + qs] = yr * b1i + yi * b1r;
-        yr = t0r - d2r; yi = t0i - d2i;
+        yr = t0r - d2r;
+        yi = t0i - d2i;
         re[bp + 2 * qs] = yr * b2r - yi * b2i;
         im[bp + 2 * qs] = yr * b2i + yi * b2r;
-        yr = t1r - d3i; yi = t1i + d3r;
+        yr = t1r - d3i;
+        yi = t1i + d3r;
         re[bp + 3 * qs] = yr * b3r - yi * b3i;
         im[bp + 3 * qs] = yr * b3i + yi * b3r;
       }
@@ -354,49 +438,99 @@ export class BatchedBluestein implements RowColumnEngine {
   private scatter(output: TransformOutput, bb: number, w: number): void {
     const { data: dst, offset, rowStride, squared } = output;
     const { n, l, q, re, im, cRe, cIm, topTw, botTw } = this;
-    const qs = q * w, ls = l * w;
+    const qs = q * w,
+      ls = l * w;
     const step = squared ? 1 : 2;
     for (let j = 0; j < q; j++) {
-      const w1r = topTw[6 * j], w1i = topTw[6 * j + 1], w2r = topTw[6 * j + 2], w2i = topTw[6 * j + 3], w3r = topTw[6 * j + 4], w3i = topTw[6 * j + 5];
-      const b0r = botTw[8 * j], b0i = botTw[8 * j + 1], b1r = botTw[8 * j + 2], b1i = botTw[8 * j + 3];
-      const b2r = botTw[8 * j + 4], b2i = botTw[8 * j + 5], b3r = botTw[8 * j + 6], b3i = botTw[8 * j + 7];
-      const has2 = j + 2 * q < n, has3 = j + 3 * q < n;
-      const c0r = cRe[j], c0i = cIm[j], c1r = cRe[j + q], c1i = cIm[j + q];
-      const c2r = has2 ? cRe[j + 2 * q] : 0, c2i = has2 ? cIm[j + 2 * q] : 0;
-      const c3r = has3 ? cRe[j + 3 * q] : 0, c3i = has3 ? cIm[j + 3 * q] : 0;
-      const d0 = offset + j * rowStride, d1 = d0 + q * rowStride, d2 = d1 + q * rowStride, d3 = d2 + q * rowStride;
+      const w1r = topTw[6 * j],
+        w1i = topTw[6 * j + 1],
+        w2r = topTw[6 * j + 2],
+        w2i = topTw[6 * j + 3],
+        w3r = topTw[6 * j + 4],
+        w3i = topTw[6 * j + 5];
+      const b0r = botTw[8 * j],
+        b0i = botTw[8 * j + 1],
+        b1r = botTw[8 * j + 2],
+        b1i = botTw[8 * j + 3];
+      const b2r = botTw[8 * j + 4],
+        b2i = botTw[8 * j + 5],
+        b3r = botTw[8 * j + 6],
+        b3i = botTw[8 * j + 7];
+      const has2 = j + 2 * q < n,
+        has3 = j + 3 * q < n;
+      const c0r = cRe[j],
+        c0i = cIm[j],
+        c1r = cRe[j + q],
+        c1i = cIm[j + q];
+      const c2r = has2 ? cRe[j + 2 * q] : 0,
+        c2i = has2 ? cIm[j + 2 * q] : 0;
+      const c3r = has3 ? cRe[j + 3 * q] : 0,
+        c3i = has3 ? cIm[j + 3 * q] : 0;
+      const d0 = offset + j * rowStride,
+        d1 = d0 + q * rowStride,
+        d2 = d1 + q * rowStride,
+        d3 = d2 + q * rowStride;
       for (let p = j * w, end = p + bb, e = 0; p < end; p++, e += step) {
         // Top half: Z'_p = Z_p·conj(w_L^{pj}), then the inverse butterfly's t0…t3.
-        let zr = re[p], zi = im[p];
-        let xr = re[p + 2 * qs], xi = im[p + 2 * qs];
-        let ar = xr * w2r + xi * w2i, ai = xi * w2r - xr * w2i;
-        const t0r = zr + ar, t0i = zi + ai, t1r = zr - ar, t1i = zi - ai;
-        xr = re[p + qs]; xi = im[p + qs];
-        zr = xr * w1r + xi * w1i; zi = xi * w1r - xr * w1i;
-        xr = re[p + 3 * qs]; xi = im[p + 3 * qs];
-        ar = xr * w3r + xi * w3i; ai = xi * w3r - xr * w3i;
-        const t2r = zr + ar, t2i = zi + ai, t3r = zr - ar, t3i = zi - ai;
+        let zr = re[p],
+          zi = im[p];
+        let xr = re[p + 2 * qs],
+          xi = im[p + 2 * qs];
+        let ar = xr * w2r + xi * w2i,
+          ai = xi * w2r - xr * w2i;
+        const t0r = zr + ar,
+          t0i = zi + ai,
+          t1r = zr - ar,
+          t1i = zi - ai;
+        xr = re[p + qs];
+        xi = im[p + qs];
+        zr = xr * w1r + xi * w1i;
+        zi = xi * w1r - xr * w1i;
+        xr = re[p + 3 * qs];
+        xi = im[p + 3 * qs];
+        ar = xr * w3r + xi * w3i;
+        ai = xi * w3r - xr * w3i;
+        const t2r = zr + ar,
+          t2i = zi + ai,
+          t3r = zr - ar,
+          t3i = zi - ai;
         // Bottom half, with conj(w_M^j·w_L^{pj}).
         const bp = p + ls;
-        xr = re[bp]; xi = im[bp];
-        zr = xr * b0r + xi * b0i; zi = xi * b0r - xr * b0i;
-        xr = re[bp + 2 * qs]; xi = im[bp + 2 * qs];
-        ar = xr * b2r + xi * b2i; ai = xi * b2r - xr * b2i;
-        const s0r = zr + ar, s0i = zi + ai, s1r = zr - ar, s1i = zi - ai;
-        xr = re[bp + qs]; xi = im[bp + qs];
-        zr = xr * b1r + xi * b1i; zi = xi * b1r - xr * b1i;
-        xr = re[bp + 3 * qs]; xi = im[bp + 3 * qs];
-        ar = xr * b3r + xi * b3i; ai = xi * b3r - xr * b3i;
-        const s2r = zr + ar, s2i = zi + ai, s3r = zr - ar, s3i = zi - ai;
+        xr = re[bp];
+        xi = im[bp];
+        zr = xr * b0r + xi * b0i;
+        zi = xi * b0r - xr * b0i;
+        xr = re[bp + 2 * qs];
+        xi = im[bp + 2 * qs];
+        ar = xr * b2r + xi * b2i;
+        ai = xi * b2r - xr * b2i;
+        const s0r = zr + ar,
+          s0i = zi + ai,
+          s1r = zr - ar,
+          s1i = zi - ai;
+        xr = re[bp + qs];
+        xi = im[bp + qs];
+        zr = xr * b1r + xi * b1i;
+        zi = xi * b1r - xr * b1i;
+        xr = re[bp + 3 * qs];
+        xi = im[bp + 3 * qs];
+        ar = xr * b3r + xi * b3i;
+        ai = xi * b3r - xr * b3i;
+        const s2r = zr + ar,
+          s2i = zi + ai,
+          s3r = zr - ar,
+          s3i = zi - ai;
         // r = 0: E = t0 + t2, O' = s0 + s2. Written as X = c·E, or with `squared` |X|² = |E|² (|c| = 1).
-        let er = t0r + t2r + s0r + s2r, ei = t0i + t2i + s0i + s2i;
+        let er = t0r + t2r + s0r + s2r,
+          ei = t0i + t2i + s0i + s2i;
         if (squared) dst[d0 + e] = er * er + ei * ei;
         else {
           dst[d0 + e] = er * c0r - ei * c0i;
           dst[d0 + e + 1] = er * c0i + ei * c0r;
         }
         // r = 1: E = t1 + i t3, O' = s1 + i s3, times (1 + i)/√2.
-        let or = s1r - s3i, oi = s1i + s3r;
+        let or = s1r - s3i,
+          oi = s1i + s3r;
         er = t1r - t3i + (or - oi) * SQRT1_2;
         ei = t1i + t3r + (or + oi) * SQRT1_2;
         if (squared) dst[d1 + e] = er * er + ei * ei;
@@ -406,7 +540,8 @@ export class BatchedBluestein implements RowColumnEngine {
         }
         if (has2) {
           // r = 2: E = t0 − t2, O' = s0 − s2, times i.
-          or = s0r - s2r; oi = s0i - s2i;
+          or = s0r - s2r;
+          oi = s0i - s2i;
           er = t0r - t2r - oi;
           ei = t0i - t2i + or;
           if (squared) dst[d2 + e] = er * er + ei * ei;
@@ -416,7 +551,8 @@ export class BatchedBluestein implements RowColumnEngine {
           }
           if (has3) {
             // r = 3: E = t1 − i t3, O' = s1 − i s3, times (−1 + i)/√2.
-            or = s1r + s3i; oi = s1i - s3r;
+            or = s1r + s3i;
+            oi = s1i - s3r;
             er = t1r + t3i - (or + oi) * SQRT1_2;
             ei = t1i - t3r + (or - oi) * SQRT1_2;
             if (squared) dst[d3 + e] = er * er + ei * ei;
@@ -449,17 +585,39 @@ function radix4Twiddles(s: number): Float64Array {
  * block and j < S/4, with a…d at rows j + {0, 1, 2, 3}·S/4, t0 = a + c, t1 = a − c, t2 = b + d,
  * t3 = b − d, the rows become t0 + t2, (t1 − i t3)w^j, (t0 − t2)w^2j, (t1 + i t3)w^3j.
  */
-function difRadix4(re: Float64Array, im: Float64Array, rows: number, bb: number, w: number, s: number, tw: Float64Array): void {
+function difRadix4(
+  re: Float64Array,
+  im: Float64Array,
+  rows: number,
+  bb: number,
+  w: number,
+  s: number,
+  tw: Float64Array,
+): void {
   const q = s >> 2;
   const qs = q * w;
   for (let s0 = 0; s0 < rows; s0 += s) {
     // j = 0: twiddle-free.
     for (let p0 = s0 * w, end = p0 + bb; p0 < end; p0++) {
-      const p1 = p0 + qs, p2 = p1 + qs, p3 = p2 + qs;
-      const ar = re[p0], ai = im[p0], br = re[p1], bi = im[p1];
-      const cr = re[p2], ci = im[p2], dr = re[p3], di = im[p3];
-      const t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-      const t2r = br + dr, t2i = bi + di, t3r = br - dr, t3i = bi - di;
+      const p1 = p0 + qs,
+        p2 = p1 + qs,
+        p3 = p2 + qs;
+      const ar = re[p0],
+        ai = im[p0],
+        br = re[p1],
+        bi = im[p1];
+      const cr = re[p2],
+        ci = im[p2],
+        dr = re[p3],
+        di = im[p3];
+      const t0r = ar + cr,
+        t0i = ai + ci,
+        t1r = ar - cr,
+        t1i = ai - ci;
+      const t2r = br + dr,
+        t2i = bi + di,
+        t3r = br - dr,
+        t3i = bi - di;
       re[p0] = t0r + t2r;
       im[p0] = t0i + t2i;
       re[p1] = t1r + t3i;
@@ -470,22 +628,44 @@ function difRadix4(re: Float64Array, im: Float64Array, rows: number, bb: number,
       im[p3] = t1i + t3r;
     }
     for (let j = 1; j < q; j++) {
-      const w1r = tw[6 * j], w1i = tw[6 * j + 1], w2r = tw[6 * j + 2], w2i = tw[6 * j + 3], w3r = tw[6 * j + 4], w3i = tw[6 * j + 5];
+      const w1r = tw[6 * j],
+        w1i = tw[6 * j + 1],
+        w2r = tw[6 * j + 2],
+        w2i = tw[6 * j + 3],
+        w3r = tw[6 * j + 4],
+        w3i = tw[6 * j + 5];
       for (let p0 = (s0 + j) * w, end = p0 + bb; p0 < end; p0++) {
-        const p1 = p0 + qs, p2 = p1 + qs, p3 = p2 + qs;
-        const ar = re[p0], ai = im[p0], br = re[p1], bi = im[p1];
-        const cr = re[p2], ci = im[p2], dr = re[p3], di = im[p3];
-        const t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-        const t2r = br + dr, t2i = bi + di, t3r = br - dr, t3i = bi - di;
+        const p1 = p0 + qs,
+          p2 = p1 + qs,
+          p3 = p2 + qs;
+        const ar = re[p0],
+          ai = im[p0],
+          br = re[p1],
+          bi = im[p1];
+        const cr = re[p2],
+          ci = im[p2],
+          dr = re[p3],
+          di = im[p3];
+        const t0r = ar + cr,
+          t0i = ai + ci,
+          t1r = ar - cr,
+          t1i = ai - ci;
+        const t2r = br + dr,
+          t2i = bi + di,
+          t3r = br - dr,
+          t3i = bi - di;
         re[p0] = t0r + t2r;
         im[p0] = t0i + t2i;
-        let yr = t1r + t3i, yi = t1i - t3r;
+        let yr = t1r + t3i,
+          yi = t1i - t3r;
         re[p1] = yr * w1r - yi * w1i;
         im[p1] = yr * w1i + yi * w1r;
-        yr = t0r - t2r; yi = t0i - t2i;
+        yr = t0r - t2r;
+        yi = t0i - t2i;
         re[p2] = yr * w2r - yi * w2i;
         im[p2] = yr * w2i + yi * w2r;
-        yr = t1r - t3i; yi = t1i + t3r;
+        yr = t1r - t3i;
+        yi = t1i + t3r;
         re[p3] = yr * w3r - yi * w3i;
         im[p3] = yr * w3i + yi * w3r;
       }
@@ -498,16 +678,38 @@ function difRadix4(re: Float64Array, im: Float64Array, rows: number, bb: number,
  * j + {1, 2, 3}·S/4 times conj(w^j), conj(w^2j), conj(w^3j), the rows become t0 + t2, t1 + i t3,
  * t0 − t2, t1 − i t3 (t as in {@link difRadix4}).
  */
-function ditRadix4(re: Float64Array, im: Float64Array, rows: number, bb: number, w: number, s: number, tw: Float64Array): void {
+function ditRadix4(
+  re: Float64Array,
+  im: Float64Array,
+  rows: number,
+  bb: number,
+  w: number,
+  s: number,
+  tw: Float64Array,
+): void {
   const q = s >> 2;
   const qs = q * w;
   for (let s0 = 0; s0 < rows; s0 += s) {
     for (let p0 = s0 * w, end = p0 + bb; p0 < end; p0++) {
-      const p1 = p0 + qs, p2 = p1 + qs, p3 = p2 + qs;
-      const ar = re[p0], ai = im[p0], br = re[p1], bi = im[p1];
-      const cr = re[p2], ci = im[p2], dr = re[p3], di = im[p3];
-      const t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-      const t2r = br + dr, t2i = bi + di, t3r = br - dr, t3i = bi - di;
+      const p1 = p0 + qs,
+        p2 = p1 + qs,
+        p3 = p2 + qs;
+      const ar = re[p0],
+        ai = im[p0],
+        br = re[p1],
+        bi = im[p1];
+      const cr = re[p2],
+        ci = im[p2],
+        dr = re[p3],
+        di = im[p3];
+      const t0r = ar + cr,
+        t0i = ai + ci,
+        t1r = ar - cr,
+        t1i = ai - ci;
+      const t2r = br + dr,
+        t2i = bi + di,
+        t3r = br - dr,
+        t3i = bi - di;
       re[p0] = t0r + t2r;
       im[p0] = t0i + t2i;
       re[p1] = t1r - t3i;
@@ -518,18 +720,38 @@ function ditRadix4(re: Float64Array, im: Float64Array, rows: number, bb: number,
       im[p3] = t1i - t3r;
     }
     for (let j = 1; j < q; j++) {
-      const w1r = tw[6 * j], w1i = tw[6 * j + 1], w2r = tw[6 * j + 2], w2i = tw[6 * j + 3], w3r = tw[6 * j + 4], w3i = tw[6 * j + 5];
+      const w1r = tw[6 * j],
+        w1i = tw[6 * j + 1],
+        w2r = tw[6 * j + 2],
+        w2i = tw[6 * j + 3],
+        w3r = tw[6 * j + 4],
+        w3i = tw[6 * j + 5];
       for (let p0 = (s0 + j) * w, end = p0 + bb; p0 < end; p0++) {
-        const p1 = p0 + qs, p2 = p1 + qs, p3 = p2 + qs;
-        const ar = re[p0], ai = im[p0];
-        let xr = re[p2], xi = im[p2];
-        const cr = xr * w2r + xi * w2i, ci = xi * w2r - xr * w2i;
-        xr = re[p1]; xi = im[p1];
-        const br = xr * w1r + xi * w1i, bi = xi * w1r - xr * w1i;
-        xr = re[p3]; xi = im[p3];
-        const dr = xr * w3r + xi * w3i, di = xi * w3r - xr * w3i;
-        const t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-        const t2r = br + dr, t2i = bi + di, t3r = br - dr, t3i = bi - di;
+        const p1 = p0 + qs,
+          p2 = p1 + qs,
+          p3 = p2 + qs;
+        const ar = re[p0],
+          ai = im[p0];
+        let xr = re[p2],
+          xi = im[p2];
+        const cr = xr * w2r + xi * w2i,
+          ci = xi * w2r - xr * w2i;
+        xr = re[p1];
+        xi = im[p1];
+        const br = xr * w1r + xi * w1i,
+          bi = xi * w1r - xr * w1i;
+        xr = re[p3];
+        xi = im[p3];
+        const dr = xr * w3r + xi * w3i,
+          di = xi * w3r - xr * w3i;
+        const t0r = ar + cr,
+          t0i = ai + ci,
+          t1r = ar - cr,
+          t1i = ai - ci;
+        const t2r = br + dr,
+          t2i = bi + di,
+          t3r = br - dr,
+          t3i = bi - di;
         re[p0] = t0r + t2r;
         im[p0] = t0i + t2i;
         re[p1] = t1r - t3i;
@@ -544,26 +766,68 @@ function ditRadix4(re: Float64Array, im: Float64Array, rows: number, bb: number,
 }
 
 /** Last forward stage of size 4, kernel product and first inverse stage of size 4, in one pass. */
-function middle4(re: Float64Array, im: Float64Array, rows: number, bb: number, w: number, kr: Float64Array, ki: Float64Array): void {
+function middle4(
+  re: Float64Array,
+  im: Float64Array,
+  rows: number,
+  bb: number,
+  w: number,
+  kr: Float64Array,
+  ki: Float64Array,
+): void {
   for (let s0 = 0; s0 < rows; s0 += 4) {
-    const h0r = kr[s0], h0i = ki[s0], h1r = kr[s0 + 1], h1i = ki[s0 + 1];
-    const h2r = kr[s0 + 2], h2i = ki[s0 + 2], h3r = kr[s0 + 3], h3i = ki[s0 + 3];
+    const h0r = kr[s0],
+      h0i = ki[s0],
+      h1r = kr[s0 + 1],
+      h1i = ki[s0 + 1];
+    const h2r = kr[s0 + 2],
+      h2i = ki[s0 + 2],
+      h3r = kr[s0 + 3],
+      h3i = ki[s0 + 3];
     for (let p0 = s0 * w, end = p0 + bb; p0 < end; p0++) {
-      const p1 = p0 + w, p2 = p1 + w, p3 = p2 + w;
-      const ar = re[p0], ai = im[p0], br = re[p1], bi = im[p1];
-      const cr = re[p2], ci = im[p2], dr = re[p3], di = im[p3];
-      let t0r = ar + cr, t0i = ai + ci, t1r = ar - cr, t1i = ai - ci;
-      let t2r = br + dr, t2i = bi + di, t3r = br - dr, t3i = bi - di;
-      let yr = t0r + t2r, yi = t0i + t2i;
-      const u0r = yr * h0r - yi * h0i, u0i = yr * h0i + yi * h0r;
-      yr = t1r + t3i; yi = t1i - t3r;
-      const u1r = yr * h1r - yi * h1i, u1i = yr * h1i + yi * h1r;
-      yr = t0r - t2r; yi = t0i - t2i;
-      const u2r = yr * h2r - yi * h2i, u2i = yr * h2i + yi * h2r;
-      yr = t1r - t3i; yi = t1i + t3r;
-      const u3r = yr * h3r - yi * h3i, u3i = yr * h3i + yi * h3r;
-      t0r = u0r + u2r; t0i = u0i + u2i; t1r = u0r - u2r; t1i = u0i - u2i;
-      t2r = u1r + u3r; t2i = u1i + u3i; t3r = u1r - u3r; t3i = u1i - u3i;
+      const p1 = p0 + w,
+        p2 = p1 + w,
+        p3 = p2 + w;
+      const ar = re[p0],
+        ai = im[p0],
+        br = re[p1],
+        bi = im[p1];
+      const cr = re[p2],
+        ci = im[p2],
+        dr = re[p3],
+        di = im[p3];
+      let t0r = ar + cr,
+        t0i = ai + ci,
+        t1r = ar - cr,
+        t1i = ai - ci;
+      let t2r = br + dr,
+        t2i = bi + di,
+        t3r = br - dr,
+        t3i = bi - di;
+      let yr = t0r + t2r,
+        yi = t0i + t2i;
+      const u0r = yr * h0r - yi * h0i,
+        u0i = yr * h0i + yi * h0r;
+      yr = t1r + t3i;
+      yi = t1i - t3r;
+      const u1r = yr * h1r - yi * h1i,
+        u1i = yr * h1i + yi * h1r;
+      yr = t0r - t2r;
+      yi = t0i - t2i;
+      const u2r = yr * h2r - yi * h2i,
+        u2i = yr * h2i + yi * h2r;
+      yr = t1r - t3i;
+      yi = t1i + t3r;
+      const u3r = yr * h3r - yi * h3i,
+        u3i = yr * h3i + yi * h3r;
+      t0r = u0r + u2r;
+      t0i = u0i + u2i;
+      t1r = u0r - u2r;
+      t1i = u0i - u2i;
+      t2r = u1r + u3r;
+      t2i = u1i + u3i;
+      t3r = u1r - u3r;
+      t3i = u1i - u3i;
       re[p0] = t0r + t2r;
       im[p0] = t0i + t2i;
       re[p1] = t1r - t3i;
@@ -577,15 +841,34 @@ function middle4(re: Float64Array, im: Float64Array, rows: number, bb: number, w
 }
 
 /** Last forward stage of size 2, kernel product and first inverse stage of size 2, in one pass. */
-function middle2(re: Float64Array, im: Float64Array, rows: number, bb: number, w: number, kr: Float64Array, ki: Float64Array): void {
+function middle2(
+  re: Float64Array,
+  im: Float64Array,
+  rows: number,
+  bb: number,
+  w: number,
+  kr: Float64Array,
+  ki: Float64Array,
+): void {
   for (let s0 = 0; s0 < rows; s0 += 2) {
-    const h0r = kr[s0], h0i = ki[s0], h1r = kr[s0 + 1], h1i = ki[s0 + 1];
+    const h0r = kr[s0],
+      h0i = ki[s0],
+      h1r = kr[s0 + 1],
+      h1i = ki[s0 + 1];
     for (let p0 = s0 * w, end = p0 + bb; p0 < end; p0++) {
       const p1 = p0 + w;
-      const ar = re[p0], ai = im[p0], br = re[p1], bi = im[p1];
-      const y0r = ar + br, y0i = ai + bi, y1r = ar - br, y1i = ai - bi;
-      const u0r = y0r * h0r - y0i * h0i, u0i = y0r * h0i + y0i * h0r;
-      const u1r = y1r * h1r - y1i * h1i, u1i = y1r * h1i + y1i * h1r;
+      const ar = re[p0],
+        ai = im[p0],
+        br = re[p1],
+        bi = im[p1];
+      const y0r = ar + br,
+        y0i = ai + bi,
+        y1r = ar - br,
+        y1i = ai - bi;
+      const u0r = y0r * h0r - y0i * h0i,
+        u0i = y0r * h0i + y0i * h0r;
+      const u1r = y1r * h1r - y1i * h1i,
+        u1i = y1r * h1i + y1i * h1r;
       re[p0] = u0r + u1r;
       im[p0] = u0i + u1i;
       re[p1] = u0r - u1r;
@@ -595,11 +878,21 @@ function middle2(re: Float64Array, im: Float64Array, rows: number, bb: number, w
 }
 
 /** Kernel product alone (M = 8: the fused first pass leaves blocks of one row). */
-function middle1(re: Float64Array, im: Float64Array, rows: number, bb: number, w: number, kr: Float64Array, ki: Float64Array): void {
+function middle1(
+  re: Float64Array,
+  im: Float64Array,
+  rows: number,
+  bb: number,
+  w: number,
+  kr: Float64Array,
+  ki: Float64Array,
+): void {
   for (let s0 = 0; s0 < rows; s0++) {
-    const hr = kr[s0], hi = ki[s0];
+    const hr = kr[s0],
+      hi = ki[s0];
     for (let p = s0 * w, end = p + bb; p < end; p++) {
-      const yr = re[p], yi = im[p];
+      const yr = re[p],
+        yi = im[p];
       re[p] = yr * hr - yi * hi;
       im[p] = yr * hi + yi * hr;
     }

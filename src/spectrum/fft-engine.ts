@@ -22,7 +22,18 @@ class VectorEngine implements RowColumnEngine {
     this.spectrum = new Float64Array(2 * n);
   }
 
-  taperedPairs({ src, first, colStride, pairStride, partnerOffset, count, weights, out, outRow, half }: PairPass): void {
+  taperedPairs({
+    src,
+    first,
+    colStride,
+    pairStride,
+    partnerOffset,
+    count,
+    weights,
+    out,
+    outRow,
+    half,
+  }: PairPass): void {
     const { n, packed, spectrum } = this;
     const plan = fftPlan(n);
     for (let p = 0; p < count; p++) {
@@ -59,7 +70,8 @@ class VectorEngine implements RowColumnEngine {
       }
       plan.forward(packed, 0, 1, spectrum, 0, 1);
       for (let j = 0; j < n; j++) {
-        const re = spectrum[2 * j], im = spectrum[2 * j + 1];
+        const re = spectrum[2 * j],
+          im = spectrum[2 * j + 1];
         if (squared) out[j * half + k] = re * re + im * im;
         else {
           out[2 * (j * half + k)] = re;
@@ -114,10 +126,32 @@ export function rfft2dHalf(real: ArrayLike<number>, rows: number, cols: number, 
   const result = out && out.length === size ? out : new Float64Array(size);
   const values = real instanceof Float64Array ? real : Float64Array.from(real);
   if (rowSpectra.length < size) rowSpectra = new Float64Array(size);
-  const rowEngine = fftEngine(cols), weights = ones(cols);
+  const rowEngine = fftEngine(cols),
+    weights = ones(cols);
   const pairs = rows >> 1;
-  if (pairs > 0) rowEngine.taperedPairs({ src: values, first: 0, colStride: 1, pairStride: 2 * cols, partnerOffset: cols, count: pairs, weights, out: rowSpectra, outRow: 0, half });
-  if (rows % 2 === 1) rowEngine.taperedSolos({ src: values, starts: [(rows - 1) * cols], colStride: 1, weights, out: rowSpectra, outRows: [rows - 1], half });
+  if (pairs > 0)
+    rowEngine.taperedPairs({
+      src: values,
+      first: 0,
+      colStride: 1,
+      pairStride: 2 * cols,
+      partnerOffset: cols,
+      count: pairs,
+      weights,
+      out: rowSpectra,
+      outRow: 0,
+      half,
+    });
+  if (rows % 2 === 1)
+    rowEngine.taperedSolos({
+      src: values,
+      starts: [(rows - 1) * cols],
+      colStride: 1,
+      weights,
+      out: rowSpectra,
+      outRows: [rows - 1],
+      half,
+    });
   const rowStart = Int32Array.from({ length: rows }, (_, j) => 2 * half * j);
   fftEngine(rows).taperedColumns({ src: rowSpectra, rowStart, weights: ones(rows), out: result, half });
   return result;

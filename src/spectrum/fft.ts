@@ -21,7 +21,14 @@ export interface FFTPlan {
    * Forward DFT of the n complex samples at `src[2·(srcOffset + j·srcStride)]` (j = 0…n−1), written
    * to `dst` likewise. Offsets and strides count complex samples; `src` and `dst` may be the same.
    */
-  forward(src: Float64Array, srcOffset: number, srcStride: number, dst: Float64Array, dstOffset: number, dstStride: number): void;
+  forward(
+    src: Float64Array,
+    srcOffset: number,
+    srcStride: number,
+    dst: Float64Array,
+    dstOffset: number,
+    dstStride: number,
+  ): void;
 }
 
 /** Power-of-two sizes: fft.js directly, through contiguous scratch buffers. */
@@ -36,7 +43,14 @@ class Radix4Plan implements FFTPlan {
     this.output = new Float64Array(2 * n);
   }
 
-  forward(src: Float64Array, srcOffset: number, srcStride: number, dst: Float64Array, dstOffset: number, dstStride: number): void {
+  forward(
+    src: Float64Array,
+    srcOffset: number,
+    srcStride: number,
+    dst: Float64Array,
+    dstOffset: number,
+    dstStride: number,
+  ): void {
     const { n, input, output } = this;
     for (let j = 0, s = 2 * srcOffset; j < n; j++, s += 2 * srcStride) {
       input[2 * j] = src[s];
@@ -93,11 +107,20 @@ class BluesteinPlan implements FFTPlan {
     this.spectrum = new Float64Array(2 * m);
   }
 
-  forward(src: Float64Array, srcOffset: number, srcStride: number, dst: Float64Array, dstOffset: number, dstStride: number): void {
+  forward(
+    src: Float64Array,
+    srcOffset: number,
+    srcStride: number,
+    dst: Float64Array,
+    dstOffset: number,
+    dstStride: number,
+  ): void {
     const { n, m, chirp, kernel, work, spectrum } = this;
     for (let j = 0, s = 2 * srcOffset; j < n; j++, s += 2 * srcStride) {
-      const xr = src[s], xi = src[s + 1];
-      const cr = chirp[2 * j], ci = chirp[2 * j + 1];
+      const xr = src[s],
+        xi = src[s + 1];
+      const cr = chirp[2 * j],
+        ci = chirp[2 * j + 1];
       work[2 * j] = xr * cr - xi * ci;
       work[2 * j + 1] = xr * ci + xi * cr;
     }
@@ -105,16 +128,20 @@ class BluesteinPlan implements FFTPlan {
     this.fft.transform(spectrum, work);
     // conj(A · K) into work, ready for the conjugated inverse.
     for (let i = 0; i < 2 * m; i += 2) {
-      const ar = spectrum[i], ai = spectrum[i + 1];
-      const kr = kernel[i], ki = kernel[i + 1];
+      const ar = spectrum[i],
+        ai = spectrum[i + 1];
+      const kr = kernel[i],
+        ki = kernel[i + 1];
       work[i] = ar * kr - ai * ki;
       work[i + 1] = -(ar * ki + ai * kr);
     }
     this.fft.transform(spectrum, work);
     // X_k = c_k · conj(R_k)
     for (let k = 0, d = 2 * dstOffset; k < n; k++, d += 2 * dstStride) {
-      const rr = spectrum[2 * k], ri = -spectrum[2 * k + 1];
-      const cr = chirp[2 * k], ci = chirp[2 * k + 1];
+      const rr = spectrum[2 * k],
+        ri = -spectrum[2 * k + 1];
+      const cr = chirp[2 * k],
+        ci = chirp[2 * k + 1];
       dst[d] = rr * cr - ri * ci;
       dst[d + 1] = rr * ci + ri * cr;
     }
@@ -163,7 +190,8 @@ export function fft1d(data: Float64Array, inverse = false): Float64Array {
  * `ifft2` with `inverse`, which divides by rows·cols).
  */
 export function fft2d(data: Float64Array, rows: number, cols: number, inverse = false): Float64Array {
-  if (data.length !== 2 * rows * cols) throw new RangeError(`fft2d: ${data.length / 2} samples is not ${rows} × ${cols}`);
+  if (data.length !== 2 * rows * cols)
+    throw new RangeError(`fft2d: ${data.length / 2} samples is not ${rows} × ${cols}`);
   if (inverse) conjugate(data);
   const rowPlan = fftPlan(cols);
   for (let r = 0; r < rows; r++) rowPlan.forward(data, r * cols, 1, data, r * cols, 1);

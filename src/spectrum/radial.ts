@@ -57,7 +57,8 @@ export interface RadialSpectrum {
 export function taperInflation(tapers: Float64Array | readonly Float64Array[]): number {
   const set = tapers instanceof Float64Array ? [tapers] : tapers;
   const n = set[0].length;
-  let total = 0, s4 = 0;
+  let total = 0,
+    s4 = 0;
   for (let j = 0; j < n; j++) {
     let sum = 0;
     for (const taper of set) sum += taper[j] * taper[j];
@@ -101,7 +102,10 @@ export function radialBinCount(n: number): number {
  */
 export function checkPower(power: unknown): void {
   if (typeof power !== 'number' || !Number.isFinite(power) || !(power > 0))
-    throw new CurieError('E_ARGUMENT', `power ${describeValue(power)} must be a positive number (2 for Bouligand's power spectrum, 1 for Tanaka's amplitude spectrum)`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `power ${describeValue(power)} must be a positive number (2 for Bouligand's power spectrum, 1 for Tanaka's amplitude spectrum)`,
+    );
 }
 
 /**
@@ -145,7 +149,17 @@ function binLayout(n: number, nbins: number): BinLayout {
   const { weight, extraAt, extraBin, extraWeight } = splitWeights(bins, order);
   const meanRadius = new Float64Array(nbins);
   for (let i = 0; i < nbins; i++) meanRadius[i] = bins.radiusSum[i] / bins.count[i];
-  const layout: BinLayout = { nbins, count: bins.count, meanRadius, used: order.used, start: order.start, weight, extraAt, extraBin, extraWeight };
+  const layout: BinLayout = {
+    nbins,
+    count: bins.count,
+    meanRadius,
+    used: order.used,
+    start: order.start,
+    weight,
+    extraAt,
+    extraBin,
+    extraWeight,
+  };
   layouts.set(key, layout);
   return layout;
 }
@@ -263,9 +277,14 @@ function orderByFirstBin({ nbins, samples, slotBin }: SampleBins): BinOrder {
 }
 
 /** Each used sample's multiplicity in its first bin, and the further (sample, bin) pairs apart. */
-function splitWeights({ samples, slotBin, slotWeight }: SampleBins, { firstBin, used, position, extras }: BinOrder): Pick<BinLayout, 'weight' | 'extraAt' | 'extraBin' | 'extraWeight'> {
+function splitWeights(
+  { samples, slotBin, slotWeight }: SampleBins,
+  { firstBin, used, position, extras }: BinOrder,
+): Pick<BinLayout, 'weight' | 'extraAt' | 'extraBin' | 'extraWeight'> {
   const weight = new Float64Array(used.length);
-  const extraAt = new Int32Array(extras), extraBin = new Int32Array(extras), extraWeight = new Float64Array(extras);
+  const extraAt = new Int32Array(extras),
+    extraBin = new Int32Array(extras),
+    extraWeight = new Float64Array(extras);
   for (let index = 0, x = 0; index < samples; index++)
     for (let slot = 4 * index; slot < 4 * index + 4 && slotBin[slot] >= 0; slot++) {
       if (slotBin[slot] === firstBin[index]) weight[position[index]] = slotWeight[slot];
@@ -295,10 +314,15 @@ function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): Sp
   const { power = 2 } = options;
   const convention = checkConvention(options.convention);
   const taper = options.taper ?? defaultTaper(convention);
-  if (!(dx > 0) || !Number.isFinite(dx)) throw new CurieError('E_ARGUMENT', `node spacing dx = ${dx} must be a positive number of metres`);
+  if (!(dx > 0) || !Number.isFinite(dx))
+    throw new CurieError('E_ARGUMENT', `node spacing dx = ${dx} must be a positive number of metres`);
   checkPower(power);
   const nbins = radialBinCount(n);
-  if (nbins < 1) throw new CurieError('E_ARGUMENT', `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`);
+  if (nbins < 1)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `a ${n} × ${n} window is too small for a radial spectrum; use at least 5 × 5 samples`,
+    );
   const tapers = cachedTaperSet(taper, n);
   const layout = binLayout(n, nbins);
   const inflation = taperInflation(tapers);
@@ -326,7 +350,12 @@ export interface RadialBins {
 export function radialBins(n: number, dx: number, options: RadialSpectrumOptions = {}): RadialBins {
   const plan = spectrumPlan(n, dx, options);
   const k = plan.layout.meanRadius.map((radius) => radius * plan.dk);
-  return { k, count: plan.layout.count.slice(), inflation: taperInflation(plan.tapers), periodograms: plan.tapers.length ** 2 };
+  return {
+    k,
+    count: plan.layout.count.slice(),
+    inflation: taperInflation(plan.tapers),
+    periodograms: plan.tapers.length ** 2,
+  };
 }
 
 /**
@@ -354,7 +383,9 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
       : { data: readWindow(data, 'radialSpectrum window'), offset: 0, rowStride: n, colStride: 1 };
   let result: RadialSpectrum | undefined;
   windowPowers(source, n, parity, [0], plan.tapers, (_, squares) => {
-    result = spectrumOfSquares(squares, plan, () => countNonFinite(source.data, source.offset, source.rowStride, source.colStride, n, n));
+    result = spectrumOfSquares(squares, plan, () =>
+      countNonFinite(source.data, source.offset, source.rowStride, source.colStride, n, n),
+    );
   });
   return result!;
 }
@@ -369,13 +400,23 @@ export function radialSpectrum(data: NdArray, dx: number, options: RadialSpectru
  * @param grid the whole grid `[rows, cols]`, a Float64Array ndarray with any strides
  * @param dx node spacing, metres
  */
-export function radialSpectraSharingColumns(grid: NdArray, dx: number, side: number, col0: number, rowStarts: ArrayLike<number>, options: RadialSpectrumOptions = {}): Array<RadialSpectrum | CurieError> {
+export function radialSpectraSharingColumns(
+  grid: NdArray,
+  dx: number,
+  side: number,
+  col0: number,
+  rowStarts: ArrayLike<number>,
+  options: RadialSpectrumOptions = {},
+): Array<RadialSpectrum | CurieError> {
   const [rows, cols] = shape2d(grid, 'radialSpectraSharingColumns');
-  if (!Number.isInteger(side) || side < 1) throw new CurieError('E_ARGUMENT', `window side ${side} must be a whole number of nodes`);
-  if (!Number.isInteger(col0) || col0 < 0 || col0 + side > cols) throw new CurieError('E_WINDOW', `columns ${col0}…${col0 + side - 1} are not all in the grid's ${cols} columns`);
+  if (!Number.isInteger(side) || side < 1)
+    throw new CurieError('E_ARGUMENT', `window side ${side} must be a whole number of nodes`);
+  if (!Number.isInteger(col0) || col0 < 0 || col0 + side > cols)
+    throw new CurieError('E_WINDOW', `columns ${col0}…${col0 + side - 1} are not all in the grid's ${cols} columns`);
   for (let i = 0; i < rowStarts.length; i++) {
     const r0 = rowStarts[i];
-    if (!Number.isInteger(r0) || r0 < 0 || r0 + side > rows) throw new CurieError('E_WINDOW', `rows ${r0}…${r0 + side - 1} are not all in the grid's ${rows} rows`);
+    if (!Number.isInteger(r0) || r0 < 0 || r0 + side > rows)
+      throw new CurieError('E_WINDOW', `rows ${r0}…${r0 + side - 1} are not all in the grid's ${rows} rows`);
   }
   const plan = spectrumPlan(side, dx, options);
   const [rowStride, colStride] = grid.stride;
@@ -395,7 +436,9 @@ export function radialSpectraSharingColumns(grid: NdArray, dx: number, side: num
   const results = new Array<RadialSpectrum | CurieError>(rowStarts.length);
   windowPowers(source, side, rowParity(offset, rowStride), rowStarts, plan.tapers, (i, squares) => {
     try {
-      results[i] = spectrumOfSquares(squares, plan, () => countNonFinite(grid.data as Float64Array, offset + rowStarts[i] * rowStride, rowStride, colStride, side, side));
+      results[i] = spectrumOfSquares(squares, plan, () =>
+        countNonFinite(grid.data as Float64Array, offset + rowStarts[i] * rowStride, rowStride, colStride, side, side),
+      );
     } catch (error) {
       if (!(error instanceof CurieError)) throw error;
       results[i] = error;
@@ -409,7 +452,14 @@ export function radialSpectraSharingColumns(grid: NdArray, dx: number, side: num
  * mean of its K² periodograms, added in a fixed order (p, then q) so a window gives the same bits
  * alone and among others.
  */
-function windowPowers(source: StridedSource, n: number, parity: number, rowStarts: ArrayLike<number>, tapers: Float64Array[], visit: (i: number, squares: Float64Array) => void): void {
+function windowPowers(
+  source: StridedSource,
+  n: number,
+  parity: number,
+  rowStarts: ArrayLike<number>,
+  tapers: Float64Array[],
+  visit: (i: number, squares: Float64Array) => void,
+): void {
   const windows = { source, n, parity0: parity, rowStarts, squared: true };
   if (tapers.length === 1) {
     taperedWindowSpectra({ ...windows, weights: tapers[0] }, visit);
@@ -445,9 +495,12 @@ function spectrumOfSquares(spectrum: Float64Array, plan: SpectrumPlan, countBad:
   const values = scratch(m, 1);
   const peakFirst = spectrum[0];
   gatheredScaledLog(spectrum, used, values, m, halfPower, gatheredRange);
-  const least = gatheredRange[0], most = Math.max(gatheredRange[1], peakFirst);
+  const least = gatheredRange[0],
+    most = Math.max(gatheredRange[1], peakFirst);
   if (least >= MIN_NORMAL && most <= Number.MAX_VALUE && least > most * 1e-28) {
-    const k = new Float64Array(nbins), Phi = new Float64Array(nbins), sigmaPhi = new Float64Array(nbins);
+    const k = new Float64Array(nbins),
+      Phi = new Float64Array(nbins),
+      sigmaPhi = new Float64Array(nbins);
     binMoments(values, layout, Phi, sigmaPhi);
     for (let b = 0; b < nbins; b++) k[b] = meanRadius[b] * dk;
     if (Phi.every(Number.isFinite)) return withErrors(k, Phi, sigmaPhi, plan);
@@ -465,17 +518,25 @@ function spectrumOfSquares(spectrum: Float64Array, plan: SpectrumPlan, countBad:
     let zeros = 0;
     for (let u = 0; u < m; u++) if (squares[u] <= noiseFloor) zeros++;
     if (zeros > 0)
-      throw new CurieError('E_ARGUMENT', `the ${n} × ${n} window has ${zeros} zero Fourier amplitudes (below 1e-14 of the peak), so its log spectrum is undefined; is the window constant?`);
+      throw new CurieError(
+        'E_ARGUMENT',
+        `the ${n} × ${n} window has ${zeros} zero Fourier amplitudes (below 1e-14 of the peak), so its log spectrum is undefined; is the window constant?`,
+      );
   }
   // Past the checks above every |F|² is positive and finite, and normal unless the data are ~1e-140 small.
   scaledLog(squares, values, m, halfPower, smallest >= MIN_NORMAL && peak <= Number.MAX_VALUE);
-  const k = new Float64Array(nbins), Phi = new Float64Array(nbins), sigmaPhi = new Float64Array(nbins);
+  const k = new Float64Array(nbins),
+    Phi = new Float64Array(nbins),
+    sigmaPhi = new Float64Array(nbins);
   binMoments(values, layout, Phi, sigmaPhi);
   for (let b = 0; b < nbins; b++) k[b] = meanRadius[b] * dk;
   if (!Phi.every(Number.isFinite)) {
     const bad = countBad();
     if (bad > 0) throw new CurieError('E_NAN', nanMessage('radialSpectrum window', n, n, bad));
-    throw new CurieError('E_ARGUMENT', `the radial spectrum of the ${n} × ${n} window (dx ${fmt(dx)} m) is not finite; check the data's magnitude`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `the radial spectrum of the ${n} × ${n} window (dx ${fmt(dx)} m) is not finite; check the data's magnitude`,
+    );
   }
   return withErrors(k, Phi, sigmaPhi, plan);
 }
@@ -491,7 +552,12 @@ function withErrors(k: Float64Array, Phi: Float64Array, sigmaPhi: Float64Array, 
 const gatheredRange = new Float64Array(2);
 
 /** `squares[u] = |F|²` of each used sample, gathered from all of them; their peak (zero frequency included) and smallest. */
-function squaredAmplitudes(spectrum: Float64Array, used: Int32Array, squares: Float64Array, m: number): { peak: number; smallest: number } {
+function squaredAmplitudes(
+  spectrum: Float64Array,
+  used: Int32Array,
+  squares: Float64Array,
+  m: number,
+): { peak: number; smallest: number } {
   let peak = spectrum[0];
   let smallest = Infinity;
   for (let u = 0; u < m; u++) {
@@ -509,10 +575,13 @@ function squaredAmplitudes(spectrum: Float64Array, used: Int32Array, squares: Fl
  */
 function binMoments(values: Float64Array, layout: BinLayout, mean: Float64Array, sd: Float64Array): void {
   const { nbins, count, start, weight, extraAt, extraBin, extraWeight } = layout;
-  const shifts = mean, sums = sd, squares = scratch(nbins, 2);
+  const shifts = mean,
+    sums = sd,
+    squares = scratch(nbins, 2);
   for (let b = 0; b < nbins; b++) {
     const shift = start[b] < start[b + 1] ? values[start[b]] : 0;
-    let sum = 0, square = 0;
+    let sum = 0,
+      square = 0;
     for (let u = start[b], end = start[b + 1]; u < end; u++) {
       const d = values[u] - shift;
       const wd = weight[u] * d;

@@ -57,7 +57,8 @@ function rayEndpoints(theta: number, n: number, r: number, ends: Float64Array): 
   if (theta === 0) return setEnds(ends, r, 0, r, last);
   if (Math.abs(theta - Math.PI / 2) < SMALL) return setEnds(ends, 0, r, last, r);
   // radon.pyx writes `nw/2` on Python ints: true division (n/2, not ⌊n/2⌋), off-centre by half a cell.
-  const c = Math.cos(theta), s = Math.sin(theta);
+  const c = Math.cos(theta),
+    s = Math.sin(theta);
   const xk = (n / 2) * (1 - c) + r * c;
   const yk = (n / 2) * (1 - s) + r * s;
   let x0: number, y0: number, x1: number, y1: number;
@@ -165,7 +166,8 @@ function traceOblique(data: Float64Array, n: number, xs: number, ys: number, xr:
   let iy = firstCell(ys, n);
   let xColumn = ix + 0.5;
   let xRow = (iy + rowLine - b) / m;
-  let x = xs, sum = 0;
+  let x = xs,
+    sum = 0;
   while (x < xr) {
     const next = Math.min(xColumn, xRow, xr);
     // ix ≥ 0 always; only rays PyCurious lets run off the grid leave it.

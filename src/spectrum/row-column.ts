@@ -83,12 +83,22 @@ export interface RowColumnEngine {
  * interleaved complex samples) and its B to the row after. Walks z row by row: a batch of vectors
  * is unpacked in the order its transform wrote it.
  */
-export function unpackRealPairs(z: Float64Array, zRow: number, count: number, n: number, out: Float64Array, outRow: number, half: number): void {
+export function unpackRealPairs(
+  z: Float64Array,
+  zRow: number,
+  count: number,
+  n: number,
+  out: Float64Array,
+  outRow: number,
+  half: number,
+): void {
   for (let k = 0; k < half; k++) {
     const nk = k === 0 ? 0 : n - k;
     for (let v = 0, s = k * zRow, t = nk * zRow; v < count; v++, s += 2, t += 2) {
-      const zr = z[s], zi = z[s + 1];
-      const wr = z[t], wi = -z[t + 1]; // conj Z_{n−k}
+      const zr = z[s],
+        zi = z[s + 1];
+      const wr = z[t],
+        wi = -z[t + 1]; // conj Z_{n−k}
       const oa = 2 * ((outRow + 2 * v) * half + k);
       out[oa] = 0.5 * (zr + wr);
       out[oa + 1] = 0.5 * (zi + wi);

@@ -15,7 +15,14 @@ export type TaperFunction = (n: number) => ArrayLike<number>;
  * wavenumbers (Hann: a 2-D variance inflation of 3.8 on a log spectrum that scatters by π²/6);
  * K = 2 roughly halves the error of a Curie depth at four transforms a window.
  */
-export type Taper = 'hanning' | 'hamming' | 'none' | { tukey: number } | { weights: ArrayLike<number> } | TaperFunction | { multitaper: number };
+export type Taper =
+  | 'hanning'
+  | 'hamming'
+  | 'none'
+  | { tukey: number }
+  | { weights: ArrayLike<number> }
+  | TaperFunction
+  | { multitaper: number };
 
 /** Most sine tapers a side: K × K transforms a window, and a spectral window K + 1 bins wide. */
 export const MAX_MULTITAPER = 4;
@@ -34,7 +41,10 @@ export function isMultitaper(taper: Taper): taper is { multitaper: number } {
 function hannSineTapers(n: number, K: number): Float64Array[] {
   const tapers: Float64Array[] = [];
   for (let p = 1; p <= K; p++) {
-    const taper = Float64Array.from({ length: n }, (_, j) => Math.sin((Math.PI * p * (j + 1)) / (n + 1)) * Math.sin((Math.PI * (j + 1)) / (n + 1)));
+    const taper = Float64Array.from(
+      { length: n },
+      (_, j) => Math.sin((Math.PI * p * (j + 1)) / (n + 1)) * Math.sin((Math.PI * (j + 1)) / (n + 1)),
+    );
     for (const previous of tapers) {
       let dot = 0;
       for (let j = 0; j < n; j++) dot += taper[j] * previous[j];
@@ -58,7 +68,10 @@ export function taperSet(taper: Taper, n: number): Float64Array[] {
   if (!isMultitaper(taper)) return [taperWeights(taper, n)];
   const K = taper.multitaper;
   if (!Number.isInteger(K) || K < 1 || K > MAX_MULTITAPER)
-    throw new CurieError('E_ARGUMENT', `multitaper ${String(K)} must be a whole number of sine tapers a side from 1 to ${MAX_MULTITAPER} (2 is the usual choice)`);
+    throw new CurieError(
+      'E_ARGUMENT',
+      `multitaper ${String(K)} must be a whole number of sine tapers a side from 1 to ${MAX_MULTITAPER} (2 is the usual choice)`,
+    );
   return hannSineTapers(n, K);
 }
 
@@ -84,7 +97,8 @@ function tukeyWindow(n: number, alpha: number): Float64Array {
   if (n === 1) return w;
   const width = Math.floor((alpha * (n - 1)) / 2);
   for (let j = 0; j <= width; j++) w[j] = 0.5 * (1 + Math.cos(Math.PI * (-1 + (2 * j) / alpha / (n - 1))));
-  for (let j = n - width - 1; j < n; j++) w[j] = 0.5 * (1 + Math.cos(Math.PI * (-2 / alpha + 1 + (2 * j) / alpha / (n - 1))));
+  for (let j = n - width - 1; j < n; j++)
+    w[j] = 0.5 * (1 + Math.cos(Math.PI * (-2 / alpha + 1 + (2 * j) / alpha / (n - 1))));
   return w;
 }
 
@@ -101,8 +115,13 @@ function describe(taper: unknown): string {
 /** A copy of user weights, checked: exactly n finite numbers. */
 function checkedWeights(given: ArrayLike<number> | undefined, n: number, what: string): Float64Array {
   const list = Array.from(given ?? []);
-  if (list.length !== n) throw new CurieError('E_ARGUMENT', `${what} ${list.length} weights for n = ${n}; a window of n nodes needs exactly n`);
-  if (!list.every((w) => typeof w === 'number' && Number.isFinite(w))) throw new CurieError('E_ARGUMENT', `${what} a weight that is not a finite number for n = ${n}`);
+  if (list.length !== n)
+    throw new CurieError(
+      'E_ARGUMENT',
+      `${what} ${list.length} weights for n = ${n}; a window of n nodes needs exactly n`,
+    );
+  if (!list.every((w) => typeof w === 'number' && Number.isFinite(w)))
+    throw new CurieError('E_ARGUMENT', `${what} a weight that is not a finite number for n = ${n}`);
   return Float64Array.from(list);
 }
 
@@ -115,13 +134,22 @@ export function taperWeights(taper: Taper, n: number): Float64Array {
   if (taper === 'hamming') return cosineWindow(n, 0.54, 0.46);
   if (taper === 'none') return new Float64Array(n).fill(1);
   if (typeof taper === 'function') return checkedWeights(taper(n), n, 'taper function returned');
-  if (taper !== null && typeof taper === 'object' && 'weights' in taper) return checkedWeights(taper.weights, n, 'taper weights have');
+  if (taper !== null && typeof taper === 'object' && 'weights' in taper)
+    return checkedWeights(taper.weights, n, 'taper weights have');
   if (taper !== null && typeof taper === 'object' && 'tukey' in taper) {
-    if (!Number.isFinite(taper.tukey)) throw new CurieError('E_ARGUMENT', `Tukey taper alpha ${taper.tukey} must be a finite number in [0, 1]`);
+    if (!Number.isFinite(taper.tukey))
+      throw new CurieError('E_ARGUMENT', `Tukey taper alpha ${taper.tukey} must be a finite number in [0, 1]`);
     return tukeyWindow(n, taper.tukey);
   }
-  if (isMultitaper(taper)) throw new CurieError('E_ARGUMENT', `taper ${describe(taper)} is a set of tapers, not one: this spectrum takes a single taper ('hanning', 'hamming', 'none', { tukey: alpha }, { weights })`);
-  throw new CurieError('E_ARGUMENT', `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { multitaper: K }, { weights } or (n) => weights`);
+  if (isMultitaper(taper))
+    throw new CurieError(
+      'E_ARGUMENT',
+      `taper ${describe(taper)} is a set of tapers, not one: this spectrum takes a single taper ('hanning', 'hamming', 'none', { tukey: alpha }, { weights })`,
+    );
+  throw new CurieError(
+    'E_ARGUMENT',
+    `unknown taper ${describe(taper)}: use 'hanning', 'hamming', 'none', { tukey: alpha }, { multitaper: K }, { weights } or (n) => weights`,
+  );
 }
 
 const taperCache = new Map<string, Float64Array>();

@@ -82,7 +82,10 @@ const ROW_BUFFER_LIMIT = 1 << 21;
  * unspecified order; `spectrum` is scratch memory, valid during the call only. Row pairing follows
  * `parity0`, so that a window gives the same bits alone and among others.
  */
-export function taperedWindowSpectra(windows: SharedColumnWindows, visit: (i: number, spectrum: Float64Array) => void): void {
+export function taperedWindowSpectra(
+  windows: SharedColumnWindows,
+  visit: (i: number, spectrum: Float64Array) => void,
+): void {
   const { n, rowStarts } = windows;
   const count = rowStarts.length;
   if (count === 0) return;
@@ -90,7 +93,7 @@ export function taperedWindowSpectra(windows: SharedColumnWindows, visit: (i: nu
   const order = Array.from({ length: count }, (_, i) => i);
   order.sort((a, b) => rowStarts[a] - rowStarts[b]);
   const maxSlots = Math.max(n + 2, Math.floor(ROW_BUFFER_LIMIT / (2 * half)));
-  for (let from = 0; from < count; ) {
+  for (let from = 0; from < count;) {
     // A chunk of windows (by first row) whose rows and solo rows fit in the row buffer.
     const lo = rowStarts[order[from]];
     let to = from + 1;
@@ -157,7 +160,8 @@ function rowSlots({ n, parity0, rowStarts }: SharedColumnWindows, chunk: number[
   const needed = new Int32Array(pairs + 1);
   const solos: number[] = [];
   for (const i of chunk) {
-    const s = rowStarts[i], e = s + n - 1;
+    const s = rowStarts[i],
+      e = s + n - 1;
     const firstA = startsPair(parity0, s) ? s : s + 1;
     const lastA = startsPair(parity0, e) ? e - 2 : e - 1;
     if (lastA >= firstA) {
@@ -182,10 +186,15 @@ function rowSlots({ n, parity0, rowStarts }: SharedColumnWindows, chunk: number[
 }
 
 /** Row pass: runs of consecutive needed pairs, then the rows alone, into their slots of `rows`. */
-function transformRows({ source, n, weights }: SharedColumnWindows, { aBase, pairSlot, soloSlot }: RowSlots, rows: Float64Array, half: number): void {
+function transformRows(
+  { source, n, weights }: SharedColumnWindows,
+  { aBase, pairSlot, soloSlot }: RowSlots,
+  rows: Float64Array,
+  half: number,
+): void {
   const fft = fftEngine(n);
   const { data, offset, rowStride, colStride } = source;
-  for (let p = 0; p < pairSlot.length; ) {
+  for (let p = 0; p < pairSlot.length;) {
     if (pairSlot[p] < 0) {
       p++;
       continue;
@@ -208,12 +217,26 @@ function transformRows({ source, n, weights }: SharedColumnWindows, { aBase, pai
   }
   if (soloSlot.size > 0) {
     const starts = Array.from(soloSlot.keys(), (row) => offset + row * rowStride);
-    fft.taperedSolos({ src: data, starts, colStride, weights, out: rows, outRows: Array.from(soloSlot.values()), half });
+    fft.taperedSolos({
+      src: data,
+      starts,
+      colStride,
+      weights,
+      out: rows,
+      outRows: Array.from(soloSlot.values()),
+      half,
+    });
   }
 }
 
 /** Where each row j of the window starting at row `s` has its half-spectrum in the row buffer. */
-function windowRowStarts({ n, parity0 }: SharedColumnWindows, { aBase, pairSlot, soloSlot }: RowSlots, s: number, half: number, rowStart: Int32Array): void {
+function windowRowStarts(
+  { n, parity0 }: SharedColumnWindows,
+  { aBase, pairSlot, soloSlot }: RowSlots,
+  s: number,
+  half: number,
+  rowStart: Int32Array,
+): void {
   for (let j = 0; j < n; j++) {
     const row = s + j;
     const first = startsPair(parity0, row);
@@ -227,8 +250,16 @@ function windowRowStarts({ n, parity0 }: SharedColumnWindows, { aBase, pairSlot,
  * Number of NaN or infinite values among the `rows × cols` values at
  * `data[offset + r·rowStride + c·colStride]`: the slow path once a spectrum came out non-finite.
  */
-export function countNonFinite(data: ArrayLike<number>, offset: number, rowStride: number, colStride: number, rows: number, cols: number): number {
+export function countNonFinite(
+  data: ArrayLike<number>,
+  offset: number,
+  rowStride: number,
+  colStride: number,
+  rows: number,
+  cols: number,
+): number {
   let bad = 0;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (!Number.isFinite(data[offset + r * rowStride + c * colStride])) bad++;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) if (!Number.isFinite(data[offset + r * rowStride + c * colStride])) bad++;
   return bad;
 }

@@ -44,7 +44,12 @@ export function forEachHermitianPair(
  * F(0, 0) = 0. The inverse FFT of the result is real (to rounding).
  * @param amplitude √(expected power) at row u, column v (called once per pair)
  */
-export function randomHermitianSpectrum(rows: number, cols: number, amplitude: (u: number, v: number) => number, rng: RandomSource): Float64Array {
+export function randomHermitianSpectrum(
+  rows: number,
+  cols: number,
+  amplitude: (u: number, v: number) => number,
+  rng: RandomSource,
+): Float64Array {
   const spectrum = new Float64Array(2 * rows * cols);
   forEachHermitianPair(rows, cols, (u, v, index, partner, selfConjugate) => {
     const amp = amplitude(u, v);
@@ -52,7 +57,8 @@ export function randomHermitianSpectrum(rows: number, cols: number, amplitude: (
       spectrum[2 * index] = amp * rng.normal();
       return;
     }
-    const re = amp * Math.SQRT1_2 * rng.normal(), im = amp * Math.SQRT1_2 * rng.normal();
+    const re = amp * Math.SQRT1_2 * rng.normal(),
+      im = amp * Math.SQRT1_2 * rng.normal();
     spectrum[2 * index] = re;
     spectrum[2 * index + 1] = im;
     spectrum[2 * partner] = re;
@@ -68,7 +74,13 @@ export function randomHermitianSpectrum(rows: number, cols: number, amplitude: (
  * power spectrum is the model itself, with no sampling scatter.
  * @param amplitude |F| at row u, column v (called once per pair)
  */
-export function randomPhaseSpectrum(rows: number, cols: number, amplitude: (u: number, v: number) => number, rng: RandomSource, randomAmplitudes = false): Float64Array {
+export function randomPhaseSpectrum(
+  rows: number,
+  cols: number,
+  amplitude: (u: number, v: number) => number,
+  rng: RandomSource,
+  randomAmplitudes = false,
+): Float64Array {
   const spectrum = new Float64Array(2 * rows * cols);
   forEachHermitianPair(rows, cols, (u, v, index, partner, selfConjugate) => {
     let amp = amplitude(u, v);
@@ -79,7 +91,8 @@ export function randomPhaseSpectrum(rows: number, cols: number, amplitude: (u: n
     // A Gaussian field: |F|² = amp²·E, E exponential with mean 1 (Rayleigh amplitudes).
     if (randomAmplitudes) amp *= Math.sqrt(-Math.log(1 - rng.uniform()));
     const phase = 2 * Math.PI * rng.uniform();
-    const re = amp * Math.cos(phase), im = amp * Math.sin(phase);
+    const re = amp * Math.cos(phase),
+      im = amp * Math.sin(phase);
     spectrum[2 * index] = re;
     spectrum[2 * index + 1] = im;
     spectrum[2 * partner] = re;

@@ -47,7 +47,13 @@
  */
 import type { RandomSource } from '../rng.js';
 import { fft2d } from '../spectrum/fft.js';
-import { forEachHermitianPair, randomHermitianSpectrum, realPart, squaredFrequencies, unfoldQuadrant } from './fourier-grid.js';
+import {
+  forEachHermitianPair,
+  randomHermitianSpectrum,
+  realPart,
+  squaredFrequencies,
+  unfoldQuadrant,
+} from './fourier-grid.js';
 
 /** Standard deviation of the white-noise magnetisation before filtering, A/m (PyCurious's `M2`). */
 export const LAYERED_MAGNETISATION_SD = 0.2;
@@ -100,14 +106,19 @@ export type NoiseColumn = (u: number, v: number, selfConjugate: boolean, column:
  * `a = 2π c_m e^{−|k|z_t}(1 − q)/L · (f_h² + f_z²)^(−β/4) · (1 − (qω^kz)^nz)/(1 − qω^kz)`.
  * Returns a function that fills `kernel` (interleaved complex, length L) for (u, v) ≠ (0, 0).
  */
-function kernelOf(params: LayeredParameters): { depthPeriod: number; fill: (u: number, v: number, kernel: Float64Array) => void } {
+function kernelOf(params: LayeredParameters): {
+  depthPeriod: number;
+  fill: (u: number, v: number, kernel: Float64Array) => void;
+} {
   const { rows, cols, spacingKm, beta, zt, dz } = params;
   const { slabs, slabThickness, depthPeriod: L } = layeredLayout(rows, cols, spacingKm, dz);
   const fy2 = squaredFrequencies(rows, spacingKm);
   const fx2 = squaredFrequencies(cols, spacingKm);
   const fz2 = squaredFrequencies(L, slabThickness);
   // ω^j = e^{2πij/L}: 1 − qω^j = (1 − q) + 2q·sin²(πj/L) − i·q·sin(2πj/L), no cancellation.
-  const sinFull = new Float64Array(L), sinHalfSquared = new Float64Array(L), power = new Int32Array(L);
+  const sinFull = new Float64Array(L),
+    sinHalfSquared = new Float64Array(L),
+    power = new Int32Array(L);
   for (let j = 0; j < L; j++) {
     sinFull[j] = Math.sin((2 * Math.PI * j) / L);
     sinHalfSquared[j] = Math.sin((Math.PI * j) / L) ** 2;
@@ -117,18 +128,23 @@ function kernelOf(params: LayeredParameters): { depthPeriod: number; fill: (u: n
   const fill = (u: number, v: number, kernel: Float64Array): void => {
     const fh2 = fy2[u] + fx2[v];
     const k = 2 * Math.PI * Math.sqrt(fh2);
-    const q = Math.exp(-k * slabThickness), oneMinusQ = -Math.expm1(-k * slabThickness);
-    const qn = Math.exp(-k * dz), oneMinusQn = -Math.expm1(-k * dz); // q^nz = e^{−|k|Δz}
+    const q = Math.exp(-k * slabThickness),
+      oneMinusQ = -Math.expm1(-k * slabThickness);
+    const qn = Math.exp(-k * dz),
+      oneMinusQn = -Math.expm1(-k * dz); // q^nz = e^{−|k|Δz}
     const prefactor = (2 * Math.PI * LAYERED_CM * Math.exp(-k * zt) * oneMinusQ) / L;
     for (let kz = 0; 2 * kz <= L; kz++) {
       // (f_h² + f_z²)^(−β/4) through exp/log: V8's Math.pow is markedly slower here.
       const filter = prefactor * Math.exp(exponent * Math.log(fh2 + fz2[kz]));
       // (1 − q^nz ω^{kz·nz}) / (1 − q ω^kz)
       const j = power[kz];
-      const nr = oneMinusQn + 2 * qn * sinHalfSquared[j], ni = -qn * sinFull[j];
-      const dr = oneMinusQ + 2 * q * sinHalfSquared[kz], di = -q * sinFull[kz];
+      const nr = oneMinusQn + 2 * qn * sinHalfSquared[j],
+        ni = -qn * sinFull[j];
+      const dr = oneMinusQ + 2 * q * sinHalfSquared[kz],
+        di = -q * sinFull[kz];
       const scale = filter / (dr * dr + di * di);
-      const re = (nr * dr + ni * di) * scale, im = (ni * dr - nr * di) * scale;
+      const re = (nr * dr + ni * di) * scale,
+        im = (ni * dr - nr * di) * scale;
       kernel[2 * kz] = re;
       kernel[2 * kz + 1] = im;
       if (kz > 0 && 2 * kz < L) {
@@ -151,12 +167,14 @@ function kernelOf(params: LayeredParameters): { depthPeriod: number; fill: (u: n
 export function layeredAnomalySpectrum(params: LayeredParameters, noise: NoiseColumn): Float64Array {
   const { rows, cols } = params;
   const { depthPeriod: L, fill } = kernelOf(params);
-  const kernel = new Float64Array(2 * L), column = new Float64Array(2 * L);
+  const kernel = new Float64Array(2 * L),
+    column = new Float64Array(2 * L);
   const spectrum = new Float64Array(2 * rows * cols);
   forEachHermitianPair(rows, cols, (u, v, index, partner, selfConjugate) => {
     fill(u, v, kernel);
     noise(u, v, selfConjugate, column);
-    let re = 0, im = 0;
+    let re = 0,
+      im = 0;
     for (let i = 0; i < 2 * L; i += 2) {
       re += kernel[i] * column[i] - kernel[i + 1] * column[i + 1];
       im += kernel[i] * column[i + 1] + kernel[i + 1] * column[i];
@@ -189,7 +207,8 @@ function quadrantPower(params: LayeredParameters): Float64Array {
   const { depthPeriod: L, fill } = kernelOf(params);
   const variance = LAYERED_MAGNETISATION_SD ** 2 * rows * cols * L;
   const kernel = new Float64Array(2 * L);
-  const qr = (rows >> 1) + 1, qc = (cols >> 1) + 1;
+  const qr = (rows >> 1) + 1,
+    qc = (cols >> 1) + 1;
   const power = new Float64Array(qr * qc);
   for (let a = 0; a < qr; a++) {
     for (let b = 0; b < qc; b++) {
@@ -227,6 +246,11 @@ export function layeredField(
 ): Float64Array {
   const amplitude = quadrantPower({ rows, cols, spacingKm, ...layer }).map(Math.sqrt);
   const qc = (cols >> 1) + 1;
-  const spectrum = randomHermitianSpectrum(rows, cols, (u, v) => amplitude[Math.min(u, rows - u) * qc + Math.min(v, cols - v)], rng);
+  const spectrum = randomHermitianSpectrum(
+    rows,
+    cols,
+    (u, v) => amplitude[Math.min(u, rows - u) * qc + Math.min(v, cols - v)],
+    rng,
+  );
   return realPart(fft2d(spectrum, rows, cols, true));
 }

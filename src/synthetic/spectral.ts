@@ -55,10 +55,23 @@ export const DEFAULT_SPECTRAL_C = 12;
  * @param rng the random source (consumed)
  * @throws CurieError `E_ARGUMENT` when the model's amplitude is not finite (C too large, β ≤ −1)
  */
-export function spectralField(rows: number, cols: number, spacingKm: number, params: BouligandParameters, rng: RandomSource, randomAmplitudes = false): Float64Array {
+export function spectralField(
+  rows: number,
+  cols: number,
+  spacingKm: number,
+  params: BouligandParameters,
+  rng: RandomSource,
+  randomAmplitudes = false,
+): Float64Array {
   const amplitude = quadrantPower(rows, cols, spacingKm, params).map(Math.sqrt);
   const qc = (cols >> 1) + 1;
-  const spectrum = randomPhaseSpectrum(rows, cols, (u, v) => amplitude[Math.min(u, rows - u) * qc + Math.min(v, cols - v)], rng, randomAmplitudes);
+  const spectrum = randomPhaseSpectrum(
+    rows,
+    cols,
+    (u, v) => amplitude[Math.min(u, rows - u) * qc + Math.min(v, cols - v)],
+    rng,
+    randomAmplitudes,
+  );
   return realPart(fft2d(spectrum, rows, cols, true));
 }
 
@@ -72,14 +85,20 @@ export function spectralField(rows: number, cols: number, spacingKm: number, par
  * @param params β, z_t (km), Δz (km), C
  * @throws CurieError `E_ARGUMENT` when the model's power is not finite
  */
-export function spectralPower(rows: number, cols: number, spacingKm: number, params: BouligandParameters): Float64Array {
+export function spectralPower(
+  rows: number,
+  cols: number,
+  spacingKm: number,
+  params: BouligandParameters,
+): Float64Array {
   return unfoldQuadrant(quadrantPower(rows, cols, spacingKm, params), rows, cols);
 }
 
 /** {@link spectralPower} for |u| ≤ rows/2, |v| ≤ cols/2 (|k| depends on |u| and |v| only), as `[a·(⌊cols/2⌋ + 1) + b]`. */
 function quadrantPower(rows: number, cols: number, spacingKm: number, params: BouligandParameters): Float64Array {
   const { beta, zt, dz, C } = params;
-  const qr = (rows >> 1) + 1, qc = (cols >> 1) + 1;
+  const qr = (rows >> 1) + 1,
+    qc = (cols >> 1) + 1;
   const kh = new Float64Array(qr * qc);
   for (let a = 0; a < qr; a++) {
     const fy = fftFrequency(a, rows, spacingKm);

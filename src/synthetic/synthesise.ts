@@ -73,31 +73,54 @@ function checkLayerThickness(rows: number, cols: number, spacing: number, dz: nu
   const side = Math.max(rows, cols);
   const { slabs } = layeredLayout(rows, cols, spacing / 1000, dz);
   if (slabs > 4 * side)
-    throw argument(`dz = ${fmt(dz)} km is ${fmt(slabs)} slabs of the ${fmt(spacing)} m spacing, more than 4 × the grid's side of ${side} nodes; a layer that thick looks infinitely thick to this grid: use dz ≤ ${fmt((4 * side * spacing) / 1000)} km`);
+    throw argument(
+      `dz = ${fmt(dz)} km is ${fmt(slabs)} slabs of the ${fmt(spacing)} m spacing, more than 4 × the grid's side of ${side} nodes; a layer that thick looks infinitely thick to this grid: use dz ≤ ${fmt((4 * side * spacing) / 1000)} km`,
+    );
 }
 
 function checkOptions(options: SynthesiseOptions): void {
-  if (options === null || typeof options !== 'object') throw argument(`synthesiseAnomaly needs an options object; got ${String(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw argument(`synthesiseAnomaly needs an options object; got ${String(options)}`);
   const { rows, cols, spacing, zt, dz, beta, seed, method = 'spectral', C, crs } = options;
-  for (const [name, value] of [['rows', rows], ['cols', cols]] as const)
-    if (!Number.isInteger(value) || value < 8) throw argument(`${name} = ${String(value)} must be an integer of at least 8`);
-  checkAllocation(`synthesising a ${rows} × ${cols} grid`, SYNTHESIS_BYTES_PER_NODE * rows * cols, 'use fewer rows or columns');
-  if (typeof spacing !== 'number' || !Number.isFinite(spacing) || spacing <= 0) throw argument(`spacing = ${String(spacing)} must be a positive number of metres`);
-  if (typeof zt !== 'number' || !Number.isFinite(zt) || zt < 0) throw argument(`zt = ${String(zt)} must be a depth of at least 0 km`);
-  if (typeof dz !== 'number' || !Number.isFinite(dz) || dz <= 0) throw argument(`dz = ${String(dz)} must be a positive thickness in km`);
-  if (typeof beta !== 'number' || !Number.isFinite(beta)) throw argument(`beta = ${String(beta)} must be a finite number`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw argument(`seed = ${String(seed)} must be a finite number`);
-  if (method !== 'spectral' && method !== 'layered') throw argument(`method '${String(method)}' is not one of 'spectral', 'layered'`);
+  for (const [name, value] of [
+    ['rows', rows],
+    ['cols', cols],
+  ] as const)
+    if (!Number.isInteger(value) || value < 8)
+      throw argument(`${name} = ${String(value)} must be an integer of at least 8`);
+  checkAllocation(
+    `synthesising a ${rows} × ${cols} grid`,
+    SYNTHESIS_BYTES_PER_NODE * rows * cols,
+    'use fewer rows or columns',
+  );
+  if (typeof spacing !== 'number' || !Number.isFinite(spacing) || spacing <= 0)
+    throw argument(`spacing = ${String(spacing)} must be a positive number of metres`);
+  if (typeof zt !== 'number' || !Number.isFinite(zt) || zt < 0)
+    throw argument(`zt = ${String(zt)} must be a depth of at least 0 km`);
+  if (typeof dz !== 'number' || !Number.isFinite(dz) || dz <= 0)
+    throw argument(`dz = ${String(dz)} must be a positive thickness in km`);
+  if (typeof beta !== 'number' || !Number.isFinite(beta))
+    throw argument(`beta = ${String(beta)} must be a finite number`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw argument(`seed = ${String(seed)} must be a finite number`);
+  if (method !== 'spectral' && method !== 'layered')
+    throw argument(`method '${String(method)}' is not one of 'spectral', 'layered'`);
   if (method === 'layered') checkLayerThickness(rows, cols, spacing, dz);
-  if (method === 'spectral' && !(beta > -1)) throw argument(`beta = ${fmt(beta)} must be above -1 for the spectral method (the Bouligand model needs Γ((1+β)/2))`);
+  if (method === 'spectral' && !(beta > -1))
+    throw argument(
+      `beta = ${fmt(beta)} must be above -1 for the spectral method (the Bouligand model needs Γ((1+β)/2))`,
+    );
   if (C !== undefined) {
-    if (method === 'layered') throw argument(`C = ${String(C)} applies to method 'spectral' only; scale a layered field's values instead`);
+    if (method === 'layered')
+      throw argument(`C = ${String(C)} applies to method 'spectral' only; scale a layered field's values instead`);
     if (typeof C !== 'number' || !Number.isFinite(C)) throw argument(`C = ${String(C)} must be a finite number`);
   }
   if (options.amplitudes !== undefined && options.amplitudes !== 'exact' && options.amplitudes !== 'random')
     throw argument(`amplitudes '${String(options.amplitudes)}' is not one of 'exact', 'random'`);
-  if (options.amplitudes === 'random' && method !== 'spectral') throw argument(`amplitudes 'random' applies to method 'spectral' only`);
-  if (crs !== undefined && (typeof crs !== 'string' || crs === '')) throw argument(`crs ${JSON.stringify(crs)} must be a non-empty string such as 'EPSG:32723'`);
+  if (options.amplitudes === 'random' && method !== 'spectral')
+    throw argument(`amplitudes 'random' applies to method 'spectral' only`);
+  if (crs !== undefined && (typeof crs !== 'string' || crs === ''))
+    throw argument(`crs ${JSON.stringify(crs)} must be a non-empty string such as 'EPSG:32723'`);
 }
 
 /**
@@ -125,11 +148,25 @@ function checkOptions(options: SynthesiseOptions): void {
  */
 export function synthesiseAnomaly(options: SynthesiseOptions): Raster {
   checkOptions(options);
-  const { rows, cols, spacing, zt, dz, beta, seed, method = 'spectral', C = DEFAULT_SPECTRAL_C, crs, amplitudes = 'exact' } = options;
+  const {
+    rows,
+    cols,
+    spacing,
+    zt,
+    dz,
+    beta,
+    seed,
+    method = 'spectral',
+    C = DEFAULT_SPECTRAL_C,
+    crs,
+    amplitudes = 'exact',
+  } = options;
   const rng = createRng(seed);
   const spacingKm = spacing / 1000;
   const values =
-    method === 'spectral' ? spectralField(rows, cols, spacingKm, { beta, zt, dz, C }, rng, amplitudes === 'random') : layeredField(rows, cols, spacingKm, { beta, zt, dz }, rng);
+    method === 'spectral'
+      ? spectralField(rows, cols, spacingKm, { beta, zt, dz, C }, rng, amplitudes === 'random')
+      : layeredField(rows, cols, spacingKm, { beta, zt, dz }, rng);
   const raster: Raster = {
     data: ndarray(values, [rows, cols]),
     xmin: 0.5 * spacing,

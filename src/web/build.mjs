@@ -25,14 +25,21 @@ const SWAPS = {
 const browserPlugin = {
   name: 'curie-browser',
   setup(b) {
-    b.onResolve({ filter: /^node:(os|zlib|fs)$/ }, (args) => ({ path: path.join(web, `shims/${args.path.slice(5)}.ts`) }));
-    b.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} imported by ${path.relative(root, args.importer)} cannot run in the browser` }] }));
+    b.onResolve({ filter: /^node:(os|zlib|fs)$/ }, (args) => ({
+      path: path.join(web, `shims/${args.path.slice(5)}.ts`),
+    }));
+    b.onResolve({ filter: /^node:/ }, (args) => ({
+      errors: [{ text: `${args.path} imported by ${path.relative(root, args.importer)} cannot run in the browser` }],
+    }));
     b.onResolve({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith('.')) return undefined;
-      const target = path.relative(path.join(root, 'src'), path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+      const target = path
+        .relative(path.join(root, 'src'), path.resolve(args.resolveDir, args.path))
+        .replace(/\.js$/, '.ts');
       const swap = SWAPS[target];
       // Swapped modules: unless the importer is the shim itself.
-      if (swap && path.resolve(args.importer) !== path.join(root, 'src', swap)) return { path: path.join(root, 'src', swap) };
+      if (swap && path.resolve(args.importer) !== path.join(root, 'src', swap))
+        return { path: path.join(root, 'src', swap) };
       return undefined;
     });
   },

@@ -20,7 +20,13 @@ import { defaultBounds } from '../inversion/bounds.js';
 import type { FitResult } from '../inversion/fit.js';
 import { PARAMETERS } from '../inversion/objective.js';
 import { VERDICTS } from '../inversion/verdict.js';
-import { fitWindowSpectrum, type GridSource, tanakaWindow, type TanakaResult, windowSpectrum } from '../inversion/window-routines.js';
+import {
+  fitWindowSpectrum,
+  type GridSource,
+  tanakaWindow,
+  type TanakaResult,
+  windowSpectrum,
+} from '../inversion/window-routines.js';
 import { resolveSettings } from '../parallel/run-batch.js';
 import type { RoutineSettings } from '../parallel/protocol.js';
 import { tanakaPower } from '../spectrum/convention.js';
@@ -65,7 +71,11 @@ function errorText(error: unknown): string {
 }
 
 /** The WGS84 lon/lat of window centres in `crs`, or undefined without a CRS or for one the page cannot resolve. */
-function centresLonLat(x: Float64Array, y: Float64Array, crs: string | undefined): { lon: Float64Array; lat: Float64Array } | undefined {
+function centresLonLat(
+  x: Float64Array,
+  y: Float64Array,
+  crs: string | undefined,
+): { lon: Float64Array; lat: Float64Array } | undefined {
   if (crs === undefined) return undefined;
   try {
     return toLonLat(x, y, crs);
@@ -110,7 +120,10 @@ function warmUp({ grid }: Loaded): void {
     const { window, settings } = controls();
     const { xcoords, ycoords, nx, ny } = grid.geometry;
     const resolved = resolveSettings(settings);
-    fitWindowSpectrum(windowSpectrum(grid, window, xcoords[nx >> 1], ycoords[ny >> 1], resolved), resolved, { dx: grid.geometry.dx, window });
+    fitWindowSpectrum(windowSpectrum(grid, window, xcoords[nx >> 1], ycoords[ny >> 1], resolved), resolved, {
+      dx: grid.geometry.dx,
+      window,
+    });
   } catch {
     // nothing to warm with these settings
   }
@@ -118,7 +131,9 @@ function warmUp({ grid }: Loaded): void {
 
 /** Values outside the 2nd–98th percentiles saturate, so a few spikes do not wash out the map. */
 function colourRange(values: Float64Array): [number, number] {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (finite.length === 0) return [0, 1];
   const at = (q: number) => finite[Math.min(finite.length - 1, Math.floor(q * finite.length))];
   const [lo, hi] = [at(0.02), at(0.98)];
@@ -129,7 +144,9 @@ function colourRange(values: Float64Array): [number, number] {
 /** A blue–white–red diverging colour for t in [0, 1]. */
 function diverging(t: number): [number, number, number] {
   const c = Math.min(1, Math.max(0, t));
-  const blue = [33, 102, 172], white = [247, 247, 247], red = [178, 24, 43];
+  const blue = [33, 102, 172],
+    white = [247, 247, 247],
+    red = [178, 24, 43];
   const [a, b, s] = c < 0.5 ? [blue, white, c / 0.5] : [white, red, (c - 0.5) / 0.5];
   return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * s)) as [number, number, number];
 }
@@ -154,13 +171,16 @@ function drawAnomaly({ name, raster, grid }: Loaded): void {
   canvas.dataset.cols = String(nx);
   const { dx } = grid.geometry;
   $('grid-title').textContent = `Anomaly map: ${name}`;
-  $('readout').textContent = `${ny} × ${nx} nodes, spacing ${dx} m; colours ±${Number(hi.toPrecision(3))} nT (2–98 % of values)`;
+  $('readout').textContent =
+    `${ny} × ${nx} nodes, spacing ${dx} m; colours ±${Number(hi.toPrecision(3))} nT (2–98 % of values)`;
   runButton.disabled = false;
 }
 
 function resetResults(): void {
   chosenOutline.hidden = true;
-  summary.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Click the map to fit a window.' }));
+  summary.replaceChildren(
+    Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Click the map to fit a window.' }),
+  );
   for (const key of ['xc', 'yc', 'window', 'curieDepth', 'verdict', 'elapsedMs']) delete summary.dataset[key];
   $('window-spectrum').replaceChildren();
   depthMap.replaceChildren();
@@ -173,8 +193,9 @@ function resetResults(): void {
 
 /** The controls as the library's settings (the batch runner's data form), or a message. */
 function controls(): { window: number; method: Method; settings: RoutineSettings } {
-  const window = 1000 * Number(($<HTMLInputElement>('window')).value);
-  if (!(window > 0) || !Number.isFinite(window)) throw new Error(`window '${$<HTMLInputElement>('window').value}' km must be a positive number`);
+  const window = 1000 * Number($<HTMLInputElement>('window').value);
+  if (!(window > 0) || !Number.isFinite(window))
+    throw new Error(`window '${$<HTMLInputElement>('window').value}' km must be a positive number`);
   const method = $<HTMLSelectElement>('method').value as Method;
   const taper = $<HTMLSelectElement>('taper').value as Taper & string;
   const priorText = $<HTMLInputElement>('priors').value.trim();
@@ -199,7 +220,8 @@ function nodeAt(event: MouseEvent, window: number): { ix: number; iy: number } |
   if (!loaded) return undefined;
   const { nx, ny, dx } = loaded.grid.geometry;
   const box = canvas.getBoundingClientRect();
-  const fx = (event.clientX - box.left) / box.width, fy = (event.clientY - box.top) / box.height;
+  const fx = (event.clientX - box.left) / box.width,
+    fy = (event.clientY - box.top) / box.height;
   if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return undefined;
   const h = Math.min(windowHalfWidth(window, dx), Math.floor((Math.min(nx, ny) - 1) / 2));
   const clamp = (i: number, n: number) => Math.min(n - 1 - h, Math.max(h, i));
@@ -209,8 +231,14 @@ function nodeAt(event: MouseEvent, window: number): { ix: number; iy: number } |
 /** Place an outline over the window of half-width h nodes centred on node (ix, iy). */
 function placeOutline(outline: HTMLDivElement, ix: number, iy: number, h: number): void {
   const { nx, ny } = loaded!.grid.geometry;
-  const left = (ix - h) / nx, top = (ny - 1 - iy - h) / ny;
-  Object.assign(outline.style, { left: `${100 * left}%`, top: `${100 * top}%`, width: `${(100 * (2 * h + 1)) / nx}%`, height: `${(100 * (2 * h + 1)) / ny}%` });
+  const left = (ix - h) / nx,
+    top = (ny - 1 - iy - h) / ny;
+  Object.assign(outline.style, {
+    left: `${100 * left}%`,
+    top: `${100 * top}%`,
+    width: `${(100 * (2 * h + 1)) / nx}%`,
+    height: `${(100 * (2 * h + 1)) / ny}%`,
+  });
   outline.hidden = false;
 }
 
@@ -234,7 +262,8 @@ frame.addEventListener('mousemove', (event) => {
 frame.addEventListener('mouseleave', () => (pointerOutline.hidden = true));
 frame.addEventListener('click', (event) => void fitAt(event));
 
-const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : x === Infinity ? '∞' : '–');
+const fmt = (x: number, digits = 4) =>
+  Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : x === Infinity ? '∞' : '–';
 const interval = (pair: [number, number] | undefined) => (pair ? `${fmt(pair[0])} … ${fmt(pair[1])}` : '–');
 
 function summaryTable(rows: Array<[string, string, string]>, headers: [string, string, string]): HTMLTableElement {
@@ -261,7 +290,8 @@ async function fitAt(event: MouseEvent): Promise<void> {
   const node = nodeAt(event, choice.window);
   if (!node) return;
   const { geometry } = loaded.grid;
-  const xc = geometry.xcoords[node.ix], yc = geometry.ycoords[node.iy];
+  const xc = geometry.xcoords[node.ix],
+    yc = geometry.ycoords[node.iy];
   placeOutline(chosenOutline, node.ix, node.iy, windowNodes(choice.window));
   const settings = resolveSettings(choice.settings);
   try {
@@ -272,7 +302,10 @@ async function fitAt(event: MouseEvent): Promise<void> {
       // The two halves of a click's time, for bench/explore.mjs: spectrum and fit, then the chart.
       performance.measure('curie:fit', { start: started });
       const charted = performance.now();
-      await vegaEmbed($('window-spectrum'), spectrumChart(spectrum, { fit, title }), { actions: false, renderer: 'svg' });
+      await vegaEmbed($('window-spectrum'), spectrumChart(spectrum, { fit, title }), {
+        actions: false,
+        renderer: 'svg',
+      });
       performance.measure('curie:chart', { start: charted });
       showBouligand(fit, xc, yc, choice.window);
     } else {
@@ -282,8 +315,15 @@ async function fitAt(event: MouseEvent): Promise<void> {
     }
     showMessage(undefined);
   } catch (error) {
-    summary.replaceChildren(Object.assign(document.createElement('p'), { className: 'message', textContent: errorText(error) }));
-    Object.assign(summary.dataset, { xc: String(xc), yc: String(yc), window: String(choice.window), curieDepth: 'NaN' });
+    summary.replaceChildren(
+      Object.assign(document.createElement('p'), { className: 'message', textContent: errorText(error) }),
+    );
+    Object.assign(summary.dataset, {
+      xc: String(xc),
+      yc: String(yc),
+      window: String(choice.window),
+      curieDepth: 'NaN',
+    });
   }
   summary.dataset.elapsedMs = String(performance.now() - started);
 }
@@ -291,9 +331,13 @@ async function fitAt(event: MouseEvent): Promise<void> {
 function showBouligand(fit: FitResult, xc: number, yc: number, window: number): void {
   const i = fit.interval;
   const level = Math.round(100 * (fit.level ?? 0.9));
-  const verdict = Object.assign(document.createElement('p'), { className: `verdict ${fit.verdict ?? ''}`, textContent: `verdict: ${fit.verdict ?? 'unknown'}` });
+  const verdict = Object.assign(document.createElement('p'), {
+    className: `verdict ${fit.verdict ?? ''}`,
+    textContent: `verdict: ${fit.verdict ?? 'unknown'}`,
+  });
   const reasons = document.createElement('ul');
-  for (const reason of [...(fit.reasons ?? []), ...(fit.note ? [fit.note] : [])]) reasons.append(Object.assign(document.createElement('li'), { textContent: reason }));
+  for (const reason of [...(fit.reasons ?? []), ...(fit.note ? [fit.note] : [])])
+    reasons.append(Object.assign(document.createElement('li'), { textContent: reason }));
   const table = summaryTable(
     [
       ['β', fmt(fit.beta), interval(i?.beta)],
@@ -303,9 +347,18 @@ function showBouligand(fit: FitResult, xc: number, yc: number, window: number): 
     ],
     ['', 'fit', `${level} % interval`],
   );
-  const facts = Object.assign(document.createElement('p'), { className: 'hint', textContent: `centre (${xc}, ${yc}) m · window ${window / 1000} km · χ²/dof ${fmt(fit.chi2PerDof ?? NaN, 3)} · ${fit.converged ? 'converged' : 'not converged'}` });
+  const facts = Object.assign(document.createElement('p'), {
+    className: 'hint',
+    textContent: `centre (${xc}, ${yc}) m · window ${window / 1000} km · χ²/dof ${fmt(fit.chi2PerDof ?? NaN, 3)} · ${fit.converged ? 'converged' : 'not converged'}`,
+  });
   summary.replaceChildren(table, verdict, reasons, facts);
-  Object.assign(summary.dataset, { xc: String(xc), yc: String(yc), window: String(window), curieDepth: String(fit.curieDepth), verdict: fit.verdict ?? '' });
+  Object.assign(summary.dataset, {
+    xc: String(xc),
+    yc: String(yc),
+    window: String(window),
+    curieDepth: String(fit.curieDepth),
+    verdict: fit.verdict ?? '',
+  });
 }
 
 function showTanaka(result: TanakaResult, xc: number, yc: number, window: number): void {
@@ -317,9 +370,18 @@ function showTanaka(result: TanakaResult, xc: number, yc: number, window: number
     ],
     ['', 'Tanaka', 'error'],
   );
-  const facts = Object.assign(document.createElement('p'), { className: 'hint', textContent: `centre (${xc}, ${yc}) m · window ${window / 1000} km · Tanaka et al. (1999), no verdict` });
+  const facts = Object.assign(document.createElement('p'), {
+    className: 'hint',
+    textContent: `centre (${xc}, ${yc}) m · window ${window / 1000} km · Tanaka et al. (1999), no verdict`,
+  });
   summary.replaceChildren(table, facts);
-  Object.assign(summary.dataset, { xc: String(xc), yc: String(yc), window: String(window), curieDepth: String(result.Zb), verdict: '' });
+  Object.assign(summary.dataset, {
+    xc: String(xc),
+    yc: String(yc),
+    window: String(window),
+    curieDepth: String(result.Zb),
+    verdict: '',
+  });
 }
 
 /** Offer bytes as a download link. */
@@ -343,7 +405,8 @@ async function mapAll(): Promise<void> {
   try {
     choice = controls();
     spacing = 1000 * Number($<HTMLInputElement>('spacing').value);
-    if (!(spacing > 0)) throw new Error(`spacing '${$<HTMLInputElement>('spacing').value}' km must be a positive number`);
+    if (!(spacing > 0))
+      throw new Error(`spacing '${$<HTMLInputElement>('spacing').value}' km must be a positive number`);
     centres = createCentroidList(current.grid.geometry, choice.window, { spacingX: spacing, spacingY: spacing });
   } catch (error) {
     return showMessage(errorText(error));
@@ -366,38 +429,84 @@ async function mapAll(): Promise<void> {
     const outcome = await runMap(
       {
         values: raster.data.data,
-        extent: { rows: grid.geometry.ny, cols: grid.geometry.nx, xmin: raster.xmin, xmax: raster.xmax, ymin: raster.ymin, ymax: raster.ymax },
+        extent: {
+          rows: grid.geometry.ny,
+          cols: grid.geometry.nx,
+          xmin: raster.xmin,
+          xmax: raster.xmax,
+          ymin: raster.ymin,
+          ymax: raster.ymax,
+        },
         routine: choice.method === 'bouligand' ? 'optimise' : 'tanaka',
         window: choice.window,
         ...centres,
         settings: choice.settings,
       },
-      { signal: running.signal, onProgress: (done) => ((progress.value = done), (status.textContent = `${done} / ${total} windows`)) },
+      {
+        signal: running.signal,
+        onProgress: (done) => ((progress.value = done), (status.textContent = `${done} / ${total} windows`)),
+      },
     );
     const seconds = (performance.now() - started) / 1000;
     const records: TableRecord[] = Array.from(centres.xc, (x, i) => {
-      const y = centres.yc[i], message = outcome.messages.get(i);
-      if (choice.method === 'tanaka') return tanakaRecord(x, y, outcome.results![i] as TanakaResult ?? { status: outcome.status[i], message: message ?? '' });
+      const y = centres.yc[i],
+        message = outcome.messages.get(i);
+      if (choice.method === 'tanaka')
+        return tanakaRecord(
+          x,
+          y,
+          (outcome.results![i] as TanakaResult) ?? { status: outcome.status[i], message: message ?? '' },
+        );
       const row = outcome.fitRows![i];
-      return bouligandRecord(x, y, { ...row, verdict: VERDICTS[row.verdict], status: outcome.status[i], ...(message === undefined ? {} : { message }) });
+      return bouligandRecord(x, y, {
+        ...row,
+        verdict: VERDICTS[row.verdict],
+        status: outcome.status[i],
+        ...(message === undefined ? {} : { message }),
+      });
     });
     const field = 'curie_depth';
-    const values = { [field]: Float64Array.from(records, (r) => r[field] as number), ...(choice.method === 'bouligand' ? { verdict: Uint8Array.from(records, (r) => VERDICTS.indexOf(r.verdict as never)) } : {}) };
+    const values = {
+      [field]: Float64Array.from(records, (r) => r[field] as number),
+      ...(choice.method === 'bouligand'
+        ? { verdict: Uint8Array.from(records, (r) => VERDICTS.indexOf(r.verdict as never)) }
+        : {}),
+    };
     if (loaded !== current) return;
-    await vegaEmbed(depthMap, mapChart(values, { x: centres.xc, y: centres.yc, field, title: `Curie depth, ${choice.method}, window ${choice.window / 1000} km` }), { actions: false, renderer: 'canvas' });
+    await vegaEmbed(
+      depthMap,
+      mapChart(values, {
+        x: centres.xc,
+        y: centres.yc,
+        field,
+        title: `Curie depth, ${choice.method}, window ${choice.window / 1000} km`,
+      }),
+      { actions: false, renderer: 'canvas' },
+    );
     // As curie map: the centres' lon,lat as the last columns when the grid has a CRS the page knows.
     const lonLat = centresLonLat(centres.xc, centres.yc, current.raster.crs);
-    const rows: TableRecord[] = lonLat ? records.map((r, i) => ({ ...r, lon: lonLat.lon[i], lat: lonLat.lat[i] })) : records;
+    const rows: TableRecord[] = lonLat
+      ? records.map((r, i) => ({ ...r, lon: lonLat.lon[i], lat: lonLat.lat[i] }))
+      : records;
     const fields = fieldsOf(choice.method, lonLat !== undefined);
-    offer('download-csv', csvHeader(fields) + rows.map((r) => csvRow(fields.map((f) => r[f]))).join(''), 'text/csv', 'curie-map.csv');
-    const tif = mapGeoTiffBytes({ method: choice.method, ...centres, spacing: { spacingX: spacing, spacingY: spacing }, crs: current.raster.crs }, records);
+    offer(
+      'download-csv',
+      csvHeader(fields) + rows.map((r) => csvRow(fields.map((f) => r[f]))).join(''),
+      'text/csv',
+      'curie-map.csv',
+    );
+    const tif = mapGeoTiffBytes(
+      { method: choice.method, ...centres, spacing: { spacingX: spacing, spacingY: spacing }, crs: current.raster.crs },
+      records,
+    );
     offer('download-tif', tif as BlobPart, 'image/tiff', 'curie-map.tif');
     const counts = VERDICTS.map((name) => `${records.filter((r) => r.verdict === name).length} ${name}`).join(', ');
     status.textContent = `${total} windows in ${seconds.toFixed(2)} s${choice.method === 'bouligand' ? `: ${counts}` : ''}`;
     depthMap.dataset.seconds = String(seconds);
     depthMap.dataset.windows = String(total);
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') status.textContent = `stopped after ${progress.value} of ${total} windows`;
+    if (error instanceof DOMException && error.name === 'AbortError')
+      status.textContent = `stopped after ${progress.value} of ${total} windows`;
     else showMessage(`Map failed: ${errorText(error)}`);
   } finally {
     running = undefined;
@@ -413,7 +522,11 @@ $<HTMLInputElement>('file-input').addEventListener('change', (event) => {
 
 // Vega's first chart compiles and JITs its code, a cost later charts are spared: do that once on
 // load, off screen, so that the first click shows its spectrum as fast as the others.
-void vegaEmbed(document.createElement('div'), spectrumChart({ k: [1, 2], Phi: [1, 0], sigmaPhi: [0.1, 0.1] }, { fit: { beta: 3, zt: 1, dz: 10, C: 5 } }), { actions: false, renderer: 'svg' });
+void vegaEmbed(
+  document.createElement('div'),
+  spectrumChart({ k: [1, 2], Phi: [1, 0], sigmaPhi: [0.1, 0.1] }, { fit: { beta: 3, zt: 1, dz: 10, C: 5 } }),
+  { actions: false, renderer: 'svg' },
+);
 
 // `curie explore FILE` serves the file at ./grid: load it on start (204 when none was given).
 void (async () => {
@@ -422,4 +535,3 @@ void (async () => {
   const name = response.headers.get('x-curie-file') ?? SERVED_GRID;
   await load(new Uint8Array(await response.arrayBuffer()), name);
 })();
-

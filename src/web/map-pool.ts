@@ -38,14 +38,24 @@ let gridCount = 0;
  * @param onProgress called after each window with the number done and the total
  * @param signal stops the map: the workers end at once and the promise rejects with an AbortError
  */
-export function runMap(job: MapJob, options: { workers?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<MapOutcome> {
+export function runMap(
+  job: MapJob,
+  options: { workers?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<MapOutcome> {
   const total = job.xc.length;
   const count = Math.max(1, Math.min(options.workers ?? navigator.hardwareConcurrency ?? 2, Math.ceil(total / BATCH)));
   const batches: number[][] = [];
-  for (let start = 0; start < total; start += BATCH) batches.push(Array.from({ length: Math.min(BATCH, total - start) }, (_, k) => start + k));
-  const outcome: MapOutcome = { status: new Uint8Array(total).fill(STATUS.pending), messages: new Map(), ...(job.routine === 'optimise' ? { fitRows: new Array(total) } : { results: new Array(total) }) };
+  for (let start = 0; start < total; start += BATCH)
+    batches.push(Array.from({ length: Math.min(BATCH, total - start) }, (_, k) => start + k));
+  const outcome: MapOutcome = {
+    status: new Uint8Array(total).fill(STATUS.pending),
+    messages: new Map(),
+    ...(job.routine === 'optimise' ? { fitRows: new Array(total) } : { results: new Array(total) }),
+  };
   const id = `grid-${++gridCount}`;
-  let next = 0, done = 0, finished = 0;
+  let next = 0,
+    done = 0,
+    finished = 0;
   if (total === 0) return Promise.resolve(outcome);
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
@@ -60,7 +70,16 @@ export function runMap(job: MapJob, options: { workers?: number; onProgress?: (d
     options.signal?.addEventListener('abort', abort, { once: true });
     const give = (worker: Worker) => {
       if (next >= batches.length) return;
-      const request: WorkerRequest = { type: 'batch', batch: next, routine: job.routine, window: job.window, xc: job.xc, yc: job.yc, indices: batches[next++], settings: job.settings };
+      const request: WorkerRequest = {
+        type: 'batch',
+        batch: next,
+        routine: job.routine,
+        window: job.window,
+        xc: job.xc,
+        yc: job.yc,
+        indices: batches[next++],
+        settings: job.settings,
+      };
       worker.postMessage(request);
     };
     for (let w = 0; w < count; w++) {
@@ -73,7 +92,8 @@ export function runMap(job: MapJob, options: { workers?: number; onProgress?: (d
         if (reply.type === 'failed') return stop(new Error(reply.message));
         reply.indices.forEach((i, k) => {
           outcome.status[i] = reply.status[k];
-          if (outcome.fitRows) outcome.fitRows[i] = fitRow((column) => reply.fitRows![k][TABLE_COLUMNS.indexOf(column)]);
+          if (outcome.fitRows)
+            outcome.fitRows[i] = fitRow((column) => reply.fitRows![k][TABLE_COLUMNS.indexOf(column)]);
         });
         reply.messages.forEach(([i, message]) => outcome.messages.set(i, message));
         reply.results?.forEach(([i, result]) => (outcome.results![i] = result));

@@ -28,14 +28,28 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     for (;;) {
       const step = steps.next();
       if (step.done) {
-        const fitRows = fitTableBuffer ? indices.map((i) => TABLE_COLUMNS.map((_, j) => new Float64Array(fitTableBuffer)[j * n + i])) : undefined;
-        const reply: WorkerReply = { type: 'done', batch, indices, status: indices.map((i) => new Uint8Array(statusBuffer)[i]), fitRows, messages: step.value.messages, results: step.value.results };
+        const fitRows = fitTableBuffer
+          ? indices.map((i) => TABLE_COLUMNS.map((_, j) => new Float64Array(fitTableBuffer)[j * n + i]))
+          : undefined;
+        const reply: WorkerReply = {
+          type: 'done',
+          batch,
+          indices,
+          status: indices.map((i) => new Uint8Array(statusBuffer)[i]),
+          fitRows,
+          messages: step.value.messages,
+          results: step.value.results,
+        };
         self.postMessage(reply);
         return;
       }
       self.postMessage({ type: 'window', batch } satisfies WorkerReply);
     }
   } catch (error) {
-    self.postMessage({ type: 'failed', batch, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    self.postMessage({
+      type: 'failed',
+      batch,
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies WorkerReply);
   }
 };

@@ -44,13 +44,22 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 /** Build dist/ when a test file runs without `npm test` (which builds first). */
 export function ensureBuilt(): void {
-  if (!existsSync(CLI)) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' });
+  if (!existsSync(CLI))
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+      { cwd: root, stdio: 'pipe' },
+    );
 }
 
 /** `curie args…` in a child process; what it printed and how it ended. */
 export function curieProcess(args: string[], options: RunOptions): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: childEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -58,7 +67,13 @@ export function curieProcess(args: string[], options: RunOptions): Promise<Run> 
     child.on('error', fail);
     child.on('close', (code, signal) => {
       const stdoutBytes = Buffer.concat(out);
-      done({ code, signal, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(err).toString('utf8') });
+      done({
+        code,
+        signal,
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     child.stdin.end(options.input ?? '');
   });
@@ -98,9 +113,19 @@ export function curieInProcess(args: string[], options: RunOptions & { stdout?: 
     Object.assign(process.env, options.env);
     process.chdir(options.cwd);
     try {
-      const code = await main(args, { stdin: Readable.from(options.input ? [Buffer.from(options.input)] : []), stdout: options.stdout ?? out.stream, stderr: err.stream });
+      const code = await main(args, {
+        stdin: Readable.from(options.input ? [Buffer.from(options.input)] : []),
+        stdout: options.stdout ?? out.stream,
+        stderr: err.stream,
+      });
       const stdoutBytes = out.bytes();
-      return { code, signal: null, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: err.bytes().toString('utf8') };
+      return {
+        code,
+        signal: null,
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
+        stderr: err.bytes().toString('utf8'),
+      };
     } finally {
       process.chdir(saved.cwd);
       for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];

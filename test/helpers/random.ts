@@ -13,7 +13,8 @@ export function seededRandom(seed: number): () => number {
 /** Largest |a_i − b_i| divided by the largest |b_i|. */
 export function maxRelativeToPeak(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
-  let peak = 0, worst = 0;
+  let peak = 0,
+    worst = 0;
   for (let i = 0; i < b.length; i++) peak = Math.max(peak, Math.abs(b[i]));
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return peak === 0 ? worst : worst / peak;

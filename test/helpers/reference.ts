@@ -28,7 +28,9 @@ export function referenceGrid(convention: Convention = 'pycurious-1.1'): CurieGr
   let grid = grids.get(convention);
   if (!grid) {
     const g = readReference('pycurious/grid.json');
-    grid = new CurieGrid(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, { convention });
+    grid = new CurieGrid(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, {
+      convention,
+    });
     grids.set(convention, grid);
   }
   return grid;

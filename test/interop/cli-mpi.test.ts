@@ -13,7 +13,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(root, 'dist/cli/main.js');
 const DATA = join(root, 'data/synthetic-anomaly.tif');
 const MAP = ['--window', '200km', '--spacing', '10km'];
-const BANDS = ['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit', 'curie_depth_low', 'curie_depth_high', 'verdict', 'status'];
+const BANDS = [
+  'curie_depth',
+  'zt',
+  'dz',
+  'beta',
+  'C',
+  'misfit',
+  'curie_depth_low',
+  'curie_depth_high',
+  'verdict',
+  'status',
+];
 /** The verdict band's codes (optimiseRoutine's), for the words CSV and NDJSON write. */
 const VERDICT_NAMES = ['resolved', 'lower-bound', 'unresolved'];
 /** A number as GDAL (%.15g) or our CSV prints it: inf / -inf for an open end, nan for a hole. */
@@ -45,7 +56,11 @@ const curie = (args: string[]) => run(process.execPath, [CLI, ...args], `curie $
  * (btl) setting is needed; Open MPI 4.1 on Debian 12 runs them as is.
  */
 function mpirun(args: string[]): string {
-  return run('mpirun', ['--allow-run-as-root', '--oversubscribe', '-n', '2', process.execPath, CLI, ...args], `mpirun … curie ${args.join(' ')}`);
+  return run(
+    'mpirun',
+    ['--allow-run-as-root', '--oversubscribe', '-n', '2', process.execPath, CLI, ...args],
+    `mpirun … curie ${args.join(' ')}`,
+  );
 }
 
 beforeAll(() => {
@@ -63,14 +78,31 @@ afterAll(() => {
 describe('curie map under mpirun -n 2 --shard auto, then curie merge', () => {
   for (const format of ['tif', 'csv']) {
     it(`writes two parts whose merge is byte for byte the single run's ${format}`, () => {
-      mpirun(['map', DATA, ...MAP, '--shard', 'auto', '--out', join(dir, `mpi.${format}`), '--workers', '1', '--quiet']);
+      mpirun([
+        'map',
+        DATA,
+        ...MAP,
+        '--shard',
+        'auto',
+        '--out',
+        join(dir, `mpi.${format}`),
+        '--workers',
+        '1',
+        '--quiet',
+      ]);
       const parts = [0, 1].map((i) => `mpi.${format}.part-${i}-of-2.ndjson`);
-      expect(readdirSync(dir).filter((f) => f.startsWith(`mpi.${format}`)).sort()).toEqual(parts);
+      expect(
+        readdirSync(dir)
+          .filter((f) => f.startsWith(`mpi.${format}`))
+          .sort(),
+      ).toEqual(parts);
       // Each rank took its own share from OMPI_COMM_WORLD_RANK/SIZE: windows i with i mod 2 = rank.
       parts.forEach((part, rank) => {
         const lines = readFileSync(join(dir, part), 'utf8').trimEnd().split('\n');
         expect(JSON.parse(lines[0])).toMatchObject({ curie_part: 1, shard: rank, shards: 2, total: 121 });
-        expect(lines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: rank === 0 ? 61 : 60 }, (_, k) => 2 * k + rank));
+        expect(lines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+          Array.from({ length: rank === 0 ? 61 : 60 }, (_, k) => 2 * k + rank),
+        );
       });
       curie(['merge', ...parts.map((p) => join(dir, p)), '--out', join(dir, `merged.${format}`)]);
       curie(['map', DATA, ...MAP, '--out', join(dir, `single.${format}`), '--quiet']);
@@ -103,7 +135,8 @@ describe('GDAL reads the map GeoTIFF', () => {
   it('gdalinfo -json: 10 Float64 bands with descriptions and nodata, on the centroid lattice (pixel = spacing), no CRS', () => {
     const info = JSON.parse(run('gdalinfo', ['-json', join(dir, 'single.tif')])) as GdalInfo;
     expect(rows).toHaveLength(121);
-    const xs = [...new Set(rows.map((r) => r.x as number))], ys = [...new Set(rows.map((r) => r.y as number))];
+    const xs = [...new Set(rows.map((r) => r.x as number))],
+      ys = [...new Set(rows.map((r) => r.y as number))];
     expect(xs).toEqual(Array.from({ length: 11 }, (_, i) => 100_500 + 10_000 * i));
     expect(ys).toEqual(xs);
     expect(info.size).toEqual([11, 11]);
@@ -119,8 +152,34 @@ describe('GDAL reads the map GeoTIFF', () => {
   });
 
   it('gdalinfo -json: an input with a CRS gives a map with that CRS', () => {
-    curie(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '0.5', '--dz', '8', '--crs', 'EPSG:32723', '--out', join(dir, 'utm.tif')]);
-    curie(['map', join(dir, 'utm.tif'), '--window', '30km', '--spacing', '5km', '--out', join(dir, 'utm-map.tif'), '--quiet']);
+    curie([
+      'synth',
+      '--rows',
+      '61',
+      '--cols',
+      '61',
+      '--spacing',
+      '1km',
+      '--zt',
+      '0.5',
+      '--dz',
+      '8',
+      '--crs',
+      'EPSG:32723',
+      '--out',
+      join(dir, 'utm.tif'),
+    ]);
+    curie([
+      'map',
+      join(dir, 'utm.tif'),
+      '--window',
+      '30km',
+      '--spacing',
+      '5km',
+      '--out',
+      join(dir, 'utm-map.tif'),
+      '--quiet',
+    ]);
     const info = JSON.parse(run('gdalinfo', ['-json', join(dir, 'utm-map.tif')])) as GdalInfo;
     expect(info.coordinateSystem?.wkt).toMatch(/^PROJCRS\["WGS 84 \/ UTM zone 23S"/);
     expect(info.coordinateSystem?.wkt).toMatch(/ID\["EPSG",32723\]\]$/);
@@ -129,12 +188,17 @@ describe('GDAL reads the map GeoTIFF', () => {
   });
 
   it('gdallocationinfo -valonly -geoloc at window centres gives the NDJSON and CSV values', () => {
-    const csv = curie(['map', DATA, ...MAP, '--format', 'csv', '--quiet']).trimEnd().split('\n');
+    const csv = curie(['map', DATA, ...MAP, '--format', 'csv', '--quiet'])
+      .trimEnd()
+      .split('\n');
     expect(csv[0]).toBe('x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message');
     for (const i of [0, 5, 10, 37, 60, 110, 120]) {
       const r = rows[i];
       expect(r.status).not.toBe(2);
-      const values = run('gdallocationinfo', ['-valonly', '-geoloc', join(dir, 'single.tif'), String(r.x), String(r.y)]).trimEnd().split('\n').map(printedNumber);
+      const values = run('gdallocationinfo', ['-valonly', '-geoloc', join(dir, 'single.tif'), String(r.x), String(r.y)])
+        .trimEnd()
+        .split('\n')
+        .map(printedNumber);
       expect(values).toHaveLength(BANDS.length);
       const fromCsv = Object.fromEntries(csv[0].split(',').map((name, j) => [name, csv[i + 1].split(',')[j]]));
       BANDS.forEach((name, b) => {
@@ -148,7 +212,10 @@ describe('GDAL reads the map GeoTIFF', () => {
         expect(printedNumber(fromCsv[name]), `window ${i} ${name}: CSV`).toBe(expected);
         if (!Number.isFinite(expected)) return expect(values[b], `window ${i} ${name}: GDAL`).toBe(expected);
         // GDAL prints 15 significant digits.
-        expect(Math.abs(values[b] - expected), `window ${i} ${name}: GDAL ${values[b]} vs ${expected}`).toBeLessThanOrEqual(1e-14 * Math.abs(expected));
+        expect(
+          Math.abs(values[b] - expected),
+          `window ${i} ${name}: GDAL ${values[b]} vs ${expected}`,
+        ).toBeLessThanOrEqual(1e-14 * Math.abs(expected));
       });
     }
   });

@@ -37,7 +37,14 @@ const int16Grid = sourceGrid((r, c) => (r * COLS + c) * 7 - 3000);
 const int32Grid = sourceGrid((r, c) => (r * COLS + c) * 100_003 - 40_000_000);
 
 function asciiGrid(grid: number[][], digits: number): string {
-  const header = [`ncols ${COLS}`, `nrows ${ROWS}`, `xllcorner ${XLL}`, `yllcorner ${YLL}`, `cellsize ${CELL}`, `NODATA_value ${NODATA}`];
+  const header = [
+    `ncols ${COLS}`,
+    `nrows ${ROWS}`,
+    `xllcorner ${XLL}`,
+    `yllcorner ${YLL}`,
+    `cellsize ${CELL}`,
+    `NODATA_value ${NODATA}`,
+  ];
   const body = grid.map((row) => row.map((v) => (Number.isInteger(v) ? String(v) : v.toPrecision(digits))).join(' '));
   return [...header, ...body, ''].join('\n');
 }
@@ -97,64 +104,148 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'Float64 stripped uncompressed', source: 'float64.asc', args: [...FLOAT64, ...STRIPS], grid: float64Grid },
-  { name: 'Float64 tiled DEFLATE predictor 3', source: 'float64.asc', args: [...FLOAT64, ...TILED, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'], grid: float64Grid },
-  { name: 'Float64 stripped LZW predictor 3', source: 'float64.asc', args: [...FLOAT64, ...STRIPS, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'], grid: float64Grid },
+  {
+    name: 'Float64 tiled DEFLATE predictor 3',
+    source: 'float64.asc',
+    args: [...FLOAT64, ...TILED, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
+    grid: float64Grid,
+  },
+  {
+    name: 'Float64 stripped LZW predictor 3',
+    source: 'float64.asc',
+    args: [...FLOAT64, ...STRIPS, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'],
+    grid: float64Grid,
+  },
   { name: 'Float32 tiled uncompressed', source: 'float32.asc', args: ['-ot', 'Float32', ...TILED], grid: float32Grid },
-  { name: 'Float32 stripped DEFLATE predictor 3', source: 'float32.asc', args: ['-ot', 'Float32', ...STRIPS, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'], grid: float32Grid },
-  { name: 'Float32 tiled LZW predictor 3', source: 'float32.asc', args: ['-ot', 'Float32', ...TILED, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'], grid: float32Grid },
+  {
+    name: 'Float32 stripped DEFLATE predictor 3',
+    source: 'float32.asc',
+    args: ['-ot', 'Float32', ...STRIPS, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
+    grid: float32Grid,
+  },
+  {
+    name: 'Float32 tiled LZW predictor 3',
+    source: 'float32.asc',
+    args: ['-ot', 'Float32', ...TILED, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'],
+    grid: float32Grid,
+  },
   { name: 'Int16 stripped uncompressed', source: 'int16.asc', args: ['-ot', 'Int16', ...STRIPS], grid: int16Grid },
-  { name: 'Int16 tiled DEFLATE predictor 2', source: 'int16.asc', args: ['-ot', 'Int16', ...TILED, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'], grid: int16Grid },
-  { name: 'Int16 stripped LZW predictor 2', source: 'int16.asc', args: ['-ot', 'Int16', ...STRIPS, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2'], grid: int16Grid },
-  { name: 'Int32 tiled LZW predictor 2', source: 'int32.asc', args: ['-ot', 'Int32', ...TILED, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2'], grid: int32Grid },
-  { name: 'Int32 stripped DEFLATE predictor 2', source: 'int32.asc', args: ['-ot', 'Int32', ...STRIPS, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'], grid: int32Grid },
-  { name: 'Float64 BigTIFF tiled DEFLATE', source: 'float64.asc', args: [...FLOAT64, ...TILED, '-co', 'COMPRESS=DEFLATE', '-co', 'BIGTIFF=YES'], grid: float64Grid },
+  {
+    name: 'Int16 tiled DEFLATE predictor 2',
+    source: 'int16.asc',
+    args: ['-ot', 'Int16', ...TILED, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'],
+    grid: int16Grid,
+  },
+  {
+    name: 'Int16 stripped LZW predictor 2',
+    source: 'int16.asc',
+    args: ['-ot', 'Int16', ...STRIPS, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2'],
+    grid: int16Grid,
+  },
+  {
+    name: 'Int32 tiled LZW predictor 2',
+    source: 'int32.asc',
+    args: ['-ot', 'Int32', ...TILED, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2'],
+    grid: int32Grid,
+  },
+  {
+    name: 'Int32 stripped DEFLATE predictor 2',
+    source: 'int32.asc',
+    args: ['-ot', 'Int32', ...STRIPS, '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'],
+    grid: int32Grid,
+  },
+  {
+    name: 'Float64 BigTIFF tiled DEFLATE',
+    source: 'float64.asc',
+    args: [...FLOAT64, ...TILED, '-co', 'COMPRESS=DEFLATE', '-co', 'BIGTIFF=YES'],
+    grid: float64Grid,
+  },
 ];
 
 describe('GeoTIFFs written by gdal_translate', () => {
-  it.each(cases)('$name: values, nodata, node extent and CRS round-trip exactly', async ({ name, source, args, grid }) => {
-    const path = translate(name.replace(/\W+/g, '-'), source, [...UTM, ...args]);
-    const raster = await loadGrid(path);
-    expectSameGrid(raster, grid);
-    expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual(EXPECTED_EXTENT);
-    expect(raster.crs).toBe('EPSG:32723');
-  });
+  it.each(cases)(
+    '$name: values, nodata, node extent and CRS round-trip exactly',
+    async ({ name, source, args, grid }) => {
+      const path = translate(name.replace(/\W+/g, '-'), source, [...UTM, ...args]);
+      const raster = await loadGrid(path);
+      expectSameGrid(raster, grid);
+      expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual(EXPECTED_EXTENT);
+      expect(raster.crs).toBe('EPSG:32723');
+    },
+  );
 
   it('LZW blocks long enough to grow codes to 12 bits and reset the table decode exactly', async () => {
     // 300 × 200 noisy Float64 in 100-row strips: each strip is 240 kB, far past 4096 LZW codes.
     const [cols, rows] = [300, 200];
-    const values = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => Math.sin(r * 12.9898 + c * 78.233) * 43758.5453));
+    const values = Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: cols }, (_, c) => Math.sin(r * 12.9898 + c * 78.233) * 43758.5453),
+    );
     const header = [`ncols ${cols}`, `nrows ${rows}`, 'xllcorner 0', 'yllcorner 0', 'cellsize 1'];
-    writeFileSync(join(dir, 'noise.asc'), [...header, ...values.map((row) => row.map((v) => v.toPrecision(17)).join(' ')), ''].join('\n'));
+    writeFileSync(
+      join(dir, 'noise.asc'),
+      [...header, ...values.map((row) => row.map((v) => v.toPrecision(17)).join(' ')), ''].join('\n'),
+    );
     const path = translate('noise-lzw', 'noise.asc', [...FLOAT64, '-co', 'COMPRESS=LZW', '-co', 'BLOCKYSIZE=100']);
     const raster = await loadGrid(path);
     expect(raster.data.shape).toEqual([rows, cols]);
     let wrong = 0;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (raster.data.get(r, c) !== values[rows - 1 - r][c]) wrong++;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) if (raster.data.get(r, c) !== values[rows - 1 - r][c]) wrong++;
     expect(wrong).toBe(0);
   });
 
   it('missing data marked by an alpha sample or an internal mask is NaN, where the alpha or the mask band is 0', async () => {
     // A warp onto a larger extent leaves its corners empty: 0 in the band, 0 in the alpha sample
     // (-dstalpha) or in an internal mask (GDAL_TIFF_INTERNAL_MASK). Read as 0 they would be data.
-    const source = translate('mask-source', 'float32.asc', ['-ot', 'Float32', '-a_srs', 'EPSG:32723', '-a_nodata', 'none']);
+    const source = translate('mask-source', 'float32.asc', [
+      '-ot',
+      'Float32',
+      '-a_srs',
+      'EPSG:32723',
+      '-a_nodata',
+      'none',
+    ]);
     const warp = (name: string, args: string[]) => {
       const output = join(dir, `${name}.tif`);
-      const extent = ['-te', String(XLL - 5 * CELL), String(YLL - 4 * CELL), String(XLL + (COLS + 3) * CELL), String(YLL + (ROWS + 6) * CELL), '-tr', String(CELL), String(CELL)];
+      const extent = [
+        '-te',
+        String(XLL - 5 * CELL),
+        String(YLL - 4 * CELL),
+        String(XLL + (COLS + 3) * CELL),
+        String(YLL + (ROWS + 6) * CELL),
+        '-tr',
+        String(CELL),
+        String(CELL),
+      ];
       execFileSync('gdalwarp', ['-q', '-overwrite', ...extent, ...args, source, output], { stdio: 'pipe' });
       return output;
     };
     const alpha = warp('alpha', ['-dstalpha', ...TILED]);
     const masked = join(dir, 'internal-mask.tif');
-    execFileSync('gdal_translate', ['-q', '-b', '1', '-mask', '2', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES', alpha, masked], { stdio: 'pipe' });
+    execFileSync(
+      'gdal_translate',
+      ['-q', '-b', '1', '-mask', '2', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES', alpha, masked],
+      { stdio: 'pipe' },
+    );
     // Where GDAL says data are missing, row 0 north: the alpha band itself (GDAL takes only Byte and
     // UInt16 alpha bands as masks, but gdalwarp's Float32 one means the same), and the mask band.
-    for (const [path, band] of [[alpha, '2'], [masked, 'mask']]) {
-      const maskText = execFileSync('gdal_translate', ['-q', '-b', band, '-of', 'AAIGrid', path, '/vsistdout/'], { encoding: 'utf8' });
-      const maskRows = maskText.trim().split('\n').filter((line) => /^\s*\d/.test(line) && !/^\s*(ncols|nrows)/.test(line)).map((line) => line.trim().split(/\s+/).map(Number));
+    for (const [path, band] of [
+      [alpha, '2'],
+      [masked, 'mask'],
+    ]) {
+      const maskText = execFileSync('gdal_translate', ['-q', '-b', band, '-of', 'AAIGrid', path, '/vsistdout/'], {
+        encoding: 'utf8',
+      });
+      const maskRows = maskText
+        .trim()
+        .split('\n')
+        .filter((line) => /^\s*\d/.test(line) && !/^\s*(ncols|nrows)/.test(line))
+        .map((line) => line.trim().split(/\s+/).map(Number));
       const raster = await loadGrid(path);
       const [rows, cols] = raster.data.shape;
       expect([maskRows.length, maskRows[0].length]).toEqual([rows, cols]);
-      let missing = 0, wrong = 0;
+      let missing = 0,
+        wrong = 0;
       for (let r = 0; r < rows; r++)
         for (let c = 0; c < cols; c++) {
           const gdalMissing = maskRows[rows - 1 - r][c] === 0;
@@ -175,7 +266,15 @@ describe('GeoTIFFs written by gdal_translate', () => {
   });
 
   it('geographic CRS: EPSG:4326 from GeographicTypeGeoKey', async () => {
-    const path = translate('geographic', 'float32.asc', ['-a_srs', 'EPSG:4326', '-a_ullr', '-45', '-1', '-44.075', '-1.575']);
+    const path = translate('geographic', 'float32.asc', [
+      '-a_srs',
+      'EPSG:4326',
+      '-a_ullr',
+      '-45',
+      '-1',
+      '-44.075',
+      '-1.575',
+    ]);
     const raster = await loadGrid(path);
     expect(raster.crs).toBe('EPSG:4326');
     expectSameGrid(raster, float32Grid);

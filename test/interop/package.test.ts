@@ -39,7 +39,12 @@ describe('the package imports by its name', () => {
   it('ships type declarations where package.json says', () => {
     const pkg = JSON.parse(node(['-p', `JSON.stringify(require('./package.json'))`]));
     expect(pkg.types).toBe('./dist/index.d.ts');
-    expect(node(['-e', `process.stdout.write(String(require('node:fs').existsSync(${JSON.stringify(path.join(root, 'dist/index.d.ts'))})))`])).toBe('true');
+    expect(
+      node([
+        '-e',
+        `process.stdout.write(String(require('node:fs').existsSync(${JSON.stringify(path.join(root, 'dist/index.d.ts'))})))`,
+      ]),
+    ).toBe('true');
   });
 });
 
@@ -51,10 +56,32 @@ describe('a consumer of the packed package', () => {
   it('compiles under strict with TypeScript 5.0, ESM and CommonJS, and runs', { timeout: 240_000 }, () => {
     const scratch = mkdtempSync(path.join(tmpdir(), 'curie-consumer-'));
     try {
-      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
-      writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(scratch, tarball), 'typescript@5.0.4', '@types/node@20'], { cwd: scratch, stdio: 'pipe' });
-      const imports = "import { CurieOptimiser, isWindowFailure, mapChart, spectrumChart, synthesiseAnomaly, type FitResult } from 'curie-depth';";
+      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], {
+        cwd: root,
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop()!;
+      writeFileSync(
+        path.join(scratch, 'package.json'),
+        JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+      );
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          path.join(scratch, tarball),
+          'typescript@5.0.4',
+          '@types/node@20',
+        ],
+        { cwd: scratch, stdio: 'pipe' },
+      );
+      const imports =
+        "import { CurieOptimiser, isWindowFailure, mapChart, spectrumChart, synthesiseAnomaly, type FitResult } from 'curie-depth';";
       const body = `
         const raster = synthesiseAnomaly({ rows: 81, cols: 81, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 4, amplitudes: 'random' });
         const optimiser = CurieOptimiser.fromRaster(raster);
@@ -74,12 +101,35 @@ describe('a consumer of the packed package', () => {
       writeFileSync(path.join(scratch, 'consumer.ts'), `${imports}\n${body}`);
       const tsc = path.join(scratch, 'node_modules/typescript/bin/tsc');
       const strict = ['--strict', '--noEmit', '--skipLibCheck', 'false', '--types', 'node'];
-      execFileSync(process.execPath, [tsc, ...strict, '--target', 'es2022', '--module', 'node16', '--moduleResolution', 'node16', 'consumer.ts'], { cwd: scratch, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [tsc, ...strict, '--target', 'es2022', '--module', 'node16', '--moduleResolution', 'node16', 'consumer.ts'],
+        { cwd: scratch, stdio: 'pipe' },
+      );
       // CommonJS, node10 resolution (no "exports"), as tslab compiles a cell: a require()-style import.
       writeFileSync(path.join(scratch, 'consumer.cts'), `${imports}\nvoid (async () => {${body}})();\n`);
-      execFileSync(process.execPath, [tsc, ...strict, '--target', 'es2022', '--module', 'commonjs', '--moduleResolution', 'node', 'consumer.cts'], { cwd: scratch, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [tsc, ...strict, '--target', 'es2022', '--module', 'commonjs', '--moduleResolution', 'node', 'consumer.cts'],
+        { cwd: scratch, stdio: 'pipe' },
+      );
       // And it runs: compiled, as ESM.
-      execFileSync(process.execPath, [tsc, '--target', 'es2022', '--module', 'node16', '--moduleResolution', 'node16', '--types', 'node', 'consumer.ts'], { cwd: scratch, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [
+          tsc,
+          '--target',
+          'es2022',
+          '--module',
+          'node16',
+          '--moduleResolution',
+          'node16',
+          '--types',
+          'node',
+          'consumer.ts',
+        ],
+        { cwd: scratch, stdio: 'pipe' },
+      );
       const out = JSON.parse(execFileSync(process.execPath, ['consumer.js'], { cwd: scratch, encoding: 'utf8' }));
       expect(out).toEqual({ rows: 61, bins: 29, ordered: true, median: true, verdict: true, specs: true });
     } finally {

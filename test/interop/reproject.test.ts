@@ -26,16 +26,57 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'curie-reproject-'));
   const points = await loadLonLatPoints(new URL('../../data/emag2-maranhao-lonlat.txt', import.meta.url));
   // the file is a lattice: longitude fastest, latitude rising from −4.5° (row 0 = south)
-  lonlat = { data: ndarray(Float64Array.from(points.values), [71, 101]), xmin: -45, xmax: -40, ymin: -4.5, ymax: -1, crs: 'EPSG:4326' };
+  lonlat = {
+    data: ndarray(Float64Array.from(points.values), [71, 101]),
+    xmin: -45,
+    xmax: -40,
+    ymin: -4.5,
+    ymax: -1,
+    crs: 'EPSG:4326',
+  };
   source = join(dir, 'lonlat.tif');
-  writeFileSync(source, writeGeoTiff({ cols: 101, rows: 71, xmin: -45, ymin: -4.5, spacingX: 0.05, spacingY: 0.05, crs: 'EPSG:4326', bands: [{ name: 'anomaly', values: points.values }] }));
+  writeFileSync(
+    source,
+    writeGeoTiff({
+      cols: 101,
+      rows: 71,
+      xmin: -45,
+      ymin: -4.5,
+      spacingX: 0.05,
+      spacingY: 0.05,
+      crs: 'EPSG:4326',
+      bands: [{ name: 'anomaly', values: points.values }],
+    }),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function gdalwarp(resampling: string): Promise<Raster> {
   const output = join(dir, `utm-${resampling}.tif`);
   const te = [EXTENT[0] - CELL / 2, EXTENT[2] - CELL / 2, EXTENT[1] + CELL / 2, EXTENT[3] + CELL / 2].map(String);
-  execFileSync('gdalwarp', ['-q', '-overwrite', '-t_srs', 'EPSG:32723', '-tr', String(CELL), String(CELL), '-te', ...te, '-r', resampling, '-et', '0', '-ot', 'Float64', source, output], { stdio: 'pipe' });
+  execFileSync(
+    'gdalwarp',
+    [
+      '-q',
+      '-overwrite',
+      '-t_srs',
+      'EPSG:32723',
+      '-tr',
+      String(CELL),
+      String(CELL),
+      '-te',
+      ...te,
+      '-r',
+      resampling,
+      '-et',
+      '0',
+      '-ot',
+      'Float64',
+      source,
+      output,
+    ],
+    { stdio: 'pipe' },
+  );
   return readGeoTiff(readFileSync(output), output);
 }
 
@@ -53,16 +94,20 @@ describe('reproject lon/lat → UTM 23S against gdalwarp', () => {
     expect([theirs.xmin, theirs.xmax, theirs.ymin, theirs.ymax]).toEqual([...EXTENT]);
     const values = Array.from(lonlat.data.data);
     const range = Math.max(...values) - Math.min(...values);
-    let compared = 0, worst = 0;
+    let compared = 0,
+      worst = 0;
     for (let r = 0; r < 73; r++) {
       for (let c = 0; c < 101; c++) {
-        const a = ours.data.get(r, c), b = theirs.data.get(r, c);
+        const a = ours.data.get(r, c),
+          b = theirs.data.get(r, c);
         if (Number.isNaN(a) || Number.isNaN(b)) continue;
         compared++;
         worst = Math.max(worst, Math.abs(a - b) / range);
       }
     }
-    console.log(`reproject ${method}: ${compared} nodes, worst ${worst.toExponential(2)} of the range from gdalwarp -r ${resampling}`);
+    console.log(
+      `reproject ${method}: ${compared} nodes, worst ${worst.toExponential(2)} of the range from gdalwarp -r ${resampling}`,
+    );
     expect(compared).toBeGreaterThan(6000);
     expect(worst).toBeLessThanOrEqual(tolerance);
   });

@@ -35,7 +35,13 @@ interface GdalInfo {
   geoTransform: number[];
   coordinateSystem?: { wkt: string };
   metadata: Record<string, Record<string, string>>;
-  bands: { band: number; type: string; description?: string; noDataValue?: number | string; colorInterpretation: string }[];
+  bands: {
+    band: number;
+    type: string;
+    description?: string;
+    noDataValue?: number | string;
+    colorInterpretation: string;
+  }[];
 }
 
 function gdalinfo(path: string): GdalInfo {
@@ -52,7 +58,8 @@ function gdalValues(path: string, cols: number, rows: number, nb: number): Float
   return Array.from({ length: nb }, (_, b) => {
     const out = new Float64Array(cols * rows);
     for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) out[r * cols + c] = view.getFloat64(8 * ((b * rows + (rows - 1 - r)) * cols + c), true);
+      for (let c = 0; c < cols; c++)
+        out[r * cols + c] = view.getFloat64(8 * ((b * rows + (rows - 1 - r)) * cols + c), true);
     }
     return out;
   });
@@ -113,26 +120,46 @@ describe('writeGeoTiff read by GDAL', () => {
 
   it('gives the written values at window centres (gdallocationinfo -geoloc)', async () => {
     const path = await writeMap('bouligand-points', bouligand);
-    for (const [c, r] of [[0, 0], [6, 0], [2, 1], [3, 2], [6, 4], [0, 4], [5, 3]]) {
+    for (const [c, r] of [
+      [0, 0],
+      [6, 0],
+      [2, 1],
+      [3, 2],
+      [6, 4],
+      [0, 4],
+      [5, 3],
+    ]) {
       const x = lattice.xmin + c * lattice.spacingX;
       const y = lattice.ymin + r * lattice.spacingY;
-      const printed = gdal('gdallocationinfo', ['-valonly', '-geoloc', path, String(x), String(y)]).trim().split('\n');
+      const printed = gdal('gdallocationinfo', ['-valonly', '-geoloc', path, String(x), String(y)])
+        .trim()
+        .split('\n');
       const expected = bouligand.bands.map((band) => as15(band.values[r * cols + c]));
-      expect(printed.map((p) => (p === 'nan' ? p : String(Number(p)))), `centre (${x}, ${y})`).toEqual(expected);
+      expect(
+        printed.map((p) => (p === 'nan' ? p : String(Number(p)))),
+        `centre (${x}, ${y})`,
+      ).toEqual(expected);
     }
   });
 
   it('decodes every value exactly, NaN holes included', async () => {
     const decoded = gdalValues(await writeMap('bouligand-exact', bouligand), cols, rows, BOULIGAND_BANDS.length);
     decoded.forEach((band, b) => {
-      const wrong = Array.from(band).flatMap((v, k) => (Object.is(v, bouligand.bands[b].values[k]) ? [] : [`band ${b} node ${k}: ${v}`]));
+      const wrong = Array.from(band).flatMap((v, k) =>
+        Object.is(v, bouligand.bands[b].values[k]) ? [] : [`band ${b} node ${k}: ${v}`],
+      );
       expect(wrong).toEqual([]);
     });
   });
 
   it('writes a map without CRS as a file without CRS', async () => {
     const tanaka: WriteGeoTiffOptions = {
-      cols: 4, rows: 3, xmin: 0, ymin: 0, spacingX: 2_500, spacingY: 2_500,
+      cols: 4,
+      rows: 3,
+      xmin: 0,
+      ymin: 0,
+      spacingX: 2_500,
+      spacingY: 2_500,
       bands: TANAKA_BANDS.map((name, b) => ({ name, values: values(12, b, [5]) })),
     };
     const path = await writeMap('tanaka-nocrs', tanaka);
@@ -148,7 +175,14 @@ describe('writeGeoTiff read by GDAL', () => {
 
   it('writes a finite nodata value that GDAL reports and masks', async () => {
     const path = await writeMap('nodata', {
-      cols: 3, rows: 2, xmin: -45.25, ymin: -4.75, spacingX: 0.25, spacingY: 0.5, crs: 'EPSG:4326', nodata: -9999,
+      cols: 3,
+      rows: 2,
+      xmin: -45.25,
+      ymin: -4.75,
+      spacingX: 0.25,
+      spacingY: 0.5,
+      crs: 'EPSG:4326',
+      nodata: -9999,
       bands: [{ name: 'curie_depth', values: Float64Array.of(30.5, NaN, 28.25, 31, 32, 33) }],
     });
     const info = gdalinfo(path);
@@ -160,7 +194,9 @@ describe('writeGeoTiff read by GDAL', () => {
     expect(gdal('gdallocationinfo', ['-valonly', '-geoloc', path, '-45', '-4.75']).trim()).toBe('-9999');
     expect(gdal('gdallocationinfo', ['-valonly', '-geoloc', path, '-44.75', '-4.75']).trim()).toBe('28.25');
     // With the mask applied (as any GDAL-based reader does), the hole is not a value.
-    const stats = JSON.parse(gdal('gdalinfo', ['-json', '-stats', path])) as { bands: { minimum: number; maximum: number }[] };
+    const stats = JSON.parse(gdal('gdalinfo', ['-json', '-stats', path])) as {
+      bands: { minimum: number; maximum: number }[];
+    };
     expect([stats.bands[0].minimum, stats.bands[0].maximum]).toEqual([28.25, 33]);
     rmSync(`${path}.aux.xml`, { force: true });
   });
@@ -176,7 +212,16 @@ describe('writeGeoTiff read by GDAL', () => {
     for (const [crs, xmin, ymin, wkt] of cases) {
       const small = xmin < 1000 && xmin > -1000;
       const spacing = small ? 0.1 : 1000;
-      const path = await writeMap(crs.replace(':', '-'), { cols: 2, rows: 2, xmin, ymin, spacingX: spacing, spacingY: spacing, crs, bands: [{ name: 'v', values: Float64Array.of(1, 2, 3, 4) }] });
+      const path = await writeMap(crs.replace(':', '-'), {
+        cols: 2,
+        rows: 2,
+        xmin,
+        ymin,
+        spacingX: spacing,
+        spacingY: spacing,
+        crs,
+        bands: [{ name: 'v', values: Float64Array.of(1, 2, 3, 4) }],
+      });
       const info = gdalinfo(path);
       expect(info.coordinateSystem?.wkt, crs).toMatch(wkt);
       expect(epsgOf(info), crs).toBe(Number(crs.slice(5)));

@@ -20,7 +20,12 @@ const fixture: FiltersFixture = JSON.parse(
 describe("azimuthalSpectrum under convention 'pycurious-1.1' against PyCurious (51 × 51 centre window, θ = 5°, hanning, power 2)", () => {
   const expected = fixture.azimuthal_spectrum_theta5;
   const window = ndarray(Float64Array.from(fixture.input), fixture.shape);
-  const got = azimuthalSpectrum(window, fixture.dx, { taper: 'hanning', power: 2, theta: 5, convention: 'pycurious-1.1' });
+  const got = azimuthalSpectrum(window, fixture.dx, {
+    taper: 'hanning',
+    power: 2,
+    theta: 5,
+    convention: 'pycurious-1.1',
+  });
 
   it('has PyCurious shapes', () => {
     expect(got.S.shape).toEqual(expected.S_shape);
@@ -41,8 +46,18 @@ describe("azimuthalSpectrum under convention 'pycurious-1.1' against PyCurious (
     const n = fixture.shape[0];
     const byDefault = azimuthalSpectrum(window, fixture.dx, { taper: 'hanning', power: 2, theta: 5 });
     const dk = (2 * Math.PI) / n / (fixture.dx / 1000);
-    expect(maxRelativeToPeak(byDefault.k, expected.k.map((_, i) => (i + 1) * dk))).toBeLessThan(1e-12);
-    expect(maxRelativeToPeak(byDefault.k, expected.k.map((v) => (v * (n - 1)) / n))).toBeLessThan(1e-12);
+    expect(
+      maxRelativeToPeak(
+        byDefault.k,
+        expected.k.map((_, i) => (i + 1) * dk),
+      ),
+    ).toBeLessThan(1e-12);
+    expect(
+      maxRelativeToPeak(
+        byDefault.k,
+        expected.k.map((v) => (v * (n - 1)) / n),
+      ),
+    ).toBeLessThan(1e-12);
     expect(maxRelativeToPeak(byDefault.S.data, expected.S)).toBeLessThan(1e-6);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readReference, referenceGrid } from '../helpers/reference.js';
 
-const cases = readReference<Record<string, { window: number; spacing: number | null; xc: number[]; yc: number[] }>>('pycurious/centroids.json');
+const cases =
+  readReference<Record<string, { window: number; spacing: number | null; xc: number[]; yc: number[] }>>(
+    'pycurious/centroids.json',
+  );
 
 describe('createCentroidList equals PyCurious exactly', () => {
   it.each(Object.entries(cases))('%s', (_, c) => {

@@ -8,20 +8,32 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CurieOptimiser, gridScattered, loadLonLatPoints, transformCoordinates, type OptimiseRoutineResult, type Raster } from '../../src/index.js';
+import {
+  CurieOptimiser,
+  gridScattered,
+  loadLonLatPoints,
+  transformCoordinates,
+  type OptimiseRoutineResult,
+  type Raster,
+} from '../../src/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const reference = JSON.parse(readFileSync(path.join(root, 'test/fixtures/emag2-pycurious-1.1.json'), 'utf8')) as {
   window: number;
   windows: Array<{ xc: number; yc: number; beta: number; zt: number; dz: number; C: number }>;
 };
-const xc = reference.windows.map((w) => w.xc), yc = reference.windows.map((w) => w.yc);
+const xc = reference.windows.map((w) => w.xc),
+  yc = reference.windows.map((w) => w.yc);
 
 let raster: Raster;
 beforeAll(async () => {
   const points = await loadLonLatPoints(path.join(root, 'data/emag2-maranhao-lonlat.txt'));
   const { x, y } = transformCoordinates(points.x, points.y, 'EPSG:4326', 'EPSG:32723');
-  raster = gridScattered({ x, y, values: points.values }, { extent: [520e3, 1020e3, 9520e3, 9880e3], spacing: 5e3 }, { method: 'linear' });
+  raster = gridScattered(
+    { x, y, values: points.values },
+    { extent: [520e3, 1020e3, 9520e3, 9880e3], spacing: 5e3 },
+    { method: 'linear' },
+  );
 });
 
 describe('EMAG2 Maranhão, 200 km windows every 20 km (120 windows)', () => {
@@ -79,7 +91,9 @@ describe('EMAG2 Maranhão, 200 km windows every 20 km (120 windows)', () => {
         // to trust a Curie depth"). Measured: 120 of 120 open with the default multitaper, 107 with Hann.
         expect(open).toBeGreaterThan(90);
       }
-      console.log(`EMAG2: ${map.verdict.filter((v) => v === 0).length} resolved (multitaper), ${hann.verdict.filter((v) => v === 0).length} (Hann)`);
+      console.log(
+        `EMAG2: ${map.verdict.filter((v) => v === 0).length} resolved (multitaper), ${hann.verdict.filter((v) => v === 0).length} (Hann)`,
+      );
     });
   });
 });

@@ -38,18 +38,30 @@ beforeAll(async () => {
   const cx = 0.5 * (Math.min(...x) + Math.max(...x));
   const cy = 0.5 * (Math.min(...y) + Math.max(...y));
   const coords = new Float64Array(2 * x.length);
-  x.forEach((v, i) => { coords[2 * i] = v - cx; coords[2 * i + 1] = y[i] - cy; });
+  x.forEach((v, i) => {
+    coords[2 * i] = v - cx;
+    coords[2 * i + 1] = y[i] - cy;
+  });
   const tri = triangulate(coords);
   ourTriangle = reference.triangle.map((_, i) => {
-    const t = tri.locate(reference.extent[0] + (i % reference.cols) * reference.spacing - cx, reference.extent[2] + Math.floor(i / reference.cols) * reference.spacing - cy);
-    return t < 0 ? [] : [tri.triangles[3 * t], tri.triangles[3 * t + 1], tri.triangles[3 * t + 2]].sort((a, b) => a - b);
+    const t = tri.locate(
+      reference.extent[0] + (i % reference.cols) * reference.spacing - cx,
+      reference.extent[2] + Math.floor(i / reference.cols) * reference.spacing - cy,
+    );
+    return t < 0
+      ? []
+      : [tri.triangles[3 * t], tri.triangles[3 * t + 1], tri.triangles[3 * t + 2]].sort((a, b) => a - b);
   });
 });
 
 describe('EMAG2 subset, UTM 23S, 5 km: gridScattered against scipy griddata', () => {
   it('linear equals scipy to 1e-6 of the data range wherever the triangulations agree; elsewhere within the cell', () => {
-    const raster = gridScattered({ x, y, values }, { extent: reference.extent, spacing: reference.spacing, method: 'linear' });
-    let agree = 0, worst = 0;
+    const raster = gridScattered(
+      { x, y, values },
+      { extent: reference.extent, spacing: reference.spacing, method: 'linear' },
+    );
+    let agree = 0,
+      worst = 0;
     reference.linear.forEach((expected, i) => {
       const ours = raster.data.data[i];
       if (expected === null) return expect(ours).toBeNaN();
@@ -64,13 +76,18 @@ describe('EMAG2 subset, UTM 23S, 5 km: gridScattered against scipy griddata', ()
         expect(ours).toBeLessThanOrEqual(Math.max(...corners) + 1e-9);
       }
     });
-    console.log(`EMAG2 linear: ${agree} of ${reference.linear.length} nodes in the same triangle as Qhull's, worst ${worst.toExponential(1)} of the range there`);
+    console.log(
+      `EMAG2 linear: ${agree} of ${reference.linear.length} nodes in the same triangle as Qhull's, worst ${worst.toExponential(1)} of the range there`,
+    );
     expect(agree).toBeGreaterThan(0.3 * reference.linear.length);
     expect(worst).toBeLessThan(1e-6);
   });
 
   it('cubic is within 1 % of the data range of scipy (the gradients near tie-broken cells differ)', () => {
-    const raster = gridScattered({ x, y, values }, { extent: reference.extent, spacing: reference.spacing, method: 'cubic' });
+    const raster = gridScattered(
+      { x, y, values },
+      { extent: reference.extent, spacing: reference.spacing, method: 'cubic' },
+    );
     let worst = 0;
     reference.cubic.forEach((expected, i) => {
       const ours = raster.data.data[i];

@@ -6,7 +6,14 @@ import { readReference } from '../helpers/reference.js';
 
 const g = readReference('pycurious/grid.json');
 const map = readReference('pycurious/optimise_routine.json');
-const optimiser = new CurieOptimiser(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, { convention: 'pycurious-1.1' });
+const optimiser = new CurieOptimiser(
+  ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
+  g.xmin,
+  g.xmax,
+  g.ymin,
+  g.ymax,
+  { convention: 'pycurious-1.1' },
+);
 afterAll(() => optimiser.close());
 
 describe("optimiseRoutine under convention 'pycurious-1.1' over the reference map (121 windows of 200 km every 10 km)", () => {

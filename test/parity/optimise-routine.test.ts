@@ -8,7 +8,14 @@ const g = readReference('pycurious/grid.json');
 
 describe("optimise under convention 'pycurious-1.1' over the reference map (121 windows of 200 km)", () => {
   it('reaches PyCurious misfit or lower on at least 98 % of windows, within the bounds', () => {
-    const optimiser = new CurieOptimiser(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, { convention: 'pycurious-1.1' });
+    const optimiser = new CurieOptimiser(
+      ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
+      g.xmin,
+      g.xmax,
+      g.ymin,
+      g.ymax,
+      { convention: 'pycurious-1.1' },
+    );
     const worse: string[] = [];
     let better = 0;
     for (let i = 0; i < map.xc.length; i++) {

@@ -26,16 +26,23 @@ describe("radialSpectrum under convention 'pycurious-1.1' equals PyCurious (inte
     expect(targets.some((e) => e.window === 'whole')).toBe(true);
   });
 
-  it.each(targets.map((e) => [`${e.window} at (${e.xc}, ${e.yc}) ${e.taper} power ${e.power}`, e] as const))('%s', (_, entry) => {
-    const grid = referenceGrid('pycurious-1.1');
-    const window = entry.window === 'whole' ? grid.data : grid.subgrid(entry.window, entry.xc!, entry.yc!);
-    expect(window.shape).toEqual(entry.shape);
-    const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, { taper: entry.taper, power: entry.power, convention: 'pycurious-1.1' });
-    expect(k.length).toBe(entry.k.length);
-    expect(maxElementwiseRelative(k, entry.k)).toBeLessThan(1e-9);
-    expect(maxElementwiseRelative(Phi, entry.Phi)).toBeLessThan(1e-9);
-    expect(maxElementwiseRelative(sigmaPhi, entry.sigma)).toBeLessThan(1e-9);
-  });
+  it.each(targets.map((e) => [`${e.window} at (${e.xc}, ${e.yc}) ${e.taper} power ${e.power}`, e] as const))(
+    '%s',
+    (_, entry) => {
+      const grid = referenceGrid('pycurious-1.1');
+      const window = entry.window === 'whole' ? grid.data : grid.subgrid(entry.window, entry.xc!, entry.yc!);
+      expect(window.shape).toEqual(entry.shape);
+      const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, {
+        taper: entry.taper,
+        power: entry.power,
+        convention: 'pycurious-1.1',
+      });
+      expect(k.length).toBe(entry.k.length);
+      expect(maxElementwiseRelative(k, entry.k)).toBeLessThan(1e-9);
+      expect(maxElementwiseRelative(Phi, entry.Phi)).toBeLessThan(1e-9);
+      expect(maxElementwiseRelative(sigmaPhi, entry.sigma)).toBeLessThan(1e-9);
+    },
+  );
 
   it('gives the same spectrum for a strided view and a contiguous copy', () => {
     const grid = referenceGrid('pycurious-1.1');
@@ -55,7 +62,12 @@ describe("radialSpectrum under convention 'pycurious-1.1' equals PyCurious (inte
       const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, { taper: entry.taper, power: entry.power });
       expect(maxElementwiseRelative(Phi, entry.Phi)).toBeLessThan(1e-9);
       expect(maxElementwiseRelative(sigmaPhi, entry.sigma)).toBeLessThan(1e-9);
-      expect(maxElementwiseRelative(k, entry.k.map((v) => (v * (n - 1)) / n))).toBeLessThan(1e-9);
+      expect(
+        maxElementwiseRelative(
+          k,
+          entry.k.map((v) => (v * (n - 1)) / n),
+        ),
+      ).toBeLessThan(1e-9);
       // …and so differs from the fixture by 1/n: the parity targets need the option.
       expect(maxElementwiseRelative(k, entry.k)).toBeGreaterThan(0.9 / n);
     },

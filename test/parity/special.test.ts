@@ -17,7 +17,9 @@ const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 describe('special functions equal scipy 1.10 (special_functions.json)', () => {
   it('besselKScaled = kve everywhere, besselK = kv where scipy has not underflowed to 0', () => {
     expect(reference.besselK.length).toBeGreaterThan(700);
-    let worstScaled = 0, worst = 0, compared = 0;
+    let worstScaled = 0,
+      worst = 0,
+      compared = 0;
     for (const { nu, x, kv, kve } of reference.besselK) {
       worstScaled = Math.max(worstScaled, relative(besselKScaled(nu, x), kve));
       if (kv > 0) {
@@ -31,7 +33,8 @@ describe('special functions equal scipy 1.10 (special_functions.json)', () => {
   });
 
   it('gamma and lnGamma = gamma and gammaln', () => {
-    let worstGamma = 0, worstLn = 0;
+    let worstGamma = 0,
+      worstLn = 0;
     for (const e of reference.gamma) {
       worstGamma = Math.max(worstGamma, relative(gamma(e.x), e.gamma));
       worstLn = Math.max(worstLn, relative(lnGamma(e.x), e.lgamma));

@@ -30,6 +30,8 @@ describe('spectral models equal PyCurious (spectral_models.json)', () => {
   it.each(cases.map((c) => [`β=${c.beta} z_t=${c.zt} Δz=${c.dz} C=${c.C}`, c] as const))('%s', (_, c) => {
     expect(maxAbsoluteDifference(bouligand2009(c.kh, c.beta, c.zt, c.dz, c.C), c.bouligand2009)).toBeLessThan(1e-10);
     expect(maxAbsoluteDifference(maus1995(c.beta, c.zt, c.kh, c.C), c.maus1995)).toBeLessThan(1e-10);
-    c.kh.forEach((k, i) => expect(Math.abs(bouligand2009(k, c.beta, c.zt, c.dz, c.C) - c.bouligand2009[i])).toBeLessThan(1e-10));
+    c.kh.forEach((k, i) =>
+      expect(Math.abs(bouligand2009(k, c.beta, c.zt, c.dz, c.C) - c.bouligand2009[i])).toBeLessThan(1e-10),
+    );
   });
 });

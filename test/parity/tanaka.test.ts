@@ -10,9 +10,14 @@ describe("tanaka1999 and computeTanaka under convention 'pycurious-1.1' (power 0
   it.each(cases.map((c) => [c.grid, c]))('%s', (_, c) => {
     const grid = referenceGrid('pycurious-1.1');
     const window = c.grid === 'whole' ? grid.data : grid.subgrid(200e3, 152500, 152500);
-    const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, { taper: 'hanning', power: 0.5, convention: 'pycurious-1.1' });
+    const { k, Phi, sigmaPhi } = grid.radialSpectrum(window, {
+      taper: 'hanning',
+      power: 0.5,
+      convention: 'pycurious-1.1',
+    });
     const fit = tanaka1999(k, Phi, sigmaPhi, c.kmin_range, c.kmax_range, { convention: 'pycurious-1.1' });
-    for (const key of ['Ztr', 'btr', 'dZtr', 'Zor', 'bor', 'dZor'] as const) expect(Math.abs(fit[key] - c[key]) / Math.abs(c[key])).toBeLessThan(1e-9);
+    for (const key of ['Ztr', 'btr', 'dZtr', 'Zor', 'bor', 'dZor'] as const)
+      expect(Math.abs(fit[key] - c[key]) / Math.abs(c[key])).toBeLessThan(1e-9);
     const { Zb, eZb } = computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor);
     expect(Math.abs(Zb - c.Zb) / c.Zb).toBeLessThan(1e-9);
     expect(Math.abs(eZb - c.eZb) / c.eZb).toBeLessThan(1e-9);
@@ -28,13 +33,23 @@ describe("tanaka1999 and computeTanaka under convention 'pycurious-1.1' (power 0
   const centre = () => {
     const g = readReference('pycurious/grid.json');
     const c = cases.find((e) => e.grid === '200km_centre');
-    const optimiser = new CurieOptimiser(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, { convention: 'pycurious-1.1' });
+    const optimiser = new CurieOptimiser(
+      ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
+      g.xmin,
+      g.xmax,
+      g.ymin,
+      g.ymax,
+      { convention: 'pycurious-1.1' },
+    );
     return { c, optimiser, ranges: { kminRange: c.kmin_range, kmaxRange: c.kmax_range } };
   };
 
   it("the map's Tanaka (parallelise) gives the centre-window figures (power 0.5 and n − 1 under 'pycurious-1.1')", async () => {
     const { c, optimiser, ranges } = centre();
-    const [result] = (await optimiser.parallelise('tanaka', 200e3, [152500], [152500], { workers: 0, ...ranges })) as Array<{ Zb: number; Ztr: number }>;
+    const [result] = (await optimiser.parallelise('tanaka', 200e3, [152500], [152500], {
+      workers: 0,
+      ...ranges,
+    })) as Array<{ Zb: number; Ztr: number }>;
     expect(Math.abs(result.Zb - c.Zb) / c.Zb).toBeLessThan(1e-9);
     expect(Math.abs(result.Ztr - c.Ztr) / Math.abs(c.Ztr)).toBeLessThan(1e-9);
   });

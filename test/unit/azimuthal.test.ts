@@ -28,15 +28,21 @@ function rayOffset(n: number, theta: number, r: number): number {
 
 /** Length inside the node box [0, n−1]² of the line p·(cos θ, sin θ) = offset (independent clipping). */
 function chordLength(n: number, theta: number, offset: number): number {
-  const c = Math.cos(theta), s = Math.sin(theta);
+  const c = Math.cos(theta),
+    s = Math.sin(theta);
   // p = offset·u + t·v with u = (c, s), v = (−s, c); intersect the t-intervals of both slabs.
-  let lo = -Infinity, hi = Infinity;
-  for (const [origin, dir] of [[offset * c, -s], [offset * s, c]]) {
+  let lo = -Infinity,
+    hi = Infinity;
+  for (const [origin, dir] of [
+    [offset * c, -s],
+    [offset * s, c],
+  ]) {
     if (Math.abs(dir) < 1e-15) {
       if (origin < -1e-9 || origin > n - 1 + 1e-9) return 0;
       continue;
     }
-    const t0 = (0 - origin) / dir, t1 = (n - 1 - origin) / dir;
+    const t0 = (0 - origin) / dir,
+      t1 = (n - 1 - origin) / dir;
     lo = Math.max(lo, Math.min(t0, t1));
     hi = Math.min(hi, Math.max(t0, t1));
   }
@@ -53,7 +59,8 @@ function chordLength(n: number, theta: number, offset: number): number {
 function onesRayValue(n: number, theta: number, r: number): number {
   const offset = rayOffset(n, theta, r);
   if (theta <= Math.PI / 2) return chordLength(n, theta, offset);
-  const c = Math.cos(theta), s = Math.sin(theta);
+  const c = Math.cos(theta),
+    s = Math.sin(theta);
   const yAt = (x: number) => (offset - c * x) / s;
   if (yAt(n - 1) >= 0) return chordLength(n, theta, offset);
   const xEnd = Math.min(offset / c, n - 0.5);
@@ -66,12 +73,20 @@ describe('radon2d', () => {
 
   it('at 0° sums each row (rays along the columns), end cells half: the trapezoid rule', () => {
     const sino = radon2d(data, n, radians([0, 90]));
-    for (let r = 0; r < n; r++) expect(sino[r * 2]).toBeCloseTo(trapezoid(n, (j) => data[r * n + j]), 12);
+    for (let r = 0; r < n; r++)
+      expect(sino[r * 2]).toBeCloseTo(
+        trapezoid(n, (j) => data[r * n + j]),
+        12,
+      );
   });
 
   it('at 90° sums each column', () => {
     const sino = radon2d(data, n, radians([0, 90]));
-    for (let c = 0; c < n; c++) expect(sino[c * 2 + 1]).toBeCloseTo(trapezoid(n, (i) => data[i * n + c]), 12);
+    for (let c = 0; c < n; c++)
+      expect(sino[c * 2 + 1]).toBeCloseTo(
+        trapezoid(n, (i) => data[i * n + c]),
+        12,
+      );
   });
 
   it('of a constant field: each ray is the constant times its length (the chord through the node box)', () => {
@@ -89,8 +104,15 @@ describe('radon2d', () => {
     const other = randomGrid(n, 2);
     const sum = data.map((v, i) => 2 * v - other[i]);
     const angles = radians([0, 17, 45, 90, 133, 179]);
-    const a = radon2d(data, n, angles), b = radon2d(other, n, angles), c = radon2d(sum, n, angles);
-    expect(maxRelativeToPeak(c, a.map((v, i) => 2 * v - b[i]))).toBeLessThan(1e-13);
+    const a = radon2d(data, n, angles),
+      b = radon2d(other, n, angles),
+      c = radon2d(sum, n, angles);
+    expect(
+      maxRelativeToPeak(
+        c,
+        a.map((v, i) => 2 * v - b[i]),
+      ),
+    ).toBeLessThan(1e-13);
   });
 
   it('rejects angles outside [0, π) and a grid that is not n × n', () => {
@@ -105,7 +127,8 @@ function planeWave(n: number, phiDegrees: number, wavelength: number) {
   const phi = (Math.PI * phiDegrees) / 180;
   const values = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) values[i * n + j] = Math.cos((2 * Math.PI * (i * Math.cos(phi) + j * Math.sin(phi))) / wavelength);
+    for (let j = 0; j < n; j++)
+      values[i * n + j] = Math.cos((2 * Math.PI * (i * Math.cos(phi) + j * Math.sin(phi))) / wavelength);
   return ndarray(values, [n, n]);
 }
 
@@ -134,23 +157,35 @@ describe('azimuthalSpectrum', () => {
     old.k.forEach((v, i) => expect(byDefault.k[i]).toBeCloseTo((v * 50) / 51, 13));
     expect(Array.from(byDefault.S.data)).toEqual(Array.from(old.S.data));
     expect(Array.from(byDefault.theta)).toEqual(Array.from(old.theta));
-    expectCurieError(() => azimuthalSpectrum(grid, 1000, { convention: 'pycurious-2' as never }), 'E_ARGUMENT', 'convention');
+    expectCurieError(
+      () => azimuthalSpectrum(grid, 1000, { convention: 'pycurious-2' as never }),
+      'E_ARGUMENT',
+      'convention',
+    );
   });
 
   it('peaks at the direction of a plane wave (0° along rows, 90° along columns)', () => {
     for (const phi of [0, 45, 90, 135]) {
       const { S, theta } = azimuthalSpectrum(planeWave(101, phi, 8), 1000);
-      let best = -Infinity, bestAngle = -1;
+      let best = -Infinity,
+        bestAngle = -1;
       for (let a = 0; a < theta.length; a++)
         for (let f = 0; f < S.shape[1]; f++)
-          if (S.get(a, f) > best) { best = S.get(a, f); bestAngle = theta[a]; }
+          if (S.get(a, f) > best) {
+            best = S.get(a, f);
+            bestAngle = theta[a];
+          }
       expect(bestAngle).toBe(phi);
     }
   });
 
   it('is power · ln |DFT| of the tapered projection at length 1 + 2·len(k): truncated or zero-padded', () => {
     // n = 50: len(k) = 24, FFT length 49 < 50 (truncates); n = 44: len(k) = 22, length 45 > 44 (pads).
-    for (const [n, expectedBins] of [[51, 25], [50, 24], [44, 22]]) {
+    for (const [n, expectedBins] of [
+      [51, 25],
+      [50, 24],
+      [44, 22],
+    ]) {
       const values = randomGrid(n, n);
       const { S, theta, k } = azimuthalSpectrum(ndarray(values, [n, n]), 1000, { power: 0.5, theta: 30 });
       expect(k.length).toBe(expectedBins);
@@ -159,7 +194,8 @@ describe('azimuthalSpectrum', () => {
       const nk = 1 + 2 * k.length;
       for (let a = 0; a < theta.length; a++)
         for (let f = 1; f <= k.length; f++) {
-          let re = 0, im = 0;
+          let re = 0,
+            im = 0;
           for (let r = 0; r < Math.min(n, nk); r++) {
             const x = w[r] * sino[r * theta.length + a];
             re += x * Math.cos((2 * Math.PI * f * r) / nk);

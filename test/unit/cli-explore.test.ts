@@ -36,8 +36,10 @@ describe('curie explore', () => {
     expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(await page.text()).toContain('data-testid="anomaly-map"');
-    for (const name of ['explorer.js', 'map-worker.js']) expect((await fetch(`${url}${name}`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    for (const path of ['../package.json', '%2e%2e/package.json', 'cli/main.js', 'nothing.js']) expect((await fetch(`${url}${path}`)).status, path).toBe(404);
+    for (const name of ['explorer.js', 'map-worker.js'])
+      expect((await fetch(`${url}${name}`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    for (const path of ['../package.json', '%2e%2e/package.json', 'cli/main.js', 'nothing.js'])
+      expect((await fetch(`${url}${path}`)).status, path).toBe(404);
     // Without a file the page's start-up request finds nothing to load: 204, not an error.
     expect((await fetch(`${url}grid`)).status).toBe(204);
     expect((await fetch(url, { method: 'POST' })).status).toBe(405);
@@ -64,9 +66,17 @@ describe('curie explore', () => {
   it('refuses a missing file and a bad port with one line and exit code 1', async () => {
     const cwd = import.meta.dirname;
     const missing = await curieInProcess(['explore', 'no-such-grid.tif', '--port', '0'], { cwd });
-    expect([missing.code, missing.stdout, missing.stderr]).toEqual([1, '', "curie: cannot serve 'no-such-grid.tif': not a readable file; give a GeoTIFF or text grid\n"]);
+    expect([missing.code, missing.stdout, missing.stderr]).toEqual([
+      1,
+      '',
+      "curie: cannot serve 'no-such-grid.tif': not a readable file; give a GeoTIFF or text grid\n",
+    ]);
     const port = await curieInProcess(['explore', '--port', 'http'], { cwd });
-    expect([port.code, port.stdout, port.stderr]).toEqual([1, '', "curie: --port 'http' must be a whole number from 0 to 65535 (0 picks a free port)\n"]);
+    expect([port.code, port.stdout, port.stderr]).toEqual([
+      1,
+      '',
+      "curie: --port 'http' must be a whole number from 0 to 65535 (0 picks a free port)\n",
+    ]);
   });
 });
 
@@ -80,7 +90,9 @@ describe("the page's zlib (pako)", () => {
 
   it('stops at maxOutputLength with ERR_BUFFER_TOO_LARGE, as Node does', () => {
     const bomb = deflateSync(new Uint8Array(10_000_000));
-    expect(() => inflatePage(bomb, { maxOutputLength: 1000 })).toThrow(expect.objectContaining({ code: 'ERR_BUFFER_TOO_LARGE' }));
+    expect(() => inflatePage(bomb, { maxOutputLength: 1000 })).toThrow(
+      expect.objectContaining({ code: 'ERR_BUFFER_TOO_LARGE' }),
+    );
   });
 
   it('yields what a stream cut short holds with Z_SYNC_FLUSH, as Node does', () => {

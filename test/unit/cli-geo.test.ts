@@ -40,7 +40,17 @@ async function expectFailure(args: string[], where: RegExp): Promise<void> {
 /** The EMAG2 subset as a lon/lat raster (the file is a 71 × 101 lattice, row 0 = 4.5° S). */
 async function lonlatRaster() {
   const points = await lib.loadLonLatPoints(EMAG2);
-  return { points, raster: { data: ndarray(Float64Array.from(points.values), [71, 101]), xmin: -45, xmax: -40, ymin: -4.5, ymax: -1, crs: 'EPSG:4326' } };
+  return {
+    points,
+    raster: {
+      data: ndarray(Float64Array.from(points.values), [71, 101]),
+      xmin: -45,
+      xmax: -40,
+      ymin: -4.5,
+      ymax: -1,
+      crs: 'EPSG:4326',
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -48,15 +58,39 @@ beforeAll(async () => {
   lib = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as Library;
   dir = mkdtempSync(join(tmpdir(), 'curie-geo-'));
   const { points } = await lonlatRaster();
-  const { writeGeoTiff } = (await import(pathToFileURL(join(root, 'dist/io/write-geotiff.js')).href)) as typeof import('../../src/io/write-geotiff.js');
-  const bytes = writeGeoTiff({ cols: 101, rows: 71, xmin: -45, ymin: -4.5, spacingX: 0.05, spacingY: 0.05, crs: 'EPSG:4326', bands: [{ name: 'anomaly', values: points.values }] });
+  const { writeGeoTiff } = (await import(
+    pathToFileURL(join(root, 'dist/io/write-geotiff.js')).href
+  )) as typeof import('../../src/io/write-geotiff.js');
+  const bytes = writeGeoTiff({
+    cols: 101,
+    rows: 71,
+    xmin: -45,
+    ymin: -4.5,
+    spacingX: 0.05,
+    spacingY: 0.05,
+    crs: 'EPSG:4326',
+    bands: [{ name: 'anomaly', values: points.values }],
+  });
   writeFileSync(join(dir, 'lonlat.tif'), bytes);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.concurrent('curie grid', () => {
   it('lon/lat points → UTM 23S at 5 km: the library’s gridScattered, CRS recorded', async () => {
-    await ok(['grid', EMAG2, '--from', 'EPSG:4326', '--to', 'EPSG:32723', '--cell', '5km', '--extent', EXTENT.join(','), '--out', 'points.tif']);
+    await ok([
+      'grid',
+      EMAG2,
+      '--from',
+      'EPSG:4326',
+      '--to',
+      'EPSG:32723',
+      '--cell',
+      '5km',
+      '--extent',
+      EXTENT.join(','),
+      '--out',
+      'points.tif',
+    ]);
     const grid = await lib.loadGrid(join(dir, 'points.tif'));
     const points = await lib.loadLonLatPoints(EMAG2);
     const expected = lib.gridScattered(points, { extent: EXTENT, spacing: 5000, from: 4326, to: 32723 });
@@ -67,41 +101,127 @@ describe.concurrent('curie grid', () => {
   });
 
   it('default extent: the data trimmed to whole cells; --method cubic; --columns picks columns of a wider file', async () => {
-    const lines = readFileSync(EMAG2, 'utf8').trim().split('\n').map((l, i) => { const [lon, lat, v] = l.trim().split(/\s+/); return `${i},${v},${lon},${lat},0`; });
+    const lines = readFileSync(EMAG2, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l, i) => {
+        const [lon, lat, v] = l.trim().split(/\s+/);
+        return `${i},${v},${lon},${lat},0`;
+      });
     writeFileSync(join(dir, 'five.csv'), `id,nT,lon,lat,flag\n${lines.join('\n')}\n`);
-    await ok(['grid', 'five.csv', '--columns', '3,4,2', '--from', 'EPSG:4326', '--to', 'EPSG:32723', '--cell', '5km', '--method', 'cubic', '--out', 'cubic.tif']);
+    await ok([
+      'grid',
+      'five.csv',
+      '--columns',
+      '3,4,2',
+      '--from',
+      'EPSG:4326',
+      '--to',
+      'EPSG:32723',
+      '--cell',
+      '5km',
+      '--method',
+      'cubic',
+      '--out',
+      'cubic.tif',
+    ]);
     const grid = await lib.loadGrid(join(dir, 'cubic.tif'));
     expect([grid.xmin, grid.xmax, grid.ymin, grid.ymax]).toEqual([500e3, 1055e3, 9505e3, 9885e3]);
-    const expected = lib.gridScattered(await lib.loadLonLatPoints(EMAG2), { spacing: 5000, from: 4326, to: 32723, method: 'cubic' });
+    const expected = lib.gridScattered(await lib.loadLonLatPoints(EMAG2), {
+      spacing: 5000,
+      from: 4326,
+      to: 32723,
+      method: 'cubic',
+    });
     expect(Array.from(grid.data.data)).toEqual(Array.from(expected.data.data));
   });
 
   it('a GeoTIFF is reprojected (linear = bilinear), as reproject does', async () => {
-    await ok(['grid', 'lonlat.tif', '--to', 'EPSG:32723', '--cell', '5km', '--extent', EXTENT.join(','), '--out', 'raster.tif']);
+    await ok([
+      'grid',
+      'lonlat.tif',
+      '--to',
+      'EPSG:32723',
+      '--cell',
+      '5km',
+      '--extent',
+      EXTENT.join(','),
+      '--out',
+      'raster.tif',
+    ]);
     const grid = await lib.loadGrid(join(dir, 'raster.tif'));
-    const expected = lib.reproject((await lonlatRaster()).raster, 'EPSG:32723', { spacing: 5000, extent: EXTENT, method: 'bilinear' });
+    const expected = lib.reproject((await lonlatRaster()).raster, 'EPSG:32723', {
+      spacing: 5000,
+      extent: EXTENT,
+      method: 'bilinear',
+    });
     expect(grid.crs).toBe('EPSG:32723');
     expect(Array.from(grid.data.data)).toEqual(Array.from(expected.data.data));
   });
 
   it('bad input: one line each, nothing written', async () => {
     const base = ['grid', EMAG2, '--from', 'EPSG:4326', '--to', 'EPSG:32723', '--out', 'g.tif'];
-    await expectFailure(['grid', EMAG2, '--from', 'EPSG:4326', '--to', 'EPSG:999999', '--cell', '5km', '--out', 'g.tif'], /unknown CRS EPSG:999999/);
-    await expectFailure([...base, '--cell', '5km', '--extent', '2000000,2100000,9520000,9880000'], /--extent 2000000,2100000,9520000,9880000 is outside the data/);
+    await expectFailure(
+      ['grid', EMAG2, '--from', 'EPSG:4326', '--to', 'EPSG:999999', '--cell', '5km', '--out', 'g.tif'],
+      /unknown CRS EPSG:999999/,
+    );
+    await expectFailure(
+      [...base, '--cell', '5km', '--extent', '2000000,2100000,9520000,9880000'],
+      /--extent 2000000,2100000,9520000,9880000 is outside the data/,
+    );
     await expectFailure([...base, '--cell', '5000km'], /spacing = 5000000 gives fewer than 2 nodes/);
-    await expectFailure([...base, '--cell', '1m'], /spacing = 1 gives a \d+ × \d+ raster, which has more than 500000000 nodes/);
-    await expectFailure([...base, '--cell', '5km', '--columns', '1,2,9'], /line 1 has 3 columns but --columns 1,2,9 asks for column 9/);
-    await expectFailure([...base, '--cell', '5km', '--method', 'spline'], /--method 'spline' must be linear, nearest or cubic/);
-    await expectFailure(['grid', EMAG2, '--to', 'EPSG:32723', '--cell', '5km', '--out', 'g.tif'], /--to EPSG:32723 needs --from/);
+    await expectFailure(
+      [...base, '--cell', '1m'],
+      /spacing = 1 gives a \d+ × \d+ raster, which has more than 500000000 nodes/,
+    );
+    await expectFailure(
+      [...base, '--cell', '5km', '--columns', '1,2,9'],
+      /line 1 has 3 columns but --columns 1,2,9 asks for column 9/,
+    );
+    await expectFailure(
+      [...base, '--cell', '5km', '--method', 'spline'],
+      /--method 'spline' must be linear, nearest or cubic/,
+    );
+    await expectFailure(
+      ['grid', EMAG2, '--to', 'EPSG:32723', '--cell', '5km', '--out', 'g.tif'],
+      /--to EPSG:32723 needs --from/,
+    );
   });
 });
 
 describe.concurrent('curie map of geographic data', () => {
   it('a grid with a CRS gets lon,lat as the last CSV columns and NDJSON fields: the window centres in WGS84', async () => {
-    await ok(['grid', EMAG2, '--from', 'EPSG:4326', '--to', 'EPSG:32723', '--cell', '5km', '--extent', EXTENT.join(','), '--out', 'utm.tif']);
-    await ok(['map', 'utm.tif', '--window', '100km', '--spacing', '100km', '--workers', '0', '--quiet', '--out', 'map.csv']);
+    await ok([
+      'grid',
+      EMAG2,
+      '--from',
+      'EPSG:4326',
+      '--to',
+      'EPSG:32723',
+      '--cell',
+      '5km',
+      '--extent',
+      EXTENT.join(','),
+      '--out',
+      'utm.tif',
+    ]);
+    await ok([
+      'map',
+      'utm.tif',
+      '--window',
+      '100km',
+      '--spacing',
+      '100km',
+      '--workers',
+      '0',
+      '--quiet',
+      '--out',
+      'map.csv',
+    ]);
     const [header, ...rows] = readFileSync(join(dir, 'map.csv'), 'utf8').trimEnd().split('\n');
-    expect(header).toBe('x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message,lon,lat');
+    expect(header).toBe(
+      'x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message,lon,lat',
+    );
     expect(rows.length).toBeGreaterThan(4);
     for (const row of rows) {
       const cells = row.split(',');
@@ -122,7 +242,10 @@ describe.concurrent('curie map of geographic data', () => {
     const direct = await ok(['map', 'lonlat.tif', '--to', 'EPSG:32723', '--cell', '5km', ...map]);
     expect(direct).toBe(await ok(['map', 'warped.tif', ...map]));
     expect(direct.split('\n').length).toBeGreaterThan(4);
-    await expectFailure(['map', join(dir, 'lonlat.tif'), '--cell', '5km', ...map], /--cell reprojects the input and needs --to/);
+    await expectFailure(
+      ['map', join(dir, 'lonlat.tif'), '--cell', '5km', ...map],
+      /--cell reprojects the input and needs --to/,
+    );
     await expectFailure(['map', join(dir, 'lonlat.tif'), '--to', 'EPSG:32723', ...map], /--to EPSG:32723 needs --cell/);
   });
 });

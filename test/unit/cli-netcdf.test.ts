@@ -28,12 +28,36 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('curie info and map on NetCDF', () => {
   it('info lists the variables, the CRS and the extent in lon/lat; several grids need --variable', async () => {
     const values = Float64Array.from({ length: 12 }, (_, i) => (i === 3 ? NaN : i));
-    await saveGrid({ data: ndarray(values, [3, 4]), xmin: 500_000, xmax: 530_000, ymin: 9_500_000, ymax: 9_520_000, crs: 'EPSG:32723' }, join(dir, 'utm.nc'));
+    await saveGrid(
+      {
+        data: ndarray(values, [3, 4]),
+        xmin: 500_000,
+        xmax: 530_000,
+        ymin: 9_500_000,
+        ymax: 9_520_000,
+        crs: 'EPSG:32723',
+      },
+      join(dir, 'utm.nc'),
+    );
     const info = JSON.parse((await curie(['info', 'utm.nc', '--json'])).stdout) as Record<string, unknown>;
-    expect(info).toMatchObject({ rows: 3, cols: 4, crs: 'EPSG:32723', nan: 1, format: 'netCDF-3 classic', spacing: { x: 10_000, y: 10_000 } });
-    expect((info.variables as Array<{ name: string; grid: boolean }>).filter((v) => v.grid).map((v) => v.name)).toEqual(['z']);
+    expect(info).toMatchObject({
+      rows: 3,
+      cols: 4,
+      crs: 'EPSG:32723',
+      nan: 1,
+      format: 'netCDF-3 classic',
+      spacing: { x: 10_000, y: 10_000 },
+    });
+    expect((info.variables as Array<{ name: string; grid: boolean }>).filter((v) => v.grid).map((v) => v.name)).toEqual(
+      ['z'],
+    );
     // The lon/lat extent of the outline: corners and edges transformed.
-    const corners = transformCoordinates([500_000, 530_000, 500_000, 530_000], [9_500_000, 9_500_000, 9_520_000, 9_520_000], 'EPSG:32723', 'EPSG:4326');
+    const corners = transformCoordinates(
+      [500_000, 530_000, 500_000, 530_000],
+      [9_500_000, 9_500_000, 9_520_000, 9_520_000],
+      'EPSG:32723',
+      'EPSG:4326',
+    );
     const ll = info.extentLonLat as { lonmin: number; lonmax: number; latmin: number; latmax: number };
     expect(ll.lonmin).toBeCloseTo(Math.min(...corners.x), 6);
     expect(ll.latmax).toBeCloseTo(Math.max(...corners.y), 6);
@@ -55,13 +79,35 @@ describe('curie info and map on NetCDF', () => {
     const both = await curie(['info', 'two.nc']);
     expect(both.code).toBe(1);
     expect(both.stdout).toMatch(/\* anomaly\(y=2, x=2\) \[nT\]/);
-    expect(both.stderr).toBe("curie: two.nc has several 2-D variables: anomaly(y, x), error(y, x); choose one with { variable } (--variable NAME on the command line)\n");
-    const chosen = JSON.parse((await curie(['info', 'two.nc', '--variable', 'error', '--json'])).stdout) as { range: unknown; crs: unknown; extentLonLat: unknown };
+    expect(both.stderr).toBe(
+      'curie: two.nc has several 2-D variables: anomaly(y, x), error(y, x); choose one with { variable } (--variable NAME on the command line)\n',
+    );
+    const chosen = JSON.parse((await curie(['info', 'two.nc', '--variable', 'error', '--json'])).stdout) as {
+      range: unknown;
+      crs: unknown;
+      extentLonLat: unknown;
+    };
     expect(chosen).toMatchObject({ range: { min: 5, max: 8 }, crs: null, extentLonLat: null });
   });
 
   it('map reads a .nc grid exactly as the same grid in GeoTIFF', async () => {
-    const synth = await curie(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '1', '--dz', '20', '--crs', 'EPSG:32723', '--out', 'synth.tif']);
+    const synth = await curie([
+      'synth',
+      '--rows',
+      '61',
+      '--cols',
+      '61',
+      '--spacing',
+      '1km',
+      '--zt',
+      '1',
+      '--dz',
+      '20',
+      '--crs',
+      'EPSG:32723',
+      '--out',
+      'synth.tif',
+    ]);
     expect(synth.code).toBe(0);
     await saveGrid(await loadGrid(join(dir, 'synth.tif')), join(dir, 'synth.nc'));
     const args = ['--window', '30km', '--spacing', '15km', '--workers', '0', '--format', 'csv', '--quiet'];
@@ -114,7 +160,9 @@ describe('curie download', () => {
     expect(list.stdout).toContain('li2017-curie-depth\n');
     const unknown = await curie(['download', 'emag3']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe("curie: unknown dataset 'emag3': known are emag2-v3, emag2-v3-npz, li2017-curie-depth (curie download --list), or give an http(s) URL\n");
+    expect(unknown.stderr).toBe(
+      "curie: unknown dataset 'emag3': known are emag2-v3, emag2-v3-npz, li2017-curie-depth (curie download --list), or give an http(s) URL\n",
+    );
     const ftp = await curie(['download', 'ftp://example.org/x.tif']);
     expect(ftp.stderr).toMatch(/^curie: cannot download ftp:\/\/example\.org\/x\.tif: only http:\/\/ and https:\/\//);
   });

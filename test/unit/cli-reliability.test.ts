@@ -1,5 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, copyFileSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -51,16 +62,23 @@ interface Ended {
   stderr: string;
 }
 
-function start(args: string[], cwd: string, stdout: 'pipe' | number = 'pipe'): { child: ChildProcess; ended: Promise<Ended>; stderrMatches: (pattern: RegExp) => Promise<void> } {
+function start(
+  args: string[],
+  cwd: string,
+  stdout: 'pipe' | number = 'pipe',
+): { child: ChildProcess; ended: Promise<Ended>; stderrMatches: (pattern: RegExp) => Promise<void> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: childEnv(), stdio: ['ignore', stdout, 'pipe'] });
-  let out = '', err = '';
+  let out = '',
+    err = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   const waiting: Array<[RegExp, () => void]> = [];
   child.stderr!.on('data', (b: Buffer) => {
     err += b.toString();
     for (const [pattern, done] of waiting) if (pattern.test(err)) done();
   });
-  const ended = new Promise<Ended>((done) => child.on('close', (code, signal) => done({ code, signal, stdout: out, stderr: err })));
+  const ended = new Promise<Ended>((done) =>
+    child.on('close', (code, signal) => done({ code, signal, stdout: out, stderr: err })),
+  );
   const stderrMatches = (pattern: RegExp) =>
     new Promise<void>((done, fail) => {
       if (pattern.test(err)) return done();
@@ -84,7 +102,13 @@ async function runInProcess(args: string[], cwd: string, stdout?: Writable): Pro
 }
 
 /** Signal the child once `ready` matches its stderr (plus `delayMs`); its end and the time from the signal. */
-async function stopDuring(args: string[], cwd: string, ready: RegExp, signal: NodeJS.Signals, delayMs = 0): Promise<Ended & { afterSignalMs: number }> {
+async function stopDuring(
+  args: string[],
+  cwd: string,
+  ready: RegExp,
+  signal: NodeJS.Signals,
+  delayMs = 0,
+): Promise<Ended & { afterSignalMs: number }> {
   const { child, ended, stderrMatches } = start(args, cwd);
   await stderrMatches(ready);
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
@@ -97,7 +121,8 @@ async function stopDuring(args: string[], cwd: string, ready: RegExp, signal: No
 /** An `x y value` text grid of n × n nodes 1 km apart (n = 700: 11 MB, ~0.3 s of parsing). */
 function textGrid(path: string, n: number): void {
   const lines: string[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) lines.push(`${j * 1000} ${i * 1000} ${Math.sin(i * 0.1 + j * 0.07).toFixed(3)}`);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) lines.push(`${j * 1000} ${i * 1000} ${Math.sin(i * 0.1 + j * 0.07).toFixed(3)}`);
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
@@ -105,12 +130,35 @@ describe('signals end every phase at once, leave no temporary file and keep the 
   it('SIGTERM while synthesising', async () => {
     const cwd = freshDir('synth');
     writeFileSync(join(cwd, 'out.tif'), 'old output');
-    const end = await stopDuring(['--trace', 'synth', '--rows', '3000', '--cols', '3000', '--spacing', '1km', '--zt', '1', '--dz', '20', '--out', 'out.tif'], cwd, /trace: synthesising/, 'SIGTERM', 50);
+    const end = await stopDuring(
+      [
+        '--trace',
+        'synth',
+        '--rows',
+        '3000',
+        '--cols',
+        '3000',
+        '--spacing',
+        '1km',
+        '--zt',
+        '1',
+        '--dz',
+        '20',
+        '--out',
+        'out.tif',
+      ],
+      cwd,
+      /trace: synthesising/,
+      'SIGTERM',
+      50,
+    );
     expect(end.stderr).not.toMatch(/trace: writing/); // stopped during synthesis, not after
     expect(end.code).toBeNull();
     expect(end.signal).toBe('SIGTERM');
     expect(end.afterSignalMs).toBeLessThan(PROMPT_MS);
-    expect(end.stderr.trimEnd().split('\n').at(-1)).toBe('curie: stopped by SIGTERM; nothing was written under the output name');
+    expect(end.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'curie: stopped by SIGTERM; nothing was written under the output name',
+    );
     expect(readdirSync(cwd)).toEqual(['out.tif']);
     expect(readFileSync(join(cwd, 'out.tif'), 'utf8')).toBe('old output');
   });
@@ -125,12 +173,20 @@ describe('signals end every phase at once, leave no temporary file and keep the 
     expect(readdirSync(cwd)).toEqual(['grid.xyz']);
   });
 
-  for (const [signal, workers] of [['SIGTERM', '0'], ['SIGHUP', '1']] as const)
+  for (const [signal, workers] of [
+    ['SIGTERM', '0'],
+    ['SIGHUP', '1'],
+  ] as const)
     it(`${signal} while fitting with --workers ${workers}`, async () => {
       const cwd = freshDir(`fit-${workers}`);
       writeFileSync(join(cwd, 'map.csv'), 'old output\n');
       // ~65 000 windows: a minute of work, stopped at its first progress line.
-      const end = await stopDuring(['map', DATA, '--window', '50km', '--out', 'map.csv', '--progress', 'lines', '--workers', workers], cwd, /windows \(/, signal);
+      const end = await stopDuring(
+        ['map', DATA, '--window', '50km', '--out', 'map.csv', '--progress', 'lines', '--workers', workers],
+        cwd,
+        /windows \(/,
+        signal,
+      );
       expect(end.signal).toBe(signal);
       expect(end.afterSignalMs).toBeLessThan(PROMPT_MS);
       expect(readdirSync(cwd)).toEqual(['map.csv']);
@@ -140,8 +196,17 @@ describe('signals end every phase at once, leave no temporary file and keep the 
   it('SIGINT while waiting for a FIFO that nobody opens (input or output): no hang', async () => {
     const cwd = freshDir('fifo');
     execFileSync('mkfifo', [join(cwd, 'in.xyz'), join(cwd, 'out.csv')]);
-    for (const args of [['info', 'in.xyz'], ['map', DATA, '--window', '50km', '--spacing', '100km', '--out', 'out.csv']]) {
-      const end = await stopDuring(['--trace', ...args], cwd, args[0] === 'info' ? /trace: reading/ : /trace: opening/, 'SIGINT', 200);
+    for (const args of [
+      ['info', 'in.xyz'],
+      ['map', DATA, '--window', '50km', '--spacing', '100km', '--out', 'out.csv'],
+    ]) {
+      const end = await stopDuring(
+        ['--trace', ...args],
+        cwd,
+        args[0] === 'info' ? /trace: reading/ : /trace: opening/,
+        'SIGINT',
+        200,
+      );
       expect(end.signal, args.join(' ')).toBe('SIGINT');
       expect(end.afterSignalMs).toBeLessThan(PROMPT_MS);
     }
@@ -151,7 +216,12 @@ describe('signals end every phase at once, leave no temporary file and keep the 
   it('the shell reports 128 + the signal, as for any process a signal ended', () => {
     const script = `"$0" "$1" map "$2" --window 50km --quiet --out map.csv & sleep 1; kill -TERM $!; wait $!; echo "status=$?"`;
     const cwd = freshDir('status');
-    const out = execFileSync('sh', ['-c', script, process.execPath, CLI, DATA], { cwd, env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('sh', ['-c', script, process.execPath, CLI, DATA], {
+      cwd,
+      env: childEnv(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(out).toBe('status=143\n');
     expect(readdirSync(cwd)).toEqual([]);
   });
@@ -162,9 +232,14 @@ describe('outputs are checked before any work', () => {
     const cwd = freshDir('same');
     copyFileSync(DATA, join(cwd, 'grid.tif'));
     const before = readFileSync(join(cwd, 'grid.tif'));
-    const end = await runInProcess(['map', 'grid.tif', '--window', '50km', '--out', './grid.tif', '--format', 'csv'], cwd);
+    const end = await runInProcess(
+      ['map', 'grid.tif', '--window', '50km', '--out', './grid.tif', '--format', 'csv'],
+      cwd,
+    );
     expect(end.code).toBe(1);
-    expect(end.stderr).toBe('curie: --out ./grid.tif is the same file as the input grid.tif: writing it would destroy the input; choose another output name\n');
+    expect(end.stderr).toBe(
+      'curie: --out ./grid.tif is the same file as the input grid.tif: writing it would destroy the input; choose another output name\n',
+    );
     expect(readFileSync(join(cwd, 'grid.tif')).equals(before)).toBe(true);
     expect(readdirSync(cwd)).toEqual(['grid.tif']);
   });
@@ -172,9 +247,14 @@ describe('outputs are checked before any work', () => {
   it('refuses a merge whose --out is one of its parts', async () => {
     const cwd = freshDir('merge');
     writeFileSync(join(cwd, 'm.part-0-of-1.ndjson'), '{"curie_part":1}\n');
-    const end = await runInProcess(['merge', 'm.part-0-of-1.ndjson', '--out', 'm.part-0-of-1.ndjson', '--format', 'ndjson'], cwd);
+    const end = await runInProcess(
+      ['merge', 'm.part-0-of-1.ndjson', '--out', 'm.part-0-of-1.ndjson', '--format', 'ndjson'],
+      cwd,
+    );
     expect(end.code).toBe(1);
-    expect(end.stderr).toBe('curie: --out m.part-0-of-1.ndjson is the same file as the input m.part-0-of-1.ndjson: writing it would destroy the input; choose another output name\n');
+    expect(end.stderr).toBe(
+      'curie: --out m.part-0-of-1.ndjson is the same file as the input m.part-0-of-1.ndjson: writing it would destroy the input; choose another output name\n',
+    );
     expect(readFileSync(join(cwd, 'm.part-0-of-1.ndjson'), 'utf8')).toBe('{"curie_part":1}\n');
   });
 
@@ -183,14 +263,19 @@ describe('outputs are checked before any work', () => {
     mkdirSync(join(cwd, 'map.csv'));
     const end = await runInProcess(['map', DATA, '--window', '50km', '--out', 'map.csv'], cwd);
     expect(end.code).toBe(1);
-    expect(end.stderr).toBe('curie: output map.csv is a directory; give the name of a file to write, e.g. map.csv/map.csv\n');
+    expect(end.stderr).toBe(
+      'curie: output map.csv is a directory; give the name of a file to write, e.g. map.csv/map.csv\n',
+    );
     expect(end.ms).toBeLessThan(10_000);
     expect(readdirSync(join(cwd, 'map.csv'))).toEqual([]);
   });
 
   it('writes a device in place (/dev/null stays a device; no format needed from its name)', async () => {
     const cwd = freshDir('device');
-    const end = await runInProcess(['map', DATA, '--window', '50km', '--spacing', '100km', '--out', '/dev/null', '--quiet'], cwd);
+    const end = await runInProcess(
+      ['map', DATA, '--window', '50km', '--spacing', '100km', '--out', '/dev/null', '--quiet'],
+      cwd,
+    );
     expect(end.stderr).toBe('');
     expect(end.code).toBe(0);
     expect(readdirSync(cwd)).toEqual([]);
@@ -198,7 +283,7 @@ describe('outputs are checked before any work', () => {
 });
 
 describe('write errors are one line', () => {
-  it('curie map > /dev/full (the process\'s standard output): exit 1 with one line (used to exit 0 or print a stack)', async () => {
+  it("curie map > /dev/full (the process's standard output): exit 1 with one line (used to exit 0 or print a stack)", async () => {
     const full = openSync('/dev/full', 'w');
     try {
       const end = await run(['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet'], freshDir('full'), full);
@@ -221,7 +306,10 @@ describe('write errors are one line', () => {
 
   it('--out /dev/full: one line naming it', async () => {
     const cwd = freshDir('full-out');
-    const end = await runInProcess(['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet', '--out', '/dev/full', '--format', 'csv'], cwd);
+    const end = await runInProcess(
+      ['map', DATA, '--window', '50km', '--spacing', '100km', '--quiet', '--out', '/dev/full', '--format', 'csv'],
+      cwd,
+    );
     expect(end.stderr).toBe('curie: cannot write /dev/full: no space left on device (ENOSPC)\n');
     expect(end.code).toBe(1);
     expect(readdirSync(cwd)).toEqual([]);
@@ -231,8 +319,12 @@ describe('write errors are one line', () => {
     const script = `{ "$0" "$1" map "$2" --window 50km --quiet --out /dev/stdout; echo "curie-exit=$?" >&2; } | head -n 1`;
     const began = performance.now();
     const end = await new Promise<Ended>((done) => {
-      const child = spawn('sh', ['-c', script, process.execPath, CLI, DATA], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '', err = '';
+      const child = spawn('sh', ['-c', script, process.execPath, CLI, DATA], {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '',
+        err = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
       child.on('close', (code, signal) => done({ code, signal, stdout: out, stderr: err }));

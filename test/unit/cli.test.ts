@@ -29,12 +29,18 @@ const TEXT_FIELDS = new Set(['verdict', 'message']);
 const TANAKA_HEADER = 'x,y,Ztr,dZtr,Zor,dZor,curie_depth,curie_depth_error,status,message';
 
 /** Run `curie args…` in-process in `cwd` (the test directory by default) and collect what it prints. */
-function curie(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function curie(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+): Promise<Run> {
   return curieInProcess(args, { ...options, cwd: options.cwd ?? dir });
 }
 
 /** `curie args…` must succeed; its stdout. */
-async function ok(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+async function ok(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+): Promise<Run> {
   const run = await curie(args, options);
   expect(run.stderr, `curie ${args.join(' ')}`).toBe('');
   expect(run.code, `curie ${args.join(' ')}`).toBe(0);
@@ -61,7 +67,12 @@ const STACK_LINE = /^\s+at .+/m;
  * where (`where`), no stack trace, nothing on stdout, and the directory left as it was (no output
  * under `out`, no temporary file). With `--debug` the same line comes first and a stack trace follows.
  */
-async function expectFailure(name: string, args: string[], where: RegExp, options: { setup?: (cwd: string) => void; out?: string; input?: string; code?: number } = {}): Promise<void> {
+async function expectFailure(
+  name: string,
+  args: string[],
+  where: RegExp,
+  options: { setup?: (cwd: string) => void; out?: string; input?: string; code?: number } = {},
+): Promise<void> {
   const cwd = freshDir(name);
   options.setup?.(cwd);
   const before = readdirSync(cwd).sort();
@@ -104,10 +115,29 @@ beforeAll(async () => {
   lib = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as Library;
   dir = mkdtempSync(join(tmpdir(), 'curie-cli-'));
 
-  await ok(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '0.5', '--dz', '8', '--seed', '3', '--out', 'small.tif']);
+  await ok([
+    'synth',
+    '--rows',
+    '61',
+    '--cols',
+    '61',
+    '--spacing',
+    '1km',
+    '--zt',
+    '0.5',
+    '--dz',
+    '8',
+    '--seed',
+    '3',
+    '--out',
+    'small.tif',
+  ]);
   const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')));
   try {
-    const { xc, yc } = optimiser.createCentroidList(SMALL.windowMetres, { spacingX: SMALL.spacingMetres, spacingY: SMALL.spacingMetres });
+    const { xc, yc } = optimiser.createCentroidList(SMALL.windowMetres, {
+      spacingX: SMALL.spacingMetres,
+      spacingY: SMALL.spacingMetres,
+    });
     const fit = await optimiser.optimiseRoutine(SMALL.windowMetres, xc, yc, { workers: 1 });
     const bouligand = Array.from(xc, (x, i) => ({
       x,
@@ -134,147 +164,253 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('bad input: exit code ≠ 0, one line on stderr saying what and where, nothing written', { timeout: 30_000 }, () => {
-  const map = (input: string, ...rest: string[]) => ['map', input, '--window', '30km', '--out', 'out.csv', ...rest];
-  const copySmall = (name: string) => (cwd: string) => writeFileSync(join(cwd, name), readFileSync(join(dir, 'small.tif')));
+describe(
+  'bad input: exit code ≠ 0, one line on stderr saying what and where, nothing written',
+  { timeout: 30_000 },
+  () => {
+    const map = (input: string, ...rest: string[]) => ['map', input, '--window', '30km', '--out', 'out.csv', ...rest];
+    const copySmall = (name: string) => (cwd: string) =>
+      writeFileSync(join(cwd, name), readFileSync(join(dir, 'small.tif')));
 
-  it.concurrent('a missing input', async () => {
-    await expectFailure('missing', map('nope.tif'), /nope\.tif does not exist/, { out: 'out.csv' });
-  });
-
-  it.concurrent('an empty input', async () => {
-    await expectFailure('empty', map('empty.txt'), /empty\.txt is empty/, { out: 'out.csv', setup: (cwd) => writeFileSync(join(cwd, 'empty.txt'), '') });
-    await expectFailure('empty-stdin', map('-'), /standard input is empty/, { out: 'out.csv', input: '' });
-  });
-
-  it.concurrent('an unreadable input (a directory)', async () => {
-    await expectFailure('unreadable', map('grids'), /grids is a directory/, { out: 'out.csv', setup: (cwd) => mkdirSync(join(cwd, 'grids')) });
-  });
-
-  it.concurrent('an unknown format (binary, not a TIFF)', async () => {
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(200, 7)]);
-    await expectFailure('format', map('anomaly.png'), /anomaly\.png is not a TIFF/, { out: 'out.csv', setup: (cwd) => writeFileSync(join(cwd, 'anomaly.png'), png) });
-  });
-
-  it.concurrent('a truncated GeoTIFF (one made by curie synth, cut)', async () => {
-    const whole = readFileSync(join(dir, 'small.tif'));
-    await expectFailure('truncated', map('cut.tif'), /cut\.tif is truncated/, {
-      out: 'out.csv',
-      setup: (cwd) => writeFileSync(join(cwd, 'cut.tif'), whole.subarray(0, Math.floor(whole.length / 2))),
+    it.concurrent('a missing input', async () => {
+      await expectFailure('missing', map('nope.tif'), /nope\.tif does not exist/, { out: 'out.csv' });
     });
-  });
 
-  it.concurrent('an irregular text lattice, naming the line', async () => {
-    // An 8 × 8 lattice 1 km apart with one point off it, on line 37 (line 1 is a header).
-    let text = 'x y value\n';
-    for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) text += `${i === 3 && j === 4 ? 3400 : i * 1000} ${j * 1000} ${i + j}\n`;
-    expect(text.split('\n')[36]).toBe('3400 4000 7');
-    await expectFailure('lattice', map('irregular.txt'), /irregular\.txt: line 37: x = 3400 is not on the 1000-spaced lattice/, {
-      out: 'out.csv',
-      setup: (cwd) => writeFileSync(join(cwd, 'irregular.txt'), text),
+    it.concurrent('an empty input', async () => {
+      await expectFailure('empty', map('empty.txt'), /empty\.txt is empty/, {
+        out: 'out.csv',
+        setup: (cwd) => writeFileSync(join(cwd, 'empty.txt'), ''),
+      });
+      await expectFailure('empty-stdin', map('-'), /standard input is empty/, { out: 'out.csv', input: '' });
     });
-  });
 
-  it.concurrent('a window larger than the grid', async () => {
-    await expectFailure('window', ['map', 'small.tif', '--window', '100km', '--out', 'out.tif'], /window 100000 m \(101 nodes\) does not fit in the 61 × 61 grid/, {
-      out: 'out.tif',
-      setup: copySmall('small.tif'),
+    it.concurrent('an unreadable input (a directory)', async () => {
+      await expectFailure('unreadable', map('grids'), /grids is a directory/, {
+        out: 'out.csv',
+        setup: (cwd) => mkdirSync(join(cwd, 'grids')),
+      });
     });
-  });
 
-  it.concurrent('a wrong argument every window shares: one line before any output, not a failure per row', async () => {
-    // To standard output as CSV: not even the header line may be written.
-    const csv = (name: string, ...rest: string[]) => ['map', 'small.tif', '--window', '30km', '--spacing', '10km', '--format', 'csv', ...rest].map((a) => (a === '30km' && name === 'bare' ? '40' : a));
-    const cases: Array<[string, string[], RegExp]> = [
-      ['bare', [], /window 40 m spans 1 node of this grid's 1000 m spacing, too few for a fit of β, z_t, Δz and C \(4 spectrum points\); use at least 11 nodes/],
-      ['zt', ['--zt', '-1'], /starting zt = -1 is outside its bounds \[0, Infinity\]/],
-      ['power0', ['--power', '0'], /power 0 must be a positive number/],
-      ['powerneg', ['--power', '-2'], /power -2 must be a positive number/],
-      ['dz', ['--dz', '1e308'], /starting dz = 1e\+308 km is deeper than the Earth's radius/],
-      ['tanaka-power', ['--method', 'tanaka', '--power', '0'], /power 0 must be a positive number/],
-    ];
-    for (const [name, rest, message] of cases) await expectFailure(`global-${name}`, csv(name, ...rest), message, { setup: copySmall('small.tif') });
-  });
-
-  it.concurrent('curie plot: a field the map lacks, an empty map, an unknown input or figure type', async () => {
-    const csv = 'x,y,curie_depth,verdict\n1000,1000,12.5,resolved\n2000,1000,,unresolved\n';
-    const setup = (cwd: string) => {
-      writeFileSync(join(cwd, 'map.csv'), csv);
-      writeFileSync(join(cwd, 'empty.csv'), 'x,y,curie_depth\n');
-      writeFileSync(join(cwd, 'map.txt'), csv);
-    };
-    await expectFailure('plot-field', ['plot', 'map.csv', '--field', 'beta', '--out', 'fig.png'], /map\.csv has no numeric column 'beta'; it has x, y, curie_depth/, { out: 'fig.png', setup });
-    await expectFailure('plot-empty', ['plot', 'empty.csv', '--out', 'fig.svg'], /empty\.csv has no rows to plot/, { out: 'fig.svg', setup });
-    await expectFailure('plot-input', ['plot', 'map.txt', '--out', 'fig.svg'], /cannot plot 'map\.txt': give a map/, { out: 'fig.svg', setup });
-    await expectFailure('plot-out', ['plot', 'map.csv', '--out', 'fig.jpg'], /--out 'fig\.jpg' must end in \.svg or \.png/, { out: 'fig.jpg', setup });
-  });
-
-  it.concurrent('curie plot of a map and curie spectrum --plot write figures', async () => {
-    const cwd = freshDir('plot-ok');
-    writeFileSync(join(cwd, 'map.csv'), 'x,y,curie_depth,verdict\n1000,1000,12.5,resolved\n2000,1000,14,unresolved\n1000,2000,11,lower-bound\n2000,2000,13,resolved\n');
-    writeFileSync(join(cwd, 'small.tif'), readFileSync(join(dir, 'small.tif')));
-    expect((await curie(['plot', 'map.csv', '--out', 'map.png'], { cwd })).code).toBe(0);
-    expect(Array.from(readFileSync(join(cwd, 'map.png')).subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
-    const run = await curie(['spectrum', 'small.tif', '--window', '40km', '--at', '30000,30000', '--out', 'spectrum.csv', '--plot', 'spectrum.svg'], { cwd });
-    expect(run.code, run.stderr).toBe(0);
-    const svg = readFileSync(join(cwd, 'spectrum.svg'), 'utf8');
-    expect(svg).toContain('wavenumber k (rad/km)');
-    expect(svg).toMatch(/Curie depth \d+\.\d km/);
-  });
-
-  it.concurrent('a spacing below the cell size', async () => {
-    await expectFailure('spacing', ['map', 'small.tif', '--window', '30km', '--spacing', '500m', '--out', 'out.json'], /--spacing 500 m is below the grid's cell size 1000 m/, {
-      out: 'out.json',
-      setup: copySmall('small.tif'),
+    it.concurrent('an unknown format (binary, not a TIFF)', async () => {
+      const png = Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+        Buffer.alloc(200, 7),
+      ]);
+      await expectFailure('format', map('anomaly.png'), /anomaly\.png is not a TIFF/, {
+        out: 'out.csv',
+        setup: (cwd) => writeFileSync(join(cwd, 'anomaly.png'), png),
+      });
     });
-  });
 
-  it.concurrent('bad distance syntax (20kmm)', async () => {
-    await expectFailure('distance', ['map', 'small.tif', '--window', '20kmm', '--out', 'out.csv'], /--window '20kmm' is not a distance/, { out: 'out.csv', setup: copySmall('small.tif') });
-  });
+    it.concurrent('a truncated GeoTIFF (one made by curie synth, cut)', async () => {
+      const whole = readFileSync(join(dir, 'small.tif'));
+      await expectFailure('truncated', map('cut.tif'), /cut\.tif is truncated/, {
+        out: 'out.csv',
+        setup: (cwd) => writeFileSync(join(cwd, 'cut.tif'), whole.subarray(0, Math.floor(whole.length / 2))),
+      });
+    });
 
-  it.concurrent('an unknown option', async () => {
-    // commander's suggestion stays on the same line.
-    await expectFailure('option', [...map('small.tif'), '--windw', '20km'], /unknown option '--windw'.*--window/, { out: 'out.csv', setup: copySmall('small.tif'), code: 2 });
-    await expectFailure('command', ['mapp', 'small.tif', '--window', '30km', '--out', 'out.csv'], /unknown command 'mapp'/, { out: 'out.csv', setup: copySmall('small.tif'), code: 2 });
-  });
+    it.concurrent('an irregular text lattice, naming the line', async () => {
+      // An 8 × 8 lattice 1 km apart with one point off it, on line 37 (line 1 is a header).
+      let text = 'x y value\n';
+      for (let j = 0; j < 8; j++)
+        for (let i = 0; i < 8; i++) text += `${i === 3 && j === 4 ? 3400 : i * 1000} ${j * 1000} ${i + j}\n`;
+      expect(text.split('\n')[36]).toBe('3400 4000 7');
+      await expectFailure(
+        'lattice',
+        map('irregular.txt'),
+        /irregular\.txt: line 37: x = 3400 is not on the 1000-spaced lattice/,
+        {
+          out: 'out.csv',
+          setup: (cwd) => writeFileSync(join(cwd, 'irregular.txt'), text),
+        },
+      );
+    });
 
-  it.concurrent('a missing output directory (found before the map is computed)', async () => {
-    for (const out of ['missing/out.csv', 'missing/out.tif', 'missing/out.json']) {
-      const started = performance.now();
-      // ~65 000 windows would take about a minute; the error comes at once (two runs, with and without --debug).
-      await expectFailure('outdir', ['map', DATA, '--window', '50km', '--out', out], /output directory \S*missing does not exist; create it first/, { out });
-      expect(performance.now() - started).toBeLessThan(15_000);
-    }
-  });
+    it.concurrent('a window larger than the grid', async () => {
+      await expectFailure(
+        'window',
+        ['map', 'small.tif', '--window', '100km', '--out', 'out.tif'],
+        /window 100000 m \(101 nodes\) does not fit in the 61 × 61 grid/,
+        {
+          out: 'out.tif',
+          setup: copySmall('small.tif'),
+        },
+      );
+    });
 
-  it.concurrent('other bad options of map: method, taper, format, progress, shard, level, convention', async () => {
-    const cases: Array<[string[], RegExp]> = [
-      [['--method', 'spector'], /--method 'spector' must be bouligand or tanaka/],
-      [['--taper', 'tukey:2'], /--taper 'tukey:2'/],
-      [['--taper', 'multitaper:9'], /--taper 'multitaper:9' must be multitaper:K with 1 ≤ K ≤ 4/],
-      [['--format', 'xyz'], /--format 'xyz' is not one of/],
-      [['--progress', 'loud'], /--progress 'loud' must be bar, lines or none/],
-      [['--shard', '2/2'], /0 ≤ I < N/],
-      [['--shard', 'auto'], /--shard auto found no launcher/],
-      [['--level', '1.5'], /level 1\.5 must be a probability strictly between 0 and 1/],
-      [['--level', 'ninety'], /--level 'ninety'/],
-      [['--convention', 'pycurious-2'], /convention "pycurious-2" is not one of 'default', 'pycurious-1\.1'/],
-    ];
-    for (const [extra, where] of cases) await expectFailure('options', [...map('small.tif'), ...extra], where, { out: 'out.csv', setup: copySmall('small.tif') });
-  });
-});
+    it.concurrent(
+      'a wrong argument every window shares: one line before any output, not a failure per row',
+      async () => {
+        // To standard output as CSV: not even the header line may be written.
+        const csv = (name: string, ...rest: string[]) =>
+          ['map', 'small.tif', '--window', '30km', '--spacing', '10km', '--format', 'csv', ...rest].map((a) =>
+            a === '30km' && name === 'bare' ? '40' : a,
+          );
+        const cases: Array<[string, string[], RegExp]> = [
+          [
+            'bare',
+            [],
+            /window 40 m spans 1 node of this grid's 1000 m spacing, too few for a fit of β, z_t, Δz and C \(4 spectrum points\); use at least 11 nodes/,
+          ],
+          ['zt', ['--zt', '-1'], /starting zt = -1 is outside its bounds \[0, Infinity\]/],
+          ['power0', ['--power', '0'], /power 0 must be a positive number/],
+          ['powerneg', ['--power', '-2'], /power -2 must be a positive number/],
+          ['dz', ['--dz', '1e308'], /starting dz = 1e\+308 km is deeper than the Earth's radius/],
+          ['tanaka-power', ['--method', 'tanaka', '--power', '0'], /power 0 must be a positive number/],
+        ];
+        for (const [name, rest, message] of cases)
+          await expectFailure(`global-${name}`, csv(name, ...rest), message, { setup: copySmall('small.tif') });
+      },
+    );
+
+    it.concurrent('curie plot: a field the map lacks, an empty map, an unknown input or figure type', async () => {
+      const csv = 'x,y,curie_depth,verdict\n1000,1000,12.5,resolved\n2000,1000,,unresolved\n';
+      const setup = (cwd: string) => {
+        writeFileSync(join(cwd, 'map.csv'), csv);
+        writeFileSync(join(cwd, 'empty.csv'), 'x,y,curie_depth\n');
+        writeFileSync(join(cwd, 'map.txt'), csv);
+      };
+      await expectFailure(
+        'plot-field',
+        ['plot', 'map.csv', '--field', 'beta', '--out', 'fig.png'],
+        /map\.csv has no numeric column 'beta'; it has x, y, curie_depth/,
+        { out: 'fig.png', setup },
+      );
+      await expectFailure('plot-empty', ['plot', 'empty.csv', '--out', 'fig.svg'], /empty\.csv has no rows to plot/, {
+        out: 'fig.svg',
+        setup,
+      });
+      await expectFailure('plot-input', ['plot', 'map.txt', '--out', 'fig.svg'], /cannot plot 'map\.txt': give a map/, {
+        out: 'fig.svg',
+        setup,
+      });
+      await expectFailure(
+        'plot-out',
+        ['plot', 'map.csv', '--out', 'fig.jpg'],
+        /--out 'fig\.jpg' must end in \.svg or \.png/,
+        { out: 'fig.jpg', setup },
+      );
+    });
+
+    it.concurrent('curie plot of a map and curie spectrum --plot write figures', async () => {
+      const cwd = freshDir('plot-ok');
+      writeFileSync(
+        join(cwd, 'map.csv'),
+        'x,y,curie_depth,verdict\n1000,1000,12.5,resolved\n2000,1000,14,unresolved\n1000,2000,11,lower-bound\n2000,2000,13,resolved\n',
+      );
+      writeFileSync(join(cwd, 'small.tif'), readFileSync(join(dir, 'small.tif')));
+      expect((await curie(['plot', 'map.csv', '--out', 'map.png'], { cwd })).code).toBe(0);
+      expect(Array.from(readFileSync(join(cwd, 'map.png')).subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+      const run = await curie(
+        [
+          'spectrum',
+          'small.tif',
+          '--window',
+          '40km',
+          '--at',
+          '30000,30000',
+          '--out',
+          'spectrum.csv',
+          '--plot',
+          'spectrum.svg',
+        ],
+        { cwd },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const svg = readFileSync(join(cwd, 'spectrum.svg'), 'utf8');
+      expect(svg).toContain('wavenumber k (rad/km)');
+      expect(svg).toMatch(/Curie depth \d+\.\d km/);
+    });
+
+    it.concurrent('a spacing below the cell size', async () => {
+      await expectFailure(
+        'spacing',
+        ['map', 'small.tif', '--window', '30km', '--spacing', '500m', '--out', 'out.json'],
+        /--spacing 500 m is below the grid's cell size 1000 m/,
+        {
+          out: 'out.json',
+          setup: copySmall('small.tif'),
+        },
+      );
+    });
+
+    it.concurrent('bad distance syntax (20kmm)', async () => {
+      await expectFailure(
+        'distance',
+        ['map', 'small.tif', '--window', '20kmm', '--out', 'out.csv'],
+        /--window '20kmm' is not a distance/,
+        { out: 'out.csv', setup: copySmall('small.tif') },
+      );
+    });
+
+    it.concurrent('an unknown option', async () => {
+      // commander's suggestion stays on the same line.
+      await expectFailure('option', [...map('small.tif'), '--windw', '20km'], /unknown option '--windw'.*--window/, {
+        out: 'out.csv',
+        setup: copySmall('small.tif'),
+        code: 2,
+      });
+      await expectFailure(
+        'command',
+        ['mapp', 'small.tif', '--window', '30km', '--out', 'out.csv'],
+        /unknown command 'mapp'/,
+        { out: 'out.csv', setup: copySmall('small.tif'), code: 2 },
+      );
+    });
+
+    it.concurrent('a missing output directory (found before the map is computed)', async () => {
+      for (const out of ['missing/out.csv', 'missing/out.tif', 'missing/out.json']) {
+        const started = performance.now();
+        // ~65 000 windows would take about a minute; the error comes at once (two runs, with and without --debug).
+        await expectFailure(
+          'outdir',
+          ['map', DATA, '--window', '50km', '--out', out],
+          /output directory \S*missing does not exist; create it first/,
+          { out },
+        );
+        expect(performance.now() - started).toBeLessThan(15_000);
+      }
+    });
+
+    it.concurrent('other bad options of map: method, taper, format, progress, shard, level, convention', async () => {
+      const cases: Array<[string[], RegExp]> = [
+        [['--method', 'spector'], /--method 'spector' must be bouligand or tanaka/],
+        [['--taper', 'tukey:2'], /--taper 'tukey:2'/],
+        [['--taper', 'multitaper:9'], /--taper 'multitaper:9' must be multitaper:K with 1 ≤ K ≤ 4/],
+        [['--format', 'xyz'], /--format 'xyz' is not one of/],
+        [['--progress', 'loud'], /--progress 'loud' must be bar, lines or none/],
+        [['--shard', '2/2'], /0 ≤ I < N/],
+        [['--shard', 'auto'], /--shard auto found no launcher/],
+        [['--level', '1.5'], /level 1\.5 must be a probability strictly between 0 and 1/],
+        [['--level', 'ninety'], /--level 'ninety'/],
+        [['--convention', 'pycurious-2'], /convention "pycurious-2" is not one of 'default', 'pycurious-1\.1'/],
+      ];
+      for (const [extra, where] of cases)
+        await expectFailure('options', [...map('small.tif'), ...extra], where, {
+          out: 'out.csv',
+          setup: copySmall('small.tif'),
+        });
+    });
+  },
+);
 
 describe('a map', { timeout: 30_000 }, () => {
   it('makes a window that fails inside a good map a row with status 2 and a message (exit 0)', async () => {
     // 31 × 31 nodes 1 km apart with one NaN node at (5 km, 5 km): the windows holding it fail.
     let text = '';
     for (let j = 0; j < 31; j++)
-      for (let i = 0; i < 31; i++) text += `${i * 1000} ${j * 1000} ${i === 5 && j === 5 ? 'NaN' : String(Math.sin(0.7 * i) * Math.cos(1.3 * j) * 100 + ((i * j) % 7))}\n`;
+      for (let i = 0; i < 31; i++)
+        text += `${i * 1000} ${j * 1000} ${i === 5 && j === 5 ? 'NaN' : String(Math.sin(0.7 * i) * Math.cos(1.3 * j) * 100 + ((i * j) % 7))}\n`;
     writeFileSync(join(dir, 'hole.txt'), text);
     const run = await ok(['map', 'hole.txt', '--window', '10km', '--spacing', '5km', '--workers', '0', '--quiet']);
-    const rows = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows.map((r) => [r.x, r.y])).toEqual([5, 10, 15, 20].flatMap((y) => [5, 10, 15, 20].map((x) => [x * 1000, y * 1000])));
+    const rows = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r.x, r.y])).toEqual(
+      [5, 10, 15, 20].flatMap((y) => [5, 10, 15, 20].map((x) => [x * 1000, y * 1000])),
+    );
     const failed = rows.filter((r) => r.status === 2);
     expect(failed.map((r) => [r.x, r.y])).toEqual([
       [5000, 5000],
@@ -284,7 +420,16 @@ describe('a map', { timeout: 30_000 }, () => {
     ]);
     for (const r of failed) {
       expect(r.message).toMatch(/NaN/);
-      expect([r.beta, r.zt, r.dz, r.C, r.curie_depth, r.curie_depth_low, r.curie_depth_high, r.misfit]).toEqual([null, null, null, null, null, null, null, null]);
+      expect([r.beta, r.zt, r.dz, r.C, r.curie_depth, r.curie_depth_low, r.curie_depth_high, r.misfit]).toEqual([
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
       // A window that failed is counted unresolved (optimiseRoutine's verdict 2).
       expect(r.verdict).toBe('unresolved');
     }
@@ -297,7 +442,10 @@ describe('a map', { timeout: 30_000 }, () => {
       expect(VERDICT_NAMES).toContain(r.verdict);
     }
     // The same from standard input, as CSV: failed windows have empty number fields.
-    const csv = await ok(['map', '-', '--window', '10km', '--spacing', '5km', '--workers', '0', '--quiet', '--format', 'csv'], { input: text });
+    const csv = await ok(
+      ['map', '-', '--window', '10km', '--spacing', '5km', '--workers', '0', '--quiet', '--format', 'csv'],
+      { input: text },
+    );
     const lines = csv.stdout.split('\n');
     expect(lines[0]).toBe(BOULIGAND_HEADER);
     expect(lines[1]).toMatch(/^5000,5000,,,,,,,,unresolved,,2,radialSpectrum window of 11 × 11 contains 1 NaN/);
@@ -312,7 +460,8 @@ describe('a map', { timeout: 30_000 }, () => {
     const started = performance.now();
     const run = await new Promise<{ stdout: string; stderr: string; code: number | null }>((done, fail) => {
       const child = spawn('sh', ['-c', script], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      let stdout = '', stderr = '';
+      let stdout = '',
+        stderr = '';
       child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       // Past 20 s the map did not stop: end the whole pipeline (its process group) and fail.
@@ -338,9 +487,15 @@ describe('a map', { timeout: 30_000 }, () => {
     it(`leaves nothing under --out ${out} after SIGINT, and ends by SIGINT`, async () => {
       const cwd = freshDir('sigint');
       writeFileSync(join(cwd, 'keep.txt'), 'unrelated');
-      const child = spawn(process.execPath, [CLI, 'map', DATA, '--window', '50km', '--out', out, '--progress', 'lines', '--workers', '1'], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'map', DATA, '--window', '50km', '--out', out, '--progress', 'lines', '--workers', '1'],
+        { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+        child.on('close', (code, signal) => done({ code, signal })),
+      );
       // Interrupt once the map is under way (its first progress line).
       await new Promise<void>((done) =>
         child.stderr.on('data', (b: Buffer) => {
@@ -368,7 +523,21 @@ describe('a map', { timeout: 30_000 }, () => {
     }
     const run = await ok(['help', 'map']);
     expect(run.stdout).toMatch(/^Usage: curie map \[options\] <input>/);
-    for (const option of ['--window', '--spacing', '--method', '--workers', '--taper', '--power', '--prior', '--kmin-range', '--shard', '--out', '--format', '--progress', '--quiet'])
+    for (const option of [
+      '--window',
+      '--spacing',
+      '--method',
+      '--workers',
+      '--taper',
+      '--power',
+      '--prior',
+      '--kmin-range',
+      '--shard',
+      '--out',
+      '--format',
+      '--progress',
+      '--quiet',
+    ])
       expect(run.stdout).toContain(option);
   });
 
@@ -388,20 +557,28 @@ describe('a map', { timeout: 30_000 }, () => {
     expect([error.code, error.stdout, error.stderr]).toEqual([1, '', 'curie: nope.tif does not exist\n']);
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/^curie: nope\.tif does not exist\n\w*Error: nope\.tif does not exist\n\s+at /);
-    expect([usage.code, usage.stdout, usage.stderr]).toEqual([2, '', "curie: unknown option '--windw' (Did you mean --window?)\n"]);
+    expect([usage.code, usage.stdout, usage.stderr]).toEqual([
+      2,
+      '',
+      "curie: unknown option '--windw' (Did you mean --window?)\n",
+    ]);
     expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('shows progress as lines on stderr (--progress lines, and by default when stderr is not a terminal), then the verdict count; no progress with --progress none, nothing with --quiet', async () => {
     const args = ['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0'];
-    const line = new RegExp(`^curie map: \\d+/${SMALL.windows} windows \\(\\d+%\\), \\d+ windows/s, ETA (\\d+\\.\\d|\\?) s$`);
+    const line = new RegExp(
+      `^curie map: \\d+/${SMALL.windows} windows \\(\\d+%\\), \\d+ windows/s, ETA (\\d+\\.\\d|\\?) s$`,
+    );
     for (const extra of [['--progress', 'lines'], []]) {
       const run = await curie([...args, ...extra, '--out', 'progress.csv']);
       expect(run.code).toBe(0);
       const lines = run.stderr.trimEnd().split('\n');
       // The progress lines, then one line counting the verdicts.
       const summary = lines.pop()!;
-      expect(summary).toMatch(new RegExp(`^${SMALL.windows} windows: \\d+ resolved, \\d+ lower-bound, \\d+ unresolved \\(90 % intervals\\)$`));
+      expect(summary).toMatch(
+        new RegExp(`^${SMALL.windows} windows: \\d+ resolved, \\d+ lower-bound, \\d+ unresolved \\(90 % intervals\\)$`),
+      );
       const counts = summary.match(/\d+(?= (resolved|lower-bound|unresolved))/g)!.map(Number);
       expect(counts.reduce((a, b) => a + b, 0)).toBe(SMALL.windows);
       expect(counts).toEqual(VERDICT_NAMES.map((name) => bouligandRecords().filter((r) => r.verdict === name).length));
@@ -414,7 +591,12 @@ describe('a map', { timeout: 30_000 }, () => {
       expect(run.code).toBe(0);
       // --progress none silences the progress only: the verdict count still ends the run; --quiet silences both.
       if (extra.includes('--quiet')) expect(run.stderr, extra.join(' ')).toBe('');
-      else expect(run.stderr, extra.join(' ')).toMatch(new RegExp(`^${SMALL.windows} windows: \\d+ resolved, \\d+ lower-bound, \\d+ unresolved \\(90 % intervals\\)\\n$`));
+      else
+        expect(run.stderr, extra.join(' ')).toMatch(
+          new RegExp(
+            `^${SMALL.windows} windows: \\d+ resolved, \\d+ lower-bound, \\d+ unresolved \\(90 % intervals\\)\\n$`,
+          ),
+        );
       expect(run.stdout.trimEnd().split('\n')).toHaveLength(SMALL.windows);
     }
   });
@@ -422,9 +604,28 @@ describe('a map', { timeout: 30_000 }, () => {
   it('shows a bar with rate and ETA when stderr is a terminal (under script(1)), nothing with --quiet', async () => {
     const onTerminal = (extra: string[]) =>
       new Promise<string>((done, fail) => {
-        const command = [process.execPath, CLI, 'map', join(dir, 'small.tif'), '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--out', join(dir, 'bar.csv'), ...extra].map(quote).join(' ');
+        const command = [
+          process.execPath,
+          CLI,
+          'map',
+          join(dir, 'small.tif'),
+          '--window',
+          SMALL.window,
+          '--spacing',
+          SMALL.spacing,
+          '--workers',
+          '0',
+          '--out',
+          join(dir, 'bar.csv'),
+          ...extra,
+        ]
+          .map(quote)
+          .join(' ');
         // script(1) (util-linux) runs the command on a pseudo-terminal and copies what it prints.
-        const child = spawn('script', ['-qec', command, '/dev/null'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('script', ['-qec', command, '/dev/null'], {
+          env: childEnv(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let text = '';
         child.stdout.on('data', (b: Buffer) => (text += b.toString()));
         child.stderr.on('data', (b: Buffer) => (text += b.toString()));
@@ -432,7 +633,9 @@ describe('a map', { timeout: 30_000 }, () => {
         child.on('close', (code) => (code === 0 ? done(text) : fail(new Error(`script exited with ${code}: ${text}`))));
       });
     const bar = await onTerminal([]);
-    expect(bar).toMatch(new RegExp(`curie map \\[[^\\]]+\\] 100% \\| ${SMALL.windows}/${SMALL.windows} windows \\| \\d+/s \\| ETA \\d+s`));
+    expect(bar).toMatch(
+      new RegExp(`curie map \\[[^\\]]+\\] 100% \\| ${SMALL.windows}/${SMALL.windows} windows \\| \\d+/s \\| ETA \\d+s`),
+    );
     expect(bar).not.toMatch(/windows \(\d+%\)/); // not the plain lines
     expect(await onTerminal(['--quiet'])).toBe('');
     expect(readFileSync(join(dir, 'bar.csv'), 'utf8').split('\n')).toHaveLength(SMALL.windows + 2);
@@ -440,24 +643,57 @@ describe('a map', { timeout: 30_000 }, () => {
 
   it('prints a warning as one line (a grid that looks like degrees) and still maps', async () => {
     let text = '';
-    for (let j = 0; j < 41; j++) for (let i = 0; i < 41; i++) text += `${-50 + i * 0.01} ${-10 + j * 0.01} ${Math.sin(i) * Math.cos(0.3 * j)}\n`;
+    for (let j = 0; j < 41; j++)
+      for (let i = 0; i < 41; i++) text += `${-50 + i * 0.01} ${-10 + j * 0.01} ${Math.sin(i) * Math.cos(0.3 * j)}\n`;
     writeFileSync(join(dir, 'degrees.txt'), text);
     // In a child process: Node's own two-line form of warnings is replaced by one line.
-    const run = await curieProcess(['map', 'degrees.txt', '--window', '0.2', '--spacing', '0.1', '--quiet', '--workers', '0'], { cwd: dir });
+    const run = await curieProcess(
+      ['map', 'degrees.txt', '--window', '0.2', '--spacing', '0.1', '--quiet', '--workers', '0'],
+      { cwd: dir },
+    );
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^curie: warning: grid extent x -50…-49\.6, y -10…-9\.6 with spacing 0\.01 looks like degrees; [^\n]+\n$/);
-    expect(run.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { status: number }).status).length).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(
+      /^curie: warning: grid extent x -50…-49\.6, y -10…-9\.6 with spacing 0\.01 looks like degrees; [^\n]+\n$/,
+    );
+    expect(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { status: number }).status).length,
+    ).toBeGreaterThan(0);
     // Before an error it explains, the warning comes first: two lines, one each.
     const bad = await curieProcess(['map', 'degrees.txt', '--window', '200m', '--quiet'], { cwd: dir });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^curie: warning: [^\n]+looks like degrees[^\n]+\ncurie: window 200 m \(20001 nodes\) does not fit in the 41 × 41 grid[^\n]+\n$/);
+    expect(bad.stderr).toMatch(
+      /^curie: warning: [^\n]+looks like degrees[^\n]+\ncurie: window 200 m \(20001 nodes\) does not fit in the 41 × 41 grid[^\n]+\n$/,
+    );
   });
 });
 
 describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
   it('curie synth gives the same bytes for the same arguments, other bytes for another seed; info --json describes it', async () => {
-    const args = ['synth', '--rows', '305', '--cols', '305', '--spacing', '1km', '--zt', '0.3', '--dz', '10', '--beta', '3', '--amplitudes', 'random'];
-    const [a, b, c] = await Promise.all([ok([...args, '--seed', '1', '--out', 'a.tif']), ok([...args, '--seed', '1', '--out', 'b.tif']), ok([...args, '--seed', '2', '--out', 'c.tif'])]);
+    const args = [
+      'synth',
+      '--rows',
+      '305',
+      '--cols',
+      '305',
+      '--spacing',
+      '1km',
+      '--zt',
+      '0.3',
+      '--dz',
+      '10',
+      '--beta',
+      '3',
+      '--amplitudes',
+      'random',
+    ];
+    const [a, b, c] = await Promise.all([
+      ok([...args, '--seed', '1', '--out', 'a.tif']),
+      ok([...args, '--seed', '1', '--out', 'b.tif']),
+      ok([...args, '--seed', '2', '--out', 'c.tif']),
+    ]);
     for (const run of [a, b, c]) expect(run.stdout).toBe('');
     const [bytesA, bytesB, bytesC] = ['a.tif', 'b.tif', 'c.tif'].map((f) => readFileSync(join(dir, f)));
     expect(bytesA.length).toBeGreaterThan(305 * 305 * 4);
@@ -492,7 +728,9 @@ describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
       const { k, Phi, sigmaPhi } = grid.radialSpectrum(grid.subgrid(30_000, 25_500, 35_500), options);
       const expected = `k,Phi,sigma\n${Array.from(k, (_, i) => `${k[i]},${Phi[i]},${sigmaPhi[i]}\n`).join('')}`;
       expect(k.length).toBeGreaterThan(5);
-      expect((await ok(['spectrum', 'small.tif', '--window', '30km', '--at', '25500,35500', ...extra])).stdout).toBe(expected);
+      expect((await ok(['spectrum', 'small.tif', '--window', '30km', '--at', '25500,35500', ...extra])).stdout).toBe(
+        expected,
+      );
     }
     await ok(['spectrum', 'small.tif', '--window', '30km', '--at', '25500,35500', '--out', 'spectrum.csv']);
     expect(readFileSync(join(dir, 'spectrum.csv'), 'utf8')).toMatch(/^k,Phi,sigma\n/);
@@ -501,18 +739,43 @@ describe.concurrent('synth, info, spectrum', { timeout: 30_000 }, () => {
 
 /** The small map in `format` with `extra` options, written to `out` in the test directory. */
 async function smallMap(out: string, extra: string[] = []): Promise<Buffer> {
-  await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--quiet', '--out', out, ...extra]);
+  await ok([
+    'map',
+    'small.tif',
+    '--window',
+    SMALL.window,
+    '--spacing',
+    SMALL.spacing,
+    '--workers',
+    '0',
+    '--quiet',
+    '--out',
+    out,
+    ...extra,
+  ]);
   return readFileSync(join(dir, out));
 }
 
 /** All bands of a GeoTIFF, its georeferencing, band descriptions and nodata. */
 async function readBands(bytes: Buffer) {
-  const tiff = await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  const tiff = await fromArrayBuffer(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
+  );
   const image = await tiff.getImage();
   const bands = (await image.readRasters()) as TypedArray[];
   const descriptions: string[] = [];
-  for (let b = 0; b < image.getSamplesPerPixel(); b++) descriptions.push(String((await image.getGDALMetadata(b))?.DESCRIPTION));
-  return { width: image.getWidth(), height: image.getHeight(), origin: image.getOrigin(), resolution: image.getResolution(), bands, descriptions, nodata: image.getGDALNoData(), geoKeys: image.getGeoKeys() };
+  for (let b = 0; b < image.getSamplesPerPixel(); b++)
+    descriptions.push(String((await image.getGDALMetadata(b))?.DESCRIPTION));
+  return {
+    width: image.getWidth(),
+    height: image.getHeight(),
+    origin: image.getOrigin(),
+    resolution: image.getResolution(),
+    bands,
+    descriptions,
+    nodata: image.getGDALNoData(),
+    geoKeys: image.getGeoKeys(),
+  };
 }
 
 describe.concurrent('map outputs', { timeout: 30_000 }, () => {
@@ -525,38 +788,82 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     const text = (await smallMap('map.csv')).toString('utf8');
     const fields = BOULIGAND_HEADER.split(',');
     const expected = `${BOULIGAND_HEADER}\n${bouligandRecords()
-      .map((r) => `${fields.map((f) => (TEXT_FIELDS.has(f) ? csvText(r[f] as string) : csvNumber(r[f] as number))).join(',')}\n`)
+      .map(
+        (r) =>
+          `${fields.map((f) => (TEXT_FIELDS.has(f) ? csvText(r[f] as string) : csvNumber(r[f] as number))).join(',')}\n`,
+      )
       .join('')}`;
     expect(text).toBe(expected);
     const lines = text.trimEnd().split('\n').slice(1);
-    expect(lines.map((l) => l.split(',').slice(0, 2).map(Number))).toEqual(Array.from(small.xc, (x, i) => [x, small.yc[i]]));
+    expect(lines.map((l) => l.split(',').slice(0, 2).map(Number))).toEqual(
+      Array.from(small.xc, (x, i) => [x, small.yc[i]]),
+    );
     // Something was fitted: finite depths in every row that did not fail.
-    expect(bouligandRecords().filter((r) => r.status !== 2).every((r) => Number.isFinite(r.curie_depth))).toBe(true);
+    expect(
+      bouligandRecords()
+        .filter((r) => r.status !== 2)
+        .every((r) => Number.isFinite(r.curie_depth)),
+    ).toBe(true);
   });
 
   it('NDJSON (file and stdout): one JSON object per window in order, the same numbers, NaN as null', async () => {
     const expected = bouligandRecords()
-      .map((r) => `${JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`)
+      .map(
+        (r) => `${JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
+      )
       .join('');
     expect((await smallMap('map.ndjson')).toString('utf8')).toBe(expected);
     // In worker threads (the files above are computed in the calling thread): the same bytes.
-    const stdout = await ok(['map', 'small.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '1', '--quiet']);
+    const stdout = await ok([
+      'map',
+      'small.tif',
+      '--window',
+      SMALL.window,
+      '--spacing',
+      SMALL.spacing,
+      '--workers',
+      '1',
+      '--quiet',
+    ]);
     expect(stdout.stdout).toBe(expected);
-    for (const line of expected.trimEnd().split('\n')) expect(Object.keys(JSON.parse(line) as object)).toEqual(BOULIGAND_HEADER.split(','));
+    for (const line of expected.trimEnd().split('\n'))
+      expect(Object.keys(JSON.parse(line) as object)).toEqual(BOULIGAND_HEADER.split(','));
   });
 
   it('JSON: { metadata, windows } with the same records', async () => {
-    const doc = JSON.parse((await smallMap('map.json')).toString('utf8')) as { metadata: Record<string, unknown>; windows: Array<Record<string, unknown>> };
+    const doc = JSON.parse((await smallMap('map.json')).toString('utf8')) as {
+      metadata: Record<string, unknown>;
+      windows: Array<Record<string, unknown>>;
+    };
     expect(Object.keys(doc)).toEqual(['metadata', 'windows']);
-    expect(doc.metadata).toMatchObject({ method: 'bouligand', window: 30_000, spacing: 5_000, windows: SMALL.windows, power: 2, taper: { multitaper: 2 }, crs: null });
+    expect(doc.metadata).toMatchObject({
+      method: 'bouligand',
+      window: 30_000,
+      spacing: 5_000,
+      windows: SMALL.windows,
+      power: 2,
+      taper: { multitaper: 2 },
+      crs: null,
+    });
     const roundTrip = JSON.parse(JSON.stringify(bouligandRecords())) as unknown;
     expect(doc.windows).toEqual(roundTrip);
   });
 
-  it('GeoTIFF: 10 Float64 bands (today\'s six, then low, high, verdict, status) with descriptions and nodata on the centroid lattice (pixel = spacing), no CRS for an input without one', async () => {
+  it("GeoTIFF: 10 Float64 bands (today's six, then low, high, verdict, status) with descriptions and nodata on the centroid lattice (pixel = spacing), no CRS for an input without one", async () => {
     const tif = await readBands(await smallMap('map.tif'));
     expect([tif.width, tif.height]).toEqual([6, 6]);
-    expect(tif.descriptions).toEqual(['curie_depth', 'zt', 'dz', 'beta', 'C', 'misfit', 'curie_depth_low', 'curie_depth_high', 'verdict', 'status']);
+    expect(tif.descriptions).toEqual([
+      'curie_depth',
+      'zt',
+      'dz',
+      'beta',
+      'C',
+      'misfit',
+      'curie_depth_low',
+      'curie_depth_high',
+      'verdict',
+      'status',
+    ]);
     expect(tif.nodata).toBeNaN();
     expect(tif.resolution.slice(0, 2)).toEqual([5000, -5000]);
     // The top-left corner is half a pixel west and north of the north-western centre.
@@ -564,26 +871,65 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     expect(tif.geoKeys).toEqual({});
     for (const band of tif.bands) expect(band).toBeInstanceOf(Float64Array);
     // An input with a CRS gives a map with that CRS.
-    await ok(['synth', '--rows', '61', '--cols', '61', '--spacing', '1km', '--zt', '0.5', '--dz', '8', '--seed', '3', '--crs', 'EPSG:32723', '--out', 'utm.tif']);
+    await ok([
+      'synth',
+      '--rows',
+      '61',
+      '--cols',
+      '61',
+      '--spacing',
+      '1km',
+      '--zt',
+      '0.5',
+      '--dz',
+      '8',
+      '--seed',
+      '3',
+      '--crs',
+      'EPSG:32723',
+      '--out',
+      'utm.tif',
+    ]);
     expect((JSON.parse((await ok(['info', 'utm.tif', '--json'])).stdout) as { crs: string }).crs).toBe('EPSG:32723');
-    await ok(['map', 'utm.tif', '--window', SMALL.window, '--spacing', SMALL.spacing, '--workers', '0', '--quiet', '--out', 'utm-map.tif']);
+    await ok([
+      'map',
+      'utm.tif',
+      '--window',
+      SMALL.window,
+      '--spacing',
+      SMALL.spacing,
+      '--workers',
+      '0',
+      '--quiet',
+      '--out',
+      'utm-map.tif',
+    ]);
     const utm = await readBands(readFileSync(join(dir, 'utm-map.tif')));
     expect(utm.geoKeys).toMatchObject({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32723 });
     expect(utm.bands[0]).toEqual(tif.bands[0]);
     const records = bouligandRecords();
     records.forEach((r, i) => {
-      const col = Math.round(((r.x as number) - 15_500) / 5000), row = Math.round((40_500 - (r.y as number)) / 5000);
+      const col = Math.round(((r.x as number) - 15_500) / 5000),
+        row = Math.round((40_500 - (r.y as number)) / 5000);
       const pixel = row * 6 + col;
       // The verdict band holds its code (0 resolved, 1 lower-bound, 2 unresolved); an open high is +Inf.
-      tif.descriptions.forEach((name, b) => expect(Object.is(tif.bands[b][pixel], name === 'verdict' ? VERDICT_NAMES.indexOf(r[name] as string) : r[name]), `window ${i} ${name}`).toBe(true));
+      tif.descriptions.forEach((name, b) =>
+        expect(
+          Object.is(tif.bands[b][pixel], name === 'verdict' ? VERDICT_NAMES.indexOf(r[name] as string) : r[name]),
+          `window ${i} ${name}`,
+        ).toBe(true),
+      );
     });
   });
 
   it('--method tanaka: its fields, power 1 (0.5 under --convention pycurious-1.1) and ranges 0.05–0.2 by default, as the library gives them', async () => {
     const raster = await lib.loadGrid(join(dir, 'small.tif'));
     const optimiser = lib.CurieOptimiser.fromRaster(raster);
-    const row = (x: number, y: number, t: { Ztr: number; dZtr: number; Zor: number; dZor: number; Zb: number; eZb: number }) =>
-      `${[x, y, t.Ztr, t.dZtr, t.Zor, t.dZor, t.Zb, t.eZb, 0].map(csvNumber).join(',')},\n`;
+    const row = (
+      x: number,
+      y: number,
+      t: { Ztr: number; dZtr: number; Zor: number; dZor: number; Zb: number; eZb: number },
+    ) => `${[x, y, t.Ztr, t.dZtr, t.Zor, t.dZor, t.Zb, t.eZb, 0].map(csvNumber).join(',')},\n`;
     const expected = (options: Parameters<typeof optimiser.tanaka>[3], by = optimiser) =>
       `${TANAKA_HEADER}\n${Array.from(small.xc, (x, i) => {
         const y = small.yc[i];
@@ -596,18 +942,40 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     const defaults = (await smallMap('tanaka.csv', ['--method', 'tanaka'])).toString('utf8');
     expect(defaults).toBe(expected({}));
     expect(defaults).toBe(expected({ power: 1, kminRange: [0.05, 0.2], kmaxRange: [0.05, 0.2] }));
-    expect(defaults.split('\n').slice(1, -1).filter((l) => l.endsWith(',0,')).length).toBeGreaterThan(0);
-    const other = (await smallMap('tanaka2.csv', ['--method', 'tanaka', '--power', '2', '--kmin-range', '0.03,0.25', '--kmax-range', '0.04,0.3', '--taper', 'hamming'])).toString('utf8');
+    expect(
+      defaults
+        .split('\n')
+        .slice(1, -1)
+        .filter((l) => l.endsWith(',0,')).length,
+    ).toBeGreaterThan(0);
+    const other = (
+      await smallMap('tanaka2.csv', [
+        '--method',
+        'tanaka',
+        '--power',
+        '2',
+        '--kmin-range',
+        '0.03,0.25',
+        '--kmax-range',
+        '0.04,0.3',
+        '--taper',
+        'hamming',
+      ])
+    ).toString('utf8');
     expect(other).toBe(expected({ power: 2, kminRange: [0.03, 0.25], kmaxRange: [0.04, 0.3], taper: 'hamming' }));
     expect(other).not.toBe(defaults);
 
     // PyCurious 1.1's numbers: power 0.5 and dk = 2π/((n−1)·dx), as a 'pycurious-1.1' optimiser gives them.
     const old = lib.CurieOptimiser.fromRaster(raster, { convention: 'pycurious-1.1' });
-    const pycurious = (await smallMap('tanaka-1.1.csv', ['--method', 'tanaka', '--convention', 'pycurious-1.1'])).toString('utf8');
+    const pycurious = (
+      await smallMap('tanaka-1.1.csv', ['--method', 'tanaka', '--convention', 'pycurious-1.1'])
+    ).toString('utf8');
     expect(pycurious).toBe(expected({}, old));
     expect(pycurious).toBe(expected({ power: 0.5, kminRange: [0.05, 0.2], kmaxRange: [0.05, 0.2] }, old));
     expect(pycurious).not.toBe(defaults);
-    const explicit = (await smallMap('tanaka-1.1b.csv', ['--method', 'tanaka', '--convention', 'pycurious-1.1', '--power', '0.5'])).toString('utf8');
+    const explicit = (
+      await smallMap('tanaka-1.1b.csv', ['--method', 'tanaka', '--convention', 'pycurious-1.1', '--power', '0.5'])
+    ).toString('utf8');
     expect(explicit).toBe(pycurious);
 
     const tif = await readBands(await smallMap('tanaka.tif', ['--method', 'tanaka']));
@@ -615,15 +983,34 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
   });
 
   it('--method bouligand options reach the fit: --prior and starting values change it, as in optimiseRoutine', async () => {
-    const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')), { priors: { beta: [3, 0.5] } });
+    const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')), {
+      priors: { beta: [3, 0.5] },
+    });
     try {
-      const fit = await optimiser.optimiseRoutine(SMALL.windowMetres, small.xc, small.yc, { workers: 1, zt: 0.8, dz: 12, taper: 'hamming' });
-      const lines = (await smallMap('prior.csv', ['--prior', 'beta=3,0.5', '--zt', '0.8', '--dz', '12', '--taper', 'hamming'])).toString('utf8').split('\n');
+      const fit = await optimiser.optimiseRoutine(SMALL.windowMetres, small.xc, small.yc, {
+        workers: 1,
+        zt: 0.8,
+        dz: 12,
+        taper: 'hamming',
+      });
+      const lines = (
+        await smallMap('prior.csv', ['--prior', 'beta=3,0.5', '--zt', '0.8', '--dz', '12', '--taper', 'hamming'])
+      )
+        .toString('utf8')
+        .split('\n');
       expect(lines[0]).toBe(BOULIGAND_HEADER);
       expect(lines.slice(1, -1).map((l) => l.split(',').slice(2, 12).join(','))).toEqual(
         Array.from(small.xc, (_, i) =>
           [
-            ...[fit.beta[i], fit.zt[i], fit.dz[i], fit.C[i], fit.curieDepth[i], fit.curieDepthLow[i], fit.curieDepthHigh[i]].map(csvNumber),
+            ...[
+              fit.beta[i],
+              fit.zt[i],
+              fit.dz[i],
+              fit.C[i],
+              fit.curieDepth[i],
+              fit.curieDepthLow[i],
+              fit.curieDepthHigh[i],
+            ].map(csvNumber),
             VERDICT_NAMES[fit.verdict[i]],
             ...[fit.misfit[i], fit.status[i]].map(csvNumber),
           ].join(','),
@@ -642,15 +1029,23 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
 
   it('--shard 0/2 and 1/2 write two part files; merging them gives the single run’s bytes, in every format', async () => {
     await Promise.all(FORMATS.map((f) => smallMap(`single.${f}`)));
-    await Promise.all(FORMATS.flatMap((f) => [0, 1].map((i) => ok([...base, '--shard', `${i}/2`, '--out', `sharded.${f}`]))));
+    await Promise.all(
+      FORMATS.flatMap((f) => [0, 1].map((i) => ok([...base, '--shard', `${i}/2`, '--out', `sharded.${f}`]))),
+    );
     for (const f of FORMATS) {
       expect(existsSync(join(dir, `sharded.${f}`))).toBe(false);
-      const lines = [0, 1].map((i) => readFileSync(join(dir, part(`sharded.${f}`, i)), 'utf8').trimEnd().split('\n'));
+      const lines = [0, 1].map((i) =>
+        readFileSync(join(dir, part(`sharded.${f}`, i)), 'utf8')
+          .trimEnd()
+          .split('\n'),
+      );
       lines.forEach((partLines, i) => {
         const header = JSON.parse(partLines[0]) as Record<string, unknown>;
         expect(header).toMatchObject({ curie_part: 1, shard: i, shards: 2, total: SMALL.windows });
         expect(header.run).toMatch(/^[0-9a-f]{64}$/);
-        expect(partLines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: SMALL.windows / 2 }, (_, k) => 2 * k + i));
+        expect(partLines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+          Array.from({ length: SMALL.windows / 2 }, (_, k) => 2 * k + i),
+        );
       });
       expect((JSON.parse(lines[0][0]) as { run: string }).run).toBe((JSON.parse(lines[1][0]) as { run: string }).run);
       // Parts in any order.
@@ -660,9 +1055,15 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
   });
 
   it('--shard auto takes I and N from the launcher (Open MPI variables here)', async () => {
-    await ok([...base, '--shard', 'auto', '--out', 'auto.csv'], { env: { OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '3' } });
-    const lines = readFileSync(join(dir, part('auto.csv', 1, 3)), 'utf8').trimEnd().split('\n');
-    expect(lines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(Array.from({ length: 12 }, (_, k) => 3 * k + 1));
+    await ok([...base, '--shard', 'auto', '--out', 'auto.csv'], {
+      env: { OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '3' },
+    });
+    const lines = readFileSync(join(dir, part('auto.csv', 1, 3)), 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines.slice(1).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+      Array.from({ length: 12 }, (_, k) => 3 * k + 1),
+    );
   });
 
   describe('merge errors: exit ≠ 0, one line, nothing written', () => {
@@ -673,7 +1074,21 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
 
     beforeAll(async () => {
       await Promise.all([0, 1].map((i) => ok([...base, '--shard', `${i}/2`, '--out', 'm.csv'])));
-      await ok(['map', 'small.tif', '--window', '20km', '--spacing', SMALL.spacing, '--workers', '0', '--quiet', '--shard', '1/2', '--out', 'other.csv']);
+      await ok([
+        'map',
+        'small.tif',
+        '--window',
+        '20km',
+        '--spacing',
+        SMALL.spacing,
+        '--workers',
+        '0',
+        '--quiet',
+        '--shard',
+        '1/2',
+        '--out',
+        'other.csv',
+      ]);
       await ok([...base, '--shard', '1/3', '--out', 'three.csv']);
       good = parts.map((p) => readFileSync(join(dir, p), 'utf8'));
       otherRun = readFileSync(join(dir, part('other.csv', 1)), 'utf8');
@@ -685,29 +1100,54 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
     };
 
     it.concurrent('a missing part', async () => {
-      await expectFailure('merge-missing', ['merge', parts[0], '--out', 'out.csv'], /shard 1 of 2 is missing \(expected m\.csv\.part-1-of-2\.ndjson\)/, {
-        out: 'out.csv',
-        setup: setup({ [parts[0]]: good[0] }),
-      });
-      await expectFailure('merge-absent', ['merge', ...parts, '--out', 'out.csv'], /m\.csv\.part-1-of-2\.ndjson cannot be read/, { out: 'out.csv', setup: setup({ [parts[0]]: good[0] }) });
+      await expectFailure(
+        'merge-missing',
+        ['merge', parts[0], '--out', 'out.csv'],
+        /shard 1 of 2 is missing \(expected m\.csv\.part-1-of-2\.ndjson\)/,
+        {
+          out: 'out.csv',
+          setup: setup({ [parts[0]]: good[0] }),
+        },
+      );
+      await expectFailure(
+        'merge-absent',
+        ['merge', ...parts, '--out', 'out.csv'],
+        /m\.csv\.part-1-of-2\.ndjson cannot be read/,
+        { out: 'out.csv', setup: setup({ [parts[0]]: good[0] }) },
+      );
     });
 
     it.concurrent('a part given twice', async () => {
-      await expectFailure('merge-twice', ['merge', parts[0], parts[1], parts[0], '--out', 'out.csv'], /shard 0 of 2 is given twice/, {
-        out: 'out.csv',
-        setup: setup({ [parts[0]]: good[0], [parts[1]]: good[1] }),
-      });
+      await expectFailure(
+        'merge-twice',
+        ['merge', parts[0], parts[1], parts[0], '--out', 'out.csv'],
+        /shard 0 of 2 is given twice/,
+        {
+          out: 'out.csv',
+          setup: setup({ [parts[0]]: good[0], [parts[1]]: good[1] }),
+        },
+      );
     });
 
     it.concurrent('parts of different runs', async () => {
-      await expectFailure('merge-runs', ['merge', parts[0], 'other.part', '--out', 'out.tif'], /other\.part belongs to another run/, {
-        out: 'out.tif',
-        setup: setup({ [parts[0]]: good[0], 'other.part': otherRun }),
-      });
-      await expectFailure('merge-count', ['merge', parts[0], 'three.part', '--out', 'out.tif'], /three\.part belongs to another run/, {
-        out: 'out.tif',
-        setup: setup({ [parts[0]]: good[0], 'three.part': threeWay }),
-      });
+      await expectFailure(
+        'merge-runs',
+        ['merge', parts[0], 'other.part', '--out', 'out.tif'],
+        /other\.part belongs to another run/,
+        {
+          out: 'out.tif',
+          setup: setup({ [parts[0]]: good[0], 'other.part': otherRun }),
+        },
+      );
+      await expectFailure(
+        'merge-count',
+        ['merge', parts[0], 'three.part', '--out', 'out.tif'],
+        /three\.part belongs to another run/,
+        {
+          out: 'out.tif',
+          setup: setup({ [parts[0]]: good[0], 'three.part': threeWay }),
+        },
+      );
     });
 
     it.concurrent('a part whose header or rows were edited: the file, line and field named', async () => {
@@ -722,36 +1162,84 @@ describe('sharding without MPI and curie merge', { timeout: 30_000 }, () => {
           })
           .join('\n');
       const cases: Array<[string, number, (v: Record<string, unknown>) => void, RegExp]> = [
-        ['no-description', 1, (v) => delete v.description, /m\.csv\.part-1-of-2\.ndjson line 1: description undefined must be an object/],
-        ['no-total', 1, (v) => delete v.total, /line 1: total undefined must be the number of windows the description lists \(36\)/],
-        ['absurd-total', 1, (v) => (v.total = 1e15), /line 1: total 1000000000000000 must be the number of windows the description lists \(36\)/],
+        [
+          'no-description',
+          1,
+          (v) => delete v.description,
+          /m\.csv\.part-1-of-2\.ndjson line 1: description undefined must be an object/,
+        ],
+        [
+          'no-total',
+          1,
+          (v) => delete v.total,
+          /line 1: total undefined must be the number of windows the description lists \(36\)/,
+        ],
+        [
+          'absurd-total',
+          1,
+          (v) => (v.total = 1e15),
+          /line 1: total 1000000000000000 must be the number of windows the description lists \(36\)/,
+        ],
         ['absurd-shards', 1, (v) => (v.shards = -3), /line 1: shards -3 must be a whole number ≥ 1/],
-        ['object-value', 3, (v) => (v.curie_depth = { deep: true }), /line 3: field curie_depth \{"deep":true\} must be a number, or null/],
-        ['string-value', 3, (v) => (v.beta = '3.1'), /line 3: field beta '3\.1' \(a string\) must be a number, or null/],
-        ['bad-verdict', 2, (v) => (v.verdict = 'maybe'), /line 2: field verdict 'maybe' \(a string\) must be one of resolved, lower-bound, unresolved/],
+        [
+          'object-value',
+          3,
+          (v) => (v.curie_depth = { deep: true }),
+          /line 3: field curie_depth \{"deep":true\} must be a number, or null/,
+        ],
+        [
+          'string-value',
+          3,
+          (v) => (v.beta = '3.1'),
+          /line 3: field beta '3\.1' \(a string\) must be a number, or null/,
+        ],
+        [
+          'bad-verdict',
+          2,
+          (v) => (v.verdict = 'maybe'),
+          /line 2: field verdict 'maybe' \(a string\) must be one of resolved, lower-bound, unresolved/,
+        ],
         ['moved-window', 2, (v) => (v.x = 1), /line 2: window 1 is at \(1, /],
       ];
       for (const [name, line, change, message] of cases)
-        await expectFailure(`merge-${name}`, ['merge', ...parts, '--out', 'out.csv'], message, { out: 'out.csv', setup: setup({ [parts[0]]: good[0], [parts[1]]: edit(good[1], line, change) }) });
+        await expectFailure(`merge-${name}`, ['merge', ...parts, '--out', 'out.csv'], message, {
+          out: 'out.csv',
+          setup: setup({ [parts[0]]: good[0], [parts[1]]: edit(good[1], line, change) }),
+        });
     });
 
     it.concurrent('a truncated part (mid-line, or whole lines missing)', async () => {
       const cut = good[1].slice(0, Math.floor(good[1].length * 0.7));
       const cutLine = cut.split('\n').length;
-      await expectFailure('merge-cut', ['merge', ...parts, '--out', 'out.json'], new RegExp(`m\\.csv\\.part-1-of-2\\.ndjson line ${cutLine}: not JSON`), {
-        out: 'out.json',
-        setup: setup({ [parts[0]]: good[0], [parts[1]]: cut }),
-      });
+      await expectFailure(
+        'merge-cut',
+        ['merge', ...parts, '--out', 'out.json'],
+        new RegExp(`m\\.csv\\.part-1-of-2\\.ndjson line ${cutLine}: not JSON`),
+        {
+          out: 'out.json',
+          setup: setup({ [parts[0]]: good[0], [parts[1]]: cut }),
+        },
+      );
       const lines = good[1].split('\n');
       const shorter = `${lines.slice(0, -3).join('\n')}\n`; // the last two windows gone
-      await expectFailure('merge-short', ['merge', ...parts, '--out', 'out.ndjson'], /window 33 of 36 is missing from shard 1's part/, {
-        out: 'out.ndjson',
-        setup: setup({ [parts[0]]: good[0], [parts[1]]: shorter }),
-      });
-      await expectFailure('merge-notpart', ['merge', 'small.tif', '--out', 'out.csv'], /small\.tif line 1: not JSON|small\.tif is not a curie map part file/, {
-        out: 'out.csv',
-        setup: (cwd) => writeFileSync(join(cwd, 'small.tif'), readFileSync(join(dir, 'small.tif'))),
-      });
+      await expectFailure(
+        'merge-short',
+        ['merge', ...parts, '--out', 'out.ndjson'],
+        /window 33 of 36 is missing from shard 1's part/,
+        {
+          out: 'out.ndjson',
+          setup: setup({ [parts[0]]: good[0], [parts[1]]: shorter }),
+        },
+      );
+      await expectFailure(
+        'merge-notpart',
+        ['merge', 'small.tif', '--out', 'out.csv'],
+        /small\.tif line 1: not JSON|small\.tif is not a curie map part file/,
+        {
+          out: 'out.csv',
+          setup: (cwd) => writeFileSync(join(cwd, 'small.tif'), readFileSync(join(dir, 'small.tif'))),
+        },
+      );
     });
   });
 });

@@ -17,7 +17,11 @@ function krugerUtm(lonDeg: number, latDeg: number, zone: number, south: boolean)
   const k0 = 0.9996;
   const n = f / (2 - f);
   const A = (a / (1 + n)) * (1 + n ** 2 / 4 + n ** 4 / 64);
-  const alpha = [n / 2 - (2 / 3) * n ** 2 + (5 / 16) * n ** 3, (13 / 48) * n ** 2 - (3 / 5) * n ** 3, (61 / 240) * n ** 3];
+  const alpha = [
+    n / 2 - (2 / 3) * n ** 2 + (5 / 16) * n ** 3,
+    (13 / 48) * n ** 2 - (3 / 5) * n ** 3,
+    (61 / 240) * n ** 3,
+  ];
   const phi = (latDeg * Math.PI) / 180;
   const lambda = ((lonDeg - (6 * zone - 183)) * Math.PI) / 180;
   const c = (2 * Math.sqrt(n)) / (1 + n);
@@ -77,8 +81,16 @@ describe('transformCoordinates', () => {
 
   it('projects to Web Mercator (EPSG:3857) as R·λ, R·ln tan(π/4 + φ/2)', () => {
     const R = 6378137;
-    const { x, y } = transformCoordinates(Float64Array.of(-45, 10), Float64Array.of(-4.5, 60), 'EPSG:4326', 'EPSG:3857');
-    const expected = (lon: number, lat: number) => [(R * lon * Math.PI) / 180, R * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))];
+    const { x, y } = transformCoordinates(
+      Float64Array.of(-45, 10),
+      Float64Array.of(-4.5, 60),
+      'EPSG:4326',
+      'EPSG:3857',
+    );
+    const expected = (lon: number, lat: number) => [
+      (R * lon * Math.PI) / 180,
+      R * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)),
+    ];
     expect(x[0]).toBeCloseTo(expected(-45, -4.5)[0], 5);
     expect(y[0]).toBeCloseTo(expected(-45, -4.5)[1], 5);
     expect(x[1]).toBeCloseTo(expected(10, 60)[0], 5);
@@ -87,7 +99,12 @@ describe('transformCoordinates', () => {
 
   it('accepts PROJ strings and gives the same as the EPSG code', () => {
     const viaCode = transformCoordinates([-43], [-2], 4326, 32723);
-    const viaProj = transformCoordinates([-43], [-2], '+proj=longlat +datum=WGS84 +no_defs', '+proj=utm +zone=23 +south +datum=WGS84 +units=m +no_defs');
+    const viaProj = transformCoordinates(
+      [-43],
+      [-2],
+      '+proj=longlat +datum=WGS84 +no_defs',
+      '+proj=utm +zone=23 +south +datum=WGS84 +units=m +no_defs',
+    );
     expect(viaProj.x[0]).toBe(viaCode.x[0]);
     expect(viaProj.y[0]).toBe(viaCode.y[0]);
   });
@@ -138,16 +155,22 @@ describe('transformCoordinates against PROJ (pyproj 3.4.1, PROJ 9.1.1; test/fixt
   const fixture = JSON.parse(readFileSync(new URL('../fixtures/crs-pyproj.json', import.meta.url), 'utf8')) as {
     cases: Array<{ epsg: number; name: string; lon: number[]; lat: number[]; x: number[]; y: number[] }>;
   };
-  it.each(fixture.cases.map((c) => [c.epsg, c.name, c] as const))('EPSG:%i (%s) equals PROJ to 1 cm, both ways', (code, _name, c) => {
-    const forward = transformCoordinates(c.lon, c.lat, 4326, code);
-    const back = transformCoordinates(c.x, c.y, code, 'EPSG:4326');
-    for (let i = 0; i < c.lon.length; i++) {
-      expect(Math.hypot(forward.x[i] - c.x[i], forward.y[i] - c.y[i]), `${c.lon[i]}, ${c.lat[i]}`).toBeLessThan(0.01);
-      // 1 cm is ~9e-8° of latitude
-      expect(Math.abs(back.y[i] - c.lat[i])).toBeLessThan(1e-7);
-      if (Math.abs(c.lat[i]) < 89.999) expect(Math.abs((((back.x[i] - c.lon[i] + 540) % 360) - 180) * Math.cos((c.lat[i] * Math.PI) / 180))).toBeLessThan(1e-7);
-    }
-  });
+  it.each(fixture.cases.map((c) => [c.epsg, c.name, c] as const))(
+    'EPSG:%i (%s) equals PROJ to 1 cm, both ways',
+    (code, _name, c) => {
+      const forward = transformCoordinates(c.lon, c.lat, 4326, code);
+      const back = transformCoordinates(c.x, c.y, code, 'EPSG:4326');
+      for (let i = 0; i < c.lon.length; i++) {
+        expect(Math.hypot(forward.x[i] - c.x[i], forward.y[i] - c.y[i]), `${c.lon[i]}, ${c.lat[i]}`).toBeLessThan(0.01);
+        // 1 cm is ~9e-8° of latitude
+        expect(Math.abs(back.y[i] - c.lat[i])).toBeLessThan(1e-7);
+        if (Math.abs(c.lat[i]) < 89.999)
+          expect(
+            Math.abs((((back.x[i] - c.lon[i] + 540) % 360) - 180) * Math.cos((c.lat[i] * Math.PI) / 180)),
+          ).toBeLessThan(1e-7);
+      }
+    },
+  );
 });
 
 describe('convertExtent', () => {

@@ -14,7 +14,6 @@ function indexGrid(rows: number, cols: number, x0 = 500, y0 = 500, spacing = 100
   return new CurieGrid(ndarray(values, [rows, cols]), x0, x0 + (cols - 1) * spacing, y0, y0 + (rows - 1) * spacing);
 }
 
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -29,7 +28,16 @@ describe('CurieGrid construction', () => {
   });
 
   it('copies other backings and number[][] into a row-major Float64Array, row 0 first', () => {
-    const fromRows = new CurieGrid([[1, 2, 3], [4, 5, 6]], 0, 2000, 0, 1000);
+    const fromRows = new CurieGrid(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      0,
+      2000,
+      0,
+      1000,
+    );
     expect(fromRows.data.data).toBeInstanceOf(Float64Array);
     // Copies go onto shared memory, so parallel maps hand them to workers without copying again.
     expect(fromRows.data.data.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -53,7 +61,12 @@ describe('CurieGrid construction', () => {
   });
 
   it('rejects unequal spacing, naming both spacings', () => {
-    expectCurieError(() => new CurieGrid(ndarray(new Float64Array(12), [3, 4]), 0, 3000, 0, 2100), 'E_SPACING', 'dx = 1000', 'dy = 1050');
+    expectCurieError(
+      () => new CurieGrid(ndarray(new Float64Array(12), [3, 4]), 0, 3000, 0, 2100),
+      'E_SPACING',
+      'dx = 1000',
+      'dy = 1050',
+    );
   });
 
   it('accepts spacings within 0.1 %', () => {
@@ -63,7 +76,21 @@ describe('CurieGrid construction', () => {
   it('rejects ragged rows, a single row and an inverted extent', () => {
     expectCurieError(() => new CurieGrid([[1, 2], [3]], 0, 1000, 0, 1000), 'E_ARGUMENT', 'row 1 has 1 values');
     expectCurieError(() => new CurieGrid([[1, 2, 3]], 0, 2000, 0, 0), 'E_ARGUMENT', '1 × 3');
-    expectCurieError(() => new CurieGrid([[1, 2], [3, 4]], 1000, 0, 0, 1000), 'E_ARGUMENT', 'xmax 0');
+    expectCurieError(
+      () =>
+        new CurieGrid(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          1000,
+          0,
+          0,
+          1000,
+        ),
+      'E_ARGUMENT',
+      'xmax 0',
+    );
   });
 
   it('warns CURIE_DEGREES (not an error) for an extent that looks like longitude/latitude', () => {
@@ -131,7 +158,12 @@ describe('createCentroidList', () => {
   });
 
   it('is a clear error when no window fits, or the spacing is not positive', () => {
-    expectCurieError(() => indexGrid(10, 30).createCentroidList(12_000), 'E_WINDOW', 'window 12000 m (13 nodes)', 'at most 9000 m');
+    expectCurieError(
+      () => indexGrid(10, 30).createCentroidList(12_000),
+      'E_WINDOW',
+      'window 12000 m (13 nodes)',
+      'at most 9000 m',
+    );
     expectCurieError(() => indexGrid(30, 30).createCentroidList(10_000, { spacingX: 0 }), 'E_ARGUMENT', 'spacingX 0');
   });
 });
@@ -149,20 +181,32 @@ describe('radialSpectrum bad input', () => {
   });
   it('rejects a window too small to have one bin, and an unknown taper', () => {
     expectCurieError(() => grid.radialSpectrum(ndarray(new Float64Array(9).fill(1), [3, 3])), 'E_ARGUMENT', '3 × 3');
-    expectCurieError(() => grid.radialSpectrum(grid.subgrid(10_000, 20_500, 20_500), { taper: 'blackman' as never }), 'E_ARGUMENT', '"blackman"');
+    expectCurieError(
+      () => grid.radialSpectrum(grid.subgrid(10_000, 20_500, 20_500), { taper: 'blackman' as never }),
+      'E_ARGUMENT',
+      '"blackman"',
+    );
   });
   it('rejects a constant window, whose log spectrum is undefined', () => {
-    expectCurieError(() => grid.radialSpectrum(ndarray(new Float64Array(21 * 21).fill(3), [21, 21]), { taper: 'none' }), 'E_ARGUMENT', 'zero Fourier amplitudes');
+    expectCurieError(
+      () => grid.radialSpectrum(ndarray(new Float64Array(21 * 21).fill(3), [21, 21]), { taper: 'none' }),
+      'E_ARGUMENT',
+      'zero Fourier amplitudes',
+    );
   });
 });
 
 describe('radialSpectrum known answers', () => {
   it('a single plane wave puts its peak in the bin of its wavenumber', () => {
-    const n = 101, dx = 1000;
+    const n = 101,
+      dx = 1000;
     const rnd = seededRandom(3);
     // 10 whole cycles across the window along x: all its power sits at radius 10 samples, which
     // belongs to bins 8 and 9 (edges at (i+1)² ≤ r² ≤ (i+2)²); faint noise keeps every log finite.
-    const values = Float64Array.from({ length: n * n }, (_, i) => Math.cos((2 * Math.PI * 10 * (i % n)) / n) + 1e-6 * rnd());
+    const values = Float64Array.from(
+      { length: n * n },
+      (_, i) => Math.cos((2 * Math.PI * 10 * (i % n)) / n) + 1e-6 * rnd(),
+    );
     const { k, Phi } = indexGrid(2, 2).radialSpectrum(ndarray(values, [n, n]), { taper: 'none' });
     // The default dk is the DFT's fundamental, 2π/(n·dx): the wave's own wavenumber is 10·dk.
     const dk = (2 * Math.PI) / n / (dx / 1000);
@@ -177,7 +221,12 @@ describe('radialSpectrum known answers', () => {
     const grid = indexGrid(2, 2);
     const base = grid.radialSpectrum(ndarray(values, [41, 41]));
     const half = grid.radialSpectrum(ndarray(values, [41, 41]), { power: 0.5 });
-    const scaled = grid.radialSpectrum(ndarray(values.map((v) => 10 * v), [41, 41]));
+    const scaled = grid.radialSpectrum(
+      ndarray(
+        values.map((v) => 10 * v),
+        [41, 41],
+      ),
+    );
     for (let i = 0; i < base.Phi.length; i++) {
       expect(half.Phi[i]).toBeCloseTo(base.Phi[i] / 4, 12);
       expect(half.sigmaPhi[i]).toBeCloseTo(base.sigmaPhi[i] / 4, 12);
@@ -207,8 +256,17 @@ describe("conventions: dk = 2π/(n·dx) by default, PyCurious 1.1's 2π/((n−1)
     const raster = { data: ndarray(values, [61, 61]), xmin: 500, xmax: 60_500, ymin: 500, ymax: 60_500 };
     expect(CurieGrid.fromRaster(raster as never, { convention: 'pycurious-1.1' }).convention).toBe('pycurious-1.1');
     expect(CurieGrid.fromRaster(raster as never).convention).toBe('default');
-    expectCurieError(() => new CurieGrid(ndarray(values, [61, 61]), 500, 60_500, 500, 60_500, { convention: 'pycurious' as never }), 'E_ARGUMENT', '"pycurious"', "'pycurious-1.1'");
-    expectCurieError(() => radialSpectrum(ndarray(values, [61, 61]), 1000, { convention: 'PyCurious-1.1' as never }), 'E_ARGUMENT', 'convention');
+    expectCurieError(
+      () => new CurieGrid(ndarray(values, [61, 61]), 500, 60_500, 500, 60_500, { convention: 'pycurious' as never }),
+      'E_ARGUMENT',
+      '"pycurious"',
+      "'pycurious-1.1'",
+    );
+    expectCurieError(
+      () => radialSpectrum(ndarray(values, [61, 61]), 1000, { convention: 'PyCurious-1.1' as never }),
+      'E_ARGUMENT',
+      'convention',
+    );
   });
 
   it("the same window: default k = PyCurious 1.1's k × (n−1)/n, the same bins, Phi, sigmaPhi, count and sigmaMean", () => {
@@ -221,9 +279,11 @@ describe("conventions: dk = 2π/(n·dx) by default, PyCurious 1.1's 2π/((n−1)
       expect(radialSpectrum(window, 1000, { taper })).toEqual(byDefault);
       expect(byDefault.k.length).toBe(old.k.length);
       expect(byDefault.k.length).toBe(24);
-      for (let i = 0; i < old.k.length; i++) expect(Math.abs(byDefault.k[i] - (old.k[i] * 50) / 51)).toBeLessThanOrEqual(4e-16 * byDefault.k[i]);
+      for (let i = 0; i < old.k.length; i++)
+        expect(Math.abs(byDefault.k[i] - (old.k[i] * 50) / 51)).toBeLessThanOrEqual(4e-16 * byDefault.k[i]);
       expect(old.k[0]).toBeGreaterThan(wavenumberStep(51, 1000, 'pycurious-1.1'));
-      for (const key of ['Phi', 'sigmaPhi', 'count', 'sigmaMean'] as const) expect(Array.from(byDefault[key])).toEqual(Array.from(old[key]));
+      for (const key of ['Phi', 'sigmaPhi', 'count', 'sigmaMean'] as const)
+        expect(Array.from(byDefault[key])).toEqual(Array.from(old[key]));
     }
   });
 
@@ -240,14 +300,17 @@ describe("conventions: dk = 2π/(n·dx) by default, PyCurious 1.1's 2π/((n−1)
       const half = (n - 1) / 2;
       for (let i = 0; i < count.length; i++) {
         let cells = 0;
-        for (let a = -half; a <= half; a++) for (let b = -half; b <= half; b++) if ((i + 1) ** 2 <= a * a + b * b && a * a + b * b <= (i + 2) ** 2) cells++;
+        for (let a = -half; a <= half; a++)
+          for (let b = -half; b <= half; b++)
+            if ((i + 1) ** 2 <= a * a + b * b && a * a + b * b <= (i + 2) ** 2) cells++;
         expect(count[i], `bin ${i}`).toBe(cells);
       }
       const inflation = taperInflation(taperWeights(taper, n));
       if (taper === 'none') expect(inflation).toBe(1);
       else {
         // (n Σw⁴ / (Σw²)²)² of the 1-D Hann weights, summed here independently of the source.
-        let s2 = 0, s4 = 0;
+        let s2 = 0,
+          s4 = 0;
         for (let j = 0; j < n; j++) {
           const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / (n - 1));
           s2 += w * w;

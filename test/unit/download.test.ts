@@ -52,7 +52,10 @@ afterAll(() => {
 });
 
 async function rejection(promise: Promise<unknown>, code: string, ...fragments: string[]): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error, `expected a CurieError ${code}`).toBeInstanceOf(CurieError);
   expect((error as CurieError).code).toBe(code);
   expect((error as CurieError).message).not.toContain('\n');
@@ -66,7 +69,10 @@ describe('downloadCachedFile', () => {
   it('downloads, checks the digest, reports progress; a redirect is followed', async () => {
     const path = join(dir, 'grid.bin');
     const progress: Array<[number, number | undefined]> = [];
-    const result = await downloadCachedFile(`${base}/grid.bin`, path, { sha256: SHA256, onProgress: (r, t) => progress.push([r, t]) });
+    const result = await downloadCachedFile(`${base}/grid.bin`, path, {
+      sha256: SHA256,
+      onProgress: (r, t) => progress.push([r, t]),
+    });
     expect(result).toEqual({ path, downloaded: true, bytes: BODY.length, sha256: SHA256, md5: MD5 });
     expect(readFileSync(path).equals(BODY)).toBe(true);
     expect(progress.at(-1)).toEqual([BODY.length, BODY.length]);
@@ -78,7 +84,12 @@ describe('downloadCachedFile', () => {
 
   it('a checksum mismatch is E_CHECKSUM and leaves nothing, not even over a previous file', async () => {
     const path = join(dir, 'bad.bin');
-    await rejection(downloadCachedFile(`${base}/grid.bin`, path, { md5: '0'.repeat(32) }), 'E_CHECKSUM', `md5 ${MD5}`, 'nothing was written');
+    await rejection(
+      downloadCachedFile(`${base}/grid.bin`, path, { md5: '0'.repeat(32) }),
+      'E_CHECKSUM',
+      `md5 ${MD5}`,
+      'nothing was written',
+    );
     expect(existsSync(path)).toBe(false);
     writeFileSync(path, 'old');
     await rejection(downloadCachedFile(`${base}/grid.bin`, path, { sha256: 'f'.repeat(64) }), 'E_CHECKSUM');
@@ -88,10 +99,19 @@ describe('downloadCachedFile', () => {
   });
 
   it('a body shorter than its Content-Length, an HTTP error or an unreachable server is E_DOWNLOAD', async () => {
-    await rejection(downloadCachedFile(`${base}/truncated`, join(dir, 'cut.bin'), { sha256: SHA256 }), 'E_DOWNLOAD', 'cut off', `of ${BODY.length}`);
+    await rejection(
+      downloadCachedFile(`${base}/truncated`, join(dir, 'cut.bin'), { sha256: SHA256 }),
+      'E_DOWNLOAD',
+      'cut off',
+      `of ${BODY.length}`,
+    );
     await rejection(downloadCachedFile(`${base}/missing`, join(dir, 'cut.bin')), 'E_DOWNLOAD', 'HTTP 404');
     // A size that disagrees with what the server sends.
-    await rejection(downloadCachedFile(`${base}/grid.bin`, join(dir, 'cut.bin'), { size: BODY.length + 1 }), 'E_DOWNLOAD', `${BODY.length} bytes`);
+    await rejection(
+      downloadCachedFile(`${base}/grid.bin`, join(dir, 'cut.bin'), { size: BODY.length + 1 }),
+      'E_DOWNLOAD',
+      `${BODY.length} bytes`,
+    );
     expect(leftovers('grid.bin', 'moved.bin')).toEqual([]);
   });
 
@@ -105,7 +125,11 @@ describe('downloadCachedFile', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     try {
       expect((await downloadCachedFile(`${base}/grid.bin`, path, { md5: MD5 })).downloaded).toBe(false);
-      await rejection(downloadCachedFile(`${base}/grid.bin`, join(dir, 'other.bin'), { md5: MD5 }), 'E_DOWNLOAD', 'cannot download');
+      await rejection(
+        downloadCachedFile(`${base}/grid.bin`, join(dir, 'other.bin'), { md5: MD5 }),
+        'E_DOWNLOAD',
+        'cannot download',
+      );
     } finally {
       await new Promise<void>((resolve) => server.listen(Number(new URL(base).port), '127.0.0.1', () => resolve()));
     }
@@ -117,10 +141,25 @@ describe('downloadCachedFile', () => {
 
   it('a URL that is not http(s) or a digest of the wrong length is E_ARGUMENT before any request', async () => {
     const before = requests;
-    await rejection(downloadCachedFile('ftp://example.org/emag2.tif', join(dir, 'x')), 'E_ARGUMENT', 'only http:// and https://');
+    await rejection(
+      downloadCachedFile('ftp://example.org/emag2.tif', join(dir, 'x')),
+      'E_ARGUMENT',
+      'only http:// and https://',
+    );
     await rejection(downloadCachedFile('file:///etc/passwd', join(dir, 'x')), 'E_ARGUMENT', 'file:///etc/passwd');
-    await rejection(downloadCachedFile(`${base}/grid.bin`, join(dir, 'x'), { sha256: MD5 }), 'E_ARGUMENT', 'sha256', '64 hexadecimal digits', '32 characters');
-    await rejection(downloadCachedFile(`${base}/grid.bin`, join(dir, 'x'), { md5: 'xyz' }), 'E_ARGUMENT', 'md5', '32 hexadecimal');
+    await rejection(
+      downloadCachedFile(`${base}/grid.bin`, join(dir, 'x'), { sha256: MD5 }),
+      'E_ARGUMENT',
+      'sha256',
+      '64 hexadecimal digits',
+      '32 characters',
+    );
+    await rejection(
+      downloadCachedFile(`${base}/grid.bin`, join(dir, 'x'), { md5: 'xyz' }),
+      'E_ARGUMENT',
+      'md5',
+      '32 hexadecimal',
+    );
     expect(requests).toBe(before);
   });
 });

@@ -18,7 +18,7 @@ function samples(): Float64Array {
   for (let j = 0; j < 50_000; j++) xs.push(1 + (rnd() - 0.5) * 2 ** -(1 + Math.floor(rnd() * 50)));
   for (let j = 0; j < 20_000; j++) xs.push(2 - rnd() * 2 ** -(1 + Math.floor(rnd() * 50)));
   for (let i = 0; i <= 256; i++) for (const d of [-1e-15, 0, 1e-15]) xs.push(1 + i / 256 + d, 1 + (i + 0.5) / 256 + d);
-  for (let i = 1; i < 5000; i++) xs.push(i, 2 ** (i % 2000 - 1000));
+  for (let i = 1; i < 5000; i++) xs.push(i, 2 ** ((i % 2000) - 1000));
   xs.push(MIN_NORMAL, Number.MAX_VALUE, 1, 2, 0.5, Math.E, 10);
   return Float64Array.from(xs.filter((x) => x >= MIN_NORMAL && x <= Number.MAX_VALUE));
 }
@@ -40,7 +40,8 @@ describe('fastLog and scaledLog equal Math.log to 4e-16·max(1, |ln x|)', () => 
       for (let j = 0; j < xs.length; j++) worst = Math.max(worst, error(out[j], xs[j]));
       expect(worst).toBeLessThanOrEqual(4e-16);
       scaledLog(xs, out, xs.length, 0.5, allNormal);
-      for (let j = 0; j < xs.length; j += 97) expect(Math.abs(out[j] - 0.5 * fastLog(xs[j]))).toBeLessThanOrEqual(1e-16 * Math.max(1, Math.abs(out[j])));
+      for (let j = 0; j < xs.length; j += 97)
+        expect(Math.abs(out[j] - 0.5 * fastLog(xs[j]))).toBeLessThanOrEqual(1e-16 * Math.max(1, Math.abs(out[j])));
     }
   });
 
@@ -71,7 +72,9 @@ describe('fastLog and scaledLog equal Math.log to 4e-16·max(1, |ln x|)', () => 
     const out = new Float64Array(index.length);
     const range = new Float64Array(2);
     gatheredScaledLog(xs, index, out, index.length, 2, range);
-    let worst = 0, least = Infinity, most = -Infinity;
+    let worst = 0,
+      least = Infinity,
+      most = -Infinity;
     index.forEach((j, u) => {
       worst = Math.max(worst, error(out[u] / 2, xs[j]));
       least = Math.min(least, xs[j]);

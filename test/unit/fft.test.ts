@@ -5,7 +5,8 @@ import { maxRelativeToPeak, seededRandom } from '../helpers/random.js';
 
 /** cos and sin of 2πp/n for p < n: the direct DFT's twiddles, looked up at the exact index jk mod n (kept by adding k, mod n, at each step). */
 function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
-  const cos = new Float64Array(n), sin = new Float64Array(n);
+  const cos = new Float64Array(n),
+    sin = new Float64Array(n);
   for (let p = 0; p < n; p++) {
     cos[p] = Math.cos((2 * Math.PI * p) / n);
     sin[p] = Math.sin((2 * Math.PI * p) / n);
@@ -16,28 +17,39 @@ function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
 /** Direct O(N²) 2-D DFT (numpy's sign convention), the reference the FFT must equal. */
 function directDft2(re: Float64Array, im: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(2 * rows * cols);
-  const byRow = twiddleTable(rows), byCol = twiddleTable(cols);
+  const byRow = twiddleTable(rows),
+    byCol = twiddleTable(cols);
   // Separable: first along columns index (within each row), then along rows, each a direct sum.
   const tmp = new Float64Array(2 * rows * cols);
   for (let r = 0; r < rows; r++)
     for (let k = 0; k < cols; k++) {
-      let sr = 0, si = 0;
+      let sr = 0,
+        si = 0;
       for (let c = 0, p = 0; c < cols; c++, p = p + k < cols ? p + k : p + k - cols) {
-        const cr = byCol.cos[p], ci = -byCol.sin[p];
-        const xr = re[r * cols + c], xi = im[r * cols + c];
-        sr += xr * cr - xi * ci; si += xr * ci + xi * cr;
+        const cr = byCol.cos[p],
+          ci = -byCol.sin[p];
+        const xr = re[r * cols + c],
+          xi = im[r * cols + c];
+        sr += xr * cr - xi * ci;
+        si += xr * ci + xi * cr;
       }
-      tmp[2 * (r * cols + k)] = sr; tmp[2 * (r * cols + k) + 1] = si;
+      tmp[2 * (r * cols + k)] = sr;
+      tmp[2 * (r * cols + k) + 1] = si;
     }
   for (let k = 0; k < cols; k++)
     for (let l = 0; l < rows; l++) {
-      let sr = 0, si = 0;
+      let sr = 0,
+        si = 0;
       for (let r = 0, p = 0; r < rows; r++, p = p + l < rows ? p + l : p + l - rows) {
-        const cr = byRow.cos[p], ci = -byRow.sin[p];
-        const xr = tmp[2 * (r * cols + k)], xi = tmp[2 * (r * cols + k) + 1];
-        sr += xr * cr - xi * ci; si += xr * ci + xi * cr;
+        const cr = byRow.cos[p],
+          ci = -byRow.sin[p];
+        const xr = tmp[2 * (r * cols + k)],
+          xi = tmp[2 * (r * cols + k) + 1];
+        sr += xr * cr - xi * ci;
+        si += xr * ci + xi * cr;
       }
-      out[2 * (l * cols + k)] = sr; out[2 * (l * cols + k) + 1] = si;
+      out[2 * (l * cols + k)] = sr;
+      out[2 * (l * cols + k) + 1] = si;
     }
   return out;
 }
@@ -51,13 +63,26 @@ function randomArrays(rows: number, cols: number, seed: number) {
 
 function interleave(re: Float64Array, im: Float64Array): Float64Array {
   const z = new Float64Array(2 * re.length);
-  for (let i = 0; i < re.length; i++) { z[2 * i] = re[i]; z[2 * i + 1] = im[i]; }
+  for (let i = 0; i < re.length; i++) {
+    z[2 * i] = re[i];
+    z[2 * i + 1] = im[i];
+  }
   return z;
 }
 
 const sizes: Array<[number, number]> = [];
 for (let n = 1; n <= 64; n++) sizes.push([n, n]);
-for (const [r, c] of [[1, 7], [7, 1], [2, 3], [5, 64], [64, 5], [31, 17], [12, 45], [63, 64]] as const) sizes.push([r, c]);
+for (const [r, c] of [
+  [1, 7],
+  [7, 1],
+  [2, 3],
+  [5, 64],
+  [64, 5],
+  [31, 17],
+  [12, 45],
+  [63, 64],
+] as const)
+  sizes.push([r, c]);
 sizes.push([201, 201], [301, 301], [305, 305], [201, 305]);
 
 describe('fft2d equals the direct DFT to 1e-10 of the peak', () => {
@@ -109,7 +134,7 @@ describe('fft1d', () => {
   });
 });
 
-describe('rfft2dHalf (the spectra\'s engine) equals fft2d (fft.js, one vector at a time)', () => {
+describe("rfft2dHalf (the spectra's engine) equals fft2d (fft.js, one vector at a time)", () => {
   // rfft2dHalf runs the three passes every radial spectrum runs (fft-engine.ts): sizes other than
   // powers of two on fft-batched.ts, the others one vector at a time through fftPlan. Sizes chosen
   // to reach every shape of the batched kernel: M = 8 (n = 3, kernel product alone), 16 (middle
@@ -117,9 +142,29 @@ describe('rfft2dHalf (the spectra\'s engine) equals fft2d (fft.js, one vector at
   // and in several of unequal sizes, odd row counts (the last row transformed alone), and power-of-two
   // sizes on the other axis.
   const pairs: Array<[number, number]> = [
-    [201, 201], [301, 301], [305, 305], [401, 401], [201, 305], [305, 201],
-    [3, 3], [5, 5], [7, 7], [9, 9], [15, 15], [17, 17], [33, 33], [63, 63],
-    [1, 7], [2, 3], [3, 5], [4, 9], [5, 3], [3, 201], [201, 3], [64, 201], [201, 64],
+    [201, 201],
+    [301, 301],
+    [305, 305],
+    [401, 401],
+    [201, 305],
+    [305, 201],
+    [3, 3],
+    [5, 5],
+    [7, 7],
+    [9, 9],
+    [15, 15],
+    [17, 17],
+    [33, 33],
+    [63, 63],
+    [1, 7],
+    [2, 3],
+    [3, 5],
+    [4, 9],
+    [5, 3],
+    [3, 201],
+    [201, 3],
+    [64, 201],
+    [201, 64],
   ];
   it.each(pairs)('%i × %i', (rows, cols) => {
     const { re } = randomArrays(rows, cols, 5 + rows * 7 + cols);
@@ -131,7 +176,8 @@ describe('rfft2dHalf (the spectra\'s engine) equals fft2d (fft.js, one vector at
   });
 
   it('reuses its scratch and `out` across calls and sizes, and takes plain arrays', () => {
-    const a = randomArrays(201, 201, 1).re, b = randomArrays(301, 301, 2).re;
+    const a = randomArrays(201, 201, 1).re,
+      b = randomArrays(301, 301, 2).re;
     const first = rfft2dHalf(a, 201, 201).slice();
     rfft2dHalf(b, 301, 301);
     const out = new Float64Array(2 * 201 * 101);

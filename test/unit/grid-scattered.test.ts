@@ -38,12 +38,20 @@ describe('gridScattered: linear', () => {
       v[i] = plane(x[i], y[i]);
     }
     // The four corners, so the whole extent is inside the hull.
-    [[500_000, 9_500_000], [600_000, 9_500_000], [500_000, 9_580_000], [600_000, 9_580_000]].forEach(([px, py], i) => {
+    [
+      [500_000, 9_500_000],
+      [600_000, 9_500_000],
+      [500_000, 9_580_000],
+      [600_000, 9_580_000],
+    ].forEach(([px, py], i) => {
       x[i] = px;
       y[i] = py;
       v[i] = plane(px, py);
     });
-    const raster = gridScattered({ x, y, values: v }, { extent: [500_000, 600_000, 9_500_000, 9_580_000], spacing: 1000 });
+    const raster = gridScattered(
+      { x, y, values: v },
+      { extent: [500_000, 600_000, 9_500_000, 9_580_000], spacing: 1000 },
+    );
     expect(raster.data.shape).toEqual([81, 101]);
     expect(raster.data.data.buffer).toBeInstanceOf(SharedArrayBuffer);
     for (let r = 0; r < 81; r++) {
@@ -55,7 +63,10 @@ describe('gridScattered: linear', () => {
 
   it('is NaN outside the convex hull and exact on its edges and corners', () => {
     // A triangle (0,0), (4,0), (0,4) with value = x + 10·y; nodes on the 0…4 lattice.
-    const raster = gridScattered({ x: [0, 4, 0], y: [0, 0, 4], values: [0, 4, 40] }, { extent: [0, 4, 0, 4], spacing: 1 });
+    const raster = gridScattered(
+      { x: [0, 4, 0], y: [0, 0, 4], values: [0, 4, 40] },
+      { extent: [0, 4, 0, 4], spacing: 1 },
+    );
     const grid = values(raster);
     for (let r = 0; r <= 4; r++) {
       for (let c = 0; c <= 4; c++) {
@@ -84,7 +95,7 @@ describe('gridScattered: linear', () => {
     const fromAbove = gridScattered(rhombus, { extent: [0, 2, 0, 1], shape: [2, 5] });
     const fromBelow = gridScattered(rhombus, { extent: [0, 2, -1, 0], shape: [2, 5] });
     for (let c = 0; c < 5; c++) {
-      expect(fromAbove.data.get(0, c)).toBeCloseTo(2 + 2 * (0.5 * c), 12) // 2 + 2x along the edge;
+      expect(fromAbove.data.get(0, c)).toBeCloseTo(2 + 2 * (0.5 * c), 12); // 2 + 2x along the edge;
       expect(fromBelow.data.get(1, c)).toBeCloseTo(fromAbove.data.get(0, c), 12);
     }
   });
@@ -94,7 +105,11 @@ describe('gridScattered: linear', () => {
     expect(points.x.length).toBe(7171);
     const { x, y } = transformCoordinates(points.x, points.y, 'EPSG:4326', 'EPSG:32723');
     const started = performance.now();
-    const raster = gridScattered({ x, y, values: points.values }, { extent: [520_000, 1_020_000, 9_520_000, 9_880_000], spacing: 5000 }, { crs: 'EPSG:32723' });
+    const raster = gridScattered(
+      { x, y, values: points.values },
+      { extent: [520_000, 1_020_000, 9_520_000, 9_880_000], spacing: 5000 },
+      { crs: 'EPSG:32723' },
+    );
     const elapsed = performance.now() - started;
     expect(raster.data.shape).toEqual([73, 101]);
     expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual([520_000, 1_020_000, 9_520_000, 9_880_000]);
@@ -121,36 +136,57 @@ describe('gridScattered: linear', () => {
 
 describe('gridScattered against scipy griddata (test/fixtures/make-griddata-reference.py)', () => {
   const fixture = JSON.parse(readFileSync(new URL('../fixtures/griddata-smooth.json', import.meta.url), 'utf8')) as {
-    x: number[]; y: number[]; values: number[]; extent: [number, number, number, number]; spacing: number; rows: number; cols: number;
-    linear: Array<number | null>; cubic: Array<number | null>; nearest: Array<number | null>; plane_cubic: Array<number | null>;
+    x: number[];
+    y: number[];
+    values: number[];
+    extent: [number, number, number, number];
+    spacing: number;
+    rows: number;
+    cols: number;
+    linear: Array<number | null>;
+    cubic: Array<number | null>;
+    nearest: Array<number | null>;
+    plane_cubic: Array<number | null>;
   };
   const range = Math.max(...fixture.values) - Math.min(...fixture.values);
   // 300 random points, a smooth field: no cocircular points, so the triangulations are the same and
   // linear, Clough–Tocher (with scipy's own gradient estimate) and nearest agree to rounding.
-  it.each(['linear', 'cubic', 'nearest'] as const)('%s equals scipy to 1e-9 of the data range, NaN where scipy is', (method) => {
-    const raster = gridScattered({ x: fixture.x, y: fixture.y, values: fixture.values }, { extent: fixture.extent, spacing: fixture.spacing, method });
-    expect(raster.data.shape).toEqual([fixture.rows, fixture.cols]);
-    let compared = 0;
-    fixture[method].forEach((expected, i) => {
-      const ours = raster.data.data[i];
-      if (expected === null) expect(ours).toBeNaN();
-      else {
-        expect(Math.abs(ours - expected) / range, `node ${i}`).toBeLessThan(1e-9);
-        compared++;
-      }
-    });
-    expect(compared).toBeGreaterThan(0.8 * fixture.rows * fixture.cols);
-  });
+  it.each(['linear', 'cubic', 'nearest'] as const)(
+    '%s equals scipy to 1e-9 of the data range, NaN where scipy is',
+    (method) => {
+      const raster = gridScattered(
+        { x: fixture.x, y: fixture.y, values: fixture.values },
+        { extent: fixture.extent, spacing: fixture.spacing, method },
+      );
+      expect(raster.data.shape).toEqual([fixture.rows, fixture.cols]);
+      let compared = 0;
+      fixture[method].forEach((expected, i) => {
+        const ours = raster.data.data[i];
+        if (expected === null) expect(ours).toBeNaN();
+        else {
+          expect(Math.abs(ours - expected) / range, `node ${i}`).toBeLessThan(1e-9);
+          compared++;
+        }
+      });
+      expect(compared).toBeGreaterThan(0.8 * fixture.rows * fixture.cols);
+    },
+  );
 
   // scipy's gradient estimate stops on an absolute 1e-6 per metre: in metre coordinates a plane
   // comes back to ~1e-5 of its range (28 here), not to rounding; scipy's does the same, value for value.
   it('cubic brings a plane back as scipy does (to 1e-5 of its range, equal to scipy to 1e-9)', () => {
     const plane = fixture.x.map((px, i) => 3 + 2e-4 * px - 1e-4 * fixture.y[i]);
-    const cubic = gridScattered({ x: fixture.x, y: fixture.y, values: plane }, { extent: fixture.extent, spacing: fixture.spacing, method: 'cubic' });
+    const cubic = gridScattered(
+      { x: fixture.x, y: fixture.y, values: plane },
+      { extent: fixture.extent, spacing: fixture.spacing, method: 'cubic' },
+    );
     fixture.plane_cubic.forEach((expected, i) => {
       const v = cubic.data.data[i];
       if (expected === null) return expect(v).toBeNaN();
-      const exact = 3 + 2e-4 * (fixture.extent[0] + 2000 * (i % fixture.cols)) - 1e-4 * (fixture.extent[2] + 2000 * Math.floor(i / fixture.cols));
+      const exact =
+        3 +
+        2e-4 * (fixture.extent[0] + 2000 * (i % fixture.cols)) -
+        1e-4 * (fixture.extent[2] + 2000 * Math.floor(i / fixture.cols));
       expect(Math.abs(v - exact) / 28).toBeLessThan(1e-5);
       expect(Math.abs(v - expected) / 28).toBeLessThan(1e-9);
     });
@@ -166,7 +202,10 @@ describe('gridScattered: projection and default extent', () => {
     expect([raster.xmin, raster.xmax, raster.ymin, raster.ymax]).toEqual([500_000, 1_055_000, 9_505_000, 9_885_000]);
     expect(raster.data.shape).toEqual([77, 112]);
     const { x, y } = transformCoordinates(points.x, points.y, 4326, 32723);
-    const same = gridScattered({ x, y, values: points.values }, { extent: [500_000, 1_055_000, 9_505_000, 9_885_000], spacing: 5000 });
+    const same = gridScattered(
+      { x, y, values: points.values },
+      { extent: [500_000, 1_055_000, 9_505_000, 9_885_000], spacing: 5000 },
+    );
     expect(Array.from(raster.data.data)).toEqual(Array.from(same.data.data));
   });
 });
@@ -174,7 +213,11 @@ describe('gridScattered: projection and default extent', () => {
 describe('gridScattered: nearest', () => {
   it('takes the nearest point, worked by hand; ties go to the first point', () => {
     // Points: A (0,0)=1, B (3,0)=2, C (0,3)=3, D (3,3)=4, E (1,1)=5. Nodes 0…3 step 1.
-    const raster = gridScattered({ x: [0, 3, 0, 3, 1], y: [0, 0, 3, 3, 1], values: [1, 2, 3, 4, 5] }, { extent: [0, 3, 0, 3], spacing: 1 }, { method: 'nearest' });
+    const raster = gridScattered(
+      { x: [0, 3, 0, 3, 1], y: [0, 0, 3, 3, 1], values: [1, 2, 3, 4, 5] },
+      { extent: [0, 3, 0, 3], spacing: 1 },
+      { method: 'nearest' },
+    );
     // Row y=0: (0,0) A; (1,0) E (d²=1 vs A 1: tie → A, first); (2,0) B (1) vs E (2) → B; (3,0) B.
     // Row y=1: (0,1) A 1 vs E 1 → A; (1,1) E; (2,1) E 1 vs B 2 → E; (3,1) B 1 vs E 4 → B.
     // Row y=2: (0,2) C 1 vs E 2 → C; (1,2) E 1 vs C 2 → E; (2,2) D 2 vs E 2: tie → D (index 3 < 4);
@@ -193,13 +236,18 @@ describe('gridScattered: nearest', () => {
     const x = Float64Array.from({ length: n }, () => 1000 * random());
     const y = Float64Array.from({ length: n }, () => 400 * random());
     const v = Float64Array.from({ length: n }, (_, i) => i);
-    const raster = gridScattered({ x, y, values: v }, { extent: [-200, 1200, -100, 500], shape: [31, 57] }, { method: 'nearest' });
+    const raster = gridScattered(
+      { x, y, values: v },
+      { extent: [-200, 1200, -100, 500], shape: [31, 57] },
+      { method: 'nearest' },
+    );
     for (let r = 0; r < 31; r++) {
       for (let c = 0; c < 57; c++) {
         const qx = -200 + (1400 * c) / 56;
         const qy = -100 + (600 * r) / 30;
         let best = 0;
-        for (let i = 1; i < n; i++) if ((x[i] - qx) ** 2 + (y[i] - qy) ** 2 < (x[best] - qx) ** 2 + (y[best] - qy) ** 2) best = i;
+        for (let i = 1; i < n; i++)
+          if ((x[i] - qx) ** 2 + (y[i] - qy) ** 2 < (x[best] - qx) ** 2 + (y[best] - qy) ** 2) best = i;
         expect(raster.data.get(r, c)).toBe(best);
       }
     }
@@ -211,39 +259,119 @@ describe('gridScattered: bad input', () => {
   const target = { extent: [0, 1, 0, 1] as const, spacing: 0.5 };
 
   it('names the offending value', () => {
-    expectCurieError(() => gridScattered({ x: [0, NaN, 0], y: [0, 0, 1], values: [1, 2, 3] }, target), 'E_ARGUMENT', 'point 1', 'NaN');
-    expectCurieError(() => gridScattered({ x: [0, 1], y: [0, 0], values: [1, 2] }, target), 'E_ARGUMENT', '2 points', 'at least 3');
-    expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 0], values: [1, 2, 3] }, target), 'E_ARGUMENT', '3 x, 2 y');
+    expectCurieError(
+      () => gridScattered({ x: [0, NaN, 0], y: [0, 0, 1], values: [1, 2, 3] }, target),
+      'E_ARGUMENT',
+      'point 1',
+      'NaN',
+    );
+    expectCurieError(
+      () => gridScattered({ x: [0, 1], y: [0, 0], values: [1, 2] }, target),
+      'E_ARGUMENT',
+      '2 points',
+      'at least 3',
+    );
+    expectCurieError(
+      () => gridScattered({ x: [0, 1, 2], y: [0, 0], values: [1, 2, 3] }, target),
+      'E_ARGUMENT',
+      '3 x, 2 y',
+    );
     expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 0 }), 'E_ARGUMENT', 'spacing = 0');
     expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: -5 }), 'E_ARGUMENT', 'spacing = -5');
-    expectCurieError(() => gridScattered(points, { extent: [1, 0, 0, 1], spacing: 0.5 }), 'E_ARGUMENT', 'xmin = 1', 'xmax = 0');
+    expectCurieError(
+      () => gridScattered(points, { extent: [1, 0, 0, 1], spacing: 0.5 }),
+      'E_ARGUMENT',
+      'xmin = 1',
+      'xmax = 0',
+    );
     expectCurieError(() => gridScattered(points, { extent: [0, 1, 1, 1], spacing: 0.5 }), 'E_ARGUMENT', 'ymin = 1');
-    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 0.3 }), 'E_ARGUMENT', 'not a whole number of spacings', '0.3');
-    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], shape: [1, 5] }), 'E_ARGUMENT', 'shape = [1, 5]');
-    expectCurieError(() => gridScattered(points, { extent: [0, Infinity, 0, 1], spacing: 1 }), 'E_ARGUMENT', 'xmax = Infinity');
-    expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target), 'E_ARGUMENT', 'one line');
-    expectCurieError(() => gridScattered(points, target, { method: 'spline' as 'linear' }), 'E_ARGUMENT', 'spline', 'cubic');
-    expectCurieError(() => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target, { method: 'cubic' }), 'E_ARGUMENT', 'one line');
+    expectCurieError(
+      () => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 0.3 }),
+      'E_ARGUMENT',
+      'not a whole number of spacings',
+      '0.3',
+    );
+    expectCurieError(
+      () => gridScattered(points, { extent: [0, 1, 0, 1], shape: [1, 5] }),
+      'E_ARGUMENT',
+      'shape = [1, 5]',
+    );
+    expectCurieError(
+      () => gridScattered(points, { extent: [0, Infinity, 0, 1], spacing: 1 }),
+      'E_ARGUMENT',
+      'xmax = Infinity',
+    );
+    expectCurieError(
+      () => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target),
+      'E_ARGUMENT',
+      'one line',
+    );
+    expectCurieError(
+      () => gridScattered(points, target, { method: 'spline' as 'linear' }),
+      'E_ARGUMENT',
+      'spline',
+      'cubic',
+    );
+    expectCurieError(
+      () => gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, target, { method: 'cubic' }),
+      'E_ARGUMENT',
+      'one line',
+    );
     expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1] }), 'E_ARGUMENT', 'spacing or a shape');
-    expectCurieError(() => gridScattered(points, { spacing: 5 }), 'E_ARGUMENT', 'spacing = 5', 'fewer than 2 nodes', 'finer');
-    expectCurieError(() => gridScattered(points, { extent: [0, 1e6, 0, 1e6], spacing: 0.01 }), 'E_ARGUMENT', 'spacing = 0.01', 'coarser');
-    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 3 }), 'E_ARGUMENT', 'spacing = 3', 'fewer than 2 nodes');
+    expectCurieError(
+      () => gridScattered(points, { spacing: 5 }),
+      'E_ARGUMENT',
+      'spacing = 5',
+      'fewer than 2 nodes',
+      'finer',
+    );
+    expectCurieError(
+      () => gridScattered(points, { extent: [0, 1e6, 0, 1e6], spacing: 0.01 }),
+      'E_ARGUMENT',
+      'spacing = 0.01',
+      'coarser',
+    );
+    expectCurieError(
+      () => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 3 }),
+      'E_ARGUMENT',
+      'spacing = 3',
+      'fewer than 2 nodes',
+    );
     expectCurieError(() => gridScattered(points, { spacing: 0.5, to: 'EPSG:32723' }), 'E_ARGUMENT', 'needs from');
-    expectCurieError(() => gridScattered(points, { spacing: 0.5, from: 4326, to: 'EPSG:999999' }), 'E_CRS', 'EPSG:999999');
+    expectCurieError(
+      () => gridScattered(points, { spacing: 0.5, from: 4326, to: 'EPSG:999999' }),
+      'E_CRS',
+      'EPSG:999999',
+    );
   });
 
   it('grids collinear points with nearest', () => {
-    const raster = gridScattered({ x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] }, { extent: [0, 2, 0, 2], spacing: 2 }, { method: 'nearest' });
-    expect(values(raster)).toEqual([[1, 2], [2, 3]]);
+    const raster = gridScattered(
+      { x: [0, 1, 2], y: [0, 1, 2], values: [1, 2, 3] },
+      { extent: [0, 2, 0, 2], spacing: 2 },
+      { method: 'nearest' },
+    );
+    expect(values(raster)).toEqual([
+      [1, 2],
+      [2, 3],
+    ]);
   });
 });
 
 describe('loadLonLatPoints', () => {
   it('reports a bad line with E_FORMAT naming it, and rejects coordinates that are not degrees', async () => {
     const bad = new TextEncoder().encode('-45 -4.5 1\n-44.95 -4.5\n');
-    await expect(loadLonLatPoints(bad)).rejects.toSatisfy((e: unknown) => e instanceof CurieError && e.code === 'E_FORMAT' && e.message.includes('line 2'));
+    await expect(loadLonLatPoints(bad)).rejects.toSatisfy(
+      (e: unknown) => e instanceof CurieError && e.code === 'E_FORMAT' && e.message.includes('line 2'),
+    );
     const metres = new TextEncoder().encode('-45 -4.5 1\n520000 9520000 2\n');
-    await expect(loadLonLatPoints(metres)).rejects.toSatisfy((e: unknown) => e instanceof CurieError && e.code === 'E_FORMAT' && e.message.includes('line 2') && e.message.includes('9520000'));
+    await expect(loadLonLatPoints(metres)).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof CurieError &&
+        e.code === 'E_FORMAT' &&
+        e.message.includes('line 2') &&
+        e.message.includes('9520000'),
+    );
   });
 
   it('reads points in file order, nan values as NaN', async () => {
@@ -270,7 +398,9 @@ describe('gridScattered: linear by tiles', () => {
     whole.data.data.forEach((expected, i) => {
       if (Number.isNaN(expected)) nan++;
       // random points: no cocircular ties, the same triangles
-      expect(Number.isNaN(expected) ? tiled.data.data[i] : Math.abs(tiled.data.data[i] - expected)).toSatisfy((d: number) => (Number.isNaN(expected) ? Number.isNaN(d) : d < 1e-12));
+      expect(Number.isNaN(expected) ? tiled.data.data[i] : Math.abs(tiled.data.data[i] - expected)).toSatisfy(
+        (d: number) => (Number.isNaN(expected) ? Number.isNaN(d) : d < 1e-12),
+      );
     });
     expect(nan).toBeGreaterThan(100);
     const points = await loadLonLatPoints(EMAG2);

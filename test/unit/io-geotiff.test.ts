@@ -89,7 +89,9 @@ describe('readGeoTiff', () => {
   });
 
   it('takes PixelIsPoint tiepoints as nodes', async () => {
-    const raster = await readGeoTiff(write(Float64Array.from([...TOP_ROW, ...BOTTOM_ROW]), northUpMetadata({ GTRasterTypeGeoKey: 2 })));
+    const raster = await readGeoTiff(
+      write(Float64Array.from([...TOP_ROW, ...BOTTOM_ROW]), northUpMetadata({ GTRasterTypeGeoKey: 2 })),
+    );
     expect(extent(raster)).toEqual([100_000, 102_000, 8_999_500, 9_000_000]);
   });
 
@@ -121,13 +123,19 @@ describe('readGeoTiff', () => {
       ModelTransformation: [0.5, 0.1, 0, -45, 0, -0.25, 0, -1, 0, 0, 0, 0, 0, 0, 0, 1],
       GeographicTypeGeoKey: 4326,
     };
-    const error = await rejection(readGeoTiff(write(Float64Array.from([...TOP_ROW, ...BOTTOM_ROW]), metadata), 'rot.tif'));
+    const error = await rejection(
+      readGeoTiff(write(Float64Array.from([...TOP_ROW, ...BOTTOM_ROW]), metadata), 'rot.tif'),
+    );
     expect(error.code).toBe('E_FORMAT');
-    expect(error.message).toBe('rot.tif has a rotated or sheared ModelTransformation (terms 0.1, 0); only north-up or south-up grids are supported');
+    expect(error.message).toBe(
+      'rot.tif has a rotated or sheared ModelTransformation (terms 0.1, 0); only north-up or south-up grids are supported',
+    );
   });
 
   it('gives no CRS for a user-defined projection', async () => {
-    const raster = await readGeoTiff(write(Float64Array.from([...TOP_ROW, ...BOTTOM_ROW]), northUpMetadata({ ProjectedCSTypeGeoKey: 32767 })));
+    const raster = await readGeoTiff(
+      write(Float64Array.from([...TOP_ROW, ...BOTTOM_ROW]), northUpMetadata({ ProjectedCSTypeGeoKey: 32767 })),
+    );
     expect(raster.crs).toBeUndefined();
   });
 
@@ -146,7 +154,10 @@ describe('readGeoTiff', () => {
     expect([empty.code, empty.message]).toEqual(['E_FORMAT', 'empty.tif is empty']);
 
     const png = await rejection(readGeoTiff(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]), 'x.png'));
-    expect([png.code, png.message]).toEqual(['E_FORMAT', 'x.png is not a TIFF file (it starts with bytes 89 50 4e 47)']);
+    expect([png.code, png.message]).toEqual([
+      'E_FORMAT',
+      'x.png is not a TIFF file (it starts with bytes 89 50 4e 47)',
+    ]);
 
     const whole = new Uint8Array(write(new Float64Array(400).fill(7), northUpMetadata({ width: 20, height: 20 })));
     const truncated = await rejection(readGeoTiff(whole.slice(0, whole.length >> 1), 'half.tif'));
@@ -213,7 +224,10 @@ describe('loadGrid', () => {
 
   it('reports binary non-TIFF data as not a TIFF, and a forced format mismatch', async () => {
     const zip = await rejection(loadGrid(Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0])));
-    expect([zip.code, zip.message]).toEqual(['E_FORMAT', 'grid buffer is not a TIFF file (it starts with bytes 50 4b 03 04)']);
+    expect([zip.code, zip.message]).toEqual([
+      'E_FORMAT',
+      'grid buffer is not a TIFF file (it starts with bytes 50 4b 03 04)',
+    ]);
     const forced = await rejection(loadGrid(new TextEncoder().encode('0 0 1\n'), { format: 'geotiff' }));
     expect(forced.code).toBe('E_FORMAT');
   });

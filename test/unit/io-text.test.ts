@@ -59,7 +59,9 @@ describe('parseXYZ', () => {
     const body = latticeLines(xs, ys, ', ');
     body[3] = body[3].replace(/, /g, '\t');
     body[5] = body[5].replace(/, /g, ' ,\t ');
-    const text = ['# made by hand', 'x,y,anomaly', '', ...body.slice(0, 6), '   ', '# more', ...body.slice(6), ''].join('\r\n');
+    const text = ['# made by hand', 'x,y,anomaly', '', ...body.slice(0, 6), '   ', '# more', ...body.slice(6), ''].join(
+      '\r\n',
+    );
     const raster = parseXYZ(text);
     expect(rows(raster)[2]).toEqual([20, 21, 22, 23]);
     expect(raster.xmax).toBe(3000);
@@ -107,7 +109,9 @@ describe('parseXYZ', () => {
     lines.push('2500 1500 99');
     const error = caught(() => parseXYZ(lines.join('\n'), 'survey.xyz'));
     expect(error.code).toBe('E_LATTICE');
-    expect(error.message).toBe('survey.xyz: line 10: x = 2500 is not on the 1000-spaced lattice starting at 0; text grids must be regular');
+    expect(error.message).toBe(
+      'survey.xyz: line 10: x = 2500 is not on the 1000-spaced lattice starting at 0; text grids must be regular',
+    );
   });
 
   it('rejects a missing node, naming its coordinates', () => {
@@ -159,14 +163,25 @@ describe('parseXYZ', () => {
 
 describe('parseXYZ: a stray point is blamed on its own line', () => {
   const lattice = (stray: string, at: number) => {
-    const lines = ['x y value', ...Array.from({ length: 100 }, (_, k) => `${(k % 10) * 1000} ${Math.floor(k / 10) * 1000} ${k}`)];
+    const lines = [
+      'x y value',
+      ...Array.from({ length: 100 }, (_, k) => `${(k % 10) * 1000} ${Math.floor(k / 10) * 1000} ${k}`),
+    ];
     lines.splice(at - 1, 0, stray);
     return `${lines.join('\n')}\n`;
   };
   it('far off in x (line 58) or in y (line 3), whichever end', () => {
     for (const [stray, at, message] of [
-      ['9000000 5000 3', 58, /grid: line 58: x = 9000000 is 8991000 away from the other points, whose x runs 0 … 9000 every 1000; fix or remove that line/],
-      ['0 -7000000 1', 3, /grid: line 3: y = -7000000 is 7000000 away from the other points, whose y runs 0 … 9000 every 1000/],
+      [
+        '9000000 5000 3',
+        58,
+        /grid: line 58: x = 9000000 is 8991000 away from the other points, whose x runs 0 … 9000 every 1000; fix or remove that line/,
+      ],
+      [
+        '0 -7000000 1',
+        3,
+        /grid: line 3: y = -7000000 is 7000000 away from the other points, whose y runs 0 … 9000 every 1000/,
+      ],
     ] as const) {
       let error: unknown;
       try {
@@ -190,8 +205,14 @@ describe('parseXYZ: columns of x, y and the value', () => {
     expect(raster.data.get(2, 3)).toBe(11 * 1.5);
   });
   it('without columns a 5-column line is an error that says how to choose them; bad columns name the value', () => {
-    expect(() => parseXYZ(text, 'five')).toThrow(/five: line 2: expected 3 columns \(x y value\), found 5 in "0 0 0 -1 0"; choose the columns of x, y and the value/);
-    expect(() => parseXYZ(text, 'five', { columns: [2, 3, 9] })).toThrow(/line 2: expected at least 9 columns \(x, y, value in columns 2, 3, 9\), found 5/);
-    expect(() => parseXYZ(text, 'five', { columns: [0, 3, 5] })).toThrow(/columns \[0,3,5\] must be three column numbers from 1/);
+    expect(() => parseXYZ(text, 'five')).toThrow(
+      /five: line 2: expected 3 columns \(x y value\), found 5 in "0 0 0 -1 0"; choose the columns of x, y and the value/,
+    );
+    expect(() => parseXYZ(text, 'five', { columns: [2, 3, 9] })).toThrow(
+      /line 2: expected at least 9 columns \(x, y, value in columns 2, 3, 9\), found 5/,
+    );
+    expect(() => parseXYZ(text, 'five', { columns: [0, 3, 5] })).toThrow(
+      /columns \[0,3,5\] must be three column numbers from 1/,
+    );
   });
 });

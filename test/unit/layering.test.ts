@@ -31,10 +31,14 @@ const LAYERS: Record<string, number> = {
 /** Every module of src/ (path relative to src/, `.ts`) with the modules of src/ it imports, statically or dynamically. */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'),
+  );
   for (const file of files) {
     const text = readFileSync(path.join(src, file), 'utf8');
-    const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/gm)].map((m) => m[1] ?? m[2]);
+    const specifiers = [
+      ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/gm),
+    ].map((m) => m[1] ?? m[2]);
     graph.set(
       file,
       specifiers.map((s) => path.relative(src, path.resolve(src, path.dirname(file), s)).replace(/\.js$/, '.ts')),
@@ -48,7 +52,10 @@ const layerOf = (file: string) => LAYERS[file.split(path.sep)[0]];
 /** The strongly connected components of more than one module (Tarjan): the import cycles. */
 function cycles(graph: Map<string, string[]>): string[][] {
   let counter = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>();
   const found: string[][] = [];
   const visit = (v: string) => {
     index.set(v, counter);
@@ -89,12 +96,16 @@ describe('the layering of src/', () => {
   it('places every module, and every import resolves to a module of src/', () => {
     const unplaced = [...graph.keys()].filter((f) => layerOf(f) === undefined);
     expect(unplaced).toEqual([]);
-    const dangling = [...graph].flatMap(([f, targets]) => targets.filter((t) => !graph.has(t)).map((t) => `${f} → ${t}`));
+    const dangling = [...graph].flatMap(([f, targets]) =>
+      targets.filter((t) => !graph.has(t)).map((t) => `${f} → ${t}`),
+    );
     expect(dangling).toEqual([]);
   });
 
   it('has no import from a layer above the importer (io → grid → spectrum → models → inversion → parallel → façade → plot → CLI)', () => {
-    const upstream = [...graph].flatMap(([f, targets]) => targets.filter((t) => layerOf(t) > layerOf(f)).map((t) => `${f} → ${t}`));
+    const upstream = [...graph].flatMap(([f, targets]) =>
+      targets.filter((t) => layerOf(t) > layerOf(f)).map((t) => `${f} → ${t}`),
+    );
     expect(upstream).toEqual([]);
   });
 

@@ -27,7 +27,10 @@ const CLI = join(root, 'dist/cli/main.js');
 afterEach(() => setMaxMemory(undefined));
 
 async function rejection(promise: Promise<unknown>): Promise<CurieError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CurieError);
   expect((error as CurieError).message).not.toContain('\n');
   return error as CurieError;
@@ -77,9 +80,13 @@ describe('the memory budget', () => {
 
 describe('inputs that imply huge allocations are refused before allocating', () => {
   it('a TIFF header claiming 1e6 × 1e6 pixels', async () => {
-    const error = await rejection(readGeoTiff(tiledTiff(1_000_000, 1_000_000, 1_048_576, 1, new Uint8Array(16)), 'huge.tif'));
+    const error = await rejection(
+      readGeoTiff(tiledTiff(1_000_000, 1_000_000, 1_048_576, 1, new Uint8Array(16)), 'huge.tif'),
+    );
     expect(error.code).toBe('E_MEMORY');
-    expect(error.message).toMatch(/^reading the 1000000 × 1000000 raster of huge\.tif \(blocks 1048576 × 1048576, 1 band\) needs 16\.4 TB, over the memory budget of [\d.]+ [GMT]B; crop it first/);
+    expect(error.message).toMatch(
+      /^reading the 1000000 × 1000000 raster of huge\.tif \(blocks 1048576 × 1048576, 1 band\) needs 16\.4 TB, over the memory budget of [\d.]+ [GMT]B; crop it first/,
+    );
   });
 
   it('a DEFLATE or PackBits block that inflates past its tile size, without inflating it all', async () => {
@@ -87,7 +94,9 @@ describe('inputs that imply huge allocations are refused before allocating', () 
     const bomb = deflateSync(new Uint8Array(20e6));
     let error = await rejection(readGeoTiff(tiledTiff(16, 16, 16, 8, bomb), 'bomb.tif'));
     expect(error.code).toBe('E_FORMAT');
-    expect(error.message).toContain("bomb.tif is truncated or not a readable GeoTIFF (DEFLATE data decodes to more than the block's 1024 bytes)");
+    expect(error.message).toContain(
+      "bomb.tif is truncated or not a readable GeoTIFF (DEFLATE data decodes to more than the block's 1024 bytes)",
+    );
     const runs = new Uint8Array(20_000).map((_, i) => (i % 2 === 0 ? 0x81 : 7)); // 10 000 runs of 128 bytes
     error = await rejection(readGeoTiff(tiledTiff(16, 16, 16, 32773, runs), 'runs.tif'));
     expect(error.message).toContain("PackBits data decodes to more than the block's 1024 bytes");
@@ -96,8 +105,13 @@ describe('inputs that imply huge allocations are refused before allocating', () 
   it('decodes a well-formed DEFLATE and PackBits tile', async () => {
     const values = new Float32Array(256).map((_, i) => i - 100);
     const raw = new Uint8Array(values.buffer);
-    const packBits = new Uint8Array(Array.from({ length: 8 }, (_, run) => [127, ...raw.subarray(run * 128, run * 128 + 128)]).flat());
-    for (const [compression, block] of [[8, deflateSync(raw)], [32773, packBits]] as const) {
+    const packBits = new Uint8Array(
+      Array.from({ length: 8 }, (_, run) => [127, ...raw.subarray(run * 128, run * 128 + 128)]).flat(),
+    );
+    for (const [compression, block] of [
+      [8, deflateSync(raw)],
+      [32773, packBits],
+    ] as const) {
       const raster = await readGeoTiff(tiledTiff(16, 16, 16, compression, block));
       expect(Array.from(raster.data.data.subarray(0, 3))).toEqual([-100, -99, -98]);
       expect(raster.data.data[255]).toBe(155);
@@ -108,33 +122,88 @@ describe('inputs that imply huge allocations are refused before allocating', () 
     // A diagonal of 3e5 points 1 m apart: its extent and spacing imply a 3e5 × 3e5 lattice (9e10
     // nodes, 1 TB of tables), refused without allocating them.
     const diagonal = Array.from({ length: 3e5 }, (_, i) => `${i} ${i} 1\n`).join('');
-    expectCurieError(() => parseXYZ(diagonal, 'diagonal.xyz'), 'E_LATTICE', 'diagonal.xyz: 300000 points cannot fill the 300000 × 300000 lattice (spacing 1 × 1)');
+    expectCurieError(
+      () => parseXYZ(diagonal, 'diagonal.xyz'),
+      'E_LATTICE',
+      'diagonal.xyz: 300000 points cannot fill the 300000 × 300000 lattice (spacing 1 × 1)',
+    );
     setMaxMemory(2e6);
     const lines = Array.from({ length: 300 * 300 }, (_, i) => `${i % 300} ${Math.floor(i / 300)} 1`).join('\n');
-    expectCurieError(() => parseXYZBytes(new TextEncoder().encode(lines), 'big.xyz'), 'E_MEMORY', 'of big.xyz needs', 'over the memory budget of 2 MB; crop or thin the input, or raise --max-memory');
+    expectCurieError(
+      () => parseXYZBytes(new TextEncoder().encode(lines), 'big.xyz'),
+      'E_MEMORY',
+      'of big.xyz needs',
+      'over the memory budget of 2 MB; crop or thin the input, or raise --max-memory',
+    );
   });
 
   it('synthesiseAnomaly sizes, createCentroidList spacings, nsim and azimuth steps', () => {
-    expectCurieError(() => synthesiseAnomaly({ rows: 1e6, cols: 1e6, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 }), 'E_MEMORY', 'synthesising a 1000000 × 1000000 grid needs 48 TB', 'use fewer rows or columns');
+    expectCurieError(
+      () => synthesiseAnomaly({ rows: 1e6, cols: 1e6, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 }),
+      'E_MEMORY',
+      'synthesising a 1000000 × 1000000 grid needs 48 TB',
+      'use fewer rows or columns',
+    );
     // The layered model's work grows with dz/spacing: 1e6 km would take hours.
-    expectCurieError(() => synthesiseAnomaly({ rows: 64, cols: 64, spacing: 1000, zt: 1, dz: 1e6, beta: 3, seed: 1, method: 'layered' }), 'E_ARGUMENT', 'dz = 1000000 km is 1000000 slabs of the 1000 m spacing, more than 4 × the grid\'s side of 64 nodes', 'use dz ≤ 256 km');
-    expect(synthesiseAnomaly({ rows: 8, cols: 8, spacing: 1000, zt: 1, dz: 32, beta: 3, seed: 1, method: 'layered' }).data.data.every(Number.isFinite)).toBe(true);
+    expectCurieError(
+      () =>
+        synthesiseAnomaly({ rows: 64, cols: 64, spacing: 1000, zt: 1, dz: 1e6, beta: 3, seed: 1, method: 'layered' }),
+      'E_ARGUMENT',
+      "dz = 1000000 km is 1000000 slabs of the 1000 m spacing, more than 4 × the grid's side of 64 nodes",
+      'use dz ≤ 256 km',
+    );
+    expect(
+      synthesiseAnomaly({
+        rows: 8,
+        cols: 8,
+        spacing: 1000,
+        zt: 1,
+        dz: 32,
+        beta: 3,
+        seed: 1,
+        method: 'layered',
+      }).data.data.every(Number.isFinite),
+    ).toBe(true);
     const geometry = gridGeometry(101, 101, 0, 100e3, 0, 100e3);
-    expectCurieError(() => createCentroidList(geometry, 20e3, { spacingX: 1e-2, spacingY: 1e-2 }), 'E_MEMORY', 'createCentroidList: 8000000 × 8000000 window centres needs 1.02 PB');
-    expectCurieError(() => createCentroidList(geometry, 20e3, { spacingX: 1e-9 }), 'E_MEMORY', 'createCentroidList with spacingX 1e-9 m (80000000000000 centres along x)');
+    expectCurieError(
+      () => createCentroidList(geometry, 20e3, { spacingX: 1e-2, spacingY: 1e-2 }),
+      'E_MEMORY',
+      'createCentroidList: 8000000 × 8000000 window centres needs 1.02 PB',
+    );
+    expectCurieError(
+      () => createCentroidList(geometry, 20e3, { spacingX: 1e-9 }),
+      'E_MEMORY',
+      'createCentroidList with spacingX 1e-9 m (80000000000000 centres along x)',
+    );
 
     const raster = synthesiseAnomaly({ rows: 41, cols: 41, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 });
     const optimiser = CurieOptimiser.fromRaster(raster);
-    expectCurieError(() => optimiser.metropolisHastings(20e3, 20500, 20500, 1e12, 0), 'E_MEMORY', 'nsim = 1000000000000 samples needs 96 TB', 'use a smaller nsim');
+    expectCurieError(
+      () => optimiser.metropolisHastings(20e3, 20500, 20500, 1e12, 0),
+      'E_MEMORY',
+      'nsim = 1000000000000 samples needs 96 TB',
+      'use a smaller nsim',
+    );
     expectCurieError(() => optimiser.sensitivity(20e3, 20500, 20500, 1e12), 'E_MEMORY', 'nsim = 1000000000000 samples');
-    expectCurieError(() => optimiser.metropolisHastings(20e3, 20500, 20500, 10, 1e12), 'E_ARGUMENT', 'burnin = 1000000000000 exceeds 100000000 steps');
+    expectCurieError(
+      () => optimiser.metropolisHastings(20e3, 20500, 20500, 10, 1e12),
+      'E_ARGUMENT',
+      'burnin = 1000000000000 exceeds 100000000 steps',
+    );
     const window = optimiser.subgrid(20e3, 20500, 20500);
-    expectCurieError(() => azimuthalSpectrum(window, 1000, { theta: 1e-9 }), 'E_MEMORY', 'azimuthalSpectrum with theta = 1e-9° (180000000000 angles of a 21-node window)', 'use a larger theta');
+    expectCurieError(
+      () => azimuthalSpectrum(window, 1000, { theta: 1e-9 }),
+      'E_MEMORY',
+      'azimuthalSpectrum with theta = 1e-9° (180000000000 angles of a 21-node window)',
+      'use a larger theta',
+    );
   });
 
   it('a map of more windows than the budget holds', async () => {
     setMaxMemory(1e6);
-    const optimiser = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 41, cols: 41, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 }));
+    const optimiser = CurieOptimiser.fromRaster(
+      synthesiseAnomaly({ rows: 41, cols: 41, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 1 }),
+    );
     const xc = new Float64Array(10_000).fill(20500);
     const error = await rejection(optimiser.optimiseRoutine(20e3, xc, xc, { workers: 0 }));
     expect(error.code).toBe('E_MEMORY');
@@ -150,10 +219,14 @@ describe('files', () => {
       const path = join(dir, 'large.xyz');
       writeFileSync(path, new Uint8Array(3e6).fill(0x20));
       let error = await rejection(loadGrid(path));
-      expect(error.message).toBe(`reading ${path} needs 3 MB, over the memory budget of 2 MB; crop it first, or raise --max-memory (library: setMaxMemory)`);
+      expect(error.message).toBe(
+        `reading ${path} needs 3 MB, over the memory budget of 2 MB; crop it first, or raise --max-memory (library: setMaxMemory)`,
+      );
       error = await rejection(loadGrid('/dev/zero'));
       expect(error.code).toBe('E_MEMORY');
-      expect(error.message).toMatch(/^\/dev\/zero \(read so far, held twice while joined\) needs 2(\.\d+)? MB, over the memory budget of 2 MB/);
+      expect(error.message).toMatch(
+        /^\/dev\/zero \(read so far, held twice while joined\) needs 2(\.\d+)? MB, over the memory budget of 2 MB/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -162,7 +235,11 @@ describe('files', () => {
   it('gridScattered onto a raster larger than the budget', () => {
     setMaxMemory(1e6);
     const points = { x: [0, 1, 0], y: [0, 0, 1], values: [1, 2, 3] };
-    expectCurieError(() => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 1e-3 }), 'E_MEMORY', 'a 1001 × 1001 output raster needs 16 MB');
+    expectCurieError(
+      () => gridScattered(points, { extent: [0, 1, 0, 1], spacing: 1e-3 }),
+      'E_MEMORY',
+      'a 1001 × 1001 output raster needs 16 MB',
+    );
   });
 });
 
@@ -180,22 +257,27 @@ describe('worker threads', () => {
     }
     const clamped = warnings.filter((w) => w.code === 'CURIE_WORKERS');
     expect(clamped).toHaveLength(1);
-    expect(clamped[0].message).toBe(`workers = 1000 is more than this machine's ${os.availableParallelism()} cores; using ${os.availableParallelism()}`);
+    expect(clamped[0].message).toBe(
+      `workers = 1000 is more than this machine's ${os.availableParallelism()} cores; using ${os.availableParallelism()}`,
+    );
   });
 });
 
 describe('the text parser, chunk by chunk', () => {
   // Comments, a header, CRLF, blank lines, NaN, commas, tabs, a BOM and multi-byte characters.
-  const text = '\uFEFF# grid of températures µT\r\nx,y,value\r\n' + Array.from({ length: 400 }, (_, i) => {
-    const x = (i % 20) * 0.25 - 44.95, y = Math.floor(i / 20) * 0.5 + 1e-7;
-    return i === 37 ? `${x}\t${y}\tnan\r\n\n# µ\n` : `${x} ${y},${Math.sin(i) * 1e3}\n`;
-  }).join('');
+  const text =
+    '\uFEFF# grid of températures µT\r\nx,y,value\r\n' +
+    Array.from({ length: 400 }, (_, i) => {
+      const x = (i % 20) * 0.25 - 44.95,
+        y = Math.floor(i / 20) * 0.5 + 1e-7;
+      return i === 37 ? `${x}\t${y}\tnan\r\n\n# µ\n` : `${x} ${y},${Math.sin(i) * 1e3}\n`;
+    }).join('');
   const bytes = new TextEncoder().encode(text);
 
   function chunked(input: Uint8Array, seed: number) {
     const reader = new XyzPointReader('chunks.xyz');
     let state = seed;
-    for (let at = 0; at < input.length; ) {
+    for (let at = 0; at < input.length;) {
       state = (state * 1103515245 + 12345) % 2 ** 31;
       const size = 1 + (state % 23); // cuts mid-line, mid-number and mid-character
       reader.push(input.subarray(at, at + size));
@@ -209,10 +291,13 @@ describe('the text parser, chunk by chunk', () => {
     for (const seed of [1, 2, 3]) {
       const points = chunked(bytes, seed);
       expect(points.count).toBe(400);
-      for (const key of ['x', 'y', 'value', 'line'] as const) expect(Array.from(points[key].subarray(0, 400))).toEqual(Array.from(whole[key].subarray(0, 400)));
+      for (const key of ['x', 'y', 'value', 'line'] as const)
+        expect(Array.from(points[key].subarray(0, 400))).toEqual(Array.from(whole[key].subarray(0, 400)));
     }
     const raster = parseXYZBytes(bytes, 'chunks.xyz');
-    expect(Array.from(raster.data.data)).toEqual(Array.from(parseXYZ(new TextDecoder().decode(bytes), 'chunks.xyz').data.data));
+    expect(Array.from(raster.data.data)).toEqual(
+      Array.from(parseXYZ(new TextDecoder().decode(bytes), 'chunks.xyz').data.data),
+    );
     expect(raster.data.shape).toEqual([20, 20]);
   });
 
@@ -225,7 +310,9 @@ describe('the text parser, chunk by chunk', () => {
         return (error as Error).message;
       }
     })();
-    expect(wholeMessage).toBe('chunks.xyz: line 2: expected 3 columns (x y value), found 4 in "0 1 2 3"; choose the columns of x, y and the value (columns option, --columns)');
+    expect(wholeMessage).toBe(
+      'chunks.xyz: line 2: expected 3 columns (x y value), found 4 in "0 1 2 3"; choose the columns of x, y and the value (columns option, --columns)',
+    );
     for (const seed of [4, 5]) expect(() => chunked(bad, seed)).toThrow(wholeMessage);
   });
 });
@@ -248,7 +335,9 @@ describe('standard input', () => {
     expect(existsSync(CLI)).toBe(true);
     const started = Date.now();
     let result = await pipeline(`yes '1 2 3' | ${curie} map - --window 10km --max-memory 20MB`);
-    expect(result.stderr).toBe('curie: reading 524288 points of standard input needs 21 MB, over the memory budget of 20 MB; crop or thin the input, or raise --max-memory (library: setMaxMemory)\n');
+    expect(result.stderr).toBe(
+      'curie: reading 524288 points of standard input needs 21 MB, over the memory budget of 20 MB; crop or thin the input, or raise --max-memory (library: setMaxMemory)\n',
+    );
     expect(result.code).toBe(1);
     result = await pipeline(`yes | ${curie} map - --window 10km`); // the default budget: the text is parsed as it arrives
     expect(result.stderr).toBe('curie: standard input: line 2: expected 3 columns (x y value), found 1 in "y"\n');
@@ -258,8 +347,12 @@ describe('standard input', () => {
 
   it('a stream is read within the budget, twice its bytes while they are joined', async () => {
     setMaxMemory(2e6);
-    const error = await rejection(readGridStream(Readable.from([new Uint8Array(600_000), new Uint8Array(600_000)]), 'a pipe'));
-    expect(error.message).toBe('a pipe (read so far, held twice while joined) needs 2.4 MB, over the memory budget of 2 MB; write the grid to a regular file and crop it, or raise --max-memory (library: setMaxMemory)');
+    const error = await rejection(
+      readGridStream(Readable.from([new Uint8Array(600_000), new Uint8Array(600_000)]), 'a pipe'),
+    );
+    expect(error.message).toBe(
+      'a pipe (read so far, held twice while joined) needs 2.4 MB, over the memory budget of 2 MB; write the grid to a regular file and crop it, or raise --max-memory (library: setMaxMemory)',
+    );
   });
 
   it('a GeoTIFF or a short text on a stream is read as from a file', async () => {

@@ -4,7 +4,15 @@
  */
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { azimuthalSpectrum, bouligand2009, CurieGrid, CurieOptimiser, radialSpectrum, resolutionBound, taperWeights } from '../../src/index.js';
+import {
+  azimuthalSpectrum,
+  bouligand2009,
+  CurieGrid,
+  CurieOptimiser,
+  radialSpectrum,
+  resolutionBound,
+  taperWeights,
+} from '../../src/index.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
 import { defaultBounds } from '../../src/inversion/bounds.js';
 import { spectralWindowBias } from '../../src/inversion/spectral-window.js';
@@ -20,7 +28,8 @@ function binMembers(n: number): Array<Array<[number, number]>> {
   const bins: Array<Array<[number, number]>> = Array.from({ length: c - 1 }, () => []);
   for (let a = -c; a <= c; a++)
     for (let b = -c; b <= c; b++)
-      for (let i = 0; i < bins.length; i++) if ((i + 1) ** 2 <= a * a + b * b && a * a + b * b <= (i + 2) ** 2) bins[i].push([a, b]);
+      for (let i = 0; i < bins.length; i++)
+        if ((i + 1) ** 2 <= a * a + b * b && a * a + b * b <= (i + 2) ** 2) bins[i].push([a, b]);
   return bins;
 }
 
@@ -57,16 +66,27 @@ describe('multitaper sets', () => {
   });
 
   it('bad sets are E_ARGUMENT naming K; a single-taper API refuses a set', () => {
-    for (const K of [0, 5, 1.5, Number.NaN]) expectCurieError(() => taperSet({ multitaper: K }, 21), 'E_ARGUMENT', `multitaper ${String(K)} must be a whole number`);
+    for (const K of [0, 5, 1.5, Number.NaN])
+      expectCurieError(
+        () => taperSet({ multitaper: K }, 21),
+        'E_ARGUMENT',
+        `multitaper ${String(K)} must be a whole number`,
+      );
     expectCurieError(() => taperWeights({ multitaper: 2 }, 21), 'E_ARGUMENT', 'is a set of tapers, not one');
     const data = ndarray(Float64Array.from({ length: 21 * 21 }, seededRandom(3)), [21, 21]);
-    expectCurieError(() => azimuthalSpectrum(data, 1000, { taper: { multitaper: 2 } }), 'E_ARGUMENT', 'is a set of tapers, not one');
+    expectCurieError(
+      () => azimuthalSpectrum(data, 1000, { taper: { multitaper: 2 } }),
+      'E_ARGUMENT',
+      'is a set of tapers, not one',
+    );
   });
 });
 
 describe('multitaper radial spectrum', () => {
   it('is the bin mean of ln of the mean of the K² periodograms of t_p(row)·t_q(column), by a direct 2-D DFT', () => {
-    const n = 25, K = 2, random = seededRandom(11);
+    const n = 25,
+      K = 2,
+      random = seededRandom(11);
     const values = Float64Array.from({ length: n * n }, () => random() - 0.5);
     const spectrum = radialSpectrum(ndarray(values, [n, n]), 2000, { taper: { multitaper: K } });
     const set = taperSet({ multitaper: K }, n);
@@ -74,7 +94,8 @@ describe('multitaper radial spectrum', () => {
     for (const rowTaper of set)
       for (const columnTaper of set) {
         const z = new Float64Array(2 * n * n);
-        for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) z[2 * (r * n + c)] = values[r * n + c] * rowTaper[r] * columnTaper[c];
+        for (let r = 0; r < n; r++)
+          for (let c = 0; c < n; c++) z[2 * (r * n + c)] = values[r * n + c] * rowTaper[r] * columnTaper[c];
         fft2d(z, n, n);
         for (let u = 0; u < n * n; u++) S[u] += (z[2 * u] ** 2 + z[2 * u + 1] ** 2) / (K * K);
       }
@@ -93,17 +114,27 @@ describe('multitaper radial spectrum', () => {
   });
 
   it('is the default under the default convention, Hann under pycurious-1.1', () => {
-    const n = 31, random = seededRandom(5);
-    const data = ndarray(Float64Array.from({ length: n * n }, () => random()), [n, n]);
-    expect(Array.from(radialSpectrum(data, 1000).Phi)).toEqual(Array.from(radialSpectrum(data, 1000, { taper: { multitaper: 2 } }).Phi));
-    expect(Array.from(radialSpectrum(data, 1000, { convention: 'pycurious-1.1' }).Phi)).toEqual(Array.from(radialSpectrum(data, 1000, { convention: 'pycurious-1.1', taper: 'hanning' }).Phi));
+    const n = 31,
+      random = seededRandom(5);
+    const data = ndarray(
+      Float64Array.from({ length: n * n }, () => random()),
+      [n, n],
+    );
+    expect(Array.from(radialSpectrum(data, 1000).Phi)).toEqual(
+      Array.from(radialSpectrum(data, 1000, { taper: { multitaper: 2 } }).Phi),
+    );
+    expect(Array.from(radialSpectrum(data, 1000, { convention: 'pycurious-1.1' }).Phi)).toEqual(
+      Array.from(radialSpectrum(data, 1000, { convention: 'pycurious-1.1', taper: 'hanning' }).Phi),
+    );
   });
 
   it('a window gives the same bits alone and in a map, and through an identity processSubgrid', async () => {
-    const n = 61, random = seededRandom(8);
+    const n = 61,
+      random = seededRandom(8);
     const values = Float64Array.from({ length: n * n }, () => random() - 0.5);
     const optimiser = new CurieOptimiser(ndarray(values, [n, n]), 0, 60_000, 0, 60_000);
-    const xc = Float64Array.from([15_000, 16_000, 30_000, 44_000]), yc = Float64Array.from([15_000, 17_000, 31_000, 40_000]);
+    const xc = Float64Array.from([15_000, 16_000, 30_000, 44_000]),
+      yc = Float64Array.from([15_000, 17_000, 31_000, 40_000]);
     const map = await optimiser.optimiseRoutine(20_000, xc, yc, { workers: 0 });
     const hooked = await optimiser.optimiseRoutine(20_000, xc, yc, { workers: 0, processSubgrid: (window) => window });
     const alone = Array.from(xc, (x, i) => optimiser.optimise(20_000, x, yc[i]).curieDepth);
@@ -119,11 +150,21 @@ describe('spectral-window bias', () => {
    * finer in wavenumber (a window cut from a periodic grid three times its side), by the taper's
    * exact DTFT: E S(k) = Σ_q κ(k − q) P(q), κ = Σ_p |V_p|², binned as the radial spectrum bins.
    */
-  function expectedBinnedLogSpectrum(n: number, dxKm: number, beta: number, zt: number, dz: number): { k: Float64Array; Phi: Float64Array } {
-    const N = 3 * n, half = (N - 1) / 2, c = (n - 1) / 2;
-    const dkBig = (2 * Math.PI) / (N * dxKm), dk = (2 * Math.PI) / (n * dxKm);
+  function expectedBinnedLogSpectrum(
+    n: number,
+    dxKm: number,
+    beta: number,
+    zt: number,
+    dz: number,
+  ): { k: Float64Array; Phi: Float64Array } {
+    const N = 3 * n,
+      half = (N - 1) / 2,
+      c = (n - 1) / 2;
+    const dkBig = (2 * Math.PI) / (N * dxKm),
+      dk = (2 * Math.PI) / (n * dxKm);
     const radii = new Float64Array(N * N);
-    for (let x = 0; x < N; x++) for (let y = 0; y < N; y++) radii[x * N + y] = Math.hypot(x - half, y - half) * dkBig || 1;
+    for (let x = 0; x < N; x++)
+      for (let y = 0; y < N; y++) radii[x * N + y] = Math.hypot(x - half, y - half) * dkBig || 1;
     const lnP = bouligand2009(radii, beta, zt, dz, 0);
     const P = lnP.map((v, i) => (radii[i] === 1 && i === half * N + half ? 0 : Math.exp(v)));
     const set = taperSet({ multitaper: 2 }, n);
@@ -133,7 +174,8 @@ describe('spectral-window bias', () => {
         const omega = (a - c) * dk * dxKm - (q - half) * dkBig * dxKm;
         let sum = 0;
         for (const taper of set) {
-          let re = 0, im = 0;
+          let re = 0,
+            im = 0;
           for (let j = 0; j < n; j++) {
             re += taper[j] * Math.cos(omega * j);
             im -= taper[j] * Math.sin(omega * j);
@@ -143,9 +185,11 @@ describe('spectral-window bias', () => {
         kernel[a * N + q] = sum;
       }
     const rows = new Float64Array(n * N);
-    for (let a = 0; a < n; a++) for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) rows[a * N + y] += kernel[a * N + x] * P[x * N + y];
+    for (let a = 0; a < n; a++)
+      for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) rows[a * N + y] += kernel[a * N + x] * P[x * N + y];
     const bins = binMembers(n);
-    const k = new Float64Array(bins.length), Phi = new Float64Array(bins.length);
+    const k = new Float64Array(bins.length),
+      Phi = new Float64Array(bins.length);
     bins.forEach((members, i) => {
       for (const [a, b] of members) {
         let expected = 0;
@@ -157,9 +201,17 @@ describe('spectral-window bias', () => {
     return { k, Phi };
   }
 
-  const n = 61, dxKm = 5, truth = { beta: 3, zt: 2, dz: 16 };
+  const n = 61,
+    dxKm = 5,
+    truth = { beta: 3, zt: 2, dz: 16 };
   const expected = expectedBinnedLogSpectrum(n, dxKm, truth.beta, truth.zt, truth.dz);
-  const bias = spectralWindowBias({ ...truth, dk: (2 * Math.PI) / (n * dxKm), tapers: taperSet({ multitaper: 2 }, n), tapersKey: 'test multitaper 2 of 61', k: expected.k });
+  const bias = spectralWindowBias({
+    ...truth,
+    dk: (2 * Math.PI) / (n * dxKm),
+    tapers: taperSet({ multitaper: 2 }, n),
+    tapersKey: 'test multitaper 2 of 61',
+    k: expected.k,
+  });
   const model = bouligand2009(expected.k, truth.beta, truth.zt, truth.dz, 0);
 
   it('predicts the bias of each bin (direct sum over a 3× finer source) to 0.01 in ln Φ', () => {
@@ -173,8 +225,13 @@ describe('spectral-window bias', () => {
 
   it('removing it lets a fit of the expected spectrum find the Curie depth it was made with', () => {
     const sigma = new Float64Array(expected.k.length).fill(0.05);
-    const fit = (Phi: Float64Array) => fitGlobal({ k: expected.k, Phi, sigmaPhi: sigma, sigmaMean: sigma }, [], defaultBounds(), [3, 1, 10, 5], { convention: 'default', intervals: false });
-    const raw = fit(expected.Phi), corrected = fit(expected.Phi.map((v, i) => v - bias[i]));
+    const fit = (Phi: Float64Array) =>
+      fitGlobal({ k: expected.k, Phi, sigmaPhi: sigma, sigmaMean: sigma }, [], defaultBounds(), [3, 1, 10, 5], {
+        convention: 'default',
+        intervals: false,
+      });
+    const raw = fit(expected.Phi),
+      corrected = fit(expected.Phi.map((v, i) => v - bias[i]));
     const depth = truth.zt + truth.dz;
     // Measured: corrected 0.15 km off, raw 0.38 km (the two discretise the spectral window differently).
     expect(Math.abs(corrected.curieDepth - depth)).toBeLessThan(0.01 * depth);
@@ -187,7 +244,9 @@ describe('spectral-window bias', () => {
     const optimiser = new CurieOptimiser(values, 0, 40_000, 0, 40_000);
     const window = grid.subgrid(30_000, 20_000, 20_000);
     expect(Array.from(grid.radialSpectrum(window).Phi)).toEqual(Array.from(optimiser.radialSpectrum(window).Phi));
-    expect(Array.from(optimiser.radialSpectrum(window).Phi)).toEqual(Array.from(radialSpectrum(window, 1000, { taper: { multitaper: 2 } }).Phi));
+    expect(Array.from(optimiser.radialSpectrum(window).Phi)).toEqual(
+      Array.from(radialSpectrum(window, 1000, { taper: { multitaper: 2 } }).Phi),
+    );
   });
 });
 
@@ -208,7 +267,8 @@ describe('resolutionBound (Cramér–Rao)', () => {
 
   it('larger windows and more tapers bound tighter; β known tightens the base most', () => {
     const base = { beta: 3, zt: 1, dz: 15, spacing: 5000 };
-    const small = resolutionBound({ ...base, window: 200e3 }), large = resolutionBound({ ...base, window: 400e3 });
+    const small = resolutionBound({ ...base, window: 200e3 }),
+      large = resolutionBound({ ...base, window: 400e3 });
     expect(large.width).toBeLessThan(small.width / 1.5);
     expect(resolutionBound({ ...base, window: 200e3, taper: 'hanning' }).width).toBeGreaterThan(1.3 * small.width);
     expect(resolutionBound({ ...base, window: 200e3, known: ['beta'] }).width).toBeLessThan(small.width / 3);
@@ -217,9 +277,25 @@ describe('resolutionBound (Cramér–Rao)', () => {
   });
 
   it('bad values are E_ARGUMENT naming them', () => {
-    expectCurieError(() => resolutionBound({ beta: 3, zt: 1, dz: 0, window: 200e3, spacing: 1000 }), 'E_ARGUMENT', 'dz = 0');
-    expectCurieError(() => resolutionBound({ beta: 3, zt: -1, dz: 5, window: 200e3, spacing: 1000 }), 'E_ARGUMENT', 'zt = -1');
-    expectCurieError(() => resolutionBound({ beta: 3, zt: 1, dz: 5, window: 200e3, spacing: 1000, known: ['C' as 'zt'] }), 'E_ARGUMENT', "known parameter 'C'");
-    expectCurieError(() => resolutionBound({ beta: 3, zt: 1, dz: 5, window: 200e3, spacing: 1000, level: 1 }), 'E_ARGUMENT', 'level 1');
+    expectCurieError(
+      () => resolutionBound({ beta: 3, zt: 1, dz: 0, window: 200e3, spacing: 1000 }),
+      'E_ARGUMENT',
+      'dz = 0',
+    );
+    expectCurieError(
+      () => resolutionBound({ beta: 3, zt: -1, dz: 5, window: 200e3, spacing: 1000 }),
+      'E_ARGUMENT',
+      'zt = -1',
+    );
+    expectCurieError(
+      () => resolutionBound({ beta: 3, zt: 1, dz: 5, window: 200e3, spacing: 1000, known: ['C' as 'zt'] }),
+      'E_ARGUMENT',
+      "known parameter 'C'",
+    );
+    expectCurieError(
+      () => resolutionBound({ beta: 3, zt: 1, dz: 5, window: 200e3, spacing: 1000, level: 1 }),
+      'E_ARGUMENT',
+      'level 1',
+    );
   });
 });

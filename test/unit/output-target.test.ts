@@ -16,7 +16,10 @@ import { classifyOutput, OutputError, refuseInputAsOutput } from '../../src/io/o
 const { emptyDir } = useTempDir('curie-output-');
 
 async function rejection(promise: Promise<unknown>): Promise<CurieError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CurieError);
   expect((error as CurieError).message).not.toContain('\n');
   return error as CurieError;
@@ -41,7 +44,10 @@ describe('classifyOutput', () => {
     await symlink('link.csv', join(out, 'link2.csv'));
     await symlink(join('real', 'later.csv'), join(out, 'dangling.csv'));
     expect((await classifyOutput(join(out, 'link2.csv'))).file).toBe(join(out, 'real', 'map.csv'));
-    expect(await classifyOutput(join(out, 'dangling.csv'))).toMatchObject({ kind: 'replace', file: join(out, 'real', 'later.csv') });
+    expect(await classifyOutput(join(out, 'dangling.csv'))).toMatchObject({
+      kind: 'replace',
+      file: join(out, 'real', 'later.csv'),
+    });
   });
 
   it('refuses a directory (before anything is written) and a loop of links, naming the path', async () => {
@@ -49,12 +55,14 @@ describe('classifyOutput', () => {
     await mkdir(join(out, 'maps'));
     const error = await rejection(writeFileAtomic(join(out, 'maps'), 'x'));
     expect(error.code).toBe('E_ARGUMENT');
-    expect(error.message).toBe(`output ${join(out, 'maps')} is a directory; give the name of a file to write, e.g. ${join(out, 'maps', 'map.csv')}`);
+    expect(error.message).toBe(
+      `output ${join(out, 'maps')} is a directory; give the name of a file to write, e.g. ${join(out, 'maps', 'map.csv')}`,
+    );
     await rejection(openAtomicStream(join(out, 'maps')));
     await symlink('b', join(out, 'a'));
     await symlink('a', join(out, 'b'));
     expect((await rejection(classifyOutput(join(out, 'a')))).message).toContain('loop of symbolic links');
-    expect((await readdir(join(out, 'maps')))).toEqual([]);
+    expect(await readdir(join(out, 'maps'))).toEqual([]);
   });
 });
 
@@ -81,7 +89,10 @@ describe('writing through links and into FIFOs', () => {
     execFileSync('mkfifo', [fifo]);
     const read = new Promise<string>((done, fail) => {
       let text = '';
-      createReadStream(fifo, 'utf8').on('data', (chunk) => (text += String(chunk))).on('end', () => done(text)).on('error', fail);
+      createReadStream(fifo, 'utf8')
+        .on('data', (chunk) => (text += String(chunk)))
+        .on('end', () => done(text))
+        .on('error', fail);
     });
     const output = await openOutput(fifo);
     await output.write('x,y\n');
@@ -121,10 +132,12 @@ describe('write errors', () => {
     expect(whole.message).toBe('cannot write /dev/full: no space left on device (ENOSPC)');
     const output = await openOutput('/dev/full');
     // The failure arrives asynchronously: a later write or the commit reports it.
-    const streamed = await rejection((async () => {
-      for (let i = 0; i < 100; i++) await output.write('x'.repeat(1000));
-      await output.commit();
-    })());
+    const streamed = await rejection(
+      (async () => {
+        for (let i = 0; i < 100; i++) await output.write('x'.repeat(1000));
+        await output.commit();
+      })(),
+    );
     expect((streamed as OutputError).errno).toBe('ENOSPC');
     expect(streamed.message).toBe('cannot write /dev/full: no space left on device (ENOSPC)');
   });
@@ -134,7 +147,10 @@ describe('write errors', () => {
       const out = await openOutput(undefined);
       try { await out.write('hello\\n'); await out.commit(); console.error('no error'); } catch (e) { console.error(e.message); process.exitCode = 1; }`;
     const full = openSync('/dev/full', 'w');
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', full, 'pipe'],
+    });
     closeSync(full);
     expect(child.stderr).toBe('cannot write standard output: no space left on device (ENOSPC)\n');
     expect(child.status).toBe(1);
@@ -151,7 +167,9 @@ describe('refuseInputAsOutput', () => {
     for (const name of [input, join(out, 'soft.tif'), join(out, 'hard.tif'), join(out, '.', 'grid.tif')]) {
       const error = await rejection(refuseInputAsOutput(name, [join(out, 'other.tif'), input]));
       expect(error.code).toBe('E_ARGUMENT');
-      expect(error.message).toBe(`--out ${name} is the same file as the input ${input}: writing it would destroy the input; choose another output name`);
+      expect(error.message).toBe(
+        `--out ${name} is the same file as the input ${input}: writing it would destroy the input; choose another output name`,
+      );
     }
     await refuseInputAsOutput(join(out, 'map.tif'), [input]);
     await writeFile(join(out, 'copy.tif'), 'grid');

@@ -13,7 +13,9 @@ const MARK = 777;
 
 /** A 121 × 121 synthetic anomaly (1 km), with 50 km windows every 5 km: 14 × 14 = 196 windows. */
 function smallMap() {
-  const optimiser = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 }));
+  const optimiser = CurieOptimiser.fromRaster(
+    synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 }),
+  );
   const { xc, yc } = optimiser.createCentroidList(50e3, { spacingX: 5e3, spacingY: 5e3 });
   return { optimiser, xc, yc };
 }
@@ -57,7 +59,12 @@ describe('optimiseRoutine', () => {
       [order[i], order[j]] = [order[j], order[i]];
     }
     const straight = await optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2 });
-    const shuffled = await optimiser.optimiseRoutine(50e3, order.map((i) => xc[i]), order.map((i) => yc[i]), { workers: 2 });
+    const shuffled = await optimiser.optimiseRoutine(
+      50e3,
+      order.map((i) => xc[i]),
+      order.map((i) => yc[i]),
+      { workers: 2 },
+    );
     order.forEach((original, position) => {
       expect(shuffled.curieDepth[position]).toBe(straight.curieDepth[original]);
       expect(shuffled.beta[position]).toBe(straight.beta[original]);
@@ -65,7 +72,8 @@ describe('optimiseRoutine', () => {
   });
 
   it('isolates a failing window: status 2 and a message, the others finish', async () => {
-    const badX = Float64Array.from([xc[0], 1e9, xc[5], xc[0]]), badY = Float64Array.from([yc[0], yc[0], yc[5], 500]);
+    const badX = Float64Array.from([xc[0], 1e9, xc[5], xc[0]]),
+      badY = Float64Array.from([yc[0], yc[0], yc[5], 500]);
     const result = await optimiser.optimiseRoutine(50e3, badX, badY, { workers: 2 });
     expect(Array.from(result.status)).toEqual([0, 2, 0, 2]);
     expect(result.messages.get(1)).toContain('outside the grid');
@@ -76,37 +84,62 @@ describe('optimiseRoutine', () => {
 
   it('reports progress up to the total', async () => {
     const seen: number[] = [];
-    await optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, onProgress: ({ done, total }) => { expect(total).toBe(196); seen.push(done); } });
+    await optimiser.optimiseRoutine(50e3, xc, yc, {
+      workers: 2,
+      onProgress: ({ done, total }) => {
+        expect(total).toBe(196);
+        seen.push(done);
+      },
+    });
     expect(xc.length).toBe(196);
     expect(seen.at(-1)).toBe(196);
     expect(seen.length).toBeGreaterThan(1);
   });
 
   it('refuses plain functions with workers, and says how to pass them', async () => {
-    await expect(optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, processSubgrid: (w) => w })).rejects.toThrow(/pass it as \{ module, export \}/);
-    await expect(optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, processSubgrid: (w) => w })).rejects.toBeInstanceOf(CurieError);
+    await expect(optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, processSubgrid: (w) => w })).rejects.toThrow(
+      /pass it as \{ module, export \}/,
+    );
+    await expect(
+      optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2, processSubgrid: (w) => w }),
+    ).rejects.toBeInstanceOf(CurieError);
     // …but takes them in the calling thread.
-    const inThread = await optimiser.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0, processSubgrid: (w) => w });
+    const inThread = await optimiser.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), {
+      workers: 0,
+      processSubgrid: (w) => w,
+    });
     expect(inThread.status.every((s: number) => s === 0)).toBe(true);
   });
 
   it('passes a custom prior as it is in the calling thread, and refuses it for worker threads', async () => {
-    const local = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 }));
+    const local = CurieOptimiser.fromRaster(
+      synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 }),
+    );
     opened.push(local);
     // The normal N(3, 0.2) on β as a custom distribution: the same fits as the built-in one, which travels as data.
     local.addPrior({ beta: { logpdf: (x: number) => -0.5 * ((x - 3) / 0.2) ** 2, sample: () => 3 } });
     const custom = await local.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0 });
     local.addPrior({ beta: [3, 0.2] });
     const builtIn = await local.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 2 });
-    for (let i = 0; i < 3; i++) expect(Math.abs(custom.curieDepth[i] - builtIn.curieDepth[i])).toBeLessThan(1e-6 * builtIn.curieDepth[i]);
+    for (let i = 0; i < 3; i++)
+      expect(Math.abs(custom.curieDepth[i] - builtIn.curieDepth[i])).toBeLessThan(1e-6 * builtIn.curieDepth[i]);
     local.addPrior({ beta: { logpdf: (x: number) => -x, sample: () => 3 } });
-    await expect(local.optimiseRoutine(50e3, xc, yc, { workers: 2 })).rejects.toThrow(/the prior of parameter 1 \(β, z_t, Δz, C\) is a function or object/);
+    await expect(local.optimiseRoutine(50e3, xc, yc, { workers: 2 })).rejects.toThrow(
+      /the prior of parameter 1 \(β, z_t, Δz, C\) is a function or object/,
+    );
   });
 
   it('runs a custom taper given as { module, export } in the workers', async () => {
-    const named = await optimiser.optimiseRoutine(50e3, xc.slice(0, 8), yc.slice(0, 8), { workers: 2, taper: 'hanning' });
-    const custom = await optimiser.optimiseRoutine(50e3, xc.slice(0, 8), yc.slice(0, 8), { workers: 2, taper: { module: hooks, export: 'hanning' } });
-    for (let i = 0; i < 8; i++) expect(Math.abs(custom.curieDepth[i] - named.curieDepth[i])).toBeLessThan(1e-9 * named.curieDepth[i]);
+    const named = await optimiser.optimiseRoutine(50e3, xc.slice(0, 8), yc.slice(0, 8), {
+      workers: 2,
+      taper: 'hanning',
+    });
+    const custom = await optimiser.optimiseRoutine(50e3, xc.slice(0, 8), yc.slice(0, 8), {
+      workers: 2,
+      taper: { module: hooks, export: 'hanning' },
+    });
+    for (let i = 0; i < 8; i++)
+      expect(Math.abs(custom.curieDepth[i] - named.curieDepth[i])).toBeLessThan(1e-9 * named.curieDepth[i]);
   });
 });
 
@@ -116,11 +149,15 @@ describe('worker failures and abort', () => {
     values.data.set(40, 40, MARK); // the node at (40 500, 40 500)
     const optimiser = new CurieOptimiser(values.data, values.xmin, values.xmax, values.ymin, values.ymax);
     opened.push(optimiser);
-    const xs = Float64Array.from([30500, 40500, 50500, 35500]), ys = Float64Array.from([40500, 40500, 40500, 45500]);
+    const xs = Float64Array.from([30500, 40500, 50500, 35500]),
+      ys = Float64Array.from([40500, 40500, 40500, 45500]);
     const dir = mkdtempSync(path.join(tmpdir(), 'curie-flag-'));
     process.env.CURIE_TEST_FLAG = path.join(dir, 'died');
     try {
-      const once = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2, processSubgrid: { module: hooks, export: 'exitOnceOnMark' } });
+      const once = await optimiser.optimiseRoutine(40e3, xs, ys, {
+        workers: 2,
+        processSubgrid: { module: hooks, export: 'exitOnceOnMark' },
+      });
       // The re-run batch gives what a map whose workers never died gives (the marked spike drives
       // some fits onto the Δz plateau: status 1 there, in both).
       const calm = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2 });
@@ -131,16 +168,23 @@ describe('worker failures and abort', () => {
       delete process.env.CURIE_TEST_FLAG;
       rmSync(dir, { recursive: true, force: true });
     }
-    const always = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2, processSubgrid: { module: hooks, export: 'exitOnMark' } });
+    const always = await optimiser.optimiseRoutine(40e3, xs, ys, {
+      workers: 2,
+      processSubgrid: { module: hooks, export: 'exitOnMark' },
+    });
     expect(always.status[1]).toBe(3);
-    expect([0, 2, 3].map((i) => always.status[i])).toEqual([0, 2, 3].map((i) => optimiser.optimise(40e3, xs[i], ys[i]).converged ? 0 : 1));
+    expect([0, 2, 3].map((i) => always.status[i])).toEqual(
+      [0, 2, 3].map((i) => (optimiser.optimise(40e3, xs[i], ys[i]).converged ? 0 : 1)),
+    );
     expect(always.messages.get(1)).toContain('worker thread died twice');
     expect(Number.isNaN(always.curieDepth[1])).toBe(true);
     expect(always.curieDepth[0]).toBe(optimiser.optimise(40e3, xs[0], ys[0]).curieDepth);
   });
 
   it('rejects with an AbortError long before the map could have finished, and stops', async () => {
-    const optimiser = CurieOptimiser.fromRaster(synthesiseAnomaly({ rows: 305, cols: 305, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 5 }));
+    const optimiser = CurieOptimiser.fromRaster(
+      synthesiseAnomaly({ rows: 305, cols: 305, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 5 }),
+    );
     opened.push(optimiser);
     const { xc, yc } = optimiser.createCentroidList(200e3); // 105² = 11 025 windows
     const controller = new AbortController();
@@ -156,7 +200,9 @@ describe('worker failures and abort', () => {
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(lastDone).toBeLessThan(xc.length / 10);
     // An already aborted signal rejects at once, in the calling thread too.
-    await expect(optimiser.optimiseRoutine(200e3, xc, yc, { workers: 0, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      optimiser.optimiseRoutine(200e3, xc, yc, { workers: 0, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -167,11 +213,17 @@ describe('parallelise', () => {
 
   it('returns what each single-window routine returns, in centroid order', async () => {
     const fits = await optimiser.parallelise('optimise', 50e3, few.xc, few.yc, { workers: 2 });
-    const tanaka = await optimiser.parallelise('tanaka', 50e3, few.xc, few.yc, { workers: 2, kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] });
+    const tanaka = await optimiser.parallelise('tanaka', 50e3, few.xc, few.yc, {
+      workers: 2,
+      kminRange: [0.02, 0.1],
+      kmaxRange: [0.05, 0.3],
+    });
     const spectra = await optimiser.parallelise('radialSpectrum', 50e3, few.xc, few.yc, { workers: 2 });
     for (let i = 0; i < 6; i++) {
       expect(fits[i]).toEqual(optimiser.optimise(50e3, few.xc[i], few.yc[i]));
-      expect(tanaka[i]).toEqual(optimiser.tanaka(50e3, few.xc[i], few.yc[i], { kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] }));
+      expect(tanaka[i]).toEqual(
+        optimiser.tanaka(50e3, few.xc[i], few.yc[i], { kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] }),
+      );
       expect(spectra[i]).toEqual(optimiser.radialSpectrum(optimiser.subgrid(50e3, few.xc[i], few.yc[i])));
     }
   });
@@ -179,14 +231,29 @@ describe('parallelise', () => {
   it('seeds each window from the user seed and its centre: same samples in any worker and order', async () => {
     const options = { nsim: 200, burnin: 50, xScale: [0.1, 0.1, 1, 0.5], seed: 9 };
     const two = await optimiser.parallelise('metropolisHastings', 50e3, few.xc, few.yc, { workers: 2, ...options });
-    const reversed = await optimiser.parallelise('metropolisHastings', 50e3, few.xc.slice().reverse(), few.yc.slice().reverse(), { workers: 1, ...options });
+    const reversed = await optimiser.parallelise(
+      'metropolisHastings',
+      50e3,
+      few.xc.slice().reverse(),
+      few.yc.slice().reverse(),
+      { workers: 1, ...options },
+    );
     for (let i = 0; i < 6; i++) {
-      const single = optimiser.metropolisHastings(50e3, few.xc[i], few.yc[i], 200, 50, { xScale: options.xScale, seed: windowSeed(9, few.xc[i], few.yc[i]) });
+      const single = optimiser.metropolisHastings(50e3, few.xc[i], few.yc[i], 200, 50, {
+        xScale: options.xScale,
+        seed: windowSeed(9, few.xc[i], few.yc[i]),
+      });
       expect(two[i]).toEqual(single);
       expect(reversed[5 - i]).toEqual(single);
     }
-    const sens = await optimiser.parallelise('sensitivity', 50e3, few.xc.slice(0, 2), few.yc.slice(0, 2), { workers: 2, nsim: 5, seed: 3 });
-    expect(sens[1]).toEqual(optimiser.sensitivity(50e3, few.xc[1], few.yc[1], 5, { seed: windowSeed(3, few.xc[1], few.yc[1]) }));
+    const sens = await optimiser.parallelise('sensitivity', 50e3, few.xc.slice(0, 2), few.yc.slice(0, 2), {
+      workers: 2,
+      nsim: 5,
+      seed: 3,
+    });
+    expect(sens[1]).toEqual(
+      optimiser.sensitivity(50e3, few.xc[1], few.yc[1], 5, { seed: windowSeed(3, few.xc[1], few.yc[1]) }),
+    );
   });
 
   it('gives { status, message } for a failed window', async () => {
@@ -201,7 +268,11 @@ describe('parallelise', () => {
 
 describe('process lifetime', () => {
   it('a script that never calls close() still exits when its work is done', () => {
-    const out = execFileSync(process.execPath, [path.join(root, 'test/fixtures/unclosed-map.mjs')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, [path.join(root, 'test/fixtures/unclosed-map.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(JSON.parse(out)).toEqual({ windows: 16, ok: true });
   });
 });
@@ -225,7 +296,12 @@ describe('streaming', () => {
     expect(rows).toEqual(Array.from(result.curieDepth));
     expect(statuses).toEqual(Array.from(result.status));
     const tanaka: unknown[] = [];
-    const all = await optimiser.parallelise('tanaka', 50e3, [xc[0], -1, xc[2]], [yc[0], -1, yc[2]], { workers: 2, kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3], onResult: (i, r) => tanaka.push([i, r]) });
+    const all = await optimiser.parallelise('tanaka', 50e3, [xc[0], -1, xc[2]], [yc[0], -1, yc[2]], {
+      workers: 2,
+      kminRange: [0.02, 0.1],
+      kmaxRange: [0.05, 0.3],
+      onResult: (i, r) => tanaka.push([i, r]),
+    });
     expect(tanaka).toEqual(all.map((r, i) => [i, r]));
   });
 
@@ -236,7 +312,11 @@ describe('streaming', () => {
     for (const workers of [0, 1, 2]) {
       let done = 0;
       const doneWhenHandedOn: number[] = [];
-      await optimiser.optimiseRoutine(50e3, xc, yc, { workers, onProgress: (p) => (done = p.done), onWindow: (i) => void (i < 3 && doneWhenHandedOn.push(done)) });
+      await optimiser.optimiseRoutine(50e3, xc, yc, {
+        workers,
+        onProgress: (p) => (done = p.done),
+        onWindow: (i) => void (i < 3 && doneWhenHandedOn.push(done)),
+      });
       expect(doneWhenHandedOn, `workers ${workers}`).toHaveLength(3);
       expect(doneWhenHandedOn[2], `workers ${workers}`).toBeLessThanOrEqual(xc.length / 4);
     }
@@ -251,7 +331,10 @@ describe("inside a user's own worker thread", () => {
       import(${JSON.stringify(index)}).then((m) => { const r = m.parseXYZ('0 0 1\\n1000 0 2\\n0 1000 3\\n1000 1000 4'); parentPort.postMessage(r.data.shape.join('x')); });`;
     const message = await new Promise((resolve, reject) => {
       const worker = new Worker(code, { eval: true, workerData: { unrelated: true } });
-      worker.once('message', (m) => { resolve(m); void worker.terminate(); });
+      worker.once('message', (m) => {
+        resolve(m);
+        void worker.terminate();
+      });
       worker.once('error', reject);
     });
     expect(message).toBe('2x2');

@@ -7,16 +7,42 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bouligand2009, CurieOptimiser, display, intervalMapChart, mapChart, misfitSurface, misfitSurfaceChart, posteriorChart, renderPng, renderSvg, spectrumChart, synthesiseAnomaly } from '../../dist/index.js';
+import {
+  bouligand2009,
+  CurieOptimiser,
+  display,
+  intervalMapChart,
+  mapChart,
+  misfitSurface,
+  misfitSurfaceChart,
+  posteriorChart,
+  renderPng,
+  renderSvg,
+  spectrumChart,
+  synthesiseAnomaly,
+} from '../../dist/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const raster = synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 2, amplitudes: 'random' });
+const raster = synthesiseAnomaly({
+  rows: 121,
+  cols: 121,
+  spacing: 1000,
+  zt: 1,
+  dz: 8,
+  beta: 3,
+  seed: 2,
+  amplitudes: 'random',
+});
 const optimiser = CurieOptimiser.fromRaster(raster);
 afterAll(() => optimiser.close());
 const spectrum = optimiser.radialSpectrum(optimiser.subgrid(100e3, 60e3, 60e3));
 const fit = optimiser.optimise(100e3, 60e3, 60e3);
 
-type Layer = { data: { values: Array<Record<string, number | string | null>> }; mark: unknown; encoding: Record<string, { title?: unknown }> };
+type Layer = {
+  data: { values: Array<Record<string, number | string | null>> };
+  mark: unknown;
+  encoding: Record<string, { title?: unknown }>;
+};
 const layers = (spec: Record<string, unknown>) => spec.layer as Layer[];
 
 describe('spectrumChart', () => {
@@ -25,7 +51,8 @@ describe('spectrumChart', () => {
     const [bars, points, curve] = layers(spec);
     expect(points.data.values.map((p) => p.k)).toEqual(Array.from(spectrum.k));
     expect(bars.data.values[3].high).toBeCloseTo(spectrum.Phi[3] + spectrum.sigmaPhi[3], 12);
-    const first = curve.data.values[0], last = curve.data.values[curve.data.values.length - 1];
+    const first = curve.data.values[0],
+      last = curve.data.values[curve.data.values.length - 1];
     expect(first.k).toBe(spectrum.k[0]);
     expect(first.Phi).toBe(bouligand2009([spectrum.k[0]], fit.beta, fit.zt, fit.dz, fit.C)[0]);
     expect(last.k).toBeCloseTo(spectrum.k[spectrum.k.length - 1], 12);
@@ -60,7 +87,8 @@ describe('mapChart and intervalMapChart', async () => {
     expect(cells.encoding.color.title).toBe('Curie depth (km)');
   });
   it('centres off a lattice (projected to longitude/latitude) are drawn as squares, not lost', () => {
-    const lon = Array.from(xc, (x, i) => -44 + x / 111e3 + 1e-4 * Math.sin(i)), lat = Array.from(yc, (y) => -4 + y / 111e3);
+    const lon = Array.from(xc, (x, i) => -44 + x / 111e3 + 1e-4 * Math.sin(i)),
+      lat = Array.from(yc, (y) => -4 + y / 111e3);
     const [cells] = layers(mapChart(map, { x: lon, y: lat }));
     expect((cells.mark as { type: string }).type).toBe('square');
     expect(cells.data.values.length).toBe(xc.length);
@@ -69,12 +97,15 @@ describe('mapChart and intervalMapChart', async () => {
   });
   it('colours saturate past the far outliers, however few windows: 30 depths near 10 km and one of 9000 km', () => {
     const depths = Float64Array.from({ length: 31 }, (_, i) => (i === 7 ? 9000 : 8 + (i % 5)));
-    const x = Float64Array.from({ length: 31 }, (_, i) => 1000 * i), y = new Float64Array(31);
+    const x = Float64Array.from({ length: 31 }, (_, i) => 1000 * i),
+      y = new Float64Array(31);
     const [cells] = layers(mapChart({ curieDepth: depths }, { x, y }));
     expect((cells.encoding.color as { scale: { domain: number[] } }).scale.domain).toEqual([8, 17]); // quartiles 9 and 11: the far fence is 11 + 3·2
   });
   it('a field the result lacks is an error naming the fields it has', () => {
-    expect(() => mapChart(map, { x: xc, y: yc, field: 'depth' })).toThrow(/the map has no numeric field 'depth'; it has beta, zt, dz, C, curieDepth/);
+    expect(() => mapChart(map, { x: xc, y: yc, field: 'depth' })).toThrow(
+      /the map has no numeric field 'depth'; it has beta, zt, dz, C, curieDepth/,
+    );
     expect(() => mapChart(map, { field: 'beta' })).toThrow(/needs the window centres/);
   });
   it('a raster is drawn node by node, every 2nd node past 200 a side', () => {
@@ -85,19 +116,26 @@ describe('mapChart and intervalMapChart', async () => {
   it('intervals: low and high panels, open high ends outlined', () => {
     const spec = intervalMapChart(map, { x: xc, y: yc }) as { hconcat: Array<{ layer: Layer[] }> };
     const open = Array.from(map.curieDepthHigh).filter((v) => v === Infinity).length;
-    expect(spec.hconcat[1].layer[0].data.values.filter((c) => c.value === null).length).toBe(open + Array.from(map.curieDepthHigh).filter((v) => Number.isNaN(v)).length);
+    expect(spec.hconcat[1].layer[0].data.values.filter((c) => c.value === null).length).toBe(
+      open + Array.from(map.curieDepthHigh).filter((v) => Number.isNaN(v)).length,
+    );
     if (open > 0) expect(spec.hconcat[1].layer[1].data.values.length).toBe(open);
   });
 });
 
 describe('misfitSurfaceChart and posteriorChart', () => {
   it('the surface is the lattice the global fit scans, drawn as misfit − minimum', () => {
-    const surface = misfitSurface(spectrum, [undefined, undefined, undefined, undefined], { lower: [0, 0, 0, -Infinity], upper: [Infinity, Infinity, Infinity, Infinity] });
+    const surface = misfitSurface(spectrum, [undefined, undefined, undefined, undefined], {
+      lower: [0, 0, 0, -Infinity],
+      upper: [Infinity, Infinity, Infinity, Infinity],
+    });
     expect(surface.misfit.length).toBe(surface.beta.length * surface.dz.length);
     // The global fit polishes the best node: its misfit is at or below the surface's minimum.
     expect(fit.misfit).toBeLessThanOrEqual(Math.min(...surface.misfit) + 1e-9);
     // Priors by name (an optimiser's priorPdf) give the same surface.
-    expect(Array.from(misfitSurface(spectrum, optimiser.priorPdf, optimiser.bounds).misfit)).toEqual(Array.from(surface.misfit));
+    expect(Array.from(misfitSurface(spectrum, optimiser.priorPdf, optimiser.bounds).misfit)).toEqual(
+      Array.from(surface.misfit),
+    );
     const [cells, best] = layers(misfitSurfaceChart(surface, { best: fit }));
     expect(Math.min(...cells.data.values.map((c) => c.value as number))).toBe(0);
     expect(best.data.values[0]).toMatchObject({ beta: fit.beta, dz: fit.dz });
@@ -106,7 +144,9 @@ describe('misfitSurfaceChart and posteriorChart', () => {
     const samples = optimiser.sensitivity(100e3, 60e3, 60e3, 30, { seed: 1 });
     const spec = posteriorChart(samples) as { data: { values: unknown[] }; concat: unknown[] };
     expect(spec.concat.length).toBe(4);
-    const finite = Array.from(samples.beta).filter((_, i) => [samples.beta[i], samples.zt[i], samples.dz[i]].every(Number.isFinite)).length;
+    const finite = Array.from(samples.beta).filter((_, i) =>
+      [samples.beta[i], samples.zt[i], samples.dz[i]].every(Number.isFinite),
+    ).length;
     expect(spec.data.values.length).toBe(finite);
     expect(() => posteriorChart({} as never)).toThrow(/posteriorChart needs samples/);
   });
@@ -134,7 +174,14 @@ describe('rendering and display', () => {
     await expect(display({ hello: 1 })).rejects.toMatchObject({ name: 'CurieError', code: 'E_ARGUMENT' });
   });
   it('require("curie-depth") works on this Node (tslab compiles cells to CommonJS)', () => {
-    const out = execFileSync(process.execPath, ['-e', `const c = require(${JSON.stringify(path.join(root, 'dist/index.js'))}); console.log(typeof c.spectrumChart, typeof c.CurieOptimiser)`], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const c = require(${JSON.stringify(path.join(root, 'dist/index.js'))}); console.log(typeof c.spectrumChart, typeof c.CurieOptimiser)`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out.trim()).toBe('function function');
   });
 });

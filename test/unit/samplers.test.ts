@@ -50,13 +50,23 @@ describe('summaries of samples that ran off', () => {
 });
 
 describe('metropolisHastings reports its acceptance rate and effective sample sizes', () => {
-  const k = Float64Array.from({ length: 60 }, (_, i) => (2 * Math.PI) / 200 * (1.5 + i));
+  const k = Float64Array.from({ length: 60 }, (_, i) => ((2 * Math.PI) / 200) * (1.5 + i));
   const Phi = bouligand2009(k, 3, 1, 10, 5);
-  const objective = createObjective({ k, Phi, sigmaPhi: new Float64Array(60).fill(0.1) }, [undefined, undefined, undefined, undefined], true);
+  const objective = createObjective(
+    { k, Phi, sigmaPhi: new Float64Array(60).fill(0.1) },
+    [undefined, undefined, undefined, undefined],
+    true,
+  );
 
   it('acceptance is the fraction of steps that moved; small proposals accept more and mix slower per step', () => {
-    const small = metropolisHastings(objective, [3, 1, 10, 5], defaultBounds(), 4000, 200, { xScale: [0.002, 0.002, 0.02, 0.002], seed: 2 });
-    const large = metropolisHastings(objective, [3, 1, 10, 5], defaultBounds(), 4000, 200, { xScale: [0.5, 0.5, 5, 0.5], seed: 2 });
+    const small = metropolisHastings(objective, [3, 1, 10, 5], defaultBounds(), 4000, 200, {
+      xScale: [0.002, 0.002, 0.02, 0.002],
+      seed: 2,
+    });
+    const large = metropolisHastings(objective, [3, 1, 10, 5], defaultBounds(), 4000, 200, {
+      xScale: [0.5, 0.5, 5, 0.5],
+      seed: 2,
+    });
     const moved = (s: typeof small) => {
       let count = 0;
       for (let i = 1; i < s.beta.length; i++) if (s.beta[i] !== s.beta[i - 1] || s.dz[i] !== s.dz[i - 1]) count++;
@@ -79,9 +89,19 @@ describe('metropolisHastings reports its acceptance rate and effective sample si
 
 describe('sensitivity perturbs by the error of the bin mean', () => {
   it('gives a Curie-depth spread of kilometres on a resolvable synthetic window, not thousands', () => {
-    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
+    const raster = synthesiseAnomaly({
+      rows: 401,
+      cols: 401,
+      spacing: 1000,
+      zt: 1,
+      dz: 8,
+      beta: 3,
+      seed: 4,
+      amplitudes: 'random',
+    });
     const optimiser = CurieOptimiser.fromRaster(raster);
-    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const xc = (raster.xmin + raster.xmax) / 2,
+      yc = (raster.ymin + raster.ymax) / 2;
     const runs = optimiser.sensitivity(200e3, xc, yc, 40, { seed: 1 });
     const { q05, q95 } = runs.summary.curieDepth;
     expect(q95 - q05).toBeGreaterThan(0.1);
@@ -96,9 +116,19 @@ describe('sensitivity perturbs by the error of the bin mean', () => {
 
 describe('metropolisHastings through CurieOptimiser', () => {
   it('under the default convention starts at the global fit, so the chain moves (from PyCurious’s start it never would)', () => {
-    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
+    const raster = synthesiseAnomaly({
+      rows: 401,
+      cols: 401,
+      spacing: 1000,
+      zt: 1,
+      dz: 8,
+      beta: 3,
+      seed: 4,
+      amplitudes: 'random',
+    });
     const optimiser = CurieOptimiser.fromRaster(raster);
-    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const xc = (raster.xmin + raster.xmax) / 2,
+      yc = (raster.ymin + raster.ymax) / 2;
     const chain = optimiser.metropolisHastings(200e3, xc, yc, 3000, 300, { xScale: [0.05, 0.05, 0.5, 0.05], seed: 1 });
     expect(chain.acceptanceRate!).toBeGreaterThan(0.02);
     const fit = optimiser.optimise(200e3, xc, yc);
@@ -109,9 +139,26 @@ describe('metropolisHastings through CurieOptimiser', () => {
 
 describe('bounds narrower than PyCurious’s start', () => {
   it('move the default start inside them (it is only a hint); an interval that reaches a bound is open, never the bound', () => {
-    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
-    const optimiser = CurieOptimiser.fromRaster(raster, { bounds: [[0, null], [0, null], [0, 5], [null, null]] });
-    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const raster = synthesiseAnomaly({
+      rows: 401,
+      cols: 401,
+      spacing: 1000,
+      zt: 1,
+      dz: 8,
+      beta: 3,
+      seed: 4,
+      amplitudes: 'random',
+    });
+    const optimiser = CurieOptimiser.fromRaster(raster, {
+      bounds: [
+        [0, null],
+        [0, null],
+        [0, 5],
+        [null, null],
+      ],
+    });
+    const xc = (raster.xmin + raster.xmax) / 2,
+      yc = (raster.ymin + raster.ymax) / 2;
     const fit = optimiser.optimise(200e3, xc, yc); // PyCurious's Δz start, 10 km, is outside [0, 5]
     expect(fit.dz).toBeLessThanOrEqual(5);
     expect(fit.verdict).not.toBe('resolved');
@@ -121,11 +168,28 @@ describe('bounds narrower than PyCurious’s start', () => {
 });
 
 describe('bounds narrower than the lattice’s coarse steps', () => {
-  const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 1, dz: 8, beta: 3, seed: 4, amplitudes: 'random' });
-  const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+  const raster = synthesiseAnomaly({
+    rows: 401,
+    cols: 401,
+    spacing: 1000,
+    zt: 1,
+    dz: 8,
+    beta: 3,
+    seed: 4,
+    amplitudes: 'random',
+  });
+  const xc = (raster.xmin + raster.xmax) / 2,
+    yc = (raster.ymin + raster.ymax) / 2;
 
   it('keep the fit and every interval inside them (the lattice shrinks its steps to fit)', () => {
-    const fit = CurieOptimiser.fromRaster(raster, { bounds: [[2.9, 3.1], [0, null], [0, null], [null, null]] }).optimise(200e3, xc, yc);
+    const fit = CurieOptimiser.fromRaster(raster, {
+      bounds: [
+        [2.9, 3.1],
+        [0, null],
+        [0, null],
+        [null, null],
+      ],
+    }).optimise(200e3, xc, yc);
     expect(fit.beta).toBeGreaterThanOrEqual(2.9);
     expect(fit.beta).toBeLessThanOrEqual(3.1);
     expect(fit.interval!.beta[0]).toBeGreaterThanOrEqual(2.9);
@@ -134,7 +198,16 @@ describe('bounds narrower than the lattice’s coarse steps', () => {
   });
 
   it('narrower than the finest step is an E_ARGUMENT naming the range', () => {
-    const optimiser = CurieOptimiser.fromRaster(raster, { bounds: [[2.999, 3], [0, null], [0, null], [null, null]] });
-    expect(() => optimiser.optimise(200e3, xc, yc)).toThrow(/range of beta \[2\.999, 3\] is narrower than the fit's finest step/);
+    const optimiser = CurieOptimiser.fromRaster(raster, {
+      bounds: [
+        [2.999, 3],
+        [0, null],
+        [0, null],
+        [null, null],
+      ],
+    });
+    expect(() => optimiser.optimise(200e3, xc, yc)).toThrow(
+      /range of beta \[2\.999, 3\] is narrower than the fit's finest step/,
+    );
   });
 });

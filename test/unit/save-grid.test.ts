@@ -38,7 +38,9 @@ describe('saveGrid → loadGrid', () => {
     expect((await roundTrip('lonlat.nc', raster('EPSG:4326', [-46, -45.25, -5, -4.5]))).crs).toBe('EPSG:4326');
     // A code without a WKT here (polar stereographic) comes back from epsg_code.
     expect((await roundTrip('polar.grd', raster('EPSG:3031'))).crs).toBe('EPSG:3031');
-    expect((await roundTrip('proj.nc', raster('+proj=utm +zone=23 +south +datum=WGS84 +units=m +no_defs'))).crs).toBe('+proj=utm +zone=23 +south +datum=WGS84 +units=m +no_defs');
+    expect((await roundTrip('proj.nc', raster('+proj=utm +zone=23 +south +datum=WGS84 +units=m +no_defs'))).crs).toBe(
+      '+proj=utm +zone=23 +south +datum=WGS84 +units=m +no_defs',
+    );
     expect((await roundTrip('none.nc', raster(undefined))).crs).toBeUndefined();
   });
 
@@ -65,10 +67,15 @@ describe('saveGrid → loadGrid', () => {
 
   it('an unknown extension or a one-column GeoTIFF is an E_ARGUMENT; nothing is left behind', async () => {
     const before = readdirSync(dir).length;
-    await expect(saveGrid(raster(undefined), join(dir, 'grid.png'))).rejects.toMatchObject({ code: 'E_ARGUMENT', message: expect.stringContaining('grid.png') });
+    await expect(saveGrid(raster(undefined), join(dir, 'grid.png'))).rejects.toMatchObject({
+      code: 'E_ARGUMENT',
+      message: expect.stringContaining('grid.png'),
+    });
     const column: Raster = { data: ndarray(new Float64Array([1, 2]), [2, 1]), xmin: 0, xmax: 0, ymin: 0, ymax: 1 };
     await expect(saveGrid(column, join(dir, 'column.tif'))).rejects.toBeInstanceOf(CurieError);
-    await expect(saveGrid(raster(undefined), join(dir, 'missing', 'grid.nc'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(saveGrid(raster(undefined), join(dir, 'missing', 'grid.nc'))).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+    });
     expect(readdirSync(dir).length).toBe(before);
     // A single column is fine in NetCDF.
     const back = await (async () => {
@@ -81,14 +88,20 @@ describe('saveGrid → loadGrid', () => {
 
 describe('projToWkt', () => {
   it("writes GDAL's WKT1 for a polar stereographic PROJ string, with the code; undefined for a projection it does not know", () => {
-    expect(projToWkt('+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs', 3031)).toBe(
+    expect(
+      projToWkt('+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs', 3031),
+    ).toBe(
       'PROJCS["EPSG:3031",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],' +
         'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]],' +
         'PROJECTION["Polar_Stereographic"],PARAMETER["latitude_of_origin",-71],PARAMETER["central_meridian",0],PARAMETER["scale_factor",1],' +
         'PARAMETER["false_easting",0],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","3031"]]',
     );
     // GRS80 with a null shift: its own ellipsoid, TOWGS84 kept.
-    expect(projToWkt('+proj=aea +lat_0=0 +lon_0=132 +lat_1=-18 +lat_2=-36 +x_0=0 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs')).toMatch(
+    expect(
+      projToWkt(
+        '+proj=aea +lat_0=0 +lon_0=132 +lat_1=-18 +lat_2=-36 +x_0=0 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs',
+      ),
+    ).toMatch(
       /^PROJCS\["unknown",GEOGCS\["unknown",DATUM\["unknown",SPHEROID\["unknown",6378137,298\.2572221\d*\],TOWGS84\[0,0,0,0,0,0,0\]\].*PROJECTION\["Albers_Conic_Equal_Area"\],PARAMETER\["standard_parallel_1",-18\],PARAMETER\["standard_parallel_2",-36\],PARAMETER\["latitude_of_center",0\],PARAMETER\["longitude_of_center",132\]/,
     );
     expect(projToWkt('+proj=robin +lon_0=0 +datum=WGS84')).toBeUndefined();

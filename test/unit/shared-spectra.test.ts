@@ -67,7 +67,9 @@ describe('radialSpectraSharingColumns', () => {
     starts.forEach((r0, i) => {
       expect(shared[i]).toBeInstanceOf(CurieError);
       expect((shared[i] as CurieError).code).toBe('E_NAN');
-      expect((shared[i] as CurieError).message).toContain(`contains ${bad[i]} NaN or infinite value${bad[i] === 1 ? ';' : 's;'}`);
+      expect((shared[i] as CurieError).message).toContain(
+        `contains ${bad[i]} NaN or infinite value${bad[i] === 1 ? ';' : 's;'}`,
+      );
       expect(() => alone(holed, 31, r0, 0)).toThrow((shared[i] as CurieError).message);
     });
   });
@@ -81,18 +83,26 @@ describe('radialSpectraSharingColumns', () => {
     expectSameBits(shared[0], alone(grid, 10, 31, 0));
     expectSameBits(shared[0], alone(holed, 10, 31, 0));
     expectSameBits(shared[1], alone(grid, 10, 20, 0)); // rows 20…29
-    expectSameBits(radialSpectraSharingColumns(holed, 1000, 31, 0, [59, 32])[0], radialSpectraSharingColumns(holed, 1000, 31, 0, [59])[0]);
+    expectSameBits(
+      radialSpectraSharingColumns(holed, 1000, 31, 0, [59, 32])[0],
+      radialSpectraSharingColumns(holed, 1000, 31, 0, [59])[0],
+    );
     expect((shared[2] as CurieError).code).toBe('E_NAN'); // rows 29…38 hold row 30
   });
 
   it('takes the logs of tiny amplitudes (subnormal |F|²) with Math.log, alone and shared alike', () => {
-    const tiny = ndarray(Float64Array.from(grid.data, (v) => v * 1e-160), [90, 70]);
+    const tiny = ndarray(
+      Float64Array.from(grid.data, (v) => v * 1e-160),
+      [90, 70],
+    );
     const shared = radialSpectraSharingColumns(tiny, 1000, 31, 0, [0, 3]);
     expectSameBits(shared[0], alone(tiny, 31, 0, 0));
     expectSameBits(shared[1], alone(tiny, 31, 3, 0));
     // ln scales: Phi shifts by power·ln(1e-160) = 2·ln(1e-160), to the few bits of subnormal numbers.
     const reference = alone(grid, 31, 0, 0);
-    (shared[0] as typeof reference).Phi.forEach((phi, b) => expect(Math.abs(phi - reference.Phi[b] - 2 * Math.log(1e-160))).toBeLessThan(1e-5 * Math.abs(phi)));
+    (shared[0] as typeof reference).Phi.forEach((phi, b) =>
+      expect(Math.abs(phi - reference.Phi[b] - 2 * Math.log(1e-160))).toBeLessThan(1e-5 * Math.abs(phi)),
+    );
   });
 
   it('reads any strides: a transposed view equals its contiguous copy, alone and shared', () => {
@@ -143,7 +153,8 @@ describe('taperedWindowSpectra equals the tapered 2-D DFT', () => {
     const half = (side >> 1) + 1;
     const reference = starts.map((r0) => {
       const tapered = new Float64Array(2 * side * side);
-      for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) tapered[2 * (r * side + c)] = grid.get(r0 + r, 2 + c) * weights[r] * weights[c];
+      for (let r = 0; r < side; r++)
+        for (let c = 0; c < side; c++) tapered[2 * (r * side + c)] = grid.get(r0 + r, 2 + c) * weights[r] * weights[c];
       const full = fft2d(tapered, side, side);
       const halfSpectrum = new Float64Array(2 * side * half);
       for (let r = 0; r < side; r++) halfSpectrum.set(full.subarray(2 * r * side, 2 * (r * side + half)), 2 * r * half);
@@ -157,7 +168,10 @@ describe('taperedWindowSpectra equals the tapered 2-D DFT', () => {
     expect(seen.size).toBe(starts.length);
     // |F|² only: the same, squared.
     taperedWindowSpectra({ ...windows, squared: true }, (i, squares) => {
-      const want = Float64Array.from({ length: squares.length }, (_, j) => reference[i][2 * j] ** 2 + reference[i][2 * j + 1] ** 2);
+      const want = Float64Array.from(
+        { length: squares.length },
+        (_, j) => reference[i][2 * j] ** 2 + reference[i][2 * j + 1] ** 2,
+      );
       expect(squares.length).toBe(side * half);
       expect(maxRelativeToPeak(squares, want)).toBeLessThan(1e-13);
     });
@@ -203,7 +217,13 @@ describe('windowSpectra', () => {
     const seen: Array<[number, number, boolean]> = [];
     const before = Float64Array.from(values.data);
     // A hook that scribbles on its window in place: the grid, and so the other windows, must not change.
-    const settings = { processSubgrid: (w: NdArray<Float64Array>) => (seen.push([w.shape[0], w.shape[1], w.data === values.data]), w.set(0, 0, 1e6), w) };
+    const settings = {
+      processSubgrid: (w: NdArray<Float64Array>) => (
+        seen.push([w.shape[0], w.shape[1], w.data === values.data]),
+        w.set(0, 0, 1e6),
+        w
+      ),
+    };
     const got = Array.from(windowSpectra(grid, 40e3, [20e3, 30e3], [20e3, 25e3], settings));
     expect(seen).toEqual([
       [41, 41, false],
@@ -213,7 +233,14 @@ describe('windowSpectra', () => {
     const view = subgrid(values, geometry, 40e3, 30e3, 25e3);
     // The copy keeps the view's row parity in the grid (rows pair by it for the FFT), so the same bits.
     const skip = rowParity(view.offset, view.stride[0]) * 41;
-    const scribbled = ndarray(Float64Array.from({ length: skip + 41 * 41 }, (_, j) => (j < skip ? 0 : j === skip ? 1e6 : view.get(Math.floor((j - skip) / 41), (j - skip) % 41))), [41, 41], [41, 1], skip);
+    const scribbled = ndarray(
+      Float64Array.from({ length: skip + 41 * 41 }, (_, j) =>
+        j < skip ? 0 : j === skip ? 1e6 : view.get(Math.floor((j - skip) / 41), (j - skip) % 41),
+      ),
+      [41, 41],
+      [41, 1],
+      skip,
+    );
     expect(got[1]).toEqual(radialSpectrum(scribbled, 1000));
   });
 

@@ -54,14 +54,21 @@ describe('gamma, lnGamma, digamma', () => {
     for (let i = 0; i < 200; i++) {
       const x = 0.01 + rnd() * 30;
       expect(relative(gamma(x + 1), x * gamma(x))).toBeLessThan(1e-14);
-      expect(Math.abs(lnGamma(x + 1) - lnGamma(x) - Math.log(x))).toBeLessThan(1e-14 * Math.max(1, Math.abs(lnGamma(x))));
+      expect(Math.abs(lnGamma(x + 1) - lnGamma(x) - Math.log(x))).toBeLessThan(
+        1e-14 * Math.max(1, Math.abs(lnGamma(x))),
+      );
       const y = -0.01 - rnd() * 10; // negative: by reflection
       if (Math.abs(y - Math.round(y)) < 1e-3) continue;
       expect(relative(gamma(y + 1), y * gamma(y))).toBeLessThan(1e-14);
     }
     // Γ(½ − n) = (−4)^n n! √π / (2n)!
     const sqrtPi = Math.sqrt(Math.PI);
-    for (const [y, value] of [[-0.5, -2 * sqrtPi], [-1.5, (4 * sqrtPi) / 3], [-2.5, (-8 * sqrtPi) / 15], [-3.5, (16 * sqrtPi) / 105]]) {
+    for (const [y, value] of [
+      [-0.5, -2 * sqrtPi],
+      [-1.5, (4 * sqrtPi) / 3],
+      [-2.5, (-8 * sqrtPi) / 15],
+      [-3.5, (16 * sqrtPi) / 105],
+    ]) {
       expect(relative(gamma(y), value)).toBeLessThan(2e-15);
       expect(relative(lnGamma(y), Math.log(Math.abs(value)))).toBeLessThan(2e-15);
     }
@@ -76,7 +83,15 @@ describe('gamma, lnGamma, digamma', () => {
   it('keeps relative accuracy of ln Γ near its zeros 1 and 2', () => {
     // ln Γ(1+ε) = −γε + Σ_{k≥2} (−1)^k ζ(k) ε^k / k, here to ε⁶;
     // ln Γ(2+ε) = ln(1+ε) + ln Γ(1+ε). 1 + ε is exact for these ε.
-    const zeta = [0, 0, Math.PI ** 2 / 6, 1.2020569031595942854, Math.PI ** 4 / 90, 1.0369277551433699263, Math.PI ** 6 / 945];
+    const zeta = [
+      0,
+      0,
+      Math.PI ** 2 / 6,
+      1.2020569031595942854,
+      Math.PI ** 4 / 90,
+      1.0369277551433699263,
+      Math.PI ** 6 / 945,
+    ];
     const lnGamma1p = (e: number) => {
       let sum = -EULER_GAMMA * e;
       for (let k = 2; k <= 6; k++) sum += ((-1) ** k * zeta[k] * e ** k) / k;
@@ -93,7 +108,8 @@ describe('gamma, lnGamma, digamma', () => {
   it('digamma: ψ(1) = −γ, ψ(½) = −γ − 2 ln 2, ψ(x+1) = ψ(x) + 1/x, and mpmath values', () => {
     expect(Math.abs(digamma(1) + EULER_GAMMA)).toBeLessThan(1e-15);
     expect(Math.abs(digamma(0.5) + EULER_GAMMA + 2 * Math.LN2)).toBeLessThan(1e-15);
-    for (const x of [0.3, 1.7, 4.2, 9.9, 25]) expect(Math.abs(digamma(x + 1) - digamma(x) - 1 / x)).toBeLessThan(2e-15 * (1 + 1 / x));
+    for (const x of [0.3, 1.7, 4.2, 9.9, 25])
+      expect(Math.abs(digamma(x + 1) - digamma(x) - 1 / x)).toBeLessThan(2e-15 * (1 + 1 / x));
     expect(Math.abs(digamma(3.7) - 1.1671535393615113859)).toBeLessThan(1e-15);
     expect(Math.abs(digamma(0.2) + 5.2890398965921882955)).toBeLessThan(1e-14);
     expect(Math.abs(digamma(-1.5) - 0.70315664064524318723)).toBeLessThan(1e-14);
@@ -102,8 +118,14 @@ describe('gamma, lnGamma, digamma', () => {
   it("trigamma: ψ′(1) = π²/6, ψ′(½) = π²/2, ψ′(x+1) = ψ′(x) − 1/x², and scipy's polygamma(1, x)", () => {
     expect(Math.abs(trigamma(1) / (Math.PI ** 2 / 6) - 1)).toBeLessThan(1e-15);
     expect(Math.abs(trigamma(0.5) / (Math.PI ** 2 / 2) - 1)).toBeLessThan(1e-15);
-    for (const x of [0.3, 1.7, 4.2, 9.9, 25]) expect(Math.abs(trigamma(x) - trigamma(x + 1) - 1 / (x * x))).toBeLessThan(4e-15 * (1 + 1 / (x * x)));
-    for (const [x, value] of [[3.7, 0.31003785767003833], [0.2, 26.26737720542378], [25.5, 0.03999466964956292], [12, 0.0869018728717684]])
+    for (const x of [0.3, 1.7, 4.2, 9.9, 25])
+      expect(Math.abs(trigamma(x) - trigamma(x + 1) - 1 / (x * x))).toBeLessThan(4e-15 * (1 + 1 / (x * x)));
+    for (const [x, value] of [
+      [3.7, 0.31003785767003833],
+      [0.2, 26.26737720542378],
+      [25.5, 0.03999466964956292],
+      [12, 0.0869018728717684],
+    ])
       expect(Math.abs(trigamma(x) / value - 1)).toBeLessThan(2e-15);
     expect(trigamma(0)).toBeNaN();
     expect(trigamma(-1)).toBeNaN();
@@ -185,7 +207,8 @@ describe('besselK, besselKScaled', () => {
   it('is continuous where Temme’s series hands over to CF2 (x = 2)', () => {
     const d = 1e-13;
     for (const nu of [0, 0.25, 0.5, 1.3, 3, 5.5]) {
-      const below = besselK(nu, 2 - d), above = besselK(nu, 2 + d);
+      const below = besselK(nu, 2 - d),
+        above = besselK(nu, 2 + d);
       const slope = -besselK(nu - 1, 2) - (nu / 2) * besselK(nu, 2); // dK_ν/dx
       expect(relative(above, below + 2 * d * slope)).toBeLessThan(2e-14);
     }
@@ -208,7 +231,15 @@ describe('besselKCore: ∂K/∂ν and the complement E_ν = ½Γ(ν) − (x/2)^�
   const out = besselKResult();
 
   it('∂K_ν/∂ν matches a 4-point finite difference in ν', () => {
-    const points: [number, number][] = [...samplePoints(60, 5), [0.5, 3], [1.5, 0.2], [2, 2.5], [3, 1], [0, 5], [2.5, 40]];
+    const points: [number, number][] = [
+      ...samplePoints(60, 5),
+      [0.5, 3],
+      [1.5, 0.2],
+      [2, 2.5],
+      [3, 1],
+      [0, 5],
+      [2.5, 40],
+    ];
     for (const [nu, x] of points) {
       besselKCore(nu, x, true, BESSEL_K_DERIVATIVE, out);
       const h = 1e-3;
@@ -239,7 +270,10 @@ describe('besselKCore: ∂K/∂ν and the complement E_ν = ½Γ(ν) − (x/2)^�
     // E = −½Γ(ν) Σ_{k≥1} t^k/(k!(1−ν)_k) − ½Γ(−ν) t^ν Σ_{k≥0} t^k/(k!(1+ν)_k), t = x²/4
     const series = (nu: number, x: number) => {
       const t = (x * x) / 4;
-      let regular = 0, singular = 0, a = 1, b = 1;
+      let regular = 0,
+        singular = 0,
+        a = 1,
+        b = 1;
       for (let k = 0; k < 30; k++) {
         if (k > 0) {
           a *= t / (k * (k - nu));

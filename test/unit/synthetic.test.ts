@@ -21,7 +21,6 @@ import { squaredFrequencies } from '../../src/synthetic/fourier-grid.js';
 import { expectCurieError } from '../helpers/errors.js';
 import { maxRelativeToPeak } from '../helpers/random.js';
 
-
 function sameBits(a: Float64Array, b: Float64Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
@@ -44,7 +43,12 @@ function expectArgumentError(f: () => unknown, fragment: string): void {
  * bin average of ln(power), the expected spectrum of the random fields with that power less γ.
  * Fitting it gives what the fit converges to over many realisations: the method's bias alone.
  */
-function expectedSpectrumOptimiser(power: Float64Array, n: number, spacing: number, convention: Convention = 'default'): CurieOptimiser {
+function expectedSpectrumOptimiser(
+  power: Float64Array,
+  n: number,
+  spacing: number,
+  convention: Convention = 'default',
+): CurieOptimiser {
   const spectrum = new Float64Array(2 * n * n);
   for (let i = 0; i < power.length; i++) spectrum[2 * i] = Math.sqrt(power[i]);
   fft2d(spectrum, n, n, true);
@@ -63,7 +67,8 @@ function fftn(data: Float64Array, shape: number[], inverse = false): void {
     for (let start = 0; start < total; start++) {
       // `start` is the first element of a line along this axis when its index along the axis is 0.
       if (Math.floor(start / stride) % n !== 0) continue;
-      for (let j = 0; j < n; j++) line.set(data.subarray(2 * (start + j * stride), 2 * (start + j * stride) + 2), 2 * j);
+      for (let j = 0; j < n; j++)
+        line.set(data.subarray(2 * (start + j * stride), 2 * (start + j * stride) + 2), 2 * j);
       fft1d(line, inverse);
       for (let j = 0; j < n; j++) data.set(line.subarray(2 * j, 2 * j + 2), 2 * (start + j * stride));
     }
@@ -77,7 +82,9 @@ function fftn(data: Float64Array, shape: number[], inverse = false): void {
  */
 function layeredBruteForce(p: LayeredParameters, noiseSpectrum: Float64Array): Float64Array {
   const { slabs, slabThickness, depthPeriod: L } = layeredLayout(p.rows, p.cols, p.spacingKm, p.dz);
-  const fy2 = squaredFrequencies(p.rows, p.spacingKm), fx2 = squaredFrequencies(p.cols, p.spacingKm), fz2 = squaredFrequencies(L, slabThickness);
+  const fy2 = squaredFrequencies(p.rows, p.spacingKm),
+    fx2 = squaredFrequencies(p.cols, p.spacingKm),
+    fz2 = squaredFrequencies(L, slabThickness);
   const volume = noiseSpectrum.slice();
   for (let u = 0; u < p.rows; u++)
     for (let v = 0; v < p.cols; v++)
@@ -94,7 +101,8 @@ function layeredBruteForce(p: LayeredParameters, noiseSpectrum: Float64Array): F
     const slab = new Float64Array(2 * p.rows * p.cols);
     for (let i = 0; i < p.rows * p.cols; i++) slab.set(volume.subarray(2 * (i * L + j), 2 * (i * L + j) + 2), 2 * i);
     fft2d(slab, p.rows, p.cols);
-    const z1 = p.zt + j * slabThickness, z2 = z1 + slabThickness;
+    const z1 = p.zt + j * slabThickness,
+      z2 = z1 + slabThickness;
     for (let u = 0; u < p.rows; u++)
       for (let v = 0; v < p.cols; v++) {
         const k = 2 * Math.PI * Math.sqrt(fy2[u] + fx2[v]);
@@ -167,14 +175,29 @@ describe('synthesiseAnomaly: grid, determinism, arguments', () => {
     expect(sd(s.data.data)).toBeGreaterThan(60);
     expect(sd(s.data.data)).toBeLessThan(200);
     // C + 2 ln a scales the field by a, bit for bit apart from rounding.
-    const scaled = synthesiseAnomaly({ ...base, rows: 64, cols: 64, C: DEFAULT_SPECTRAL_C + 2 * Math.log(3) }).data.data;
+    const scaled = synthesiseAnomaly({ ...base, rows: 64, cols: 64, C: DEFAULT_SPECTRAL_C + 2 * Math.log(3) }).data
+      .data;
     const unit = synthesiseAnomaly({ ...base, rows: 64, cols: 64 }).data.data;
-    expect(maxRelativeToPeak(scaled, unit.map((v) => 3 * v))).toBeLessThan(1e-13);
+    expect(
+      maxRelativeToPeak(
+        scaled,
+        unit.map((v) => 3 * v),
+      ),
+    ).toBeLessThan(1e-13);
     // Layered, PyCurious's parameters: its test grid (numpy's random numbers) has sd 5.13e-7; ours
     // are 5.6–5.9e-7 over seeds 1–5 (PyCurious's filter leaves the last plane of each axis of its
     // volume unfiltered, which removes a little power). 4e-7…8e-7 checks the constants 2π·c_m,
     // σ = 0.2 A/m and the cycles/km frequencies, which would move it by orders of magnitude.
-    const l = synthesiseAnomaly({ rows: 305, cols: 305, spacing: 1000, zt: 0.305, dz: 10, beta: 3, seed: 1, method: 'layered' });
+    const l = synthesiseAnomaly({
+      rows: 305,
+      cols: 305,
+      spacing: 1000,
+      zt: 0.305,
+      dz: 10,
+      beta: 3,
+      seed: 1,
+      method: 'layered',
+    });
     expect(sd(l.data.data)).toBeGreaterThan(4e-7);
     expect(sd(l.data.data)).toBeLessThan(8e-7);
   });
@@ -182,7 +205,9 @@ describe('synthesiseAnomaly: grid, determinism, arguments', () => {
 
 describe('spectral method: the expected radial spectrum is the Bouligand model', () => {
   it('radialSpectrum (no taper, whole grid) − bouligand2009 is the constant ln N − 2 ln h in every bin', () => {
-    const n = 401, spacing = 500, h = spacing / 1000;
+    const n = 401,
+      spacing = 500,
+      h = spacing / 1000;
     const params = { beta: 3, zt: 1, dz: 10 };
     const raster = synthesiseAnomaly({ rows: n, cols: n, spacing, ...params, seed: 7 });
     // The generator puts power at the DFT wavenumbers 2π·m/(n·h): the default dk labels them so,
@@ -193,19 +218,29 @@ describe('spectral method: the expected radial spectrum is the Bouligand model',
     // Only the phases are random, so the difference is deterministic: what remains is averaging the
     // curved ln Φ over a bin rather than taking it at the bin's mean k (< 0.06 in bin 0 for β 1.5…3,
     // < 3e-4 above bin 5, measured on the noise-free spectrum).
-    for (let i = 0; i < k.length; i++) expect(Math.abs(Phi[i] - model[i] - offset), `bin ${i}`).toBeLessThan(i < 5 ? 0.07 : 1e-3);
+    for (let i = 0; i < k.length; i++)
+      expect(Math.abs(Phi[i] - model[i] - offset), `bin ${i}`).toBeLessThan(i < 5 ? 0.07 : 1e-3);
     // PyCurious 1.1's dk = 2π/((n−1)·h) labels the same bins n/(n−1) too high: the model matches
     // only once that is undone.
     const old = radialSpectrum(raster.data, spacing, { taper: 'none', convention: 'pycurious-1.1' });
     expect(Array.from(old.Phi)).toEqual(Array.from(Phi));
-    const relabelled = bouligand2009(old.k.map((v) => (v * (n - 1)) / n), params.beta, params.zt, params.dz, DEFAULT_SPECTRAL_C);
+    const relabelled = bouligand2009(
+      old.k.map((v) => (v * (n - 1)) / n),
+      params.beta,
+      params.zt,
+      params.dz,
+      DEFAULT_SPECTRAL_C,
+    );
     const misplaced = bouligand2009(old.k, params.beta, params.zt, params.dz, DEFAULT_SPECTRAL_C);
     for (let i = 5; i < k.length; i++) expect(Math.abs(Phi[i] - relabelled[i] - offset), `bin ${i}`).toBeLessThan(1e-3);
-    expect(Math.max(...Array.from(old.k, (_, i) => Math.abs(Phi[i] - misplaced[i] - offset)).slice(5))).toBeGreaterThan(1e-2);
+    expect(Math.max(...Array.from(old.k, (_, i) => Math.abs(Phi[i] - misplaced[i] - offset)).slice(5))).toBeGreaterThan(
+      1e-2,
+    );
   });
 
   it('fitting the expected (noise-free) spectrum returns the parameters it was made with', () => {
-    const n = 401, truth = { beta: 3, zt: 1, dz: 10, C: 4 };
+    const n = 401,
+      truth = { beta: 3, zt: 1, dz: 10, C: 4 };
     const power = spectralPower(n, n, 1, truth);
     const fit = expectedSpectrumOptimiser(power, n, 1000).optimise(400e3, 200500, 200500, { taper: 'none' });
     // The default dk labels the bins at their true wavenumbers: the truth comes back (measured: β
@@ -219,7 +254,9 @@ describe('spectral method: the expected radial spectrum is the Bouligand model',
     expect(fit.interval!.curieDepth[1]).toBeGreaterThanOrEqual(11);
     // PyCurious 1.1's n/(n−1) labels move it: lengths by −1/400 (z_t, Δz −0.25 %), C by
     // (β−1)·ln(n/(n−1)) = +0.005 on top of ln N.
-    const old = expectedSpectrumOptimiser(power, n, 1000, 'pycurious-1.1').optimise(400e3, 200500, 200500, { taper: 'none' });
+    const old = expectedSpectrumOptimiser(power, n, 1000, 'pycurious-1.1').optimise(400e3, 200500, 200500, {
+      taper: 'none',
+    });
     expect(old.beta).toBeCloseTo(3, 3);
     expect(old.zt).toBeCloseTo(1 - 1 / 400, 4);
     expect(old.dz).toBeCloseTo(10 - 10 / 400, 2);
@@ -237,16 +274,26 @@ describe("spectral method: amplitudes 'exact' (default) or 'random' (a Gaussian 
     expect(sameBits(synthesiseAnomaly({ ...base, amplitudes: 'random' }).data.data, random)).toBe(true);
     expect(sameBits(random, byDefault)).toBe(false);
     expectArgumentError(() => synthesiseAnomaly({ ...base, amplitudes: 'rayleigh' as never }), "'rayleigh'");
-    expectCurieError(() => synthesiseAnomaly({ ...base, method: "layered", amplitudes: "random" }), "E_ARGUMENT", "'random'", "spectral");
+    expectCurieError(
+      () => synthesiseAnomaly({ ...base, method: 'layered', amplitudes: 'random' }),
+      'E_ARGUMENT',
+      "'random'",
+      'spectral',
+    );
   });
 
   it("'random': ln|F|² scatters as ln of an exponential variable, sd π/√6 about the model − γ", () => {
     const n = 201;
-    const spectrumOf = (amplitudes: 'exact' | 'random') => radialSpectrum(synthesiseAnomaly({ ...base, amplitudes }).data, 1000, { taper: 'none' });
-    const random = spectrumOf('random'), exact = spectrumOf('exact');
+    const spectrumOf = (amplitudes: 'exact' | 'random') =>
+      radialSpectrum(synthesiseAnomaly({ ...base, amplitudes }).data, 1000, { taper: 'none' });
+    const random = spectrumOf('random'),
+      exact = spectrumOf('exact');
     const model = bouligand2009(random.k, 3, 1, 10, DEFAULT_SPECTRAL_C);
     const offset = Math.log(n * n);
-    let bias = 0, scatter = 0, exactScatter = 0, bins = 0;
+    let bias = 0,
+      scatter = 0,
+      exactScatter = 0,
+      bins = 0;
     for (let i = 5; i < random.k.length; i++, bins++) {
       bias += random.Phi[i] - model[i] - offset;
       scatter += random.sigmaPhi[i];
@@ -313,7 +360,9 @@ describe('layered method: the 3-D forward model', () => {
       for (let i = 0; i < noise.length; i += 2) noise[i] = 0.2 * rng.normal();
       fftn(noise, [p.rows, p.cols, L]);
       const reference = layeredBruteForce(p, noise);
-      const spectrum = layeredAnomalySpectrum(p, (u, v, _self, column) => column.set(noise.subarray(2 * (u * p.cols + v) * L, 2 * (u * p.cols + v + 1) * L)));
+      const spectrum = layeredAnomalySpectrum(p, (u, v, _self, column) =>
+        column.set(noise.subarray(2 * (u * p.cols + v) * L, 2 * (u * p.cols + v + 1) * L)),
+      );
       fft2d(spectrum, p.rows, p.cols, true);
       const closedForm = Float64Array.from({ length: p.rows * p.cols }, (_, i) => spectrum[2 * i]);
       // Both are sums of the same few hundred terms: rounding only.
@@ -351,7 +400,9 @@ describe('layered method: the 3-D forward model', () => {
     // (hanning, 304 km) gave β 2.74, z_t 0.39, Δz 8.58: within the realisation spread below.
     const n = 305;
     const power = layeredAnomalyPower({ rows: n, cols: n, spacingKm: 1, beta: 3, zt: 0.305, dz: 10 });
-    const old = expectedSpectrumOptimiser(power, n, 1000, 'pycurious-1.1').optimise(304e3, 152500, 152500, { taper: 'none' });
+    const old = expectedSpectrumOptimiser(power, n, 1000, 'pycurious-1.1').optimise(304e3, 152500, 152500, {
+      taper: 'none',
+    });
     expect(old.beta).toBeCloseTo(2.903, 2);
     expect(old.zt).toBeCloseTo(0.337, 2);
     expect(old.dz).toBeCloseTo(11.28, 1);
@@ -375,7 +426,16 @@ describe('layered method: the 3-D forward model', () => {
     // about the biased means), Curie depth 6…25 km (the truth 10.3 is inside, the bias and skew
     // put +3.5 sd at 24 km).
     for (const seed of [1, 2, 3]) {
-      const raster = synthesiseAnomaly({ rows: 305, cols: 305, spacing: 1000, zt: 0.305, dz: 10, beta: 3, seed, method: 'layered' });
+      const raster = synthesiseAnomaly({
+        rows: 305,
+        cols: 305,
+        spacing: 1000,
+        zt: 0.305,
+        dz: 10,
+        beta: 3,
+        seed,
+        method: 'layered',
+      });
       const fit = CurieOptimiser.fromRaster(raster).optimise(304e3, 152500, 152500, { taper: 'none' });
       expect(fit.beta).toBeGreaterThan(2.6);
       expect(fit.beta).toBeLessThan(3.2);
@@ -390,7 +450,16 @@ describe('layered method: the 3-D forward model', () => {
     // Over seeds 1–30: β 2.88 ± 0.13, z_t 0.346 ± 0.040 km: bands β 2.4…3.3, z_t 0.2…0.5 (3.5 sd).
     // The Curie depth is not checked: its distribution is heavy-tailed with the taper (median
     // 10.3 km, 5 of 30 seeds above 17 km, one fit running off to Δz ~ 10⁵ km).
-    const raster = synthesiseAnomaly({ rows: 305, cols: 305, spacing: 1000, zt: 0.305, dz: 10, beta: 3, seed: 1, method: 'layered' });
+    const raster = synthesiseAnomaly({
+      rows: 305,
+      cols: 305,
+      spacing: 1000,
+      zt: 0.305,
+      dz: 10,
+      beta: 3,
+      seed: 1,
+      method: 'layered',
+    });
     const fit = CurieOptimiser.fromRaster(raster).optimise(300e3, 152500, 152500);
     expect(fit.beta).toBeGreaterThan(2.4);
     expect(fit.beta).toBeLessThan(3.3);

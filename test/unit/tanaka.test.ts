@@ -8,7 +8,8 @@ describe('tanaka1999', () => {
   // A spectrum that is exactly linear in f on both ranges recovers the slopes exactly.
   const f = Array.from({ length: 40 }, (_, i) => 0.01 + 0.005 * i);
   const k = f.map((x) => 2 * Math.PI * x);
-  const topSlope = -3, centroidSlope = -8;
+  const topSlope = -3,
+    centroidSlope = -8;
   // Top fit: Phi = b + Ztr·f. Centroid fit: ln(e^Phi/(2πf)) = b' + Zor·f, i.e. Phi = b' + Zor·f + ln(2πf).
   const Phi = f.map((x) => (x <= 0.05 ? 1 + topSlope * x : 2 + centroidSlope * x + Math.log(2 * Math.PI * x)));
   const sigma = f.map((_, i) => 0.5 + 0.01 * i);
@@ -19,7 +20,10 @@ describe('tanaka1999', () => {
     expect(fit.btr).toBeCloseTo(1, 10);
     expect(fit.Zor).toBeCloseTo(centroidSlope, 10);
     expect(fit.bor).toBeCloseTo(2, 10);
-    expect(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor)).toEqual({ Zb: Math.abs(2 * fit.Zor - fit.Ztr), eZb: 2 * fit.dZor + fit.dZtr });
+    expect(computeTanaka(fit.Ztr, fit.dZtr, fit.Zor, fit.dZor)).toEqual({
+      Zb: Math.abs(2 * fit.Zor - fit.Ztr),
+      eZb: 2 * fit.dZor + fit.dZtr,
+    });
     expect(computeTanaka(-3, 0.5, -8, 0.25)).toEqual({ Zb: 13, eZb: 1 });
   });
 
@@ -36,7 +40,13 @@ describe('tanaka1999', () => {
     // ln|F| = c − |k| z_t + ln(1 − e^{−|k|Δz}), amplitude spectrum (power 1), k in rad/km.
     const kk = Array.from({ length: 1000 }, (_, i) => 0.0005 * 2 * Math.PI * (i + 1));
     const lnF = kk.map((x) => 3 - x * 1 + Math.log(1 - Math.exp(-x * 10)));
-    const fit = tanaka1999(kk, lnF, kk.map(() => 0.3), [0.2, 0.5], [0.0005, 0.003]);
+    const fit = tanaka1999(
+      kk,
+      lnF,
+      kk.map(() => 0.3),
+      [0.2, 0.5],
+      [0.0005, 0.003],
+    );
     expect(-fit.Ztr).toBeCloseTo(1, 4); // e^{−|k|Δz} ≤ 4e-6 over the top range
     // The centroid line is Tanaka's small-k approximation: second order in kΔz/2 ≤ 0.1.
     expect(-fit.Zor).toBeGreaterThan(6 * 0.97);
@@ -65,9 +75,19 @@ describe('tanaka1999', () => {
 
 describe('Tanaka on a synthetic anomaly: the power of the spectrum', () => {
   it('power 0.5 (PyCurious 1.1) halves the top depth that the amplitude spectrum (power 1, the default) gives', () => {
-    const raster = synthesiseAnomaly({ rows: 401, cols: 401, spacing: 1000, zt: 2, dz: 10, beta: 0, seed: 1, amplitudes: 'random' });
+    const raster = synthesiseAnomaly({
+      rows: 401,
+      cols: 401,
+      spacing: 1000,
+      zt: 2,
+      dz: 10,
+      beta: 0,
+      seed: 1,
+      amplitudes: 'random',
+    });
     const optimiser = CurieOptimiser.fromRaster(raster);
-    const xc = (raster.xmin + raster.xmax) / 2, yc = (raster.ymin + raster.ymax) / 2;
+    const xc = (raster.xmin + raster.xmax) / 2,
+      yc = (raster.ymin + raster.ymax) / 2;
     const ranges = { kminRange: [0.05, 0.2] as const, kmaxRange: [0.01, 0.04] as const };
     const amplitude = optimiser.tanaka(400e3, xc, yc, ranges); // the default: ln|F|
     const half = optimiser.tanaka(400e3, xc, yc, { ...ranges, power: 0.5 });

@@ -5,10 +5,23 @@ import { ungrid } from '../../src/grid/ungrid.js';
 import { expectCurieError } from '../helpers/errors.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/ungrid-scipy.json', import.meta.url), 'utf8')) as {
-  rows: number; cols: number; extent: [number, number, number, number]; data: number[]; x: number[]; y: number[];
-  cubic: Array<number | null>; linear: Array<number | null>; nearest: Array<number | null>;
+  rows: number;
+  cols: number;
+  extent: [number, number, number, number];
+  data: number[];
+  x: number[];
+  y: number[];
+  cubic: Array<number | null>;
+  linear: Array<number | null>;
+  nearest: Array<number | null>;
 };
-const raster = { data: ndarray(Float64Array.from(fixture.data), [fixture.rows, fixture.cols]), xmin: fixture.extent[0], xmax: fixture.extent[1], ymin: fixture.extent[2], ymax: fixture.extent[3] };
+const raster = {
+  data: ndarray(Float64Array.from(fixture.data), [fixture.rows, fixture.cols]),
+  xmin: fixture.extent[0],
+  xmax: fixture.extent[1],
+  ymin: fixture.extent[2],
+  ymax: fixture.extent[3],
+};
 
 describe('ungrid against scipy map_coordinates (test/fixtures/make-ungrid-reference.py)', () => {
   it.each(['cubic', 'linear', 'nearest'] as const)('%s equals scipy to 1e-12, NaN outside the nodes', (method) => {

@@ -10,7 +10,10 @@ import { openAtomicStream, tempPathFor, writeFileAtomic } from '../../src/io/ato
 const { emptyDir, root } = useTempDir('curie-atomic-');
 
 async function expectNotFound(promise: Promise<unknown>, ...fragments: string[]): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CurieError);
   expect((error as CurieError).code).toBe('E_NOT_FOUND');
   expect((error as CurieError).message).not.toContain('\n');
@@ -42,7 +45,11 @@ describe('writeFileAtomic', () => {
 
   it('names a missing output directory', async () => {
     const missing = join(root(), 'no-such-dir');
-    await expectNotFound(writeFileAtomic(join(missing, 'map.tif'), 'x'), `output directory ${missing} does not exist`, 'map.tif');
+    await expectNotFound(
+      writeFileAtomic(join(missing, 'map.tif'), 'x'),
+      `output directory ${missing} does not exist`,
+      'map.tif',
+    );
     await expectNotFound(writeFileAtomic(join(missing, 'deeper', 'map.tif'), 'x'), join(missing, 'deeper'));
   });
 
@@ -114,22 +121,28 @@ describe('openAtomicStream', () => {
   });
 
   for (const [how, ending, status] of [
-    ['exits (e.g. process.exit in a Ctrl-C handler)', `process.on('SIGINT', () => process.exit(130));
-      process.kill(process.pid, 'SIGINT');`, 130],
+    [
+      'exits (e.g. process.exit in a Ctrl-C handler)',
+      `process.on('SIGINT', () => process.exit(130));
+      process.kill(process.pid, 'SIGINT');`,
+      130,
+    ],
     ['crashes (an uncaught exception)', `setImmediate(() => { throw new Error('a bug'); });`, 1],
   ] as const)
-  it(`removes pending temporary files when the process ${how}`, async () => {
-    // The child runs plain JavaScript: transpile the module and its dependencies next to each other.
-    const js = await emptyDir('exit-js');
-    for (const name of ['io/atomic-write', 'io/output-target', 'errors']) {
-      const source = await readFile(new URL(`../../src/${name}.ts`, import.meta.url), 'utf8');
-      const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-      await mkdir(dirname(join(js, `${name}.js`)), { recursive: true });
-      await writeFile(join(js, `${name}.js`), output);
-    }
-    await writeFile(join(js, 'package.json'), '{"type":"module"}');
-    const out = await emptyDir('exit');
-    const script = `
+    it(`removes pending temporary files when the process ${how}`, async () => {
+      // The child runs plain JavaScript: transpile the module and its dependencies next to each other.
+      const js = await emptyDir('exit-js');
+      for (const name of ['io/atomic-write', 'io/output-target', 'errors']) {
+        const source = await readFile(new URL(`../../src/${name}.ts`, import.meta.url), 'utf8');
+        const output = ts.transpileModule(source, {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        }).outputText;
+        await mkdir(dirname(join(js, `${name}.js`)), { recursive: true });
+        await writeFile(join(js, `${name}.js`), output);
+      }
+      await writeFile(join(js, 'package.json'), '{"type":"module"}');
+      const out = await emptyDir('exit');
+      const script = `
       import { readdirSync } from 'node:fs';
       import { openAtomicStream } from './io/atomic-write.js';
       const output = await openAtomicStream(${JSON.stringify(join(out, 'map.csv'))});
@@ -139,12 +152,12 @@ describe('openAtomicStream', () => {
       ${ending}
       setTimeout(() => {}, 5000);
     `;
-    await writeFile(join(js, 'child.mjs'), script);
-    const child = spawnSync(process.execPath, [join(js, 'child.mjs')], { encoding: 'utf8' });
-    if (status === 130) expect(child.stderr).toBe('');
-    else expect(child.stderr).toContain('Error: a bug');
-    expect(child.status).toBe(status);
-    expect(child.stdout.trim()).toMatch(/^\.map\.csv\.\d+\.[0-9a-f]{12}\.tmp$/); // the temporary file existed
-    expect(await readdir(out)).toEqual([]); // and is gone, with no map.csv
-  });
+      await writeFile(join(js, 'child.mjs'), script);
+      const child = spawnSync(process.execPath, [join(js, 'child.mjs')], { encoding: 'utf8' });
+      if (status === 130) expect(child.stderr).toBe('');
+      else expect(child.stderr).toContain('Error: a bug');
+      expect(child.status).toBe(status);
+      expect(child.stdout.trim()).toMatch(/^\.map\.csv\.\d+\.[0-9a-f]{12}\.tmp$/); // the temporary file existed
+      expect(await readdir(out)).toEqual([]); // and is gone, with no map.csv
+    });
 });

@@ -39,7 +39,9 @@ describe('formatNumber', () => {
 
 describe('CSV', () => {
   it('has the field lists of the issue', () => {
-    expect(csvHeader(BOULIGAND_FIELDS)).toBe('x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message\n');
+    expect(csvHeader(BOULIGAND_FIELDS)).toBe(
+      'x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message\n',
+    );
     expect(csvHeader(TANAKA_FIELDS)).toBe('x,y,Ztr,dZtr,Zor,dZor,curie_depth,curie_depth_error,status,message\n');
   });
 
@@ -67,9 +69,9 @@ describe('CSV', () => {
 
 describe('NDJSON and JSON', () => {
   it('writes one object per line, NaN and ±Infinity as null, -0 as 0', () => {
-    expect(ndjsonLine({ x: 1.5, y: -0, beta: NaN, zt: Infinity, dz: -Infinity, C: 0.1 + 0.2, status: 0, message: '' })).toBe(
-      '{"x":1.5,"y":0,"beta":null,"zt":null,"dz":null,"C":0.30000000000000004,"status":0,"message":""}\n',
-    );
+    expect(
+      ndjsonLine({ x: 1.5, y: -0, beta: NaN, zt: Infinity, dz: -Infinity, C: 0.1 + 0.2, status: 0, message: '' }),
+    ).toBe('{"x":1.5,"y":0,"beta":null,"zt":null,"dz":null,"C":0.30000000000000004,"status":0,"message":""}\n');
   });
 
   it('keeps a message with line breaks and quotes on one line', () => {
@@ -93,7 +95,12 @@ describe('NDJSON and JSON', () => {
   });
 
   it('comes in parts of at most perPart windows that join into the same text', () => {
-    const windows = Array.from({ length: 7 }, (_, i) => ({ x: i, y: -i, curie_depth: i === 3 ? NaN : i / 3, message: i === 5 ? 'a "quoted"\nline' : '' }));
+    const windows = Array.from({ length: 7 }, (_, i) => ({
+      x: i,
+      y: -i,
+      curie_depth: i === 3 ? NaN : i / 3,
+      message: i === 5 ? 'a "quoted"\nline' : '',
+    }));
     for (const count of [0, 1, 3, 7]) {
       const parts = Array.from(jsonDocumentParts({ method: 'tanaka' }, windows.slice(0, count), 3));
       expect(parts.join('')).toBe(jsonDocument({ method: 'tanaka' }, windows.slice(0, count)));

@@ -41,10 +41,15 @@ const SMALL_DECREASES_TO_STOP = 2;
  * Minimise a {@link LeastSquaresProblem} from `start` (projected into the bounds).
  * @throws CurieError `E_ARGUMENT` for bad stopping rules, bounds or start (see options.ts)
  */
-export function levenbergMarquardt(problem: LeastSquaresProblem, start: ArrayLike<number>, options: LevenbergMarquardtOptions = {}): LevenbergMarquardtResult {
+export function levenbergMarquardt(
+  problem: LeastSquaresProblem,
+  start: ArrayLike<number>,
+  options: LevenbergMarquardtOptions = {},
+): LevenbergMarquardtResult {
   const { maxIterations, gradientTolerance, relativeTolerance } = checkOptions(problem, start, options);
   const n = problem.size;
-  let current = evaluationSpace(problem), spare = evaluationSpace(problem);
+  let current = evaluationSpace(problem),
+    spare = evaluationSpace(problem);
   let x = projectIntoBounds(problem, start);
   let f = evaluate(problem, x, current);
   if (!Number.isFinite(f)) return { x, f, iterations: 0, converged: false, activeBounds: [] };
@@ -54,7 +59,9 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, start: ArrayLik
   let free = freeVariables(problem, x, equations.g);
 
   const damping: Damping = { lambda: 1e-3, growth: 2 };
-  let iterations = 0, converged = false, smallDecreases = 0;
+  let iterations = 0,
+    converged = false,
+    smallDecreases = 0;
   while (iterations < maxIterations) {
     if (projectedGradient(equations.g, free) <= gradientTolerance * (1 + Math.abs(f))) {
       converged = true;
@@ -66,7 +73,10 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, start: ArrayLik
       if (damping.lambda > LAMBDA_INDEFINITE) break;
       continue;
     }
-    const trial = projectIntoBounds(problem, x.map((value, j) => value + space.step[j]));
+    const trial = projectIntoBounds(
+      problem,
+      x.map((value, j) => value + space.step[j]),
+    );
     const fTrial = evaluate(problem, trial, spare);
     if (!(fTrial < f)) {
       afterRejectedStep(damping);

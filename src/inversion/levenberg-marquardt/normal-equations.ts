@@ -15,18 +15,29 @@ export interface NormalEquations {
 
 /** Empty normal equations for n variables. */
 export function normalEquationsSpace(n: number): NormalEquations {
-  return { g: new Float64Array(n), H: new Float64Array(n * n), penaltyGradient: new Float64Array(n), penaltyCurvature: new Float64Array(n) };
+  return {
+    g: new Float64Array(n),
+    H: new Float64Array(n * n),
+    penaltyGradient: new Float64Array(n),
+    penaltyCurvature: new Float64Array(n),
+  };
 }
 
 /** Fill `into` with the normal equations at x, from x's residuals and Jacobian in `at`. */
-export function formNormalEquations(problem: LeastSquaresProblem, x: Float64Array, at: Evaluation, into: NormalEquations): void {
+export function formNormalEquations(
+  problem: LeastSquaresProblem,
+  x: Float64Array,
+  at: Evaluation,
+  into: NormalEquations,
+): void {
   const { size: n, points } = problem;
   const { residual, jacobian } = at;
   const { g, H, penaltyGradient, penaltyCurvature } = into;
   g.fill(0);
   H.fill(0);
   for (let i = 0; i < points; i++) {
-    const row = n * i, r = residual[i];
+    const row = n * i,
+      r = residual[i];
     for (let a = 0; a < n; a++) {
       const ja = jacobian[row + a];
       g[a] += ja * r;
@@ -48,7 +59,8 @@ export function formNormalEquations(problem: LeastSquaresProblem, x: Float64Arra
 export function freeVariables(problem: LeastSquaresProblem, x: Float64Array, g: Float64Array): number[] {
   const { lower, upper } = problem;
   const free: number[] = [];
-  for (let j = 0; j < problem.size; j++) if (!((x[j] <= lower[j] && g[j] > 0) || (x[j] >= upper[j] && g[j] < 0))) free.push(j);
+  for (let j = 0; j < problem.size; j++)
+    if (!((x[j] <= lower[j] && g[j] > 0) || (x[j] >= upper[j] && g[j] < 0))) free.push(j);
   return free;
 }
 

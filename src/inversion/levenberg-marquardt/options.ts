@@ -29,16 +29,26 @@ export type StoppingRules = Required<LevenbergMarquardtOptions>;
  *   tolerance that is not a finite number ≥ 0, a start or bounds of the wrong length, NaN bounds or
  *   a lower bound above its upper one
  */
-export function checkOptions(problem: LeastSquaresProblem, start: ArrayLike<number>, options: LevenbergMarquardtOptions): StoppingRules {
+export function checkOptions(
+  problem: LeastSquaresProblem,
+  start: ArrayLike<number>,
+  options: LevenbergMarquardtOptions,
+): StoppingRules {
   const { maxIterations = 200, gradientTolerance = 1e-6, relativeTolerance = 1e-9 } = options;
   if (!Number.isInteger(maxIterations) || maxIterations < 0)
     throw new CurieError('E_ARGUMENT', `maxIterations ${describeValue(maxIterations)} must be a whole number ≥ 0`);
   for (const [name, value] of Object.entries({ gradientTolerance, relativeTolerance }))
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new CurieError('E_ARGUMENT', `${name} ${describeValue(value)} must be a finite number ≥ 0`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new CurieError('E_ARGUMENT', `${name} ${describeValue(value)} must be a finite number ≥ 0`);
   const { size, lower, upper } = problem;
   for (const [name, list] of Object.entries({ start, lower, upper }))
-    if (list.length !== size) throw new CurieError('E_ARGUMENT', `${name} has ${list.length} values for a problem of ${size} parameters`);
+    if (list.length !== size)
+      throw new CurieError('E_ARGUMENT', `${name} has ${list.length} values for a problem of ${size} parameters`);
   for (let j = 0; j < size; j++)
-    if (!(lower[j] <= upper[j])) throw new CurieError('E_ARGUMENT', `bounds of parameter ${j + 1} [${lower[j]}, ${upper[j]}] must have lower ≤ upper`);
+    if (!(lower[j] <= upper[j]))
+      throw new CurieError(
+        'E_ARGUMENT',
+        `bounds of parameter ${j + 1} [${lower[j]}, ${upper[j]}] must have lower ≤ upper`,
+      );
   return { maxIterations, gradientTolerance, relativeTolerance };
 }

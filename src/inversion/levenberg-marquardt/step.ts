@@ -24,7 +24,13 @@ export function stepSpace(n: number): StepSpace {
  * 1e-12 counts as 1e-12), p zero elsewhere, into `space.step`. False when the damped matrix is not
  * positive definite.
  */
-export function dampedStep(equations: NormalEquations, n: number, free: number[], lambda: number, space: StepSpace): boolean {
+export function dampedStep(
+  equations: NormalEquations,
+  n: number,
+  free: number[],
+  lambda: number,
+  space: StepSpace,
+): boolean {
   const { g, H } = equations;
   const { A, minusG, step } = space;
   A.set(H);
@@ -38,7 +44,13 @@ export function dampedStep(equations: NormalEquations, n: number, free: number[]
  * over the one the quadratic model predicted for the step as projected into the bounds (1 when the
  * model predicted none).
  */
-export function gainRatio(equations: NormalEquations, n: number, x: Float64Array, trial: Float64Array, decrease: number): number {
+export function gainRatio(
+  equations: NormalEquations,
+  n: number,
+  x: Float64Array,
+  trial: Float64Array,
+  decrease: number,
+): number {
   const { g, H } = equations;
   let predicted = 0;
   for (let a = 0; a < n; a++) {

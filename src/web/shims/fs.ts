@@ -6,5 +6,8 @@
 import { CurieError } from '../../errors.js';
 
 export function readFileSync(): never {
-  throw new CurieError('E_CRS', 'the page knows only EPSG:4326, EPSG:3857 and the WGS84 UTM zones; use the curie command for other CRS codes');
+  throw new CurieError(
+    'E_CRS',
+    'the page knows only EPSG:4326, EPSG:3857 and the WGS84 UTM zones; use the curie command for other CRS codes',
+  );
 }

@@ -13,7 +13,12 @@ export interface ModuleRef {
 
 /** Whether a value is `{ module, export }`. */
 export function isModuleRef(value: unknown): value is ModuleRef {
-  return typeof value === 'object' && value !== null && typeof (value as ModuleRef).module === 'string' && typeof (value as ModuleRef).export === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ModuleRef).module === 'string' &&
+    typeof (value as ModuleRef).export === 'string'
+  );
 }
 
 /** @throws CurieError `E_ARGUMENT`: module references need Node. */

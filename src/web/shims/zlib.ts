@@ -17,11 +17,15 @@ export function inflateSync(input: Uint8Array, options: { maxOutputLength: numbe
   let total = 0;
   inflator.onData = (chunk: Uint8Array) => {
     total += chunk.length;
-    if (total > options.maxOutputLength) throw Object.assign(new Error(`inflated data exceed ${options.maxOutputLength} bytes`), { code: 'ERR_BUFFER_TOO_LARGE' });
+    if (total > options.maxOutputLength)
+      throw Object.assign(new Error(`inflated data exceed ${options.maxOutputLength} bytes`), {
+        code: 'ERR_BUFFER_TOO_LARGE',
+      });
     chunks.push(chunk);
   };
   inflator.push(input, options.finishFlush === constants.Z_SYNC_FLUSH ? constants.Z_SYNC_FLUSH : true);
-  if (inflator.err && options.finishFlush !== constants.Z_SYNC_FLUSH) throw new Error(inflator.msg || 'invalid DEFLATE data');
+  if (inflator.err && options.finishFlush !== constants.Z_SYNC_FLUSH)
+    throw new Error(inflator.msg || 'invalid DEFLATE data');
   const out = new Uint8Array(total);
   let at = 0;
   for (const chunk of chunks) {
