@@ -11,9 +11,9 @@ export type TaperFunction = (n: number) => ArrayLike<number>;
  * `'none'` (all ones, PyCurious's `taper=None`), `{ tukey: alpha }` (scipy's `windows.tukey`),
  * `{ weights }` (exactly n weights), a function `(n) => weights`, or `{ multitaper: K }`: the K × K
  * products of Riedel & Sidorenko's (1995) sine tapers, whose periodograms are averaged (see
- * `taperSet`). A single taper keeps about a quarter of a window's information at the lowest
- * wavenumbers (Hann: a 2-D variance inflation of 3.8 on a log spectrum that scatters by π²/6);
- * K = 2 roughly halves the error of a Curie depth at four transforms a window.
+ * `taperSet`). A single taper leaves about a quarter of a window's Fourier cells independent (Hann:
+ * a 2-D variance inflation of 3.8, on a log spectrum that scatters by π²/6); K = 2 cuts the error
+ * of a Curie depth by ~40 % at four transforms a window.
  */
 export type Taper =
   | 'hanning'
