@@ -26,19 +26,20 @@ export function benchInversion() {
   measure(`bouligand2009 on ${k.length} points`, () => bouligand2009(k, 2.8, 0.4, 9, -18));
   const offsets = [-20_000, -10_000, 0, 10_000, 20_000];
   let result;
-  for (const [label, fitter] of [
-    ['default', optimiser],
-    ['pycurious-1.1', CurieOptimiser.fromRaster(raster, { convention: 'pycurious-1.1' })],
+  for (const [label, fitter, options] of [
+    ['default: 2 × 2 multitaper', optimiser, {}],
+    ['default convention, Hann taper', optimiser, { taper: 'hanning' }],
+    ['pycurious-1.1', CurieOptimiser.fromRaster(raster, { convention: 'pycurious-1.1' }), {}],
   ]) {
     let i = 0;
     const figure = measure(`optimise (${label}), 200 km window: spectrum + global fit + interval + verdict`, () => {
       const x = centre + offsets[i % 5],
         y = centre + offsets[Math.floor(i / 5) % 5];
       i++;
-      return fitter.optimise(200e3, x, y);
+      return fitter.optimise(200e3, x, y, options);
     });
     result ??= figure;
-    const fit = fitter.optimise(200e3, centre, centre);
+    const fit = fitter.optimise(200e3, centre, centre, options);
     console.log(
       `  (centre window: ${fit.iterations} iterations, Curie depth ${fit.curieDepth.toFixed(2)} km, 90 % [${fit.interval.curieDepth.map((v) => v.toFixed(2)).join(', ')}], ${fit.verdict})`,
     );

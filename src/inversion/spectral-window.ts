@@ -87,31 +87,31 @@ export function spectralWindowBias(model: SpectralWindowModel): Float64Array {
   const R = bins + 1;
   const Q = R * OVERSAMPLE + W;
   const side = 2 * Q + 1;
-  // ln P on a radial table, then P on the fine grid (zero inside half a cell of zero frequency,
-  // where a window's own mean, not the model, sets the power).
+  // ln P on a radial table, then P on the fine grid (zero at zero frequency itself, whose power a
+  // window's mean sets, not the model).
   const steps = Math.ceil(((Q / OVERSAMPLE) * Math.SQRT2 + 1) * TABLE_STEPS);
   const radii = new Float64Array(steps + 1);
   for (let t = 0; t <= steps; t++) radii[t] = (Math.max(t, 0.5) / TABLE_STEPS) * dk;
   const table = bouligand2009(radii, beta, zt, dz, 0);
   let peak = -Infinity;
   for (const value of table) if (value > peak) peak = value;
+  // Cells a, b ≥ 0 read fine samples from Q − W on only (the spectrum is symmetric in x and y).
+  const low = Q - W;
   const P = new Float64Array(side * side);
-  for (let x = -Q; x <= Q; x++)
-    for (let y = 0; y <= Q; y++) {
-      const r = Math.hypot(x, y) / OVERSAMPLE;
+  for (let x = low; x < side; x++)
+    for (let y = low; y < side; y++) {
+      const r = Math.sqrt((x - Q) * (x - Q) + (y - Q) * (y - Q)) / OVERSAMPLE;
       if (r === 0) continue;
       const t = r * TABLE_STEPS,
         t0 = Math.floor(t),
         f = t - t0;
-      const value = Math.exp((1 - f) * table[t0] + f * table[t0 + 1] - peak);
-      P[(x + Q) * side + (y + Q)] = value;
-      P[(x + Q) * side + (Q - y)] = value;
+      P[x * side + y] = Math.exp((1 - f) * table[t0] + f * table[t0 + 1] - peak);
     }
-  // Separable convolution at the integer cells a, b = 0 … R (the expected spectrum is symmetric).
+  // Separable convolution at the integer cells a, b = 0 … R.
   const rows = new Float64Array((R + 1) * side);
   for (let a = 0; a <= R; a++) {
     const centre = a * OVERSAMPLE + Q;
-    for (let y = 0; y < side; y++) {
+    for (let y = low; y < side; y++) {
       let sum = 0;
       for (let m = -W; m <= W; m++) sum += kernel[m + W] * P[(centre - m) * side + y];
       rows[a * side + y] = sum;
@@ -120,14 +120,14 @@ export function spectralWindowBias(model: SpectralWindowModel): Float64Array {
   const lnSum = new Float64Array(bins),
     count = new Float64Array(bins);
   for (let a = 0; a <= R; a++)
-    for (let b = 0; b <= R; b++) {
+    for (let b = 0; b <= a; b++) {
       const r2 = a * a + b * b;
       if (r2 < 1 || r2 > (bins + 1) * (bins + 1)) continue;
       const centre = b * OVERSAMPLE + Q;
       let expected = 0;
       for (let m = -W; m <= W; m++) expected += kernel[m + W] * rows[a * side + centre - m];
-      // Cells off the axes stand for four of the plane, those on them for two.
-      const multiplicity = (a === 0 ? 1 : 2) * (b === 0 ? 1 : 2);
+      // A cell stands for its images under x ↔ −x, y ↔ −y and x ↔ y: 8, fewer on the axes and diagonal.
+      const multiplicity = (a === 0 ? 1 : 2) * (b === 0 ? 1 : 2) * (a === b ? 1 : 2);
       const lnE = Math.log(expected);
       let s = Math.floor(Math.sqrt(r2));
       while (s * s > r2) s--;

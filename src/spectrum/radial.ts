@@ -449,7 +449,7 @@ export function radialSpectraSharingColumns(
 
 /**
  * |F|² over the half-spectrum of each window (see taperedWindowSpectra), or for a multitaper the
- * mean of its K² periodograms, added in a fixed order (p, then q) so a window gives the same bits
+ * mean of its K² periodograms, added in a fixed order (column taper q, then row taper p) so a window gives the same bits
  * alone and among others.
  */
 function windowPowers(
@@ -467,12 +467,12 @@ function windowPowers(
   }
   const size = n * ((n >> 1) + 1);
   const sums = Array.from(rowStarts, () => new Float64Array(size));
-  for (const rowTaper of tapers)
-    for (const columnTaper of tapers)
-      taperedWindowSpectra({ ...windows, weights: columnTaper, rowWeights: rowTaper }, (i, squares) => {
-        const sum = sums[i];
-        for (let u = 0; u < size; u++) sum[u] += squares[u];
-      });
+  // One row pass per column taper t_q serves every row taper t_p.
+  for (const columnTaper of tapers)
+    taperedWindowSpectra({ ...windows, weights: columnTaper, rowTapers: tapers }, (i, squares) => {
+      const sum = sums[i];
+      for (let u = 0; u < size; u++) sum[u] += squares[u];
+    });
   const scale = 1 / (tapers.length * tapers.length);
   sums.forEach((sum, i) => {
     for (let u = 0; u < size; u++) sum[u] *= scale;

@@ -42,10 +42,14 @@ export interface SharedColumnWindows {
   parity0: number;
   /** Row of `source` each window starts at. */
   rowStarts: ArrayLike<number>;
-  /** Taper weights applied to the columns of each row (the row pass) and, unless `rowWeights` is given, to the rows. */
+  /** Taper weights applied to the columns of each row (the row pass) and, unless `rowTapers` is given, to the rows. */
   weights: Float64Array;
-  /** Taper of the window's rows (the column pass), when it differs: a multitaper's products t_p(row)·t_q(column). */
-  rowWeights?: Float64Array;
+  /**
+   * Tapers of the window's rows (the column pass), when they differ: a multitaper's products
+   * t_p(row)·t_q(column) for every p share one row pass. `visit` is then called once per window and
+   * row taper, in this order.
+   */
+  rowTapers?: readonly Float64Array[];
   /** Pass |F|² (one real a sample) instead of the complex half-spectrum; default false. */
   squared?: boolean;
 }
@@ -111,7 +115,7 @@ interface Chunk {
 }
 
 function spectraOfChunk({ windows, chunk, visit }: Chunk): void {
-  const { n, weights, rowWeights = weights, squared = false } = windows;
+  const { n, weights, rowTapers = [weights], squared = false } = windows;
   const half = (n >> 1) + 1;
   const slots = rowSlots(windows, chunk);
   if (rowBuffer.length < 2 * half * slots.count) rowBuffer = new Float64Array(2 * half * slots.count);
@@ -124,8 +128,10 @@ function spectraOfChunk({ windows, chunk, visit }: Chunk): void {
   const fft = fftEngine(n);
   for (const i of chunk) {
     windowRowStarts(windows, slots, windows.rowStarts[i], half, rowStart);
-    fft.taperedColumns({ src: rowBuffer, rowStart, weights: rowWeights, out, half, squared });
-    visit(i, out);
+    for (const rowTaper of rowTapers) {
+      fft.taperedColumns({ src: rowBuffer, rowStart, weights: rowTaper, out, half, squared });
+      visit(i, out);
+    }
   }
 }
 
