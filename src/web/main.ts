@@ -197,7 +197,10 @@ function controls(): { window: number; method: Method; settings: RoutineSettings
   if (!(window > 0) || !Number.isFinite(window))
     throw new Error(`window '${$<HTMLInputElement>('window').value}' km must be a positive number`);
   const method = $<HTMLSelectElement>('method').value as Method;
-  const taper = $<HTMLSelectElement>('taper').value as Taper & string;
+  // 'multitaper:K' (the default convention's taper), or a single taper by name.
+  const choice = $<HTMLSelectElement>('taper').value;
+  const multitaper = /^multitaper:(\d)$/.exec(choice);
+  const taper: Taper = multitaper ? { multitaper: Number(multitaper[1]) } : (choice as Taper & string);
   const priorText = $<HTMLInputElement>('priors').value.trim();
   const priors = parsePriors(priorText === '' ? [] : priorText.split(/[;\s]+/).filter(Boolean), 'prior');
   const settings: RoutineSettings = {

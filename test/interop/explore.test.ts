@@ -239,7 +239,7 @@ describe('curie explore', () => {
       .poll(() => page.locator('#message').textContent())
       .toBe("prior 'beta=3' must be NAME=MEAN,SD with NAME beta, zt, dz or C and SD > 0");
     await page.locator('#priors').fill('');
-    await page.locator('#taper').selectOption('hanning');
+    await page.locator('#taper').selectOption('multitaper:2');
   });
 
   it('stops a running map when asked, and says how far it got', async () => {
