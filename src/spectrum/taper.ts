@@ -152,27 +152,13 @@ export function taperWeights(taper: Taper, n: number): Float64Array {
   );
 }
 
-const taperCache = new Map<string, Float64Array>();
-
-/**
- * {@link taperWeights}, cached for the named tapers and Tukey windows, which every window of a map
- * asks for again; a user function is called every time and user weights are copied. The array
- * returned for a named taper is shared: read it, never write it.
- */
-export function cachedTaper(taper: Taper, n: number): Float64Array {
-  if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperWeights(taper, n);
-  const key = `${JSON.stringify(taper)}:${n}`;
-  let weights = taperCache.get(key);
-  if (!weights) {
-    weights = taperWeights(taper, n);
-    taperCache.set(key, weights);
-  }
-  return weights;
-}
-
 const taperSetCache = new Map<string, Float64Array[]>();
 
-/** The 1-D tapers of a taper ({@link taperSet}), cached as {@link cachedTaper}. */
+/**
+ * The 1-D tapers of a taper ({@link taperSet}), cached for the named tapers, Tukey windows and
+ * multitapers, which every window of a map asks for again; a user function is called every time
+ * and user weights are copied. Arrays returned for a named taper are shared: read them, never write.
+ */
 export function cachedTaperSet(taper: Taper, n: number): Float64Array[] {
   if (typeof taper === 'function' || (typeof taper === 'object' && 'weights' in taper)) return taperSet(taper, n);
   const key = `${JSON.stringify(taper)}:${n}`;
@@ -182,4 +168,9 @@ export function cachedTaperSet(taper: Taper, n: number): Float64Array[] {
     taperSetCache.set(key, set);
   }
   return set;
+}
+
+/** {@link taperWeights}, cached as {@link cachedTaperSet} (a multitaper set is refused, as there). */
+export function cachedTaper(taper: Taper, n: number): Float64Array {
+  return isMultitaper(taper) ? taperWeights(taper, n) : cachedTaperSet(taper, n)[0];
 }
