@@ -197,17 +197,37 @@ export function fitWindowSpectrum(
 ): FitResult {
   createObjective(spectrum, settings.priors); // the same checks (NaN, too few points) as every routine
   const n = 2 * windowHalfWidth(geometry.window, geometry.dx) + 1;
-  const convention = settings.convention ?? 'default';
-  const taper = settings.taper ?? defaultTaper(convention);
   const options = {
-    convention,
+    convention: settings.convention ?? 'default',
     level: settings.level,
     spacingKm: geometry.dx / 1000,
     windowKm: (n * geometry.dx) / 1000,
   };
-  if (convention === 'pycurious-1.1' || !isMultitaper(taper))
-    return fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, options);
-  const first = fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, { ...options, intervals: false });
+  const corrected = withoutSpectralWindowBias(spectrum, settings, geometry);
+  if (!corrected) return fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, options);
+  const fit = fitGlobal(corrected.spectrum, settings.priors, settings.bounds, settings.start, {
+    ...options,
+    likelihoodScale: MULTITAPER_LIKELIHOOD_SCALE,
+  });
+  return { ...fit, spectrumBias: corrected.bias };
+}
+
+/**
+ * A multitaper spectrum (default convention) less the bias its spectral window puts on each bin
+ * under the model of a first fit ({@link spectralWindowBias}): what every Bouligand routine fits and
+ * samples. One fixed-point step, as the bias moves little with the model. Undefined for a single
+ * taper or under PyCurious 1.1's convention, whose spectra are fitted as they are.
+ */
+function withoutSpectralWindowBias(
+  spectrum: RadialSpectrum,
+  settings: FitSettings,
+  geometry: { dx: number; window: number },
+): { spectrum: RadialSpectrum; bias: Float64Array } | undefined {
+  const convention = settings.convention ?? 'default';
+  const taper = settings.taper ?? defaultTaper(convention);
+  if (convention === 'pycurious-1.1' || !isMultitaper(taper)) return undefined;
+  const n = 2 * windowHalfWidth(geometry.window, geometry.dx) + 1;
+  const first = fitGlobal(spectrum, settings.priors, settings.bounds, settings.start, { convention, intervals: false });
   const bias = spectralWindowBias({
     beta: first.beta,
     zt: first.zt,
@@ -217,12 +237,7 @@ export function fitWindowSpectrum(
     tapersKey: `multitaper ${taper.multitaper} of ${n}`,
     k: spectrum.k,
   });
-  const Phi = spectrum.Phi.map((value, i) => value - bias[i]);
-  const fit = fitGlobal({ ...spectrum, Phi }, settings.priors, settings.bounds, settings.start, {
-    ...options,
-    likelihoodScale: MULTITAPER_LIKELIHOOD_SCALE,
-  });
-  return { ...fit, spectrumBias: bias };
+  return { spectrum: { ...spectrum, Phi: spectrum.Phi.map((value, i) => value - bias[i]) }, bias };
 }
 
 /** Fit β, z_t, Δz, C to the window at (xc, yc) (PyCurious's `optimise`), globally, with intervals and a verdict. */
@@ -256,7 +271,9 @@ export function sampleWindow(
   burnin: number,
   settings: FitSettings & ChainOptions,
 ): ParameterSamples {
-  const spectrum = windowSpectrum(grid, window, xc, yc, settings);
+  const raw = windowSpectrum(grid, window, xc, yc, settings);
+  const corrected = withoutSpectralWindowBias(raw, settings, { dx: grid.geometry.dx, window });
+  const spectrum = corrected?.spectrum ?? raw;
   const objective = samplingObjective(spectrum, settings);
   // By default the chain starts at the global fit (the start values are its hint): from PyCurious's
   // start the weighted misfit is ~1e4, past the 1e-99 floor of its acceptance rule, and no step is
@@ -284,7 +301,8 @@ export function sensitivityWindow(
   nsim: number,
   settings: FitSettings & { seed?: number },
 ): ParameterSamples {
-  const spectrum = windowSpectrum(grid, window, xc, yc, settings);
+  const raw = windowSpectrum(grid, window, xc, yc, settings);
+  const spectrum = withoutSpectralWindowBias(raw, settings, { dx: grid.geometry.dx, window })?.spectrum ?? raw;
   const objective = samplingObjective(spectrum, settings);
   return sensitivity(
     objective,

@@ -11,6 +11,7 @@ import {
   CurieOptimiser,
   radialSpectrum,
   resolutionBound,
+  synthesiseAnomaly,
   taperWeights,
 } from '../../src/index.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
@@ -297,5 +298,35 @@ describe('resolutionBound (Cramér–Rao)', () => {
       'E_ARGUMENT',
       'level 1',
     );
+  });
+});
+
+describe('every Bouligand routine fits the corrected multitaper spectrum', () => {
+  it('Metropolis–Hastings starts at optimise’s point fit (of Φ less spectrumBias), not at the raw spectrum’s', () => {
+    const raster = synthesiseAnomaly({
+      rows: 121,
+      cols: 121,
+      spacing: 1000,
+      zt: 1,
+      dz: 10,
+      beta: 3,
+      seed: 4,
+      amplitudes: 'random',
+    });
+    const optimiser = CurieOptimiser.fromRaster(raster);
+    const centre = raster.xmin + 60_000;
+    const fit = optimiser.optimise(100e3, centre, centre);
+    // Steps of 1e-12 leave the chain where it starts, accepted or not.
+    const chain = optimiser.metropolisHastings(100e3, centre, centre, 1, 0, {
+      xScale: [1e-12, 1e-12, 1e-12, 1e-12],
+      seed: 1,
+    });
+    expect(chain.beta[0]).toBeCloseTo(fit.beta, 9);
+    expect(chain.zt[0]).toBeCloseTo(fit.zt, 9);
+    expect(chain.dz[0]).toBeCloseTo(fit.dz, 9);
+    // The raw spectrum's fit is elsewhere: the correction reached the sampler.
+    const raw = optimiser.radialSpectrum(optimiser.subgrid(100e3, centre, centre));
+    const rawFit = fitGlobal(raw, [], defaultBounds(), [3, 1, 10, 5], { convention: 'default', intervals: false });
+    expect(Math.abs(rawFit.zt + rawFit.dz - fit.curieDepth)).toBeGreaterThan(1e-6);
   });
 });
