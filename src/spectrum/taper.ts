@@ -13,7 +13,7 @@ export type TaperFunction = (n: number) => ArrayLike<number>;
  * products of Riedel & Sidorenko's (1995) sine tapers, whose periodograms are averaged (see
  * `taperSet`). A single taper leaves about a quarter of a window's Fourier cells independent (Hann:
  * a 2-D variance inflation of 3.8, on a log spectrum that scatters by π²/6); K = 2 cuts the error
- * of a Curie depth by ~40 % at four transforms a window.
+ * of a Curie depth by 30–40 % at four transforms a window.
  */
 export type Taper =
   | 'hanning'
