@@ -655,12 +655,16 @@ describe('a map', { timeout: 30_000 }, () => {
     expect(run.stderr).toMatch(
       /^curie: warning: grid extent x -50…-49\.6, y -10…-9\.6 with spacing 0\.01 looks like degrees; [^\n]+\n$/,
     );
+    // Every window of the map, one line each.
+    const grid = lib.CurieGrid.fromRaster(await lib.loadGrid(join(dir, 'degrees.txt')));
+    const windows = grid.createCentroidList(0.2, { spacingX: 0.1, spacingY: 0.1 }).xc.length;
+    expect(windows).toBeGreaterThan(1);
     expect(
       run.stdout
         .trimEnd()
         .split('\n')
-        .map((l) => (JSON.parse(l) as { status: number }).status).length,
-    ).toBeGreaterThan(0);
+        .map((l) => (JSON.parse(l) as { status: number }).status),
+    ).toHaveLength(windows);
     // Before an error it explains, the warning comes first: two lines, one each.
     const bad = await curieProcess(['map', 'degrees.txt', '--window', '200m', '--quiet'], { cwd: dir });
     expect(bad.code).toBe(1);
