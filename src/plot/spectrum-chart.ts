@@ -16,8 +16,11 @@ export interface ModelParameters {
 
 /** Options of {@link spectrumChart}. */
 export interface SpectrumChartOptions {
-  /** A fit to draw over the data (its legend label: "fit"). */
-  fit?: ModelParameters;
+  /**
+   * A fit to draw over the data (its legend label: "fit"). A multitaper fit's `spectrumBias` (a
+   * `FitResult` carries it) is taken off the points, so they show the spectrum the fit was made to.
+   */
+  fit?: ModelParameters & { spectrumBias?: ArrayLike<number> };
   /** Several models, each with its label (e.g. different starts or priors). */
   fits?: Array<{ label: string; model: ModelParameters }>;
   /** Which error bars: `'sigmaPhi'` (scatter in each ring, PyCurious's; default) or `'sigmaMean'` (error of each bin's mean). */
@@ -52,12 +55,16 @@ export function spectrumChart(
   const sigma = which === 'sigmaMean' ? spectrum.sigmaMean : spectrum.sigmaPhi;
   if (!sigma || sigma.length !== k.length)
     throw new CurieError('E_ARGUMENT', `spectrumChart: the spectrum has no ${which} of its length`);
-  const points = Array.from(k, (kk, i) => ({
-    k: kk,
-    Phi: finiteOrNull(Phi[i]),
-    low: finiteOrNull(Phi[i] - sigma[i]),
-    high: finiteOrNull(Phi[i] + sigma[i]),
-  }));
+  const bias = options.fit?.spectrumBias?.length === k.length ? options.fit.spectrumBias : undefined;
+  const points = Array.from(k, (kk, i) => {
+    const value = Phi[i] - (bias ? bias[i] : 0);
+    return {
+      k: kk,
+      Phi: finiteOrNull(value),
+      low: finiteOrNull(value - sigma[i]),
+      high: finiteOrNull(value + sigma[i]),
+    };
+  });
   const models = [...(options.fit ? [{ label: 'fit', model: options.fit }] : []), ...(options.fits ?? [])];
   const kMin = k[0],
     kMax = k[k.length - 1];

@@ -50,7 +50,8 @@ describe('spectrumChart', () => {
     const spec = spectrumChart(spectrum, { fit });
     const [bars, points, curve] = layers(spec);
     expect(points.data.values.map((p) => p.k)).toEqual(Array.from(spectrum.k));
-    expect(bars.data.values[3].high).toBeCloseTo(spectrum.Phi[3] + spectrum.sigmaPhi[3], 12);
+    // The default multitaper fit carries its spectral window's bias: the points are Φ less it.
+    expect(bars.data.values[3].high).toBeCloseTo(spectrum.Phi[3] - fit.spectrumBias![3] + spectrum.sigmaPhi[3], 12);
     const first = curve.data.values[0],
       last = curve.data.values[curve.data.values.length - 1];
     expect(first.k).toBe(spectrum.k[0]);
@@ -60,6 +61,15 @@ describe('spectrumChart', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('wavenumber k (rad/km)');
     expect(svg).toContain('ln Φ');
+  });
+  it('takes a multitaper fit’s spectrumBias off the points: they show what the fit was made to', () => {
+    const spectrumBias = Float64Array.from(spectrum.k, (_, i) => (i < 3 ? 0.05 * (3 - i) : 0));
+    const [bars, points] = layers(
+      spectrumChart(spectrum, { fit: { beta: fit.beta, zt: fit.zt, dz: fit.dz, C: fit.C, spectrumBias } }),
+    );
+    expect(points.data.values[0].Phi).toBeCloseTo(spectrum.Phi[0] - 0.15, 12);
+    expect(bars.data.values[1].high).toBeCloseTo(spectrum.Phi[1] - 0.1 + spectrum.sigmaPhi[1], 12);
+    expect(points.data.values[5].Phi).toBe(spectrum.Phi[5]);
   });
   it('σ of each mean on request; a spectrum without k is an E_ARGUMENT', () => {
     const [bars] = layers(spectrumChart(spectrum, { errors: 'sigmaMean' }));
