@@ -22,14 +22,15 @@ const CORRECTED_BINS = 24;
 /** Radial table of ln P: samples per dk. */
 const TABLE_STEPS = 8;
 
-const kernels = new Map<string, Float64Array>();
+/** Spectral windows by taper set: the sets of named tapers are cached (cachedTaperSet), so each is computed once. */
+const kernels = new WeakMap<readonly Float64Array[], Float64Array>();
 
 /**
  * Σ_p |V_p(f)|² of the taper set at f = m / OVERSAMPLE dk, m = −W·OS … W·OS, normalised to unit
  * mass on the fine grid, so a flat spectrum passes through unchanged.
  */
-function windowKernel(tapers: readonly Float64Array[], key: string): Float64Array {
-  const cached = kernels.get(key);
+function windowKernel(tapers: readonly Float64Array[]): Float64Array {
+  const cached = kernels.get(tapers);
   if (cached) return cached;
   const n = tapers[0].length;
   const half = WINDOW_HALF_WIDTH * OVERSAMPLE;
@@ -51,7 +52,7 @@ function windowKernel(tapers: readonly Float64Array[], key: string): Float64Arra
     mass += sum;
   }
   for (let i = 0; i < kernel.length; i++) kernel[i] /= mass;
-  kernels.set(key, kernel);
+  kernels.set(tapers, kernel);
   return kernel;
 }
 
@@ -65,8 +66,6 @@ export interface SpectralWindowModel {
   dk: number;
   /** The window's tapers (one for a single taper), each of the window's n weights. */
   tapers: readonly Float64Array[];
-  /** A key naming the taper set and n, for the cached spectral window. */
-  tapersKey: string;
   /** Mean wavenumber of each bin, rad/km (the spectrum's `k`). */
   k: ArrayLike<number>;
 }
@@ -77,12 +76,12 @@ export interface SpectralWindowModel {
  * (which C absorbs); 0 beyond the first {@link CORRECTED_BINS} bins.
  */
 export function spectralWindowBias(model: SpectralWindowModel): Float64Array {
-  const { beta, zt, dz, dk, tapers, tapersKey, k } = model;
+  const { beta, zt, dz, dk, tapers, k } = model;
   const nbins = k.length;
   const bias = new Float64Array(nbins);
   const bins = Math.min(nbins, CORRECTED_BINS);
   if (bins === 0) return bias;
-  const kernel = windowKernel(tapers, tapersKey);
+  const kernel = windowKernel(tapers);
   const W = WINDOW_HALF_WIDTH * OVERSAMPLE;
   // Output cells (a, b) ≥ 0 up to radius R; fine samples q = m / OS up to R + W.
   const R = bins + 1;

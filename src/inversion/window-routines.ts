@@ -17,7 +17,7 @@ import {
   radialSpectrum,
   wavenumberStep,
 } from '../spectrum/radial.js';
-import { isMultitaper, type Taper, taperSet } from '../spectrum/taper.js';
+import { cachedTaperSet, isMultitaper, type Taper } from '../spectrum/taper.js';
 import { type Convention, defaultTaper, tanakaPower } from '../spectrum/convention.js';
 import type { Bounds } from './bounds.js';
 import type { FitResult } from './fit.js';
@@ -233,8 +233,7 @@ function withoutSpectralWindowBias(
     zt: first.zt,
     dz: first.dz,
     dk: wavenumberStep(n, geometry.dx, convention),
-    tapers: taperSet(taper, n),
-    tapersKey: `multitaper ${taper.multitaper} of ${n}`,
+    tapers: cachedTaperSet(taper, n),
     k: spectrum.k,
   });
   return { spectrum: { ...spectrum, Phi: spectrum.Phi.map((value, i) => value - bias[i]) }, bias };

@@ -304,6 +304,8 @@ interface SpectrumPlan {
   dk: number;
   halfPower: number;
   layout: BinLayout;
+  /** The tapers' variance inflation ({@link taperInflation}). */
+  inflation: number;
   /** The window's 1-D tapers: one, or a multitaper's K (each window is transformed K² times). */
   tapers: Float64Array[];
   /** Per bin: 1/√n_eff, the factor from sigmaPhi to sigmaMean. */
@@ -327,7 +329,16 @@ function spectrumPlan(n: number, dx: number, options: RadialSpectrumOptions): Sp
   const layout = binLayout(n, nbins);
   const inflation = taperInflation(tapers);
   const meanErrorFactor = layout.count.map((count) => 1 / Math.sqrt(Math.max(1, count / (2 * inflation))));
-  return { n, dx, dk: wavenumberStep(n, dx, convention), halfPower: 0.5 * power, layout, tapers, meanErrorFactor };
+  return {
+    n,
+    dx,
+    dk: wavenumberStep(n, dx, convention),
+    halfPower: 0.5 * power,
+    layout,
+    inflation,
+    tapers,
+    meanErrorFactor,
+  };
 }
 
 /** The bins of a radial spectrum, without data: what a window of a size and taper can measure. */
@@ -353,7 +364,7 @@ export function radialBins(n: number, dx: number, options: RadialSpectrumOptions
   return {
     k,
     count: plan.layout.count.slice(),
-    inflation: taperInflation(plan.tapers),
+    inflation: plan.inflation,
     periodograms: plan.tapers.length ** 2,
   };
 }

@@ -210,7 +210,6 @@ describe('spectral-window bias', () => {
     ...truth,
     dk: (2 * Math.PI) / (n * dxKm),
     tapers: taperSet({ multitaper: 2 }, n),
-    tapersKey: 'test multitaper 2 of 61',
     k: expected.k,
   });
   const model = bouligand2009(expected.k, truth.beta, truth.zt, truth.dz, 0);
