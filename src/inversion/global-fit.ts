@@ -40,21 +40,8 @@ import {
   weighLattice,
 } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
+import { binCountFactor, LIKELIHOOD_SCALE } from './likelihood-scale.js';
 import { judge, type Verdict } from './verdict.js';
-
-/**
- * The posterior's temperature is a likelihood scale × χ²/dof of the fit: the errors' scale is
- * read off the residuals (a Birge ratio: σ_mean sets the relative weights of the bins, the fit's
- * scatter their common scale), and the scale widens it for what residuals do not show, the
- * correlation between neighbouring bins, which a taper's spectral window sets. Calibrated by Monte
- * Carlo on Gaussian random fields of known answer (test/calibration): 1.5 for a single taper (Hann:
- * 90 % intervals then cover the truth in 87 % of thin-layer windows and 88 % of thick ones; 1.25:
- * 86 % and 84 %; 1.0: 82 % both), {@link MULTITAPER_LIKELIHOOD_SCALE} for a multitaper set, whose
- * wider spectral window correlates more neighbouring bins.
- */
-export const LIKELIHOOD_SCALE = 1.5;
-/** The likelihood scale of a 2 × 2 (or larger) sine multitaper, calibrated as {@link LIKELIHOOD_SCALE}. */
-export const MULTITAPER_LIKELIHOOD_SCALE = 4;
 
 /** A radial spectrum to fit, with the error of each bin's mean when known. */
 export interface SpectrumWithErrors {
@@ -75,7 +62,7 @@ export interface GlobalFitOptions {
   /** Node spacing of the window, km, and its side, km (for the verdict's rules). */
   spacingKm?: number;
   windowKm?: number;
-  /** The posterior's likelihood scale (default {@link LIKELIHOOD_SCALE}, a single taper's). */
+  /** The posterior's likelihood scale at ≥ 99 bins (default a single taper's, 1.5); fewer bins take less (see likelihood-scale.ts). */
   likelihoodScale?: number;
 }
 
@@ -581,7 +568,8 @@ function refinePosterior(
  * Fit β, z_t, Δz and C to a radial spectrum globally, and (unless `intervals: false`) the posterior
  * intervals at `level` and the verdict. The misfit minimised is the convention's (default:
  * ½Σ((Φ_model − Φ)/σ_mean)²; PyCurious 1.1: ½Σ(Φ_model − Φ)²) plus the priors; the posterior uses
- * σ_mean for the bins' relative weights, scaled by the fit's χ²/dof (see LIKELIHOOD_SCALE).
+ * σ_mean for the bins' relative weights, scaled by the fit's χ²/dof and a calibrated scale
+ * (likelihood-scale.ts).
  * @param start a hint only: the best of it and the lattice's basins is returned
  */
 export function fitGlobal(
@@ -620,7 +608,7 @@ export function fitGlobal(
   const dof = Math.max(1, n - 4);
   // A spectrum fitting better than χ²/dof = 0.1 (a noise-free synthetic) has no scatter left to
   // read the errors' scale from: σ_mean then sets it, at a tenth.
-  const temperature = (options.likelihoodScale ?? LIKELIHOOD_SCALE) * Math.max(chi2 / dof, 0.1);
+  const temperature = (options.likelihoodScale ?? LIKELIHOOD_SCALE) * binCountFactor(n) * Math.max(chi2 / dof, 0.1);
 
   const coarse = weighLattice(problem.systems[0], lattice, temperature);
   const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse, temperature);

@@ -62,38 +62,39 @@ describe('EMAG2 Maranhão, 200 km windows every 20 km (120 windows)', () => {
       hann = await optimiser.optimiseRoutine(reference.window, xc, yc, { workers: 0, taper: 'hanning' });
     });
 
-    it('with the Hann taper, every resolved window has a finite interval, a depth below half the window, and PyCurious 1.1’s depth inside in ≥ 80 %', () => {
-      const resolved = reference.windows.map((_, i) => i).filter((i) => hann.verdict[i] === 0);
-      let inside = 0;
-      for (const i of resolved) {
-        expect(Number.isFinite(hann.curieDepthHigh[i])).toBe(true);
-        expect(hann.curieDepthHigh[i]).toBeLessThan(reference.window / 2000);
-        const theirs = reference.windows[i].zt + reference.windows[i].dz;
-        if (hann.curieDepthLow[i] <= theirs && theirs <= hann.curieDepthHigh[i]) inside++;
-      }
-      console.log(`EMAG2 (Hann): ${resolved.length} resolved, PyCurious 1.1's depth inside ${inside} of them`);
-      expect(resolved.length).toBeGreaterThan(0);
-      expect(inside / resolved.length).toBeGreaterThanOrEqual(0.8);
-    });
+    // The issue's bar: at least a quarter of the windows resolved (PyCurious 2's profile bounds 48,
+    // with intervals it measured to cover 60 %), each with a finite interval, an upper end shallower than half the
+    // window, and PyCurious 1.1's estimate inside ≥ 80 % of them. Measured: 37 resolved with the
+    // default multitaper (median width 65 km), 105 with Hann (56 km), PyCurious 1.1 inside all.
+    it.each(['multitaper', 'Hann'] as const)(
+      'with the %s taper, ≥ 30 of 120 windows resolved, each finite and shallower than half the window, with PyCurious 1.1’s depth inside ≥ 80 %',
+      (taper) => {
+        const result = taper === 'Hann' ? hann : map;
+        const resolved = reference.windows.map((_, i) => i).filter((i) => result.verdict[i] === 0);
+        let inside = 0;
+        for (const i of resolved) {
+          expect(Number.isFinite(result.curieDepthHigh[i])).toBe(true);
+          expect(result.curieDepthHigh[i]).toBeLessThan(reference.window / 2000);
+          const theirs = reference.windows[i].zt + reference.windows[i].dz;
+          if (result.curieDepthLow[i] <= theirs && theirs <= result.curieDepthHigh[i]) inside++;
+        }
+        const widths = resolved.map((i) => result.curieDepthHigh[i] - result.curieDepthLow[i]).sort((x, y) => x - y);
+        console.log(
+          `EMAG2 (${taper}): ${resolved.length} resolved, median 90 % width ${widths[(widths.length - 1) >> 1].toFixed(1)} km, PyCurious 1.1's depth inside ${inside} of them`,
+        );
+        expect(resolved.length).toBeGreaterThanOrEqual(30);
+        expect(inside / resolved.length).toBeGreaterThanOrEqual(0.8);
+      },
+    );
 
     it('windows that are not resolved say why, and an open upper end is Infinity, never a bound’s value', () => {
-      for (const result of [map, hann]) {
-        let open = 0;
+      for (const result of [map, hann])
         reference.windows.forEach((_, i) => {
           if (result.verdict[i] === 0) return;
           expect(result.curieDepthHigh[i]).toBe(Infinity);
           expect(result.curieDepthLow[i]).toBeGreaterThanOrEqual(0);
           expect(Number.isFinite(result.curieDepthLow[i])).toBe(true);
-          open++;
         });
-        // These 200 km windows of 5 km cells (19 bins) do not bound the base: the Cramér–Rao bound
-        // of their spectra puts a 90 % interval of a 16 km Curie depth at > 100 km (README, "How far
-        // to trust a Curie depth"). Measured: 120 of 120 open with the default multitaper, 107 with Hann.
-        expect(open).toBeGreaterThan(90);
-      }
-      console.log(
-        `EMAG2: ${map.verdict.filter((v) => v === 0).length} resolved (multitaper), ${hann.verdict.filter((v) => v === 0).length} (Hann)`,
-      );
     });
   });
 });
