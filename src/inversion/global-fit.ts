@@ -40,7 +40,7 @@ import {
   weighLattice,
 } from './posterior.js';
 import { asNormal, describePrior, type Distribution } from './priors.js';
-import { binCountFactor, LIKELIHOOD_SCALE } from './likelihood-scale.js';
+import { cellSizeFactor, LIKELIHOOD_SCALE } from './likelihood-scale.js';
 import { judge, type Verdict } from './verdict.js';
 
 /** A radial spectrum to fit, with the error of each bin's mean when known. */
@@ -62,7 +62,7 @@ export interface GlobalFitOptions {
   /** Node spacing of the window, km, and its side, km (for the verdict's rules). */
   spacingKm?: number;
   windowKm?: number;
-  /** The posterior's likelihood scale at ≥ 99 bins (default a single taper's, 1.5); fewer bins take less (see likelihood-scale.ts). */
+  /** The posterior's likelihood scale for 1 km cells (default a single taper's, 1.5); coarser cells take less (see likelihood-scale.ts). */
   likelihoodScale?: number;
 }
 
@@ -608,7 +608,10 @@ export function fitGlobal(
   const dof = Math.max(1, n - 4);
   // A spectrum fitting better than χ²/dof = 0.1 (a noise-free synthetic) has no scatter left to
   // read the errors' scale from: σ_mean then sets it, at a tenth.
-  const temperature = (options.likelihoodScale ?? LIKELIHOOD_SCALE) * binCountFactor(n) * Math.max(chi2 / dof, 0.1);
+  const temperature =
+    (options.likelihoodScale ?? LIKELIHOOD_SCALE) *
+    cellSizeFactor(options.spacingKm ?? Math.PI / k[n - 1]) *
+    Math.max(chi2 / dof, 0.1);
 
   const coarse = weighLattice(problem.systems[0], lattice, temperature);
   const { nodes, stepJ, stepM } = refinePosterior(problem, lattice, coarse, temperature);
