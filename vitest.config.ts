@@ -7,7 +7,22 @@ export default defineConfig({
   test: {
     projects: [
       // Generous per-test bounds: child processes and worker threads run slower on a loaded 2-core CI machine.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // One test file per core (vitest's default keeps a core free, which leaves one file at a time on 2
+      // cores): much of the suite waits on child processes and worker threads rather than computing.
+      // Files share their process (isolate: false), so the package is loaded and its fits compiled once per
+      // process, not once per file: a file that changes the process (working directory, environment,
+      // memory budget, listeners) puts it back, and spies are restored before each test.
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+          maxWorkers: '100%',
+          isolate: false,
+          restoreMocks: true,
+        },
+      },
       { extends: true, test: { name: 'parity', include: ['test/parity/**/*.test.ts'], testTimeout: 60_000 } },
       { extends: true, test: { name: 'interop', include: ['test/interop/**/*.test.ts'], testTimeout: 120_000 } },
       // Monte-Carlo coverage of the intervals: minutes of fits, so apart from the fast unit suite.

@@ -254,7 +254,9 @@ describe('user hooks', () => {
 describe('maps of one optimiser with different worker counts at once', () => {
   it('both finish, with the same numbers', async () => {
     const o = optimiser();
-    const { xc, yc } = o.createCentroidList(50e3, { spacingX: 5e3, spacingY: 5e3 });
+    // 4 × 4 windows: the three maps start in the same tick, so each still runs while the others take their pools.
+    const { xc, yc } = o.createCentroidList(50e3, { spacingX: 20e3, spacingY: 20e3 });
+    expect(xc.length).toBe(16);
     const [one, two, zero] = await Promise.all([
       o.optimiseRoutine(50e3, xc, yc, { workers: 1 }),
       o.optimiseRoutine(50e3, xc, yc, { workers: 2 }),
