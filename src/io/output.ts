@@ -30,7 +30,9 @@ function checkedWriter(stream: Writable, name: string): { write: Output['write']
     failure ??= error;
   });
   const check = () => {
-    if (failure !== undefined) throw outputError(name, failure);
+    // A failed write destroys the stream at once but emits 'error' a tick later: `errored` has it first.
+    const error: unknown = failure ?? stream.errored ?? undefined;
+    if (error !== undefined) throw outputError(name, error);
     if (stream.destroyed) throw outputError(name, new Error('the stream was closed'));
   };
   /** Until the stream has room again (or failed). */

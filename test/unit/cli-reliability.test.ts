@@ -316,6 +316,33 @@ describe('write errors are one line', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('--out /dev/full with no worker threads (a real process): the device’s own error, not "the stream was closed"', async () => {
+    // Rows then come faster than the failed write's 'error' event, which a check of the destroyed
+    // stream used to beat.
+    const cwd = freshDir('full-out-0');
+    const end = await run(
+      [
+        'map',
+        DATA,
+        '--window',
+        '50km',
+        '--spacing',
+        '100km',
+        '--quiet',
+        '--workers',
+        '0',
+        '--out',
+        '/dev/full',
+        '--format',
+        'csv',
+      ],
+      cwd,
+    );
+    expect(end.stderr).toBe('curie: cannot write /dev/full: no space left on device (ENOSPC)\n');
+    expect(end.code).toBe(1);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('a reader that goes away (--out /dev/stdout | head -n 1) is a quiet exit 0, soon', async () => {
     // One worker thread: the first row waits for the first batch whatever the count.
     const script = `{ "$0" "$1" map "$2" --window 50km --workers 1 --quiet --out /dev/stdout; echo "curie-exit=$?" >&2; } | head -n 1`;
