@@ -27,6 +27,16 @@ interface Regime {
   maxWidth: number;
 }
 
+const REAL_DATA_GEOMETRY = {
+  zt: 1,
+  beta: 3,
+  spacing: 5000,
+  size: 123,
+  window: 200e3,
+  resolvable: false,
+  maxWidth: Infinity,
+};
+
 const REGIMES: Regime[] = [
   {
     name: 'thin layer, 200 km windows, 1 km cells',
@@ -72,31 +82,15 @@ const REGIMES: Regime[] = [
     resolvable: false,
     maxWidth: Infinity,
   },
-  // The real data's geometry (EMAG2 gridded at 5 km, 200 km windows: 19 bins), where the
-  // likelihood scale takes its smallest factor: a layer it bounds and a deep one near k_min·Δz = 1.
+  // The real data's geometry (EMAG2 gridded at 5 km, 200 km windows), where the likelihood scale
+  // takes its smallest factor (5 km cells): a layer it bounds and a deep one near k_min·Δz = 1.
   {
+    ...REAL_DATA_GEOMETRY,
     name: 'real-data geometry (200 km windows, 5 km cells), Δz 15 km',
-    zt: 1,
     dz: 15,
-    beta: 3,
-    spacing: 5000,
-    size: 123,
-    window: 200e3,
-    resolvable: false,
     minResolved: 0.4,
-    maxWidth: Infinity,
   },
-  {
-    name: 'real-data geometry, deep layer (Δz 30 km)',
-    zt: 1,
-    dz: 30,
-    beta: 3,
-    spacing: 5000,
-    size: 123,
-    window: 200e3,
-    resolvable: false,
-    maxWidth: Infinity,
-  },
+  { ...REAL_DATA_GEOMETRY, name: 'real-data geometry, deep layer (Δz 30 km)', dz: 30 },
   {
     name: 'Hann taper: thin layer, 200 km windows',
     zt: 1,
