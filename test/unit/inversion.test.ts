@@ -4,6 +4,7 @@ import { CurieOptimiser } from '../../src/CurieOptimiser.js';
 import { defaultBounds } from '../../src/inversion/bounds.js';
 import { fitSpectrum } from '../../src/inversion/fit.js';
 import { fitGlobal } from '../../src/inversion/global-fit.js';
+import { cellSizeFactor } from '../../src/inversion/likelihood-scale.js';
 import { type LeastSquaresProblem, levenbergMarquardt } from '../../src/inversion/levenberg-marquardt/index.js';
 import { metropolisHastings } from '../../src/inversion/mcmc.js';
 import { createObjective, misfit } from '../../src/inversion/objective.js';
@@ -643,5 +644,22 @@ describe('CurieOptimiser', () => {
     const wider = optimiser.optimise(50_000, 30_000, 30_000, { level: 0.99 });
     expect(wider.level).toBe(0.99);
     expect(wider.interval!.curieDepth[0]).toBeLessThanOrEqual(fit.interval!.curieDepth[0]);
+  });
+});
+
+describe('the likelihood scale by cell size', () => {
+  it('is the calibrated table at its cell sizes, constant beyond its ends, log-linear between', () => {
+    // The table: 1 km → 1, 2.5 km → 0.7, 5 km → 0.5.
+    for (const [spacingKm, factor] of [
+      [0.25, 1],
+      [1, 1],
+      [2.5, 0.7],
+      [5, 0.5],
+      [10, 0.5],
+    ])
+      expect(cellSizeFactor(spacingKm)).toBeCloseTo(factor, 12);
+    // Halfway in ln(dx) between 1 and 2.5 km (√2.5 km) is halfway between their factors.
+    expect(cellSizeFactor(Math.sqrt(2.5))).toBeCloseTo(0.85, 12);
+    expect(cellSizeFactor(Math.sqrt(2.5 * 5))).toBeCloseTo(0.6, 12);
   });
 });
