@@ -63,9 +63,10 @@ describe('EMAG2 Maranhão, 200 km windows every 20 km (120 windows)', () => {
     });
 
     // The issue's bar: at least a quarter of the windows resolved (PyCurious 2's profile bounds 48,
-    // with intervals it measured to cover 60 %), each with a finite interval, an upper end shallower than half the
-    // window, and PyCurious 1.1's estimate inside ≥ 80 % of them. Measured: 37 resolved with the
-    // default multitaper (median width 65 km), 105 with Hann (56 km), PyCurious 1.1 inside all.
+    // whose 90 % intervals held 60 % of synthetic truths), each with a finite interval, an upper end
+    // shallower than half the window, and PyCurious 1.1's estimate inside ≥ 80 % of them. Measured:
+    // 37 resolved with the default multitaper (median width 65 km), 105 with Hann (56 km), PyCurious
+    // 1.1 inside all.
     it.each(['multitaper', 'Hann'] as const)(
       'with the %s taper, ≥ 30 of 120 windows resolved, each finite and shallower than half the window, with PyCurious 1.1’s depth inside ≥ 80 %',
       (taper) => {
