@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import ndarray from 'ndarray';
 import { CurieError, type CurieErrorCode, type CurieWarningCode } from '../errors.js';
 import { type LoadGridOptions, parseGridBytes } from '../io/load.js';
+import type { NodeExtent } from '../grid/lattice.js';
 import type { Raster } from '../io/raster.js';
 import type { SynthesiseOptions } from '../synthetic/synthesise.js';
 
@@ -18,18 +19,7 @@ export type OffThreadTask =
 /** What a worker posts back: warnings as they come, then one result or one error. */
 export type OffThreadReply =
   | { kind: 'warning'; message: string; type: string; code?: string }
-  | {
-      kind: 'raster';
-      values: Float64Array;
-      rows: number;
-      cols: number;
-      xmin: number;
-      xmax: number;
-      ymin: number;
-      ymax: number;
-      crs?: string;
-      bytes: Uint8Array;
-    }
+  | (NodeExtent & { kind: 'raster'; values: Float64Array; crs?: string; bytes: Uint8Array })
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'error'; name: string; message: string; code?: CurieErrorCode; stack?: string };
 

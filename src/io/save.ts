@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { CurieError, fmt } from '../errors.js';
 import { openAtomicStream, writeFileAtomic } from './atomic-write.js';
 import type { Raster } from './raster.js';
-import { writeGeoTiff } from './write-geotiff.js';
+import { rasterGeoTiff } from './write-geotiff.js';
 import { encodeNetcdfGrid } from './write-netcdf.js';
 import { formatNumber } from './write-table.js';
 
@@ -97,17 +97,7 @@ export async function saveGrid(raster: Raster, path: string, options: SaveGridOp
         `cannot save ${path}: a GeoTIFF needs at least 2 rows and 2 columns with xmax > xmin and ymax > ymin (got ${rows} × ${cols}, x ${fmt(raster.xmin)}…${fmt(raster.xmax)}, y ${fmt(raster.ymin)}…${fmt(raster.ymax)})`,
       );
     }
-    const bytes = writeGeoTiff({
-      cols,
-      rows,
-      xmin: raster.xmin,
-      ymin: raster.ymin,
-      spacingX,
-      spacingY,
-      bands: [{ name, values: Float64Array.from(values) }],
-      ...(raster.crs !== undefined ? { crs: raster.crs } : {}),
-    });
-    await writeFileAtomic(path, bytes);
+    await writeFileAtomic(path, rasterGeoTiff(raster, name));
   } else {
     await writeText(raster, path, format === 'csv' ? ',' : ' ', format === 'csv' ? `x,y,${name}\n` : '');
   }
