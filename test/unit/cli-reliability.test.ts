@@ -214,16 +214,26 @@ describe('signals end every phase at once, leave no temporary file and keep the 
   });
 
   it('the shell reports 128 + the signal, as for any process a signal ended', () => {
-    // One worker thread: the second second's work of a second thread would only be thrown away.
-    const script = `"$0" "$1" map "$2" --window 50km --workers 1 --quiet --out map.csv & sleep 1; kill -TERM $!; wait $!; echo "status=$?"`;
+    // Killed once its trace says the map is fitting (so by curie's own handler, not before it is set
+    // up), with one worker thread; the trace goes to a file outside the working directory.
+    const script = [
+      `"$0" "$1" --trace map "$2" --window 50km --workers 1 --quiet --out map.csv 2>"$3" &`,
+      `n=0; until grep -q 'trace: fitting' "$3" || [ $n -ge 400 ]; do sleep 0.05; n=$((n + 1)); done`,
+      `kill -TERM $!; wait $!; echo "status=$?"`,
+    ].join('\n');
     const cwd = freshDir('status');
-    const out = execFileSync('sh', ['-c', script, process.execPath, CLI, DATA], {
+    const trace = join(dir, 'status-trace.txt');
+    const out = execFileSync('sh', ['-c', script, process.execPath, CLI, DATA, trace], {
       cwd,
       env: childEnv(),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 60_000,
     });
     expect(out).toBe('status=143\n');
+    expect(readFileSync(trace, 'utf8').trimEnd().split('\n').at(-1)).toBe(
+      'curie: stopped by SIGTERM; nothing was written under the output name',
+    );
     expect(readdirSync(cwd)).toEqual([]);
   });
 });

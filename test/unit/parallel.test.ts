@@ -16,6 +16,8 @@ const MARK = 777;
  * its worker threads: a fresh pool's threads run their first windows unoptimised, which costs
  * more than the windows themselves. 50 km windows every 10 km (7 × 7 = 49 windows) for what does
  * not depend on the map's size; every 5 km (14 × 14 = 196) where the share of the map done matters.
+ * Its tests come first, ordered so that the thread count changes seldom (a map with another count
+ * retires the idle pool); the tests with optimisers of their own come last.
  */
 const raster = synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 });
 const optimiser = CurieOptimiser.fromRaster(raster);
@@ -120,19 +122,22 @@ describe('optimiseRoutine', () => {
   });
 
   it('passes a custom prior as it is in the calling thread, and refuses it for worker threads', async () => {
-    const local = CurieOptimiser.fromRaster(raster);
-    opened.push(local);
-    // The normal N(3, 0.2) on β as a custom distribution: the same fits as the built-in one, which travels as data.
-    local.addPrior({ beta: { logpdf: (x: number) => -0.5 * ((x - 3) / 0.2) ** 2, sample: () => 3 } });
-    const custom = await local.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0 });
-    local.addPrior({ beta: [3, 0.2] });
-    const builtIn = await local.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 2 });
-    for (let i = 0; i < 3; i++)
-      expect(Math.abs(custom.curieDepth[i] - builtIn.curieDepth[i])).toBeLessThan(1e-6 * builtIn.curieDepth[i]);
-    local.addPrior({ beta: { logpdf: (x: number) => -x, sample: () => 3 } });
-    await expect(local.optimiseRoutine(50e3, xc, yc, { workers: 2 })).rejects.toThrow(
-      /the prior of parameter 1 \(β, z_t, Δz, C\) is a function or object/,
-    );
+    // The file's optimiser (its threads are warm), its priors reset after.
+    try {
+      // The normal N(3, 0.2) on β as a custom distribution: the same fits as the built-in one, which travels as data.
+      optimiser.addPrior({ beta: { logpdf: (x: number) => -0.5 * ((x - 3) / 0.2) ** 2, sample: () => 3 } });
+      const custom = await optimiser.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 0 });
+      optimiser.addPrior({ beta: [3, 0.2] });
+      const builtIn = await optimiser.optimiseRoutine(50e3, xc.slice(0, 3), yc.slice(0, 3), { workers: 2 });
+      for (let i = 0; i < 3; i++)
+        expect(Math.abs(custom.curieDepth[i] - builtIn.curieDepth[i])).toBeLessThan(1e-6 * builtIn.curieDepth[i]);
+      optimiser.addPrior({ beta: { logpdf: (x: number) => -x, sample: () => 3 } });
+      await expect(optimiser.optimiseRoutine(50e3, xc, yc, { workers: 2 })).rejects.toThrow(
+        /the prior of parameter 1 \(β, z_t, Δz, C\) is a function or object/,
+      );
+    } finally {
+      optimiser.resetPriors();
+    }
   });
 
   it('runs a custom taper given as { module, export } in the workers', async () => {
@@ -146,70 +151,6 @@ describe('optimiseRoutine', () => {
     });
     for (let i = 0; i < 8; i++)
       expect(Math.abs(custom.curieDepth[i] - named.curieDepth[i])).toBeLessThan(1e-9 * named.curieDepth[i]);
-  });
-});
-
-describe('worker failures and abort', () => {
-  it('replaces a worker that dies once and re-runs its batch; a window that kills two workers gets status 3', async () => {
-    const values = synthesiseAnomaly({ rows: 81, cols: 81, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 2 });
-    values.data.set(40, 40, MARK); // the node at (40 500, 40 500)
-    const optimiser = new CurieOptimiser(values.data, values.xmin, values.xmax, values.ymin, values.ymax);
-    opened.push(optimiser);
-    const xs = Float64Array.from([30500, 40500, 50500, 35500]),
-      ys = Float64Array.from([40500, 40500, 40500, 45500]);
-    const dir = mkdtempSync(path.join(tmpdir(), 'curie-flag-'));
-    process.env.CURIE_TEST_FLAG = path.join(dir, 'died');
-    try {
-      const once = await optimiser.optimiseRoutine(40e3, xs, ys, {
-        workers: 2,
-        processSubgrid: { module: hooks, export: 'exitOnceOnMark' },
-      });
-      // The re-run batch gives what a map whose workers never died gives (the marked spike drives
-      // some fits onto the Δz plateau: status 1 there, in both).
-      const calm = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2 });
-      expect(Array.from(once.status)).toEqual(Array.from(calm.status));
-      expect(Array.from(once.curieDepth)).toEqual(Array.from(calm.curieDepth));
-      expect(calm.status.every((s) => s <= 1)).toBe(true);
-    } finally {
-      delete process.env.CURIE_TEST_FLAG;
-      rmSync(dir, { recursive: true, force: true });
-    }
-    const always = await optimiser.optimiseRoutine(40e3, xs, ys, {
-      workers: 2,
-      processSubgrid: { module: hooks, export: 'exitOnMark' },
-    });
-    expect(always.status[1]).toBe(3);
-    expect([0, 2, 3].map((i) => always.status[i])).toEqual(
-      [0, 2, 3].map((i) => (optimiser.optimise(40e3, xs[i], ys[i]).converged ? 0 : 1)),
-    );
-    expect(always.messages.get(1)).toContain('worker thread died twice');
-    expect(Number.isNaN(always.curieDepth[1])).toBe(true);
-    expect(always.curieDepth[0]).toBe(optimiser.optimise(40e3, xs[0], ys[0]).curieDepth);
-  });
-
-  it('rejects with an AbortError long before the map could have finished, and stops', async () => {
-    // Its own optimiser: aborting ends the threads running the map. Small windows at every node:
-    // 91² = 8281 windows, each batch a fraction of a second.
-    const optimiser = CurieOptimiser.fromRaster(raster);
-    opened.push(optimiser);
-    const { xc, yc } = optimiser.createCentroidList(30e3);
-    expect(xc.length).toBe(8281);
-    const controller = new AbortController();
-    let lastDone = 0;
-    const run = optimiser.optimiseRoutine(30e3, xc, yc, {
-      workers: 2,
-      signal: controller.signal,
-      onProgress: ({ done }) => {
-        lastDone = done;
-        controller.abort();
-      },
-    });
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-    expect(lastDone).toBeLessThan(xc.length / 10);
-    // An already aborted signal rejects at once, in the calling thread too.
-    await expect(
-      optimiser.optimiseRoutine(30e3, xc, yc, { workers: 0, signal: AbortSignal.abort() }),
-    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -235,7 +176,6 @@ describe('parallelise', () => {
 
   it('seeds each window from the user seed and its centre: same samples in any worker and order', async () => {
     const options = { nsim: 200, burnin: 50, xScale: [0.1, 0.1, 1, 0.5], seed: 9 };
-    const two = await optimiser.parallelise('metropolisHastings', 50e3, few.xc, few.yc, { workers: 2, ...options });
     const reversed = await optimiser.parallelise(
       'metropolisHastings',
       50e3,
@@ -243,6 +183,12 @@ describe('parallelise', () => {
       few.yc.slice().reverse(),
       { workers: 1, ...options },
     );
+    const two = await optimiser.parallelise('metropolisHastings', 50e3, few.xc, few.yc, { workers: 2, ...options });
+    const sens = await optimiser.parallelise('sensitivity', 50e3, few.xc.slice(0, 2), few.yc.slice(0, 2), {
+      workers: 2,
+      nsim: 5,
+      seed: 3,
+    });
     for (let i = 0; i < 6; i++) {
       const single = optimiser.metropolisHastings(50e3, few.xc[i], few.yc[i], 200, 50, {
         xScale: options.xScale,
@@ -251,11 +197,6 @@ describe('parallelise', () => {
       expect(two[i]).toEqual(single);
       expect(reversed[5 - i]).toEqual(single);
     }
-    const sens = await optimiser.parallelise('sensitivity', 50e3, few.xc.slice(0, 2), few.yc.slice(0, 2), {
-      workers: 2,
-      nsim: 5,
-      seed: 3,
-    });
     expect(sens[1]).toEqual(
       optimiser.sensitivity(50e3, few.xc[1], few.yc[1], 5, { seed: windowSeed(3, few.xc[1], few.yc[1]) }),
     );
@@ -321,6 +262,70 @@ describe('streaming', () => {
       expect(doneWhenHandedOn, `workers ${workers}`).toHaveLength(3);
       expect(doneWhenHandedOn[2], `workers ${workers}`).toBeLessThanOrEqual(xc.length / 4);
     }
+  });
+});
+
+describe('worker failures and abort', () => {
+  it('replaces a worker that dies once and re-runs its batch; a window that kills two workers gets status 3', async () => {
+    const values = synthesiseAnomaly({ rows: 81, cols: 81, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 2 });
+    values.data.set(40, 40, MARK); // the node at (40 500, 40 500)
+    const optimiser = new CurieOptimiser(values.data, values.xmin, values.xmax, values.ymin, values.ymax);
+    opened.push(optimiser);
+    const xs = Float64Array.from([30500, 40500, 50500, 35500]),
+      ys = Float64Array.from([40500, 40500, 40500, 45500]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'curie-flag-'));
+    process.env.CURIE_TEST_FLAG = path.join(dir, 'died');
+    try {
+      const once = await optimiser.optimiseRoutine(40e3, xs, ys, {
+        workers: 2,
+        processSubgrid: { module: hooks, export: 'exitOnceOnMark' },
+      });
+      // The re-run batch gives what a map whose workers never died gives (the marked spike drives
+      // some fits onto the Δz plateau: status 1 there, in both).
+      const calm = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2 });
+      expect(Array.from(once.status)).toEqual(Array.from(calm.status));
+      expect(Array.from(once.curieDepth)).toEqual(Array.from(calm.curieDepth));
+      expect(calm.status.every((s) => s <= 1)).toBe(true);
+    } finally {
+      delete process.env.CURIE_TEST_FLAG;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const always = await optimiser.optimiseRoutine(40e3, xs, ys, {
+      workers: 2,
+      processSubgrid: { module: hooks, export: 'exitOnMark' },
+    });
+    expect(always.status[1]).toBe(3);
+    expect([0, 2, 3].map((i) => always.status[i])).toEqual(
+      [0, 2, 3].map((i) => (optimiser.optimise(40e3, xs[i], ys[i]).converged ? 0 : 1)),
+    );
+    expect(always.messages.get(1)).toContain('worker thread died twice');
+    expect(Number.isNaN(always.curieDepth[1])).toBe(true);
+    expect(always.curieDepth[0]).toBe(optimiser.optimise(40e3, xs[0], ys[0]).curieDepth);
+  });
+
+  it('rejects with an AbortError long before the map could have finished, and stops', async () => {
+    // Its own optimiser: aborting ends the threads running the map. Small windows at every node:
+    // 91² = 8281 windows, each batch a fraction of a second.
+    const optimiser = CurieOptimiser.fromRaster(raster);
+    opened.push(optimiser);
+    const { xc, yc } = optimiser.createCentroidList(30e3);
+    expect(xc.length).toBe(8281);
+    const controller = new AbortController();
+    let lastDone = 0;
+    const run = optimiser.optimiseRoutine(30e3, xc, yc, {
+      workers: 2,
+      signal: controller.signal,
+      onProgress: ({ done }) => {
+        lastDone = done;
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(lastDone).toBeLessThan(xc.length / 10);
+    // An already aborted signal rejects at once, in the calling thread too.
+    await expect(
+      optimiser.optimiseRoutine(30e3, xc, yc, { workers: 0, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
