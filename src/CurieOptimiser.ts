@@ -25,7 +25,7 @@ import {
 } from './inversion/window-routines.js';
 import type { Raster } from './io/raster.js';
 import { isModuleRef, loadModuleExport, type ModuleRef } from './parallel/module-ref.js';
-import { type MapRequest, type MapRunOptions, type MapView, WorkerPool } from './parallel/pool.js';
+import { closeIdlePools, type MapRequest, type MapRunOptions, type MapView, runMap } from './parallel/pool.js';
 import { type GridHandle, ROUTINES, type RoutineName, fitRow, TABLE_COLUMNS } from './parallel/protocol.js';
 import { mapBytesPerWindow, type RoutineArguments, serialiseSettings } from './parallel/settings.js';
 import { checkAllocation } from './memory-budget.js';
@@ -211,7 +211,6 @@ function normaliseBounds(input: BoundsInput): Bounds {
  * ```
  */
 export class CurieOptimiser extends CurieGrid {
-  #pool = new WorkerPool();
   #handle: GridHandle | undefined;
   #bounds: Bounds = defaultBounds();
   #priors: Record<ParameterName, Distribution | null> = { beta: null, zt: null, dz: null, C: null };
@@ -389,7 +388,7 @@ export class CurieOptimiser extends CurieGrid {
     return settings;
   }
 
-  /** Run `routine` on every centroid with the pool (or in this thread for `workers: 0`). */
+  /** Run `routine` on every centroid with the shared worker pool (or in this thread for `workers: 0`). */
   async #map(
     routine: RoutineName,
     window: number,
@@ -417,7 +416,7 @@ export class CurieOptimiser extends CurieGrid {
     );
     const live = options.workers === 0;
     const settings = serialiseSettings(checked, options, live);
-    return this.#pool.run(
+    return runMap(
       { grid: this.#gridHandle(), xc: shared(xc), yc: shared(yc), routine, window, settings, collect },
       { workers: options.workers, signal: options.signal, onProgress: options.onProgress, onWindow },
     );
@@ -496,9 +495,13 @@ export class CurieOptimiser extends CurieGrid {
     return outcome.results as Array<RoutineResults[R] | WindowFailure>;
   }
 
-  /** End this optimiser's worker threads (they are recreated by the next map). Idle workers also end by themselves. */
+  /**
+   * End the idle worker threads now (they are recreated by the next map; idle workers also end by
+   * themselves a second after their last map). The threads are shared by every optimiser of this
+   * thread: one running another map finishes it.
+   */
   async close(): Promise<void> {
-    await this.#pool.close();
+    await closeIdlePools();
   }
 
   /**

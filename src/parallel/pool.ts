@@ -23,7 +23,7 @@ export interface MapRunOptions extends Pick<CollectorOptions, 'onProgress'> {
   signal?: AbortSignal;
 }
 
-/** Internal options of {@link WorkerPool.run}: the run's, and who is told what as windows finish. */
+/** Internal options of {@link runMap}: the run's, and who is told what as windows finish. */
 export interface MapRequestOptions extends MapRunOptions, CollectorOptions {}
 
 /** A map request: which routine, on which windows. */
@@ -56,80 +56,97 @@ export function workerCount(workers: number | undefined): number {
   return count;
 }
 
+/** A pool of worker threads and the number of maps running on it. */
+interface PoolEntry {
+  pool: Piscina;
+  users: number;
+}
+
 /**
- * A lazily created piscina pool for one optimiser. Idle workers exit after a second and never hold
- * the process open, so a script that forgets `close()` still exits, and an abandoned optimiser (a
- * re-run notebook cell) leaves no threads behind.
+ * The pools of this thread by thread count, shared by every optimiser: a map with `workers: n`
+ * runs on the n-thread pool whichever optimiser asks, so the threads one map compiled serve the
+ * next (a fresh thread runs its first windows unoptimised, which costs more than the windows), and
+ * several optimisers (a notebook re-running a cell) add no threads.
  */
-export class WorkerPool {
-  /** Pools by thread count, with the number of maps running on each. */
-  #pools = new Map<number, { pool: Piscina; users: number }>();
+const pools = new Map<number, PoolEntry>();
 
-  /** Run a map; see {@link MapRequest}. */
-  async run(request: MapRequest, options: MapRequestOptions = {}): Promise<MapOutcome> {
-    const workers = workerCount(options.workers);
-    const { signal } = options;
-    if (signal?.aborted) throw abortError(signal);
-    const total = request.xc.length;
-    const collector = new MapCollector(total, request.collect === 'fitTable', options);
-    const task = (indices: number[]): BatchTask => ({
-      grid: request.grid,
-      xc: request.xc,
-      yc: request.yc,
-      indices,
-      routine: request.routine,
-      window: request.window,
-      settings: request.settings,
-      statusBuffer: collector.status.buffer,
-      fitTableBuffer: collector.fitTableBuffer,
+/**
+ * The n-thread pool, and a release to call when the map is done. A map asking for another thread
+ * count gets a pool of its own: a pool still running another map is never destroyed under it (maps
+ * may run at once), only retired when its last map ends.
+ */
+function acquire(threads: number): { pool: Piscina; release: () => void } {
+  let entry = pools.get(threads);
+  if (!entry) {
+    const pool = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 1000,
+      // A single queue of batches, no per-worker concurrency: one batch per thread at a time.
+      concurrentTasksPerWorker: 1,
     });
-    if (workers === 0)
-      await runInThread(planBatches(total, 1, request.xc, CALLING_THREAD_BATCH), task, collector, signal);
-    else {
-      const { pool, release } = this.#acquire(workers);
-      try {
-        await runOnPool(pool, workers, planBatches(total, workers, request.xc), task, collector, signal);
-      } finally {
-        release();
-      }
-    }
-    return collector.outcome();
+    entry = { pool, users: 0 };
+    pools.set(threads, entry);
   }
+  const current = entry;
+  current.users++;
+  // Pools of other sizes that no map uses any more are retired: one idle size at most stays.
+  void retireIdle(threads);
+  return { pool: current.pool, release: () => void current.users-- };
+}
 
-  /**
-   * The piscina pool of `threads` workers, and a release to call when the map is done. A map asking
-   * for another thread count gets a pool of its own: a pool still running another map is never
-   * destroyed under it (maps of one optimiser may run at once), only retired when its last map ends.
-   */
-  #acquire(threads: number): { pool: Piscina; release: () => void } {
-    let entry = this.#pools.get(threads);
-    if (!entry) {
-      const pool = new Piscina({
-        filename: new URL('./worker.js', import.meta.url).href,
-        minThreads: 0,
-        maxThreads: threads,
-        idleTimeout: 1000,
-        // A single queue of batches, no per-worker concurrency: one batch per thread at a time.
-        concurrentTasksPerWorker: 1,
-      });
-      entry = { pool, users: 0 };
-      this.#pools.set(threads, entry);
+/** Destroy the pools no map is running on, but the one of `keep` threads. */
+async function retireIdle(keep?: number): Promise<void> {
+  const retired: Array<Promise<void>> = [];
+  for (const [size, entry] of pools)
+    if (size !== keep && entry.users === 0) {
+      pools.delete(size);
+      retired.push(entry.pool.destroy());
     }
-    const current = entry;
-    current.users++;
-    // Pools of other sizes that no map uses any more are retired: one idle size at most stays.
-    for (const [size, other] of this.#pools)
-      if (size !== threads && other.users === 0) {
-        this.#pools.delete(size);
-        void other.pool.destroy();
-      }
-    return { pool: current.pool, release: () => void current.users-- };
-  }
+  await Promise.all(retired);
+}
 
-  /** End the workers; the pool is recreated on the next map. */
-  async close(): Promise<void> {
-    const pools = [...this.#pools.values()];
-    this.#pools.clear();
-    await Promise.all(pools.map((entry) => entry.pool.destroy()));
+/**
+ * Run a map (see {@link MapRequest}) on the shared pool of its thread count, or in the calling
+ * thread for `workers: 0`. Idle workers exit after a second and never hold the process open, so a
+ * script that forgets `close()` still exits, and an abandoned optimiser (a re-run notebook cell)
+ * leaves no threads behind.
+ */
+export async function runMap(request: MapRequest, options: MapRequestOptions = {}): Promise<MapOutcome> {
+  const workers = workerCount(options.workers);
+  const { signal } = options;
+  if (signal?.aborted) throw abortError(signal);
+  const total = request.xc.length;
+  const collector = new MapCollector(total, request.collect === 'fitTable', options);
+  const task = (indices: number[]): BatchTask => ({
+    grid: request.grid,
+    xc: request.xc,
+    yc: request.yc,
+    indices,
+    routine: request.routine,
+    window: request.window,
+    settings: request.settings,
+    statusBuffer: collector.status.buffer,
+    fitTableBuffer: collector.fitTableBuffer,
+  });
+  if (workers === 0)
+    await runInThread(planBatches(total, 1, request.xc, CALLING_THREAD_BATCH), task, collector, signal);
+  else {
+    const { pool, release } = acquire(workers);
+    try {
+      await runOnPool(pool, workers, planBatches(total, workers, request.xc), task, collector, signal);
+    } finally {
+      release();
+    }
   }
+  return collector.outcome();
+}
+
+/**
+ * End the idle worker threads now rather than a second later; pools are recreated by the next map.
+ * Workers running a map (of any optimiser) finish it.
+ */
+export function closeIdlePools(): Promise<void> {
+  return retireIdle();
 }

@@ -32,23 +32,28 @@ import {
   TABLE_COLUMNS,
 } from './protocol.js';
 
-const grids = new Map<string, GridSource>();
+/**
+ * The grid of the last batch. One only: worker threads are shared by every optimiser, and a grid
+ * kept here keeps its buffer alive (an optimiser's grid freed in the calling thread must not stay
+ * held by a thread now serving another).
+ */
+let last: { id: string; grid: GridSource } | undefined;
 
-/** The grid of a handle, viewed in place on its shared buffer (built once per thread and grid). */
+/** The grid of a handle, viewed in place on its shared buffer (built once per thread and grid in a row). */
 function gridFromHandle(handle: GridHandle): GridSource {
-  let grid = grids.get(handle.id);
-  if (!grid) {
+  if (last?.id !== handle.id) {
     const values = new Float64Array(handle.buffer, handle.offset * 8, handle.rows * handle.cols);
-    grid = {
-      data: ndarray(values, [handle.rows, handle.cols]),
-      geometry: gridGeometry(handle.rows, handle.cols, handle.xmin, handle.xmax, handle.ymin, handle.ymax, {
-        warn: false,
-      }),
+    last = {
+      id: handle.id,
+      grid: {
+        data: ndarray(values, [handle.rows, handle.cols]),
+        geometry: gridGeometry(handle.rows, handle.cols, handle.xmin, handle.xmax, handle.ymin, handle.ymax, {
+          warn: false,
+        }),
+      },
     };
-    if (grids.size >= 4) grids.delete(grids.keys().next().value as string);
-    grids.set(handle.id, grid);
   }
-  return grid;
+  return last.grid;
 }
 
 /** A prior from its data, its module, or (in the calling thread) the distribution itself; undefined for none. */

@@ -1,6 +1,6 @@
 // The parallel map runs worker threads, which load the built package: `npm test` builds first.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,12 @@ const hooks = path.join(root, 'test/fixtures/worker-hooks.mjs');
 const MARK = 777;
 
 /**
- * One 121 × 121 synthetic anomaly (1 km) for the whole file, so that its maps share one optimiser and
- * its worker threads: a fresh pool's threads run their first windows unoptimised, which costs
- * more than the windows themselves. 50 km windows every 10 km (7 × 7 = 49 windows) for what does
- * not depend on the map's size; every 5 km (14 × 14 = 196) where the share of the map done matters.
- * Its tests come first, ordered so that the thread count changes seldom (a map with another count
- * retires the idle pool); the tests with optimisers of their own come last.
+ * One 121 × 121 synthetic anomaly (1 km) and one optimiser for the whole file. Worker threads are
+ * shared by every optimiser, and a fresh thread runs its first windows unoptimised, which costs more
+ * than the windows themselves: the tests are ordered so that the thread count changes seldom (a map
+ * with another count retires the idle pool), and those that end threads (a worker dying, an abort)
+ * come last. 50 km windows every 10 km (7 × 7 = 49 windows) for what does not depend on the map's
+ * size; every 5 km (14 × 14 = 196) where the share of the map done matters.
  */
 const raster = synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 });
 const optimiser = CurieOptimiser.fromRaster(raster);
@@ -154,25 +154,32 @@ describe('optimiseRoutine', () => {
   });
 });
 
-describe('parallelise', () => {
-  const few = { xc: xc.slice(0, 6), yc: yc.slice(0, 6) };
-
-  it('returns what each single-window routine returns, in centroid order', async () => {
-    const fits = await optimiser.parallelise('optimise', 50e3, few.xc, few.yc, { workers: 2 });
-    const tanaka = await optimiser.parallelise('tanaka', 50e3, few.xc, few.yc, {
-      workers: 2,
-      kminRange: [0.02, 0.1],
-      kmaxRange: [0.05, 0.3],
-    });
-    const spectra = await optimiser.parallelise('radialSpectrum', 50e3, few.xc, few.yc, { workers: 2 });
-    for (let i = 0; i < 6; i++) {
-      expect(fits[i]).toEqual(optimiser.optimise(50e3, few.xc[i], few.yc[i]));
-      expect(tanaka[i]).toEqual(
-        optimiser.tanaka(50e3, few.xc[i], few.yc[i], { kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] }),
-      );
-      expect(spectra[i]).toEqual(optimiser.radialSpectrum(optimiser.subgrid(50e3, few.xc[i], few.yc[i])));
+describe('worker threads', () => {
+  it('serve every optimiser: a second optimiser maps on the first one’s threads, and its close() leaves a running map alone', async () => {
+    // recordThread (test/fixtures/worker-hooks.mjs) appends each window's thread id to this file.
+    const log = path.join(tmpdir(), `curie-test-threads-${process.pid}`);
+    rmSync(log, { force: true });
+    const other = CurieOptimiser.fromRaster(raster);
+    opened.push(other);
+    const recorded = { workers: 1, processSubgrid: { module: hooks, export: 'recordThread' } };
+    try {
+      await optimiser.optimiseRoutine(50e3, xc.slice(0, 2), yc.slice(0, 2), recorded);
+      await other.optimiseRoutine(50e3, xc.slice(2, 4), yc.slice(2, 4), recorded);
+      const ids = readFileSync(log, 'utf8').trimEnd().split('\n');
+      expect(ids).toHaveLength(4);
+      expect(new Set(ids).size).toBe(1);
+      const running = optimiser.optimiseRoutine(50e3, xc, yc, { workers: 1 });
+      await other.close();
+      const map = await running;
+      expect(Array.from(map.curieDepth)).toEqual(Array.from((await mapWith(0)).curieDepth));
+    } finally {
+      rmSync(log, { force: true });
     }
   });
+});
+
+describe('parallelise', () => {
+  const few = { xc: xc.slice(0, 6), yc: yc.slice(0, 6) };
 
   it('seeds each window from the user seed and its centre: same samples in any worker and order', async () => {
     const options = { nsim: 200, burnin: 50, xScale: [0.1, 0.1, 1, 0.5], seed: 9 };
@@ -200,6 +207,23 @@ describe('parallelise', () => {
     expect(sens[1]).toEqual(
       optimiser.sensitivity(50e3, few.xc[1], few.yc[1], 5, { seed: windowSeed(3, few.xc[1], few.yc[1]) }),
     );
+  });
+
+  it('returns what each single-window routine returns, in centroid order', async () => {
+    const fits = await optimiser.parallelise('optimise', 50e3, few.xc, few.yc, { workers: 2 });
+    const tanaka = await optimiser.parallelise('tanaka', 50e3, few.xc, few.yc, {
+      workers: 2,
+      kminRange: [0.02, 0.1],
+      kmaxRange: [0.05, 0.3],
+    });
+    const spectra = await optimiser.parallelise('radialSpectrum', 50e3, few.xc, few.yc, { workers: 2 });
+    for (let i = 0; i < 6; i++) {
+      expect(fits[i]).toEqual(optimiser.optimise(50e3, few.xc[i], few.yc[i]));
+      expect(tanaka[i]).toEqual(
+        optimiser.tanaka(50e3, few.xc[i], few.yc[i], { kminRange: [0.02, 0.1], kmaxRange: [0.05, 0.3] }),
+      );
+      expect(spectra[i]).toEqual(optimiser.radialSpectrum(optimiser.subgrid(50e3, few.xc[i], few.yc[i])));
+    }
   });
 
   it('gives { status, message } for a failed window', async () => {
@@ -273,13 +297,15 @@ describe('worker failures and abort', () => {
     opened.push(optimiser);
     const xs = Float64Array.from([30500, 40500, 50500, 35500]),
       ys = Float64Array.from([40500, 40500, 40500, 45500]);
-    const dir = mkdtempSync(path.join(tmpdir(), 'curie-flag-'));
-    process.env.CURIE_TEST_FLAG = path.join(dir, 'died');
+    // exitOnceOnMark's flag file (test/fixtures/worker-hooks.mjs): absent until a worker has died on the mark.
+    const flag = path.join(tmpdir(), `curie-test-died-once-${process.pid}`);
+    rmSync(flag, { force: true });
     try {
       const once = await optimiser.optimiseRoutine(40e3, xs, ys, {
         workers: 2,
         processSubgrid: { module: hooks, export: 'exitOnceOnMark' },
       });
+      expect(existsSync(flag)).toBe(true);
       // The re-run batch gives what a map whose workers never died gives (the marked spike drives
       // some fits onto the Δz plateau: status 1 there, in both).
       const calm = await optimiser.optimiseRoutine(40e3, xs, ys, { workers: 2 });
@@ -287,8 +313,7 @@ describe('worker failures and abort', () => {
       expect(Array.from(once.curieDepth)).toEqual(Array.from(calm.curieDepth));
       expect(calm.status.every((s) => s <= 1)).toBe(true);
     } finally {
-      delete process.env.CURIE_TEST_FLAG;
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(flag, { force: true });
     }
     const always = await optimiser.optimiseRoutine(40e3, xs, ys, {
       workers: 2,
@@ -304,10 +329,8 @@ describe('worker failures and abort', () => {
   });
 
   it('rejects with an AbortError long before the map could have finished, and stops', async () => {
-    // Its own optimiser: aborting ends the threads running the map. Small windows at every node:
-    // 91² = 8281 windows, each batch a fraction of a second.
-    const optimiser = CurieOptimiser.fromRaster(raster);
-    opened.push(optimiser);
+    // Aborting ends the threads running the map (the next map starts others). Small windows at every
+    // node: 91² = 8281 windows, each batch a fraction of a second.
     const { xc, yc } = optimiser.createCentroidList(30e3);
     expect(xc.length).toBe(8281);
     const controller = new AbortController();
