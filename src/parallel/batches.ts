@@ -6,6 +6,9 @@
 /** Most windows in a batch sent to a worker thread: enough to amortise its messages. */
 export const MAX_BATCH = 64;
 
+/** Pieces each of the map's first 2·workers batches is cut into. */
+const HEAD_PIECES = 8;
+
 /**
  * Batches of window indices: enough per batch to amortise messaging (at most `maxSize`), enough
  * batches to balance load. Windows with the same centre x go together, so that a batch's windows
@@ -14,8 +17,9 @@ export const MAX_BATCH = 64;
  * (each window's result is the same bits whichever windows it is computed with). Batches are then
  * ordered by their first window, so that the first windows of the map are computed first (a map
  * streamed in window order, `| head`, gets its first rows early); the first 2·workers batches are
- * halved, so those rows come sooner still, and the last 2·workers, so that the workers finish
- * close together.
+ * cut in eighths, so those rows come after a few windows (a fresh thread computes its first
+ * windows slowly, before its code is compiled), and the last 2·workers halved, so that the workers
+ * finish close together.
  * @param total windows in the map
  * @param workers worker threads (0 or 1: one thread)
  * @param xc each window's centre x (m): windows of one grid column have the same value
@@ -30,9 +34,9 @@ export function planBatches(total: number, workers: number, xc: ArrayLike<number
   if (out.length < 4 * threads) return out;
   const head = out
     .splice(0, 2 * threads)
-    .flatMap(halve)
+    .flatMap((batch) => cut(batch, HEAD_PIECES))
     .sort(byFirstWindow);
-  const tail = out.splice(out.length - 2 * threads).flatMap(halve);
+  const tail = out.splice(out.length - 2 * threads).flatMap((batch) => cut(batch, 2));
   return head.concat(out, tail);
 }
 
@@ -70,6 +74,10 @@ function byFirstWindow(a: number[], b: number[]): number {
   return a[0] - b[0];
 }
 
-function halve(batch: number[]): number[][] {
-  return batch.length > 1 ? [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)] : [batch];
+/** `batch` in `pieces` consecutive pieces of nearly equal size (fewer when it has fewer windows). */
+function cut(batch: number[], pieces: number): number[][] {
+  const per = Math.ceil(batch.length / pieces);
+  const out: number[][] = [];
+  for (let start = 0; start < batch.length; start += per) out.push(batch.slice(start, start + per));
+  return out;
 }
