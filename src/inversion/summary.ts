@@ -61,8 +61,9 @@ export function effectiveSampleSize(values: ArrayLike<number>): number {
   let mean = 0;
   for (let i = 0; i < n; i++) mean += values[i];
   mean /= n;
-  // Autocovariance by zero-padded FFT: |F|² transformed back.
-  const size = 2 * n;
+  // Autocovariance by zero-padded FFT, |F|² transformed back: any length ≥ 2n keeps lags < n free
+  // of wrap-around; a power of two is a direct radix-4 transform rather than Bluestein's three.
+  const size = 2 ** Math.ceil(Math.log2(2 * n));
   const data = new Float64Array(2 * size);
   for (let i = 0; i < n; i++) data[2 * i] = values[i] - mean;
   fft1d(data);
