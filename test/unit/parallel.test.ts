@@ -164,8 +164,14 @@ describe('worker threads', () => {
     opened.push(other);
     const recorded = { workers: 1, processSubgrid: { module: hooks, export: 'recordThread' } };
     try {
-      await optimiser.optimiseRoutine(50e3, xc.slice(0, 2), yc.slice(0, 2), recorded);
-      await other.optimiseRoutine(50e3, xc.slice(2, 4), yc.slice(2, 4), recorded);
+      // At once, with the same worker count: both maps share the one thread, and both finish.
+      const [first, second] = await Promise.all([
+        optimiser.optimiseRoutine(50e3, xc.slice(0, 2), yc.slice(0, 2), recorded),
+        other.optimiseRoutine(50e3, xc.slice(2, 4), yc.slice(2, 4), recorded),
+      ]);
+      expect([...first.curieDepth, ...second.curieDepth]).toEqual(
+        Array.from((await mapWith(0)).curieDepth.subarray(0, 4)),
+      );
       const ids = readFileSync(log, 'utf8').trimEnd().split('\n');
       expect(ids).toHaveLength(4);
       expect(new Set(ids).size).toBe(1);
