@@ -72,8 +72,9 @@ const pools = new Map<number, PoolEntry>();
 
 /**
  * The n-thread pool, and a release to call when the map is done. A map asking for another thread
- * count gets a pool of its own: a pool still running another map is never destroyed under it (maps
- * may run at once), only retired when its last map ends.
+ * count gets a pool of its own; the others stay until their threads have been idle for a second, so
+ * maps alternating between counts keep their compiled threads, and a pool running a map is never
+ * destroyed under it (maps may run at once).
  */
 function acquire(threads: number): { pool: Piscina; release: () => void } {
   let entry = pools.get(threads);
@@ -91,20 +92,7 @@ function acquire(threads: number): { pool: Piscina; release: () => void } {
   }
   const current = entry;
   current.users++;
-  // Pools of other sizes that no map uses any more are retired: one idle size at most stays.
-  void retireIdle(threads);
   return { pool: current.pool, release: () => void current.users-- };
-}
-
-/** Destroy the pools no map is running on, but the one of `keep` threads. */
-async function retireIdle(keep?: number): Promise<void> {
-  const retired: Array<Promise<void>> = [];
-  for (const [size, entry] of pools)
-    if (size !== keep && entry.users === 0) {
-      pools.delete(size);
-      retired.push(entry.pool.destroy());
-    }
-  await Promise.all(retired);
 }
 
 /**
@@ -147,6 +135,8 @@ export async function runMap(request: MapRequest, options: MapRequestOptions = {
  * End the idle worker threads now rather than a second later; pools are recreated by the next map.
  * Workers running a map (of any optimiser) finish it.
  */
-export function closeIdlePools(): Promise<void> {
-  return retireIdle();
+export async function closeIdlePools(): Promise<void> {
+  const idle = [...pools].filter(([, entry]) => entry.users === 0);
+  for (const [size] of idle) pools.delete(size);
+  await Promise.all(idle.map(([, entry]) => entry.pool.destroy()));
 }

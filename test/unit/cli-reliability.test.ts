@@ -284,7 +284,7 @@ describe('outputs are checked before any work', () => {
   it('writes a device in place (/dev/null stays a device; no format needed from its name)', async () => {
     const cwd = freshDir('device');
     const end = await runInProcess(
-      ['map', DATA, '--window', '50km', '--spacing', '100km', '--out', '/dev/null', '--quiet'],
+      ['map', DATA, '--window', '50km', '--spacing', '100km', '--out', '/dev/null', '--quiet', '--workers', '0'],
       cwd,
     );
     expect(end.stderr).toBe('');

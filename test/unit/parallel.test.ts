@@ -14,11 +14,10 @@ const MARK = 777;
 /**
  * One 121 × 121 synthetic anomaly (1 km) and one optimiser for the whole file. Worker threads are
  * shared by every optimiser, and a fresh thread runs its first windows unoptimised, which costs more
- * than the windows themselves: the tests are ordered so that the thread count changes seldom (a map
- * with another count retires the idle pool), and those that end threads (a worker dying, an abort)
- * come last. 50 km windows every 15 km (centres 25.5, 40.5 … 85.5 km: 5 × 5 = 25 windows) for
- * what does not depend on the map's size; every 5 km (14 × 14 = 196) where the share of the map
- * done matters.
+ * than the windows themselves: the tests keep the threads busy (a thread idle for a second ends),
+ * and those that end threads (a worker dying, an abort) come last. 50 km windows every 15 km
+ * (centres 25.5, 40.5 … 85.5 km: 5 × 5 = 25 windows) for what does not depend on the map's size;
+ * every 5 km (14 × 14 = 196) where the share of the map done matters.
  */
 const raster = synthesiseAnomaly({ rows: 121, cols: 121, spacing: 1000, zt: 1, dz: 10, beta: 3, seed: 11 });
 const optimiser = CurieOptimiser.fromRaster(raster);
