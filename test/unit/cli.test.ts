@@ -23,6 +23,22 @@ let dir: string;
 // centres arange(15.5, 45.5, 10) km on each axis → 3 × 3 = 9 windows. Most tests run it several
 // times: what they check does not depend on its size.
 const SMALL = { window: '30km', spacing: '10km', windowMetres: 30_000, spacingMetres: 10_000, windows: 9 };
+/** The `curie synth` command that makes the small map's grid (its output name to add). */
+const SMALL_SYNTH = [
+  'synth',
+  '--rows',
+  '61',
+  '--cols',
+  '61',
+  '--spacing',
+  '1km',
+  '--zt',
+  '0.5',
+  '--dz',
+  '8',
+  '--seed',
+  '3',
+];
 const BOULIGAND_HEADER = 'x,y,beta,zt,dz,C,curie_depth,curie_depth_low,curie_depth_high,verdict,misfit,status,message';
 /** Verdict codes of optimiseRoutine (0, 1, 2) and the words the files write. */
 const VERDICT_NAMES = ['resolved', 'lower-bound', 'unresolved'];
@@ -117,23 +133,7 @@ beforeAll(async () => {
   lib = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as Library;
   dir = mkdtempSync(join(tmpdir(), 'curie-cli-'));
 
-  await ok([
-    'synth',
-    '--rows',
-    '61',
-    '--cols',
-    '61',
-    '--spacing',
-    '1km',
-    '--zt',
-    '0.5',
-    '--dz',
-    '8',
-    '--seed',
-    '3',
-    '--out',
-    'small.tif',
-  ]);
+  await ok([...SMALL_SYNTH, '--out', 'small.tif']);
   const optimiser = lib.CurieOptimiser.fromRaster(await lib.loadGrid(join(dir, 'small.tif')));
   try {
     const { xc, yc } = optimiser.createCentroidList(SMALL.windowMetres, {
@@ -888,25 +888,7 @@ describe.concurrent('map outputs', { timeout: 30_000 }, () => {
     expect(tif.geoKeys).toEqual({});
     for (const band of tif.bands) expect(band).toBeInstanceOf(Float64Array);
     // An input with a CRS gives a map with that CRS.
-    await ok([
-      'synth',
-      '--rows',
-      '61',
-      '--cols',
-      '61',
-      '--spacing',
-      '1km',
-      '--zt',
-      '0.5',
-      '--dz',
-      '8',
-      '--seed',
-      '3',
-      '--crs',
-      'EPSG:32723',
-      '--out',
-      'utm.tif',
-    ]);
+    await ok([...SMALL_SYNTH, '--crs', 'EPSG:32723', '--out', 'utm.tif']);
     expect((JSON.parse((await ok(['info', 'utm.tif', '--json'])).stdout) as { crs: string }).crs).toBe('EPSG:32723');
     await ok([
       'map',

@@ -87,21 +87,28 @@ describe('metropolisHastings reports its acceptance rate and effective sample si
   });
 });
 
+/** A resolvable synthetic window (401 km, 1 km cells, Δz 8 km, a Gaussian random field) and its centre. */
+const resolvable = (() => {
+  const raster = synthesiseAnomaly({
+    rows: 401,
+    cols: 401,
+    spacing: 1000,
+    zt: 1,
+    dz: 8,
+    beta: 3,
+    seed: 4,
+    amplitudes: 'random',
+  });
+  return {
+    optimiser: CurieOptimiser.fromRaster(raster),
+    xc: (raster.xmin + raster.xmax) / 2,
+    yc: (raster.ymin + raster.ymax) / 2,
+  };
+})();
+
 describe('sensitivity perturbs by the error of the bin mean', () => {
   it('gives a Curie-depth spread of kilometres on a resolvable synthetic window, not thousands', () => {
-    const raster = synthesiseAnomaly({
-      rows: 401,
-      cols: 401,
-      spacing: 1000,
-      zt: 1,
-      dz: 8,
-      beta: 3,
-      seed: 4,
-      amplitudes: 'random',
-    });
-    const optimiser = CurieOptimiser.fromRaster(raster);
-    const xc = (raster.xmin + raster.xmax) / 2,
-      yc = (raster.ymin + raster.ymax) / 2;
+    const { optimiser, xc, yc } = resolvable;
     const runs = optimiser.sensitivity(200e3, xc, yc, 40, { seed: 1 });
     const { q05, q95 } = runs.summary.curieDepth;
     expect(q95 - q05).toBeGreaterThan(0.1);
@@ -116,19 +123,7 @@ describe('sensitivity perturbs by the error of the bin mean', () => {
 
 describe('metropolisHastings through CurieOptimiser', () => {
   it('under the default convention starts at the global fit, so the chain moves (from PyCurious’s start it never would)', () => {
-    const raster = synthesiseAnomaly({
-      rows: 401,
-      cols: 401,
-      spacing: 1000,
-      zt: 1,
-      dz: 8,
-      beta: 3,
-      seed: 4,
-      amplitudes: 'random',
-    });
-    const optimiser = CurieOptimiser.fromRaster(raster);
-    const xc = (raster.xmin + raster.xmax) / 2,
-      yc = (raster.ymin + raster.ymax) / 2;
+    const { optimiser, xc, yc } = resolvable;
     const chain = optimiser.metropolisHastings(200e3, xc, yc, 3000, 300, { xScale: [0.05, 0.05, 0.5, 0.05], seed: 1 });
     expect(chain.acceptanceRate!).toBeGreaterThan(0.02);
     const fit = optimiser.optimise(200e3, xc, yc);
