@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import { CurieGrid } from '../../src/CurieGrid.js';
+import { CurieOptimiser, type CurieOptimiserOptions } from '../../src/CurieOptimiser.js';
 import type { Convention } from '../../src/spectrum/convention.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,6 +19,21 @@ export function readReference<T = any>(relative: string): T {
   return JSON.parse(readFileSync(referencePath(relative), 'utf8')) as T;
 }
 
+interface GridFixture {
+  data: number[];
+  rows: number;
+  cols: number;
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+}
+let gridFixture: GridFixture | undefined;
+/** grid.json, parsed once. */
+function referenceGridFixture(): GridFixture {
+  return (gridFixture ??= readReference<GridFixture>('pycurious/grid.json'));
+}
+
 const grids = new Map<Convention, CurieGrid>();
 
 /**
@@ -27,13 +43,25 @@ const grids = new Map<Convention, CurieGrid>();
 export function referenceGrid(convention: Convention = 'pycurious-1.1'): CurieGrid {
   let grid = grids.get(convention);
   if (!grid) {
-    const g = readReference('pycurious/grid.json');
+    const g = referenceGridFixture();
     grid = new CurieGrid(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, {
       convention,
     });
     grids.set(convention, grid);
   }
   return grid;
+}
+
+/**
+ * A new optimiser on the reference grid (grid.json) under PyCurious 1.1's convention, every fixture's
+ * own; `options` add priors or bounds, or another convention.
+ */
+export function referenceOptimiser(options: CurieOptimiserOptions = {}): CurieOptimiser {
+  const g = referenceGridFixture();
+  return new CurieOptimiser(ndarray(Float64Array.from(g.data), [g.rows, g.cols]), g.xmin, g.xmax, g.ymin, g.ymax, {
+    convention: 'pycurious-1.1',
+    ...options,
+  });
 }
 
 /** Largest |a_i − b_i| / |b_i|, elementwise. */

@@ -1,22 +1,12 @@
-import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { readReference } from '../helpers/reference.js';
+import { readReference, referenceOptimiser } from '../helpers/reference.js';
 
-const g = readReference('pycurious/grid.json');
 const optimum = readReference<any[]>('pycurious/optimise.json').find(
   (c) => c.window === 200000 && c.prior_beta === null,
 );
 
 describe("metropolisHastings under convention 'pycurious-1.1' on the 200 km centre window", () => {
-  const optimiser = new CurieOptimiser(
-    ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
-    g.xmin,
-    g.xmax,
-    g.ymin,
-    g.ymax,
-    { convention: 'pycurious-1.1' },
-  );
+  const optimiser = referenceOptimiser();
 
   it.each([1, 2, 3])("seed %i: every 5–95 %% range holds PyCurious's optimum", (seed) => {
     const chain = optimiser.metropolisHastings(200e3, 152500, 152500, 5000, 1000, { xScale: [0.1, 0.1, 1, 0.5], seed });

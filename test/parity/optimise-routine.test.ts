@@ -1,21 +1,11 @@
-import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { readReference } from '../helpers/reference.js';
+import { readReference, referenceOptimiser } from '../helpers/reference.js';
 
 const map = readReference('pycurious/optimise_routine.json');
-const g = readReference('pycurious/grid.json');
 
 describe("optimise under convention 'pycurious-1.1' over the reference map (121 windows of 200 km)", () => {
   it('reaches PyCurious misfit or lower on at least 98 % of windows, within the bounds', () => {
-    const optimiser = new CurieOptimiser(
-      ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
-      g.xmin,
-      g.xmax,
-      g.ymin,
-      g.ymax,
-      { convention: 'pycurious-1.1' },
-    );
+    const optimiser = referenceOptimiser();
     const worse: string[] = [];
     let better = 0;
     for (let i = 0; i < map.xc.length; i++) {

@@ -1,7 +1,5 @@
-import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { readReference } from '../helpers/reference.js';
+import { readReference, referenceOptimiser } from '../helpers/reference.js';
 
 interface OptimiseCase {
   window: number;
@@ -15,23 +13,12 @@ interface OptimiseCase {
   misfit: number;
 }
 const cases = readReference<OptimiseCase[]>('pycurious/optimise.json');
-const g = readReference('pycurious/grid.json');
 
 describe("optimise under convention 'pycurious-1.1' (the global fit) reaches PyCurious misfit or lower on every case", () => {
   it.each(cases.map((c) => [`${c.window / 1000} km, prior ${JSON.stringify(c.prior_beta)}`, c] as const))(
     '%s',
     (_, c) => {
-      const optimiser = new CurieOptimiser(
-        ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
-        g.xmin,
-        g.xmax,
-        g.ymin,
-        g.ymax,
-        {
-          convention: 'pycurious-1.1',
-          ...(c.prior_beta ? { priors: { beta: c.prior_beta } } : {}),
-        },
-      );
+      const optimiser = referenceOptimiser(c.prior_beta ? { priors: { beta: c.prior_beta } } : {});
       const { k, Phi, sigmaPhi } = optimiser.radialSpectrum(optimiser.subgrid(c.window, c.xc, c.yc));
       // The fixture's misfit reproduces from its parameters on our spectrum (PyCurious's min_func: unweighted).
       const theirs = optimiser.minFunc([c.beta, c.zt, c.dz, c.C], k, Phi, sigmaPhi);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeTanaka, tanaka1999 } from '../../src/models/tanaka.js';
-import ndarray from 'ndarray';
-import { CurieOptimiser } from '../../src/CurieOptimiser.js';
-import { readReference, referenceGrid } from '../helpers/reference.js';
+import { readReference, referenceGrid, referenceOptimiser } from '../helpers/reference.js';
 
 const cases = readReference<any[]>('pycurious/tanaka.json');
 
@@ -31,16 +29,8 @@ describe("tanaka1999 and computeTanaka under convention 'pycurious-1.1' (power 0
   });
 
   const centre = () => {
-    const g = readReference('pycurious/grid.json');
     const c = cases.find((e) => e.grid === '200km_centre');
-    const optimiser = new CurieOptimiser(
-      ndarray(Float64Array.from(g.data), [g.rows, g.cols]),
-      g.xmin,
-      g.xmax,
-      g.ymin,
-      g.ymax,
-      { convention: 'pycurious-1.1' },
-    );
+    const optimiser = referenceOptimiser();
     return { c, optimiser, ranges: { kminRange: c.kmin_range, kmaxRange: c.kmax_range } };
   };
 
