@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import { CurieGrid } from '../../src/CurieGrid.js';
 import { CurieOptimiser, type CurieOptimiserOptions } from '../../src/CurieOptimiser.js';
+import type { NodeExtent } from '../../src/grid/lattice.js';
 import type { Convention } from '../../src/spectrum/convention.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,15 +20,8 @@ export function readReference<T = any>(relative: string): T {
   return JSON.parse(readFileSync(referencePath(relative), 'utf8')) as T;
 }
 
-interface GridFixture {
-  data: number[];
-  rows: number;
-  cols: number;
-  xmin: number;
-  xmax: number;
-  ymin: number;
-  ymax: number;
-}
+/** grid.json: PyCurious's grid values, row-major, and its node extent. */
+type GridFixture = NodeExtent & { data: number[] };
 let gridFixture: GridFixture | undefined;
 /** grid.json, parsed once. */
 function referenceGridFixture(): GridFixture {

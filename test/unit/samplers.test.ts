@@ -87,7 +87,7 @@ describe('metropolisHastings reports its acceptance rate and effective sample si
   });
 });
 
-/** A resolvable synthetic window (401 km, 1 km cells, Δz 8 km, a Gaussian random field) and its centre. */
+/** A resolvable synthetic window (401 km, 1 km cells, Δz 8 km, a Gaussian random field), an optimiser on it and its centre. */
 const resolvable = (() => {
   const raster = synthesiseAnomaly({
     rows: 401,
@@ -100,6 +100,7 @@ const resolvable = (() => {
     amplitudes: 'random',
   });
   return {
+    raster,
     optimiser: CurieOptimiser.fromRaster(raster),
     xc: (raster.xmin + raster.xmax) / 2,
     yc: (raster.ymin + raster.ymax) / 2,
@@ -134,16 +135,7 @@ describe('metropolisHastings through CurieOptimiser', () => {
 
 describe('bounds narrower than PyCurious’s start', () => {
   it('move the default start inside them (it is only a hint); an interval that reaches a bound is open, never the bound', () => {
-    const raster = synthesiseAnomaly({
-      rows: 401,
-      cols: 401,
-      spacing: 1000,
-      zt: 1,
-      dz: 8,
-      beta: 3,
-      seed: 4,
-      amplitudes: 'random',
-    });
+    const { raster, xc, yc } = resolvable;
     const optimiser = CurieOptimiser.fromRaster(raster, {
       bounds: [
         [0, null],
@@ -152,8 +144,6 @@ describe('bounds narrower than PyCurious’s start', () => {
         [null, null],
       ],
     });
-    const xc = (raster.xmin + raster.xmax) / 2,
-      yc = (raster.ymin + raster.ymax) / 2;
     const fit = optimiser.optimise(200e3, xc, yc); // PyCurious's Δz start, 10 km, is outside [0, 5]
     expect(fit.dz).toBeLessThanOrEqual(5);
     expect(fit.verdict).not.toBe('resolved');
@@ -163,18 +153,7 @@ describe('bounds narrower than PyCurious’s start', () => {
 });
 
 describe('bounds narrower than the lattice’s coarse steps', () => {
-  const raster = synthesiseAnomaly({
-    rows: 401,
-    cols: 401,
-    spacing: 1000,
-    zt: 1,
-    dz: 8,
-    beta: 3,
-    seed: 4,
-    amplitudes: 'random',
-  });
-  const xc = (raster.xmin + raster.xmax) / 2,
-    yc = (raster.ymin + raster.ymax) / 2;
+  const { raster, xc, yc } = resolvable;
 
   it('keep the fit and every interval inside them (the lattice shrinks its steps to fit)', () => {
     const fit = CurieOptimiser.fromRaster(raster, {
